@@ -1,0 +1,28 @@
+//! One module per command; each has `Args` (clap) and `run(args) -> Result<ExitCode, Error>`.
+
+use authdeck_core::Error;
+use std::process::ExitCode;
+
+pub mod accounts;
+pub mod decode;
+pub mod export;
+pub mod forget_password;
+pub mod history;
+pub mod import;
+pub mod login;
+pub mod logout;
+pub mod providers;
+pub mod remove;
+pub mod sandbox;
+
+pub type CmdResult = Result<ExitCode, Error>;
+
+/// Prints an error in words a user can act on. Bad input exits 2 (like clap's usage errors);
+/// everything else exits 1.
+pub fn report_error(e: &Error) -> ExitCode {
+    eprintln!("error: {e}");
+    match e {
+        Error::Invalid(_) => ExitCode::from(2),
+        _ => ExitCode::FAILURE,
+    }
+}

@@ -1,0 +1,83 @@
+//! `authdeck`: log in to APIs, keep sessions valid, hand tokens to other tools.
+
+mod cmd;
+mod log;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "authdeck",
+    version,
+    about = "Log in to APIs, keep sessions valid, and hand bearer tokens to other tools.",
+    after_help = "Try it against the built-in sandbox:\n  authdeck sandbox --port 8787 &\n  echo s3cret-pass | authdeck login demo --provider user-login \\\n      --base-url http://127.0.0.1:8787/user-login --email alice@userlogin.test --password-stdin\n  authdeck token demo --format header"
+)]
+struct Cli {
+    /// More log output on stderr (-v info, -vv debug). AUTHDECK_LOG=debug works too.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the login providers: the five built-in presets and your provider files.
+    Providers(cmd::providers::Args),
+    /// Log in to an account (new or stored) and keep the session.
+    Login(cmd::login::Args),
+    /// Run the local sandbox that speaks the five documented login APIs.
+    Sandbox(cmd::sandbox::Args),
+    /// Decode a JWT: header, claims explained, expiry; verify it when given a key.
+    Decode(cmd::decode::Args),
+    /// List accounts with their session status.
+    Accounts(cmd::accounts::Args),
+    /// Show the history of logins, refreshes and failures, newest first.
+    History(cmd::history::Args),
+    /// Sign an account out: drop its tokens (the account and its history stay).
+    Logout(cmd::logout::Args),
+    /// Forget the remembered password of an account.
+    ForgetPassword(cmd::forget_password::Args),
+    /// Remove an account and every secret of it (its history stays).
+    Remove(cmd::remove::Args),
+    /// Export accounts and custom providers as JSON (never a secret).
+    Export(cmd::export::Args),
+    /// Import accounts and custom providers from an export file.
+    Import(cmd::import::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    log::init(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Providers(args) => cmd::providers::run(args),
+            Command::Login(args) => cmd::login::run(args).await,
+            Command::Sandbox(args) => cmd::sandbox::run(args).await,
+            Command::Decode(args) => cmd::decode::run(args).await,
+            Command::Accounts(args) => cmd::accounts::run(args),
+            Command::History(args) => cmd::history::run(args),
+            Command::Logout(args) => cmd::logout::run(args),
+            Command::ForgetPassword(args) => cmd::forget_password::run(args),
+            Command::Remove(args) => cmd::remove::run(args),
+            Command::Export(args) => cmd::export::run(args),
+            Command::Import(args) => cmd::import::run(args),
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => cmd::report_error(&e),
+    }
+}

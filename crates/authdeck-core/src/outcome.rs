@@ -1,0 +1,167 @@
+//! The one value every login or refresh ends as.
+
+use crate::secret::Secret;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// What kind of failure an answer was. QA reads the raw parts; the UI and scripts act on this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    InvalidCredentials,
+    UserNotFound,
+    InvalidPassword,
+    AccountInactive,
+    AccountNotVerified,
+    NoPasswordSet,
+    BadRequest,
+    RateLimited,
+    ServerError,
+    NetworkError,
+    ProtocolError,
+    Rejected,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 12] = [
+        Kind::InvalidCredentials,
+        Kind::UserNotFound,
+        Kind::InvalidPassword,
+        Kind::AccountInactive,
+        Kind::AccountNotVerified,
+        Kind::NoPasswordSet,
+        Kind::BadRequest,
+        Kind::RateLimited,
+        Kind::ServerError,
+        Kind::NetworkError,
+        Kind::ProtocolError,
+        Kind::Rejected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::InvalidCredentials => "invalid_credentials",
+            Kind::UserNotFound => "user_not_found",
+            Kind::InvalidPassword => "invalid_password",
+            Kind::AccountInactive => "account_inactive",
+            Kind::AccountNotVerified => "account_not_verified",
+            Kind::NoPasswordSet => "no_password_set",
+            Kind::BadRequest => "bad_request",
+            Kind::RateLimited => "rate_limited",
+            Kind::ServerError => "server_error",
+            Kind::NetworkError => "network_error",
+            Kind::ProtocolError => "protocol_error",
+            Kind::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Answers that say the credentials themselves are wrong: retrying cannot help, so the
+    /// refresher stops instead of hammering the server.
+    pub fn is_credential_problem(self) -> bool {
+        matches!(
+            self,
+            Kind::InvalidCredentials
+                | Kind::UserNotFound
+                | Kind::InvalidPassword
+                | Kind::AccountInactive
+                | Kind::AccountNotVerified
+                | Kind::NoPasswordSet
+                | Kind::Rejected
+        )
+    }
+
+    /// Answers worth trying again later with backoff.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            Kind::NetworkError | Kind::ServerError | Kind::RateLimited
+        )
+    }
+
+    /// Plain words for the UI and the CLI's human output.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::InvalidCredentials => "the email or password is wrong",
+            Kind::UserNotFound => "no user with that email",
+            Kind::InvalidPassword => "the password is wrong",
+            Kind::AccountInactive => "the account is inactive",
+            Kind::AccountNotVerified => "the account is not verified yet",
+            Kind::NoPasswordSet => "the account has no password (it signs in another way)",
+            Kind::BadRequest => "the server rejected the request as malformed",
+            Kind::RateLimited => "too many attempts: the server asks to slow down",
+            Kind::ServerError => "the server failed",
+            Kind::NetworkError => "the server could not be reached",
+            Kind::ProtocolError => "the server's answer was not what the provider spec describes",
+            Kind::Rejected => "the server refused the login",
+        }
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A successful login or refresh.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: Secret,
+    pub refresh_token: Option<Secret>,
+    /// When the access token expires; `None` when neither the answer nor the token says.
+    pub expires_at: Option<Timestamp>,
+    /// The token's JWT claims when it is a JWT, else `None`.
+    pub claims: Option<serde_json::Value>,
+    pub http_status: u16,
+    /// Server time minus local time in seconds, from the `Date` header, when it could be read.
+    pub clock_skew_secs: Option<i64>,
+}
+
+/// A refused or failed login or refresh, with the server's own words kept verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    pub kind: Kind,
+    pub http_status: Option<u16>,
+    pub error_code: Option<String>,
+    pub message: Option<String>,
+    /// Seconds the server asked us to wait (`Retry-After`), when it said.
+    pub retry_after_secs: Option<u64>,
+}
+
+impl Failure {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Failure {
+            kind,
+            http_status: None,
+            error_code: None,
+            message: Some(message.into()),
+            retry_after_secs: None,
+        }
+    }
+
+    /// One line for humans: kind, status, code, message.
+    pub fn summary(&self) -> String {
+        let mut parts = vec![self.kind.describe().to_string()];
+        if let Some(status) = self.http_status {
+            parts.push(format!("HTTP {status}"));
+        }
+        if let Some(code) = &self.error_code {
+            parts.push(format!("code {code}"));
+        }
+        if let Some(message) = &self.message {
+            parts.push(format!("\"{message}\""));
+        }
+        parts.join(", ")
+    }
+}
+
+/// How a login or refresh ended, and how long it took.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub result: Result<Session, Failure>,
+    pub latency_ms: u64,
+}

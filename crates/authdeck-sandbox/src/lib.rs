@@ -1,0 +1,1 @@
+//! The sandbox: a local server speaking the five documented login APIs.
