@@ -1,6 +1,7 @@
 //! Authdeck's core: everything the CLI and the desktop app share. No Tauri here.
 
 pub mod error;
+pub mod jwt;
 pub mod outcome;
 pub mod secret;
 
