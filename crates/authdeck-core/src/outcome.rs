@@ -119,6 +119,8 @@ pub struct Session {
     pub http_status: u16,
     /// Server time minus local time in seconds, from the `Date` header, when it could be read.
     pub clock_skew_secs: Option<i64>,
+    /// Things worth telling the user that did not stop the login (an unreadable expiry field).
+    pub notes: Vec<String>,
 }
 
 /// A refused or failed login or refresh, with the server's own words kept verbatim.

@@ -1,0 +1,370 @@
+//! The HTTP policy every request to a login API follows.
+//!
+//! rustls; a connect and a total timeout; a response body cap enforced while reading; no redirect
+//! followed (a credential POST must never be replayed to another origin); plain `http://` only to
+//! loopback unless the account allows it. Proxies come from the usual environment variables.
+
+use crate::error::{Error, Result};
+use crate::outcome::{Failure, Kind};
+use jiff::Timestamp;
+use std::time::{Duration, Instant};
+use url::Url;
+use zeroize::Zeroizing;
+
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// What a request may do.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The whole exchange, from connecting to the last byte of the body.
+    pub timeout: Duration,
+    pub allow_insecure_http: bool,
+    pub max_body: usize,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            timeout: DEFAULT_TIMEOUT,
+            allow_insecure_http: false,
+            max_body: MAX_BODY,
+        }
+    }
+}
+
+/// A request about to be sent. The body may hold a password: it is zeroized when dropped.
+pub struct Outgoing {
+    pub method: reqwest::Method,
+    pub url: Url,
+    pub headers: Vec<(String, String)>,
+    pub json_body: Option<Zeroizing<Vec<u8>>>,
+}
+
+/// An answer read within the policy.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub location: Option<String>,
+    pub retry_after_secs: Option<u64>,
+    /// The server's `Date`, when it sent a readable one.
+    pub date: Option<Timestamp>,
+    pub body: Vec<u8>,
+}
+
+/// One client per process, so connections are reused.
+#[derive(Clone)]
+pub struct Http {
+    client: reqwest::Client,
+}
+
+impl Http {
+    pub fn new() -> Result<Http> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(CONNECT_TIMEOUT)
+            .user_agent(concat!("authdeck/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Io(format!("could not set up the HTTP client: {e}")))?;
+        Ok(Http { client })
+    }
+
+    /// Sends the request and reads the answer within the policy. A refused redirect, an
+    /// oversized body, a timeout or a broken connection come back as a `Failure`.
+    pub async fn send(&self, out: Outgoing, policy: &Policy) -> std::result::Result<Answer, Failure> {
+        let started = Instant::now();
+        let method = out.method.clone();
+        let shown_url = out.url.to_string();
+        let mut request = self
+            .client
+            .request(out.method, out.url)
+            .timeout(policy.timeout);
+        for (name, value) in &out.headers {
+            request = request.header(name, value);
+        }
+        if let Some(body) = &out.json_body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_failure(&e, &shown_url, policy))?;
+        let status = response.status().as_u16();
+        let headers = response.headers();
+        let header = |name: reqwest::header::HeaderName| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let location = header(reqwest::header::LOCATION);
+        let retry_after_secs = header(reqwest::header::RETRY_AFTER).and_then(|v| retry_after(&v));
+        let date = header(reqwest::header::DATE).and_then(|v| http_date(&v));
+        tracing::info!(
+            %method, url = %shown_url, status, latency_ms = started.elapsed().as_millis() as u64,
+            "answer"
+        );
+        if (300..400).contains(&status) {
+            let to = location.as_deref().unwrap_or("(no Location header)");
+            return Err(Failure {
+                kind: Kind::ProtocolError,
+                http_status: Some(status),
+                error_code: None,
+                message: Some(format!(
+                    "the server redirected to {to}; Authdeck does not follow redirects of a credential request, so nothing was sent there. If that is the real address, use it as the base URL."
+                )),
+                retry_after_secs: None,
+            });
+        }
+        if let Some(length) = response.content_length() {
+            if length > policy.max_body as u64 {
+                return Err(too_big(status, policy.max_body));
+            }
+        }
+        let mut response = response;
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > policy.max_body {
+                        return Err(too_big(status, policy.max_body));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    let mut failure = transport_failure(&e, &shown_url, policy);
+                    failure.http_status = Some(status);
+                    return Err(failure);
+                }
+            }
+        }
+        Ok(Answer {
+            status,
+            content_type,
+            location,
+            retry_after_secs,
+            date,
+            body,
+        })
+    }
+}
+
+/// Joins a base URL (which may carry a path prefix) and an endpoint path, and checks the scheme.
+pub fn endpoint(base_url: &str, path: &str, allow_insecure_http: bool) -> Result<Url> {
+    let base = base_url.trim();
+    let base_parsed = Url::parse(base).map_err(|e| {
+        Error::Invalid(format!(
+            "the base URL \"{base}\" is not a valid URL ({e}); give it as https://host[/prefix]"
+        ))
+    })?;
+    if base_parsed.query().is_some() || base_parsed.fragment().is_some() {
+        return Err(Error::Invalid(format!(
+            "the base URL \"{base}\" must not have a query or fragment"
+        )));
+    }
+    let url = Url::parse(&format!("{}{}", base.trim_end_matches('/'), path)).map_err(|e| {
+        Error::Invalid(format!("\"{base}{path}\" is not a valid URL: {e}"))
+    })?;
+    check_scheme(&url, allow_insecure_http)?;
+    Ok(url)
+}
+
+/// `https` anywhere; plain `http` only to loopback unless explicitly allowed.
+pub fn check_scheme(url: &Url, allow_insecure_http: bool) -> Result<()> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if allow_insecure_http || is_loopback(url) => Ok(()),
+        "http" => Err(Error::Invalid(format!(
+            "refusing plain http:// to {}: the password would travel unencrypted. Use https://, or pass --allow-insecure-http if you really mean it",
+            url.host_str().unwrap_or("?")
+        ))),
+        other => Err(Error::Invalid(format!(
+            "the URL scheme \"{other}\" is not supported: use https:// (or http:// to localhost)"
+        ))),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn too_big(status: u16, cap: usize) -> Failure {
+    Failure {
+        kind: Kind::ProtocolError,
+        http_status: Some(status),
+        error_code: None,
+        message: Some(format!(
+            "the answer is larger than {} KiB; reading stopped there",
+            cap / 1024
+        )),
+        retry_after_secs: None,
+    }
+}
+
+fn transport_failure(e: &reqwest::Error, url: &str, policy: &Policy) -> Failure {
+    let detail = root_cause(e);
+    let message = if e.is_timeout() {
+        format!(
+            "no complete answer from {url} within {} s (raise it with --timeout)",
+            policy.timeout.as_secs_f64()
+        )
+    } else if e.is_connect() {
+        if detail.to_ascii_lowercase().contains("certificate") {
+            format!("the TLS certificate of {url} was refused: {detail}")
+        } else {
+            format!("could not connect to {url}: {detail}. Is the server running and the base URL right?")
+        }
+    } else if e.is_body() || e.is_decode() {
+        format!("the connection broke while reading the answer from {url}: {detail}")
+    } else {
+        format!("the request to {url} failed: {detail}")
+    };
+    Failure {
+        kind: Kind::NetworkError,
+        http_status: None,
+        error_code: None,
+        message: Some(message),
+        retry_after_secs: None,
+    }
+}
+
+/// The innermost error's words, which say what really happened ("Connection refused").
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = e;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}
+
+/// `Retry-After` as seconds or an HTTP date (then counted from now).
+fn retry_after(value: &str) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(secs);
+    }
+    let at = http_date(value)?;
+    let secs = at.duration_since(Timestamp::now()).as_secs();
+    Some(secs.max(0) as u64)
+}
+
+/// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn http_date(value: &str) -> Option<Timestamp> {
+    jiff::fmt::rfc2822::parse(value.trim())
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+/// A short, readable excerpt of a body that is not what we expected: the HTML title and text
+/// without tags, whitespace folded, cut at 200 characters. Never the whole thing.
+pub fn excerpt(body: &[u8], content_type: Option<&str>) -> String {
+    const MAX: usize = 200;
+    if body.is_empty() {
+        return "(empty body)".into();
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+    let is_html = content_type.is_some_and(|c| c.contains("html"))
+        || text.trim_start().starts_with('<');
+    let mut shown = if is_html {
+        let title = between(&text, "<title>", "</title>").map(str::trim);
+        let stripped = strip_tags(&text);
+        match title {
+            Some(t) if !t.is_empty() => format!("HTML page \"{t}\": {stripped}"),
+            _ => format!("HTML page: {stripped}"),
+        }
+    } else {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    shown = shown.chars().filter(|c| !c.is_control()).collect();
+    if shown.chars().count() > MAX {
+        shown = shown.chars().take(MAX).collect::<String>() + "…";
+    }
+    if body.len() > 1024 {
+        shown.push_str(&format!(" ({} bytes in all)", body.len()));
+    }
+    shown
+}
+
+fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find(open)? + open.len();
+    let end = lower[start..].find(close)? + start;
+    text.get(start..end)
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    let lower = html.to_ascii_lowercase();
+    // Drop <head>, <style> and <script> content: nothing a person wants to read.
+    let body_start = lower.find("<body").unwrap_or(0);
+    for c in html[body_start..].chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_path_prefix_is_kept() {
+        let url = endpoint("https://gw.example.com/talkstack/", "/auth/login", false).unwrap();
+        assert_eq!(url.as_str(), "https://gw.example.com/talkstack/auth/login");
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_to_loopback_or_when_allowed() {
+        assert!(endpoint("http://127.0.0.1:9/x", "/l", false).is_ok());
+        assert!(endpoint("http://localhost:9", "/l", false).is_ok());
+        assert!(endpoint("http://[::1]:9", "/l", false).is_ok());
+        let err = endpoint("http://api.example.com", "/l", false).unwrap_err().to_string();
+        assert!(err.contains("--allow-insecure-http"), "{err}");
+        assert!(endpoint("http://api.example.com", "/l", true).is_ok());
+        assert!(endpoint("ftp://api.example.com", "/l", true).is_err());
+    }
+
+    #[test]
+    fn html_excerpt_is_short_and_readable() {
+        let page = format!(
+            "<html><head><title>502 Bad Gateway</title><style>x{{}}</style></head><body><h1>Bad Gateway</h1>{}</body></html>",
+            "<p>filler</p>".repeat(500)
+        );
+        let shown = excerpt(page.as_bytes(), Some("text/html"));
+        assert!(shown.starts_with("HTML page \"502 Bad Gateway\": Bad Gateway"), "{shown}");
+        assert!(shown.chars().count() < 260, "{shown}");
+        assert!(!shown.contains('<'), "{shown}");
+    }
+
+    #[test]
+    fn retry_after_reads_seconds() {
+        assert_eq!(retry_after("7"), Some(7));
+        assert_eq!(retry_after("soon"), None);
+    }
+
+    #[test]
+    fn http_date_is_read() {
+        let t = http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        assert_eq!(t.as_second(), 784_111_777);
+    }
+}

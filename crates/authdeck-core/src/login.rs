@@ -1,0 +1,398 @@
+//! Login and refresh requests: send what the provider spec describes, read the answer into an
+//! outcome. Nothing here stores anything; `deck` decides what to keep.
+
+use crate::error::Result;
+use crate::expiry;
+use crate::http::{self, Answer, Http, Outgoing, Policy};
+use crate::outcome::{Attempt, Failure, Kind, Session};
+use crate::provider::{ErrorSpec, ExpiryFormat, Provider, Request, SuccessSpec};
+use crate::secret::Secret;
+use jiff::Timestamp;
+use serde_json::Value;
+use std::time::Instant;
+use zeroize::Zeroizing;
+
+/// Where and how to log in: a provider (overrides already applied) at a base URL.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub provider: Provider,
+    pub base_url: String,
+    pub policy: Policy,
+}
+
+pub struct Credentials {
+    pub email: String,
+    pub password: Secret,
+}
+
+/// Logs in. `Err` only for input we cannot even send (a bad base URL, plain http);
+/// a refusal by the server is an `Attempt` whose result is a `Failure`.
+pub async fn login(http: &Http, target: &Target, creds: &Credentials) -> Result<Attempt> {
+    let p = &target.provider;
+    let vars = [("{email}", creds.email.as_str()), ("{password}", creds.password.expose())];
+    exchange(http, target, &p.login, &vars, &p.success, &p.errors).await
+}
+
+/// Renews a session with a refresh token, per the provider's `[refresh]` spec.
+/// `Ok(None)` when the provider has no refresh flow.
+pub async fn refresh(http: &Http, target: &Target, refresh_token: &Secret) -> Result<Option<Attempt>> {
+    let p = &target.provider;
+    let Some(spec) = &p.refresh else {
+        return Ok(None);
+    };
+    let vars = [("{refresh_token}", refresh_token.expose())];
+    let success = spec.success.as_ref().unwrap_or(&p.success);
+    let errors = spec.errors.as_ref().unwrap_or(&p.errors);
+    exchange(http, target, &spec.request, &vars, success, errors)
+        .await
+        .map(Some)
+}
+
+async fn exchange(
+    http: &Http,
+    target: &Target,
+    request: &Request,
+    vars: &[(&str, &str)],
+    success: &SuccessSpec,
+    errors: &ErrorSpec,
+) -> Result<Attempt> {
+    let url = http::endpoint(&target.base_url, &request.path, target.policy.allow_insecure_http)?;
+    let method = reqwest::Method::from_bytes(request.method.to_ascii_uppercase().as_bytes())
+        .unwrap_or(reqwest::Method::POST);
+    let body = render(&request.body, vars);
+    let json_body = Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default());
+    drop(body);
+    let headers = request
+        .headers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let out = Outgoing {
+        method,
+        url,
+        headers,
+        json_body: Some(json_body),
+    };
+    let started = Instant::now();
+    let answer = http.send(out, &target.policy).await;
+    let latency_ms = started.elapsed().as_millis() as u64;
+    let now = Timestamp::now();
+    let result = answer.and_then(|a| read_answer(&a, success, errors, now));
+    Ok(Attempt { result, latency_ms })
+}
+
+/// Replaces placeholders in every string of the body template. Values go in as JSON strings,
+/// so a password with quotes or backslashes cannot break the document.
+fn render(template: &Value, vars: &[(&str, &str)]) -> Value {
+    match template {
+        Value::String(s) => {
+            let mut out = s.clone();
+            for (name, value) in vars {
+                if out.contains(name) {
+                    out = out.replace(name, value);
+                }
+            }
+            Value::String(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|v| render(v, vars)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), render(v, vars)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Turns an HTTP answer into the outcome, per the spec. Pure: `now` is when the answer came.
+pub fn read_answer(
+    answer: &Answer,
+    success: &SuccessSpec,
+    errors: &ErrorSpec,
+    now: Timestamp,
+) -> std::result::Result<Session, Failure> {
+    let json: Option<Value> = serde_json::from_slice(&answer.body).ok();
+    if !(200..300).contains(&answer.status) {
+        return Err(read_failure(answer, json.as_ref(), errors));
+    }
+    let protocol = |message: String| Failure {
+        kind: Kind::ProtocolError,
+        http_status: Some(answer.status),
+        error_code: None,
+        message: Some(message),
+        retry_after_secs: None,
+    };
+    let Some(json) = json else {
+        return Err(protocol(format!(
+            "the answer is not JSON: {}",
+            http::excerpt(&answer.body, answer.content_type.as_deref())
+        )));
+    };
+    let token = match json.pointer(&success.token) {
+        Some(Value::String(t)) if !t.trim().is_empty() => Secret::new(t.trim()),
+        Some(other) if !other.is_null() => {
+            return Err(protocol(format!(
+                "the token at {} is not a string (found {})",
+                success.token,
+                type_name(other)
+            )));
+        }
+        _ => {
+            // Some APIs answer 200 with an error inside; show their words when there are some.
+            let failure = read_failure(answer, Some(&json), errors);
+            let detail = failure
+                .message
+                .map(|m| format!(": \"{m}\""))
+                .unwrap_or_default();
+            return Err(Failure {
+                error_code: failure.error_code,
+                ..protocol(format!(
+                    "the answer has no token at {}{detail}",
+                    success.token
+                ))
+            });
+        }
+    };
+    let refresh_token = success
+        .refresh_token
+        .as_deref()
+        .and_then(|p| json.pointer(p))
+        .and_then(Value::as_str)
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| Secret::new(t.trim()));
+    let claims = crate::jwt::decode(token.expose())
+        .ok()
+        .and_then(|d| d.claims().cloned())
+        .map(Value::Object);
+    let jwt_exp = || {
+        claims
+            .as_ref()
+            .and_then(|c| c.get("exp"))
+            .and_then(|v| expiry::parse(v, ExpiryFormat::UnixSeconds, now).ok())
+    };
+    let mut notes = Vec::new();
+    let expires_at = match (&success.expires_at, success.expires_format) {
+        (_, ExpiryFormat::JwtExp) | (None, _) => jwt_exp(),
+        (Some(pointer), format) => match json.pointer(pointer) {
+            Some(v) if !v.is_null() => match expiry::parse(v, format, now) {
+                Ok(t) => Some(t),
+                Err(why) => {
+                    notes.push(format!(
+                        "the expiry at {pointer} could not be read ({why}); using the token's own expiry"
+                    ));
+                    jwt_exp()
+                }
+            },
+            _ => {
+                notes.push(format!(
+                    "the answer has no expiry at {pointer}; using the token's own expiry"
+                ));
+                jwt_exp()
+            }
+        },
+    };
+    let clock_skew_secs = answer.date.map(|d| d.as_second() - now.as_second());
+    Ok(Session {
+        token,
+        refresh_token,
+        expires_at,
+        claims,
+        http_status: answer.status,
+        clock_skew_secs,
+        notes,
+    })
+}
+
+fn read_failure(answer: &Answer, json: Option<&Value>, spec: &ErrorSpec) -> Failure {
+    let code = json.and_then(|j| {
+        spec.code.iter().find_map(|p| match j.pointer(p) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Value::Bool(b)) => Some(b.to_string()),
+            _ => None,
+        })
+    });
+    let code = code.map(|c| spec.code_names.get(&c).cloned().unwrap_or(c));
+    let message = json
+        .and_then(|j| {
+            spec.message.iter().find_map(|p| match j.pointer(p) {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(v) if !v.is_null() => Some(v.to_string()),
+                _ => None,
+            })
+        })
+        .or_else(|| {
+            (json.is_none() || code.is_none())
+                .then(|| http::excerpt(&answer.body, answer.content_type.as_deref()))
+        });
+    let kind = spec
+        .rules
+        .iter()
+        .find(|rule| {
+            rule.status.is_none_or(|s| s == answer.status)
+                && rule
+                    .code
+                    .as_ref()
+                    .is_none_or(|c| code.as_deref() == Some(c.as_str()))
+                && rule.message_contains.as_ref().is_none_or(|needle| {
+                    message
+                        .as_deref()
+                        .is_some_and(|m| m.to_lowercase().contains(&needle.to_lowercase()))
+                })
+        })
+        .map(|rule| rule.kind)
+        .unwrap_or_else(|| kind_of_status(answer.status));
+    // A rate limit or a server failure is what it is, whatever the body's rules say.
+    let kind = match answer.status {
+        429 => Kind::RateLimited,
+        500..=599 if !kind.is_transient() => Kind::ServerError,
+        _ => kind,
+    };
+    Failure {
+        kind,
+        http_status: Some(answer.status),
+        error_code: code,
+        message,
+        retry_after_secs: answer.retry_after_secs,
+    }
+}
+
+fn kind_of_status(status: u16) -> Kind {
+    match status {
+        429 => Kind::RateLimited,
+        500..=599 => Kind::ServerError,
+        400 | 422 => Kind::BadRequest,
+        401 => Kind::InvalidCredentials,
+        200..=299 => Kind::ProtocolError,
+        _ => Kind::Rejected,
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::{PRESETS, Provider};
+    use serde_json::json;
+
+    fn preset(id: &str) -> Provider {
+        let text = PRESETS.iter().find(|(i, _)| *i == id).unwrap().1;
+        Provider::from_toml(text).unwrap()
+    }
+
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer {
+            status,
+            content_type: Some("application/json".into()),
+            location: None,
+            retry_after_secs: None,
+            date: None,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn now() -> Timestamp {
+        Timestamp::from_second(1_700_000_000).unwrap()
+    }
+
+    #[test]
+    fn placeholders_are_replaced_json_safely() {
+        let body = render(
+            &json!({"email": "{email}", "password": "{password}", "keep": 1}),
+            &[("{email}", "a@b.c"), ("{password}", "p\"w\\d")],
+        );
+        let text = serde_json::to_string(&body).unwrap();
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["password"], "p\"w\\d");
+        assert_eq!(back["keep"], 1);
+    }
+
+    #[test]
+    fn talkstack_numeric_login_status_maps_to_its_documented_name() {
+        let p = preset("talkstack");
+        let f = read_answer(
+            &answer(401, r#"{"message":"Invalid password","status":"error","loginStatus":4}"#),
+            &p.success,
+            &p.errors,
+            now(),
+        )
+        .unwrap_err();
+        assert_eq!(f.error_code.as_deref(), Some("INVALID_PASSWORD"));
+        assert_eq!(f.kind, Kind::InvalidPassword);
+        assert_eq!(f.message.as_deref(), Some("Invalid password"));
+    }
+
+    #[test]
+    fn user_login_expiry_in_seconds_or_milliseconds_reads_the_same() {
+        let p = preset("user-login");
+        for expires in ["1752084884", "1752084884000"] {
+            let body = format!(r#"{{"success":true,"accessToken":"abc","refreshToken":"r","expiresAt":{expires}}}"#);
+            let s = read_answer(&answer(200, &body), &p.success, &p.errors, now()).unwrap();
+            assert_eq!(s.expires_at.unwrap().as_second(), 1_752_084_884, "{expires}");
+            assert_eq!(s.refresh_token.unwrap().expose(), "r");
+            assert!(s.claims.is_none(), "an opaque token has no claims");
+        }
+    }
+
+    #[test]
+    fn success_without_a_token_is_a_protocol_error_that_says_where_it_looked() {
+        let p = preset("sealmetrics");
+        let f = read_answer(&answer(200, r#"{"ok":true}"#), &p.success, &p.errors, now())
+            .unwrap_err();
+        assert_eq!(f.kind, Kind::ProtocolError);
+        assert!(f.message.unwrap().contains("/access_token"));
+    }
+
+    #[test]
+    fn html_error_page_becomes_a_short_excerpt() {
+        let p = preset("meetra");
+        let mut a = answer(502, &format!("<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>", "x ".repeat(5000)));
+        a.content_type = Some("text/html".into());
+        let f = read_answer(&a, &p.success, &p.errors, now()).unwrap_err();
+        assert_eq!(f.kind, Kind::ServerError);
+        let m = f.message.unwrap();
+        assert!(m.contains("502 Bad Gateway") && m.len() < 300, "{m}");
+    }
+
+    #[test]
+    fn unreadable_expiry_falls_back_to_jwt_exp_and_says_so() {
+        let p = preset("sealmetrics");
+        let s = read_answer(
+            &answer(200, r#"{"access_token":"opaque","expires_at":"soonish"}"#),
+            &p.success,
+            &p.errors,
+            now(),
+        )
+        .unwrap();
+        assert!(s.expires_at.is_none());
+        assert!(s.notes[0].contains("soonish"), "{:?}", s.notes);
+    }
+
+    #[test]
+    fn rate_limit_keeps_retry_after() {
+        let p = preset("meetmates");
+        let mut a = answer(429, r#"{"msg":"Too many requests"}"#);
+        a.retry_after_secs = Some(2);
+        let f = read_answer(&a, &p.success, &p.errors, now()).unwrap_err();
+        assert_eq!((f.kind, f.retry_after_secs), (Kind::RateLimited, Some(2)));
+    }
+
+    #[test]
+    fn server_date_gives_clock_skew() {
+        let p = preset("sealmetrics");
+        let mut a = answer(200, r#"{"access_token":"t","expires_at":"2030-01-01T00:00:00Z"}"#);
+        a.date = Some(Timestamp::from_second(1_700_000_090).unwrap());
+        let s = read_answer(&a, &p.success, &p.errors, now()).unwrap();
+        assert_eq!(s.clock_skew_secs, Some(90));
+    }
+}

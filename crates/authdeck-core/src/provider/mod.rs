@@ -1,0 +1,123 @@
+//! Login providers: the five built-in presets and the user's provider files.
+
+mod catalog;
+mod spec;
+
+pub use catalog::{Catalog, LoadProblem, Source};
+pub use spec::{ErrorRule, ErrorSpec, ExpiryFormat, Provider, RefreshSpec, Request, SuccessSpec};
+
+use crate::error::{Error, Result};
+
+/// The presets, compiled in. Each is the same TOML a user could write.
+pub const PRESETS: [(&str, &str); 5] = [
+    ("meetra", include_str!("../../presets/meetra.toml")),
+    ("user-login", include_str!("../../presets/user-login.toml")),
+    ("talkstack", include_str!("../../presets/talkstack.toml")),
+    ("meetmates", include_str!("../../presets/meetmates.toml")),
+    ("sealmetrics", include_str!("../../presets/sealmetrics.toml")),
+];
+
+impl Provider {
+    /// Reads a provider from TOML text. The error names the line and field.
+    pub fn from_toml(text: &str) -> std::result::Result<Provider, LoadProblem> {
+        catalog::parse(text)
+    }
+
+    /// This provider with per-account overrides applied: a JSON object merged field by field
+    /// over the spec (`{"success": {"expires_format": "unix_ms"}}`).
+    pub fn with_overrides(&self, overrides: &serde_json::Value) -> Result<Provider> {
+        if overrides.is_null() || overrides.as_object().is_some_and(|o| o.is_empty()) {
+            return Ok(self.clone());
+        }
+        let mut merged = serde_json::to_value(self)
+            .map_err(|e| Error::Provider(format!("could not apply overrides: {e}")))?;
+        merge(&mut merged, overrides);
+        let provider: Provider = serde_json::from_value(merged).map_err(|e| {
+            Error::Invalid(format!(
+                "the overrides for provider `{}` do not fit its spec: {e}",
+                self.id
+            ))
+        })?;
+        provider.validate().map_err(|(field, problem)| {
+            Error::Invalid(format!("override of `{field}` is not valid: {problem}"))
+        })?;
+        Ok(provider)
+    }
+}
+
+/// Turns `key.path=value` into a nested overrides object; the value is JSON when it parses as
+/// JSON, else a string (`success.expires_format=unix_ms`, `refresh=null`).
+pub fn override_from_assignment(assignment: &str) -> Result<serde_json::Value> {
+    let (path, raw) = assignment.split_once('=').ok_or_else(|| {
+        Error::Invalid(format!(
+            "`--set {assignment}` needs the form FIELD=VALUE, e.g. --set success.expires_format=unix_ms"
+        ))
+    })?;
+    if path.trim().is_empty() {
+        return Err(Error::Invalid(format!(
+            "`--set {assignment}` names no field"
+        )));
+    }
+    let mut value = serde_json::from_str(raw).unwrap_or(serde_json::Value::String(raw.into()));
+    for key in path.trim().rsplit('.') {
+        let mut object = serde_json::Map::new();
+        object.insert(key.to_string(), value);
+        value = serde_json::Value::Object(object);
+    }
+    Ok(value)
+}
+
+/// Deep-merges `patch` into `target`: objects merge key by key, anything else replaces.
+pub fn merge(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    match (target, patch) {
+        (serde_json::Value::Object(t), serde_json::Value::Object(p)) => {
+            for (key, value) in p {
+                match t.get_mut(key) {
+                    Some(existing) if existing.is_object() && value.is_object() => {
+                        merge(existing, value)
+                    }
+                    _ => {
+                        t.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (target, patch) => *target = patch.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_parses_and_validates() {
+        for (id, text) in PRESETS {
+            let p = Provider::from_toml(text).unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(p.id, id, "preset file id must match its name");
+            assert!(!p.choices.is_empty(), "{id} must say what it chose");
+        }
+    }
+
+    #[test]
+    fn override_changes_one_nested_field_and_keeps_the_rest() {
+        let preset = Provider::from_toml(PRESETS[1].1).unwrap();
+        let patch = override_from_assignment("success.expires_format=unix_ms").unwrap();
+        let p = preset.with_overrides(&patch).unwrap();
+        assert_eq!(p.success.expires_format, ExpiryFormat::UnixMs);
+        assert_eq!(p.success.token, "/accessToken", "other fields stay");
+    }
+
+    #[test]
+    fn override_with_a_wrong_value_is_a_clear_error() {
+        let preset = Provider::from_toml(PRESETS[1].1).unwrap();
+        let patch = override_from_assignment("success.expires_format=fortnights").unwrap();
+        let err = preset.with_overrides(&patch).unwrap_err().to_string();
+        assert!(err.contains("fortnights"), "{err}");
+    }
+
+    #[test]
+    fn assignment_without_equals_sign_is_refused() {
+        assert!(override_from_assignment("success.token").is_err());
+    }
+}
