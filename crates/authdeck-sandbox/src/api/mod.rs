@@ -1,0 +1,81 @@
+//! The five APIs, each under its own path prefix, plus the sandbox's own `/_sandbox` routes.
+
+mod meetmates;
+mod meetra;
+mod sealmetrics;
+mod talkstack;
+mod user_login;
+
+use crate::grants::Grants;
+use crate::reply;
+use crate::stats::Counters;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::json;
+use std::sync::Arc;
+
+/// What every handler shares: the counters and the live refresh tokens.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    pub counters: Counters,
+    pub grants: Grants,
+}
+
+/// Every route of the sandbox.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/meetra/api-login", post(meetra::login))
+        .route("/user-login/user/login", post(user_login::login))
+        .route("/user-login/user/refresh", post(user_login::refresh))
+        .route("/talkstack/auth/login", post(talkstack::login))
+        .route("/talkstack/auth/refresh", post(talkstack::refresh))
+        .route("/meetmates/api/auth/login", post(meetmates::login))
+        .route("/sealmetrics/api/auth/login", post(sealmetrics::login))
+        .route("/_sandbox/stats", get(stats))
+        .route("/_sandbox/reset", post(reset))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(shared)
+}
+
+/// The access-token lifetime: the `+ttlN` tag's if there was one, else the API's.
+fn lifetime(default_secs: i64, ttl: Option<u32>) -> i64 {
+    ttl.map_or(default_secs, i64::from)
+}
+
+async fn stats(State(shared): State<Arc<Shared>>) -> Response {
+    reply::json(StatusCode::OK, json!(shared.counters.snapshot()))
+}
+
+async fn reset(State(shared): State<Arc<Shared>>) -> Response {
+    shared.counters.reset();
+    reply::json(StatusCode::OK, json!(shared.counters.snapshot()))
+}
+
+async fn not_found(method: Method, uri: Uri) -> Response {
+    reply::json(
+        StatusCode::NOT_FOUND,
+        json!({ "message": format!("The sandbox has no route {method} {}", uri.path()) }),
+    )
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    reply::json(
+        StatusCode::METHOD_NOT_ALLOWED,
+        json!({ "message": format!("{} does not accept {method}", uri.path()) }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl_tag_overrides_the_api_lifetime() {
+        assert_eq!(lifetime(3600, None), 3600);
+        assert_eq!(lifetime(3600, Some(5)), 5);
+    }
+}

@@ -1,0 +1,63 @@
+//! What `authdeck sandbox` prints: where each API lives, who to log in as, and how.
+
+use crate::server::Sandbox;
+use crate::users::entries;
+use crate::{APIS, PASSWORD};
+use std::fmt::Write;
+
+/// The sandbox's welcome text: base URLs, users with their outcomes, the password, tips.
+pub fn banner(sandbox: &Sandbox) -> String {
+    let mut text = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_banner(&mut text, sandbox);
+    text
+}
+
+fn write_banner(out: &mut String, sandbox: &Sandbox) -> std::fmt::Result {
+    writeln!(out, "Authdeck sandbox listening on {}", sandbox.url())?;
+    writeln!(out)?;
+    writeln!(out, "Base URLs (preset id, base URL):")?;
+    for api in APIS {
+        writeln!(out, "  {api:<12} {}", sandbox.base_url(api))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "Password of every user: {PASSWORD}")?;
+    writeln!(out)?;
+    writeln!(out, "Users (api, email, outcome, answer):")?;
+    for entry in entries() {
+        writeln!(
+            out,
+            "  {:<12} {:<28} {:<21} {}",
+            entry.api, entry.email, entry.outcome, entry.answer
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "Tips:")?;
+    writeln!(
+        out,
+        "  - Add +ttlN to an email for a token that expires in N seconds: alice+ttl30@meetra.test"
+    )?;
+    writeln!(
+        out,
+        "  - Any other password gives that API's wrong-password answer."
+    )?;
+    writeln!(
+        out,
+        "  - Refresh: user-login POST /user/refresh and talkstack POST /auth/refresh, body {{\"refreshToken\": \"...\"}}; each refresh token works once."
+    )?;
+    writeln!(
+        out,
+        "  - Try it: curl -s {}/api-login -H 'Content-Type: application/json' -d '{{\"email\":\"alice@meetra.test\",\"password\":\"{PASSWORD}\"}}'",
+        sandbox.base_url("meetra")
+    )?;
+    writeln!(
+        out,
+        "  - Tokens are HS256, signed with \"sandbox-<preset id>-secret\" (e.g. sandbox-meetra-secret)."
+    )?;
+    writeln!(
+        out,
+        "  - Counters: GET {0}/_sandbox/stats, reset with POST {0}/_sandbox/reset",
+        sandbox.url()
+    )?;
+    Ok(())
+}
