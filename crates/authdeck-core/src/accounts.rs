@@ -1,0 +1,475 @@
+//! The `accounts` table: who logs in where, and the non-secret state of each session.
+//!
+//! Tokens and passwords are in the keyring ([`crate::vault`]); here is only what the UI may show:
+//! whether a session exists, when it expires, a short fingerprint of the token.
+
+use crate::{Error, Result};
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+
+/// Creates the `accounts` table. Never edit a shipped migration: add `MIGRATION_2`.
+pub(crate) const MIGRATION_1: &str = "
+CREATE TABLE accounts (
+    name                TEXT PRIMARY KEY NOT NULL,
+    provider            TEXT NOT NULL,
+    base_url            TEXT NOT NULL,
+    email               TEXT NOT NULL,
+    overrides           TEXT NOT NULL DEFAULT '{}',
+    allow_insecure_http INTEGER NOT NULL DEFAULT 0,
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL,
+    last_login_at       INTEGER,
+    signed_in           INTEGER NOT NULL DEFAULT 0,
+    session_issued_at   INTEGER,
+    session_expires_at  INTEGER,
+    token_fingerprint   TEXT,
+    has_refresh_token   INTEGER NOT NULL DEFAULT 0,
+    password_remembered INTEGER NOT NULL DEFAULT 0,
+    clock_skew_secs     INTEGER
+) STRICT;
+";
+
+/// What the user chose for an account: everything that is exported and imported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountConfig {
+    /// The key: 1..64 characters of `A-Z a-z 0-9 . _ @ -`.
+    pub name: String,
+    /// A preset id (`user-login`, ...) or the id of a custom provider file.
+    pub provider: String,
+    pub base_url: String,
+    pub email: String,
+    /// Per-account changes to the provider spec; a JSON object this module does not interpret.
+    #[serde(default)]
+    pub overrides: serde_json::Map<String, serde_json::Value>,
+    /// Plain `http://` to a host other than loopback is refused unless this is set.
+    #[serde(default)]
+    pub allow_insecure_http: bool,
+}
+
+impl AccountConfig {
+    /// Checks what can be checked without knowing the provider.
+    pub fn validate(&self) -> Result<()> {
+        validate_name(&self.name)?;
+        if self.provider.trim().is_empty() {
+            return Err(Error::Invalid(format!(
+                "account {}: the provider is empty; give a preset id like `user-login` or the id \
+                 of a provider file",
+                self.name
+            )));
+        }
+        match url::Url::parse(&self.base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(()),
+            _ => Err(Error::Invalid(format!(
+                "account {}: the base URL {:?} is not an http:// or https:// URL",
+                self.name, self.base_url
+            ))),
+        }
+    }
+}
+
+/// The non-secret facts about the session stored in the keyring.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionState {
+    /// A token is stored in the keyring for this account.
+    pub signed_in: bool,
+    /// When the current token was obtained; with `expires_at` it gives the token's lifetime.
+    pub issued_at: Option<Timestamp>,
+    /// When the current token expires, on the local clock; `None` when nobody said.
+    pub expires_at: Option<Timestamp>,
+    /// [`crate::secret::fingerprint`] of the current token.
+    pub token_fingerprint: Option<String>,
+    pub has_refresh_token: bool,
+    pub password_remembered: bool,
+    /// Server time minus local time, when the server's `Date` header told us.
+    pub clock_skew_secs: Option<i64>,
+}
+
+/// One row of the `accounts` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    #[serde(flatten)]
+    pub config: AccountConfig,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub last_login_at: Option<Timestamp>,
+    #[serde(flatten)]
+    pub session: SessionState,
+}
+
+/// Where an account's session stands, as the account list and the tray show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Valid,
+    /// Still valid, but expires within the refresh margin.
+    Expiring,
+    Expired,
+    /// Signed in, but neither the server nor the token said when it expires.
+    UnknownExpiry,
+    SignedOut,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Expiring => "expiring",
+            Status::Expired => "expired",
+            Status::UnknownExpiry => "unknown_expiry",
+            Status::SignedOut => "signed_out",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The session's status at `now`. `margin` is how early "expiring" starts; `None` means
+/// [`default_margin`] of the token's lifetime.
+pub fn status(account: &Account, now: Timestamp, margin: Option<SignedDuration>) -> Status {
+    let session = &account.session;
+    if !session.signed_in {
+        return Status::SignedOut;
+    }
+    let Some(expires_at) = session.expires_at else {
+        return Status::UnknownExpiry;
+    };
+    if expires_at <= now {
+        return Status::Expired;
+    }
+    let margin = margin.unwrap_or_else(|| default_margin(lifetime(session)));
+    if expires_at.duration_since(now) <= margin {
+        Status::Expiring
+    } else {
+        Status::Valid
+    }
+}
+
+/// The token's lifetime, when both ends are known and make sense.
+pub fn lifetime(session: &SessionState) -> Option<SignedDuration> {
+    let (issued, expires) = (session.issued_at?, session.expires_at?);
+    let life = expires.duration_since(issued);
+    life.is_positive().then_some(life)
+}
+
+/// How long before expiry a session counts as expiring (and gets refreshed): 10 % of its
+/// lifetime, between 30 s and 5 min; 5 min when the lifetime is unknown.
+pub fn default_margin(lifetime: Option<SignedDuration>) -> SignedDuration {
+    const MIN: SignedDuration = SignedDuration::from_secs(30);
+    const MAX: SignedDuration = SignedDuration::from_mins(5);
+    match lifetime {
+        Some(life) => (life / 10).clamp(MIN, MAX),
+        None => MAX,
+    }
+}
+
+/// Account names end up in keyring entries, file names and shell commands: keep them plain.
+pub fn validate_name(name: &str) -> Result<()> {
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-'));
+    if name.is_empty() || name.len() > 64 || !ok_chars {
+        return Err(Error::Invalid(format!(
+            "{name:?} is not a valid account name: use 1 to 64 characters among letters, digits \
+             and . _ @ - (for example `prod-alice` or `alice@staging`)"
+        )));
+    }
+    Ok(())
+}
+
+const COLUMNS: &str = "name, provider, base_url, email, overrides, allow_insecure_http, \
+    created_at, updated_at, last_login_at, signed_in, session_issued_at, session_expires_at, \
+    token_fingerprint, has_refresh_token, password_remembered, clock_skew_secs";
+
+/// The account named `name`, if any.
+pub fn get(conn: &Connection, name: &str) -> Result<Option<Account>> {
+    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE name = ?1");
+    let row = conn.query_row(&sql, [name], read_row).optional()?;
+    row.transpose()
+}
+
+/// Every account, by name.
+pub fn list(conn: &Connection) -> Result<Vec<Account>> {
+    let sql = format!("SELECT {COLUMNS} FROM accounts ORDER BY name");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], read_row)?;
+    let mut accounts = Vec::new();
+    for row in rows {
+        accounts.push(row??);
+    }
+    Ok(accounts)
+}
+
+/// Creates the account or replaces its configuration; its session state is kept.
+pub fn upsert(conn: &Connection, config: &AccountConfig, now: Timestamp) -> Result<Account> {
+    config.validate()?;
+    let overrides = serde_json::to_string(&config.overrides)
+        .map_err(|e| Error::Invalid(format!("account {}: overrides: {e}", config.name)))?;
+    let now_ms = now.as_millisecond();
+    conn.execute(
+        "INSERT INTO accounts (name, provider, base_url, email, overrides, allow_insecure_http, \
+             created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+         ON CONFLICT(name) DO UPDATE SET provider = excluded.provider,
+             base_url = excluded.base_url, email = excluded.email,
+             overrides = excluded.overrides, allow_insecure_http = excluded.allow_insecure_http,
+             updated_at = excluded.updated_at",
+        params![
+            config.name,
+            config.provider,
+            config.base_url,
+            config.email,
+            overrides,
+            config.allow_insecure_http,
+            now_ms
+        ],
+    )?;
+    get(conn, &config.name)?.ok_or_else(|| not_found(&config.name))
+}
+
+/// Records the session's non-secret state after a login, refresh or logout.
+pub fn set_session(
+    conn: &Connection,
+    name: &str,
+    session: &SessionState,
+    now: Timestamp,
+) -> Result<()> {
+    let changed = conn.execute(
+        "UPDATE accounts SET signed_in = ?2, session_issued_at = ?3, session_expires_at = ?4,
+             token_fingerprint = ?5, has_refresh_token = ?6, password_remembered = ?7,
+             clock_skew_secs = ?8, updated_at = ?9
+         WHERE name = ?1",
+        params![
+            name,
+            session.signed_in,
+            session.issued_at.map(|t| t.as_millisecond()),
+            session.expires_at.map(|t| t.as_millisecond()),
+            session.token_fingerprint,
+            session.has_refresh_token,
+            session.password_remembered,
+            session.clock_skew_secs,
+            now.as_millisecond()
+        ],
+    )?;
+    if changed == 0 {
+        return Err(not_found(name));
+    }
+    Ok(())
+}
+
+/// Records a successful login (not a refresh) at `at`.
+pub fn set_last_login(conn: &Connection, name: &str, at: Timestamp) -> Result<()> {
+    let changed = conn.execute(
+        "UPDATE accounts SET last_login_at = ?2 WHERE name = ?1",
+        params![name, at.as_millisecond()],
+    )?;
+    if changed == 0 {
+        return Err(not_found(name));
+    }
+    Ok(())
+}
+
+/// Deletes the account row; `false` when there was none. History rows are kept.
+pub fn delete(conn: &Connection, name: &str) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM accounts WHERE name = ?1", [name])? > 0)
+}
+
+/// The error for an account that does not exist, with the way to find the right name.
+pub fn not_found(name: &str) -> Error {
+    Error::NotFound(format!(
+        "no account named {name:?}; `authdeck accounts` lists the accounts"
+    ))
+}
+
+fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
+    let name: String = row.get(0)?;
+    let overrides_text: String = row.get(4)?;
+    let times = (
+        row.get::<_, i64>(6)?,
+        row.get::<_, i64>(7)?,
+        row.get::<_, Option<i64>>(8)?,
+        row.get::<_, Option<i64>>(10)?,
+        row.get::<_, Option<i64>>(11)?,
+    );
+    let config = AccountConfig {
+        name: name.clone(),
+        provider: row.get(1)?,
+        base_url: row.get(2)?,
+        email: row.get(3)?,
+        overrides: serde_json::Map::new(),
+        allow_insecure_http: row.get(5)?,
+    };
+    let session = SessionState {
+        signed_in: row.get(9)?,
+        issued_at: None,
+        expires_at: None,
+        token_fingerprint: row.get(12)?,
+        has_refresh_token: row.get(13)?,
+        password_remembered: row.get(14)?,
+        clock_skew_secs: row.get(15)?,
+    };
+    Ok(finish_row(config, session, &overrides_text, times))
+}
+
+type RowTimes = (i64, i64, Option<i64>, Option<i64>, Option<i64>);
+
+fn finish_row(
+    mut config: AccountConfig,
+    mut session: SessionState,
+    overrides_text: &str,
+    (created, updated, last_login, issued, expires): RowTimes,
+) -> Result<Account> {
+    let damaged = |what: &str| {
+        Error::Storage(format!(
+            "account {}: the stored {what} is damaged; re-create the account",
+            config.name
+        ))
+    };
+    config.overrides = match serde_json::from_str(overrides_text) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => return Err(damaged("overrides")),
+    };
+    let time = |ms: i64| Timestamp::from_millisecond(ms).map_err(|_| damaged("time"));
+    let optional_time = |ms: Option<i64>| ms.map(time).transpose();
+    session.issued_at = optional_time(issued)?;
+    session.expires_at = optional_time(expires)?;
+    Ok(Account {
+        created_at: time(created)?,
+        updated_at: time(updated)?,
+        last_login_at: optional_time(last_login)?,
+        config,
+        session,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(session: SessionState) -> Account {
+        Account {
+            config: AccountConfig {
+                name: "a".into(),
+                provider: "user-login".into(),
+                base_url: "http://127.0.0.1:1".into(),
+                email: "a@b.c".into(),
+                overrides: serde_json::Map::new(),
+                allow_insecure_http: false,
+            },
+            created_at: Timestamp::UNIX_EPOCH,
+            updated_at: Timestamp::UNIX_EPOCH,
+            last_login_at: None,
+            session,
+        }
+    }
+
+    fn at(secs: i64) -> Timestamp {
+        Timestamp::from_second(secs).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    fn signed_in(issued: Option<i64>, expires: Option<i64>) -> Account {
+        account(SessionState {
+            signed_in: true,
+            issued_at: issued.map(at),
+            expires_at: expires.map(at),
+            ..SessionState::default()
+        })
+    }
+
+    #[test]
+    fn signed_out_wins_over_any_expiry() {
+        let a = account(SessionState {
+            signed_in: false,
+            expires_at: Some(at(10_000)),
+            ..SessionState::default()
+        });
+        assert_eq!(status(&a, at(0), None), Status::SignedOut);
+    }
+
+    #[test]
+    fn no_expiry_is_unknown_expiry() {
+        assert_eq!(
+            status(&signed_in(None, None), at(0), None),
+            Status::UnknownExpiry
+        );
+    }
+
+    #[test]
+    fn past_expiry_is_expired_including_the_exact_second() {
+        let a = signed_in(Some(0), Some(100));
+        assert_eq!(status(&a, at(100), None), Status::Expired);
+        assert_eq!(status(&a, at(500), None), Status::Expired);
+    }
+
+    #[test]
+    fn margin_is_ten_percent_of_lifetime_clamped() {
+        // One hour: 10 % is 6 min, clamped to 5 min.
+        let hour = signed_in(Some(0), Some(3600));
+        assert_eq!(status(&hour, at(3600 - 301), None), Status::Valid);
+        assert_eq!(status(&hour, at(3600 - 300), None), Status::Expiring);
+        // Twenty minutes: 10 % is 2 min.
+        let twenty = signed_in(Some(0), Some(1200));
+        assert_eq!(status(&twenty, at(1200 - 121), None), Status::Valid);
+        assert_eq!(status(&twenty, at(1200 - 120), None), Status::Expiring);
+        // One minute: 10 % is 6 s, raised to 30 s.
+        let minute = signed_in(Some(0), Some(60));
+        assert_eq!(status(&minute, at(29), None), Status::Valid);
+        assert_eq!(status(&minute, at(30), None), Status::Expiring);
+    }
+
+    #[test]
+    fn unknown_lifetime_uses_five_minutes() {
+        let a = signed_in(None, Some(10_000));
+        assert_eq!(status(&a, at(10_000 - 301), None), Status::Valid);
+        assert_eq!(status(&a, at(10_000 - 300), None), Status::Expiring);
+    }
+
+    #[test]
+    fn explicit_margin_overrides_the_default() {
+        let a = signed_in(Some(0), Some(3600));
+        let margin = Some(SignedDuration::from_mins(30));
+        assert_eq!(status(&a, at(1800), margin), Status::Expiring);
+    }
+
+    #[test]
+    fn status_serializes_snake_case() -> Result<(), serde_json::Error> {
+        assert_eq!(
+            serde_json::to_string(&Status::UnknownExpiry)?,
+            "\"unknown_expiry\""
+        );
+        assert_eq!(serde_json::to_string(&Status::SignedOut)?, "\"signed_out\"");
+        Ok(())
+    }
+
+    #[test]
+    fn account_names_are_plain() {
+        for good in [
+            "a",
+            "prod-alice",
+            "alice@staging",
+            "A.b_c-1",
+            &"x".repeat(64),
+        ] {
+            assert!(validate_name(good).is_ok(), "{good:?} should be accepted");
+        }
+        for bad in [
+            "",
+            "has space",
+            "slash/",
+            "semi;colon",
+            "é",
+            "#1",
+            &"x".repeat(65),
+        ] {
+            let err = validate_name(bad).expect_err("should be refused");
+            assert!(
+                err.to_string().contains("1 to 64 characters"),
+                "the error explains the rule: {err}"
+            );
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The SQLite file shared by the app and the CLI: opening it safely and migrating it forward.
+//!
+//! Each table module owns its migrations (next to its queries); this file only lists them in
+//! order. `PRAGMA user_version` counts the migrations applied. A database made by a newer
+//! Authdeck is refused without being touched, and so is a file that is not a database.
+
+use crate::{Error, Result};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use std::path::Path;
+use std::time::Duration;
+
+/// Every migration ever shipped, oldest first. Append only: never edit or reorder.
+const MIGRATIONS: &[&str] = &[crate::accounts::MIGRATION_1, crate::history::MIGRATION_1];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a writer waits for another process's write to finish before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Opens (creating if needed) the database at `path`: WAL, busy timeout, foreign keys, and
+/// the schema migrated to [`SCHEMA_VERSION`].
+pub fn open(path: &Path) -> Result<Connection> {
+    check_header(path)?;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| explain(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| explain(path, e))?;
+
+    // Read the version before anything writes to the file (switching to WAL writes the header).
+    let found = user_version(&conn).map_err(|e| explain(path, e))?;
+    refuse_newer(path, found)?;
+
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(|e| explain(path, e))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(|e| explain(path, e))?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(|e| explain(path, e))?;
+    migrate(&conn)?;
+    restrict_permissions(path);
+    Ok(conn)
+}
+
+/// Runs `f` in an IMMEDIATE transaction: the write lock is taken up front, so two processes
+/// never both read and then fail to upgrade to a write (which the busy timeout cannot fix).
+pub fn write<T>(conn: &Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let value = f(&tx)?;
+    tx.commit()?;
+    Ok(value)
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+fn refuse_newer(path: &Path, found: i64) -> Result<()> {
+    if found > SCHEMA_VERSION {
+        return Err(Error::Storage(format!(
+            "the database {} was made by a newer Authdeck (schema version {found}; this one \
+             knows up to {SCHEMA_VERSION}); update Authdeck, or set AUTHDECK_HOME to another \
+             folder. The file was not changed.",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    write(conn, |tx| {
+        // Another process may have migrated between our first read and taking the lock.
+        let found = user_version(tx)?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::Storage(format!(
+                "the database was made by a newer Authdeck (schema version {found}; this one \
+                 knows up to {SCHEMA_VERSION}); update Authdeck"
+            )));
+        }
+        let start = usize::try_from(found).unwrap_or(0);
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(start) {
+            tx.execute_batch(sql).map_err(|e| {
+                Error::Storage(format!("database migration {} failed: {e}", index + 1))
+            })?;
+        }
+        if found < SCHEMA_VERSION {
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
+        Ok(())
+    })
+}
+
+/// SQLite opens any file and only fails at the first query; checking the magic header first
+/// means a stray file is reported, and never rewritten, before SQLite touches it.
+fn check_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(Error::Storage(format!(
+                "cannot open the database {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    let mut head = Vec::with_capacity(16);
+    file.by_ref()
+        .take(16)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::Storage(format!("cannot read the database {}: {e}", path.display())))?;
+    if head.is_empty() || head.as_slice() == MAGIC {
+        return Ok(());
+    }
+    Err(not_a_database(path))
+}
+
+fn not_a_database(path: &Path) -> Error {
+    Error::Storage(format!(
+        "{} is not an Authdeck database (it is damaged or another kind of file); it was left \
+         as it is. Move it away to start a fresh history, or set AUTHDECK_HOME to another folder.",
+        path.display()
+    ))
+}
+
+/// Turns SQLite's terse codes into something a user can act on, naming the file.
+fn explain(path: &Path, e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => not_a_database(path),
+        Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::PermissionDenied)
+        | Some(ErrorCode::CannotOpen) => Error::Storage(format!(
+            "cannot write the database {}: {e}; check the file's and its folder's permissions",
+            path.display()
+        )),
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Error::Storage(format!(
+            "the database {} stayed locked by another Authdeck process for more than {} s; \
+             try again",
+            path.display(),
+            BUSY_TIMEOUT.as_secs()
+        )),
+        _ => Error::Storage(format!("the database {} failed: {e}", path.display())),
+    }
+}
+
+/// The database holds no secrets, but account names and emails are nobody else's business.
+fn restrict_permissions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_database_gets_the_current_schema_and_wal() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
+        let conn = open(&tmp.path().join("a.db"))?;
+        assert_eq!(user_version(&conn)?, SCHEMA_VERSION);
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        assert_eq!(mode, "wal");
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+        assert_eq!(fk, 1, "foreign keys are enforced");
+        Ok(())
+    }
+
+    #[test]
+    fn reopening_does_not_migrate_twice() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
+        let path = tmp.path().join("a.db");
+        drop(open(&path)?);
+        let conn = open(&path)?;
+        assert_eq!(user_version(&conn)?, SCHEMA_VERSION);
+        Ok(())
+    }
+
+    #[test]
+    fn failed_write_rolls_back() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
+        let conn = open(&tmp.path().join("a.db"))?;
+        let result: Result<()> = write(&conn, |tx| {
+            tx.execute(
+                "INSERT INTO accounts (name, provider, base_url, email, overrides, created_at, \
+                 updated_at) VALUES ('a', 'p', 'u', 'e', '{}', 0, 0)",
+                [],
+            )?;
+            Err(Error::Invalid("stop".into()))
+        });
+        assert!(result.is_err());
+        let count: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+        assert_eq!(
+            count, 0,
+            "the insert inside the failed transaction was rolled back"
+        );
+        Ok(())
+    }
+}

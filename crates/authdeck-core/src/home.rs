@@ -1,0 +1,157 @@
+//! Where Authdeck keeps its files: the SQLite database, provider files and lock files.
+//!
+//! `AUTHDECK_HOME` puts everything in one folder (tests, portable setups); otherwise the
+//! platform's data and config folders are used. Secrets never live here: they are in the keyring.
+
+use crate::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// The environment variable that puts all of Authdeck's files in one folder.
+pub const HOME_ENV: &str = "AUTHDECK_HOME";
+
+/// The folders Authdeck writes to. Both exist and are writable once a `Home` is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Home {
+    /// The database and lock files.
+    pub data_dir: PathBuf,
+    /// Provider files (`providers/*.toml`).
+    pub config_dir: PathBuf,
+}
+
+impl Home {
+    /// `AUTHDECK_HOME` when set (both folders are it), else the platform folders for "authdeck".
+    pub fn from_env() -> Result<Home> {
+        match std::env::var_os(HOME_ENV) {
+            Some(dir) if !dir.is_empty() => Home::at(PathBuf::from(dir)),
+            _ => {
+                let dirs = directories::ProjectDirs::from("", "", "authdeck").ok_or_else(|| {
+                    Error::Io(format!(
+                        "cannot find your home folder to keep Authdeck's data in; \
+                         set {HOME_ENV} to a folder Authdeck may write to"
+                    ))
+                })?;
+                Home::new(dirs.data_dir(), dirs.config_dir())
+            }
+        }
+    }
+
+    /// One folder for everything.
+    pub fn at(dir: impl Into<PathBuf>) -> Result<Home> {
+        let dir = dir.into();
+        Home::new(&dir, &dir)
+    }
+
+    /// Explicit folders; creates them (0700 on unix) and checks they can be written to.
+    pub fn new(data_dir: impl Into<PathBuf>, config_dir: impl Into<PathBuf>) -> Result<Home> {
+        let home = Home {
+            data_dir: data_dir.into(),
+            config_dir: config_dir.into(),
+        };
+        for dir in [
+            &home.data_dir,
+            &home.config_dir,
+            &home.providers_dir(),
+            &home.locks_dir(),
+        ] {
+            create_private_dir(dir)?;
+        }
+        check_writable(&home.data_dir)?;
+        Ok(home)
+    }
+
+    /// The SQLite file with accounts and history.
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("authdeck.db")
+    }
+
+    /// The user's own provider files.
+    pub fn providers_dir(&self) -> PathBuf {
+        self.config_dir.join("providers")
+    }
+
+    /// Lock files that serialize refreshes of one account across processes.
+    pub fn locks_dir(&self) -> PathBuf {
+        self.data_dir.join("locks")
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|e| {
+        Error::Io(format!(
+            "cannot create the folder {}: {e}; check its permissions or set {HOME_ENV} to a \
+             folder Authdeck may write to",
+            dir.display()
+        ))
+    })
+}
+
+/// A read-only folder would otherwise only show up later as an obscure SQLite error.
+fn check_writable(dir: &Path) -> Result<()> {
+    let probe = dir.join(format!(".authdeck-write-check-{}", std::process::id()));
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&probe);
+    match result {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(Error::Io(format!(
+            "cannot write to the folder {}: {e}; check its permissions or set {HOME_ENV} to a \
+             folder Authdeck may write to",
+            dir.display()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_folder_holds_everything() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
+        let home = Home::at(tmp.path().join("deep/authdeck"))?;
+        assert_eq!(home.db_path(), tmp.path().join("deep/authdeck/authdeck.db"));
+        assert!(home.providers_dir().is_dir(), "providers folder is created");
+        assert!(home.locks_dir().is_dir(), "locks folder is created");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&home.data_dir)
+                .map_err(|e| Error::Io(e.to_string()))?
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o777,
+                0o700,
+                "the data folder is private to the user"
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn uncreatable_folder_names_the_path() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
+        let file = tmp.path().join("a-file");
+        std::fs::write(&file, "not a folder").map_err(|e| Error::Io(e.to_string()))?;
+        let err = Home::at(file.join("sub")).expect_err("a folder under a file cannot exist");
+        let message = err.to_string();
+        assert!(
+            message.contains(&file.join("sub").display().to_string()),
+            "the error names the folder: {message}"
+        );
+        assert_eq!(err.code(), "io");
+        Ok(())
+    }
+}
