@@ -2,6 +2,7 @@
 
 mod cmd;
 mod log;
+mod show;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

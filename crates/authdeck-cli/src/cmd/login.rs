@@ -1,10 +1,196 @@
+//! `authdeck login`: log in to an account and keep the session.
+
 use super::CmdResult;
+use crate::show;
+use authdeck_core::deck::Deck;
+use authdeck_core::home::Home;
+use authdeck_core::http::Http;
+use authdeck_core::session::{LoginReport, LoginRequest, Outcome};
+use authdeck_core::{Error, Secret};
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:
+  # a new account against the sandbox (run `authdeck sandbox --port 8787` first)
+  echo s3cret-pass | authdeck login dev --provider user-login \\
+      --base-url http://127.0.0.1:8787/user-login --email alice@userlogin.test --password-stdin
+  # log in again with what is stored (asks for the password unless it is remembered)
+  authdeck login dev
+  # keep the password in the OS keyring so sessions renew by themselves
+  authdeck login dev --remember-password
+  # fix a choice the API document left open, for this account only
+  authdeck login dev --set success.expires_format=unix_ms
 
-pub async fn run(_args: Args) -> CmdResult {
-    Err(authdeck_core::Error::Invalid(
-        "this command is not available yet".into(),
+Exit status: 0 logged in, 1 the login failed (the output says why), 2 bad usage.")]
+pub struct Args {
+    /// A name for the account (letters, digits, . _ @ -), e.g. `staging-alice`.
+    account: String,
+    /// Provider id: a preset (meetra, user-login, talkstack, meetmates, sealmetrics) or your own.
+    #[arg(long)]
+    provider: Option<String>,
+    /// The API's base URL; a path prefix is kept (https://gw.example.com/talkstack).
+    #[arg(long)]
+    base_url: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    /// Read the password from standard input (one line) instead of a prompt.
+    #[arg(long)]
+    password_stdin: bool,
+    /// Keep the password in the OS keyring, to log in again when the session expires.
+    #[arg(long)]
+    remember_password: bool,
+    /// Give up after this many seconds (whole request).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: Option<u64>,
+    /// Allow plain http:// to a host other than localhost (the password travels unencrypted).
+    #[arg(long)]
+    allow_insecure_http: bool,
+    /// Change a field of the provider spec for this account: FIELD=VALUE (repeatable).
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    set: Vec<String>,
+    /// Print one JSON object instead of the human summary.
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn run(args: Args) -> CmdResult {
+    let deck = Deck::open(Home::from_env()?)?;
+    let overrides = overrides(&args.set)?;
+    let mut request = LoginRequest {
+        account: args.account.clone(),
+        provider: args.provider.clone(),
+        base_url: args.base_url.clone(),
+        email: args.email.clone(),
+        password: None,
+        remember_password: args.remember_password,
+        overrides,
+        allow_insecure_http: args.allow_insecure_http.then_some(true),
+        timeout: args.timeout.map(Duration::from_secs),
+    };
+    deck.login_config(&request)?;
+    request.password = read_password(&args, &deck)?;
+    let http = Http::new()?;
+    let report = deck.login(&http, request).await?;
+    if args.json {
+        println!("{}", json(&report));
+    } else {
+        print_human(&report);
+    }
+    Ok(match report.outcome {
+        Outcome::Ok(_) => ExitCode::SUCCESS,
+        Outcome::Failed(_) => ExitCode::FAILURE,
+    })
+}
+
+/// The password from stdin, a hidden prompt, or (None) the keyring's remembered one.
+fn read_password(args: &Args, deck: &Deck) -> Result<Option<Secret>, Error> {
+    if args.password_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Error::Invalid(format!("could not read the password from stdin: {e}")))?;
+        let secret = Secret::new(text.trim_end_matches(['\n', '\r']));
+        text.clear();
+        if secret.is_empty() {
+            return Err(Error::Invalid(
+                "--password-stdin got an empty password: pipe it in, e.g. `echo \"$PW\" | authdeck login ...`".into(),
+            ));
+        }
+        return Ok(Some(secret));
+    }
+    let remembered = deck
+        .account(&args.account)
+        .map(|a| a.session.password_remembered)
+        .unwrap_or(false);
+    if remembered {
+        return Ok(None);
+    }
+    if std::io::stdin().is_terminal() {
+        let typed = rpassword::prompt_password(format!("Password for {}: ", args.account))
+            .map_err(|e| Error::Invalid(format!("could not read the password: {e}")))?;
+        return Ok(Some(Secret::new(typed)));
+    }
+    Err(Error::Invalid(
+        "no password: pass --password-stdin and pipe it in, or run in a terminal to be asked".into(),
     ))
+}
+
+fn overrides(
+    assignments: &[String],
+) -> Result<Option<serde_json::Map<String, serde_json::Value>>, Error> {
+    if assignments.is_empty() {
+        return Ok(None);
+    }
+    let mut merged = serde_json::Value::Object(serde_json::Map::new());
+    for assignment in assignments {
+        let patch = authdeck_core::provider::override_from_assignment(assignment)?;
+        authdeck_core::provider::merge(&mut merged, &patch);
+    }
+    Ok(merged.as_object().cloned())
+}
+
+/// The `--json` shape the issue fixes: one object, `ok` first.
+pub fn json(report: &LoginReport) -> serde_json::Value {
+    match &report.outcome {
+        Outcome::Ok(s) => serde_json::json!({
+            "ok": true,
+            "account": report.account,
+            "provider": report.provider,
+            "http_status": s.http_status,
+            "expires_at": s.expires_at.map(|t| t.to_string()),
+            "refreshable": s.refreshable,
+            "latency_ms": report.latency_ms,
+            "claims": s.claims,
+            "notes": s.notes,
+        }),
+        Outcome::Failed(f) => serde_json::json!({
+            "ok": false,
+            "account": report.account,
+            "provider": report.provider,
+            "http_status": f.http_status,
+            "kind": f.kind,
+            "error_code": f.error_code,
+            "message": f.message,
+            "retry_after_secs": f.retry_after_secs,
+            "latency_ms": report.latency_ms,
+        }),
+    }
+}
+
+fn print_human(report: &LoginReport) {
+    let now = jiff::Timestamp::now();
+    match &report.outcome {
+        Outcome::Ok(s) => {
+            println!(
+                "Logged in {} ({} at {}) via {} in {} ms.",
+                report.account, report.email, report.base_url, report.provider, report.latency_ms
+            );
+            match s.expires_at {
+                Some(t) => println!("Token expires {} ({}).", show::local_time(t), show::relative(t, now)),
+                None => println!("The token's expiry is unknown: neither the answer nor the token says."),
+            }
+            if s.refreshable {
+                println!("Renewable with its refresh token.");
+            }
+            for note in &s.notes {
+                println!("Note: {note}");
+            }
+        }
+        Outcome::Failed(f) => {
+            println!("Login refused for {} ({} at {}): {}.", report.account, report.email, report.base_url, f.kind.describe());
+            println!("  kind:    {}", f.kind);
+            println!("  status:  {}", f.http_status.map_or("none (no answer)".into(), |s| s.to_string()));
+            if let Some(code) = &f.error_code {
+                println!("  code:    {code}");
+            }
+            if let Some(message) = &f.message {
+                println!("  message: {message}");
+            }
+            if let Some(secs) = f.retry_after_secs {
+                println!("  retry after {secs} s");
+            }
+        }
+    }
 }

@@ -17,12 +17,12 @@ pub mod sandbox;
 
 pub type CmdResult = Result<ExitCode, Error>;
 
-/// Prints an error in words a user can act on. Bad input exits 2 (like clap's usage errors);
+/// Prints an error in words a user can act on. Bad input and unknown names exit 2 (like clap's usage errors);
 /// everything else exits 1.
 pub fn report_error(e: &Error) -> ExitCode {
     eprintln!("error: {e}");
     match e {
-        Error::Invalid(_) => ExitCode::from(2),
+        Error::Invalid(_) | Error::NotFound(_) => ExitCode::from(2),
         _ => ExitCode::FAILURE,
     }
 }
