@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what Authdeck needs to build, test and run, and only what is missing, so it is quick
+# the second time. Usage: scripts/deps.sh [build|test|e2e]...  (default: build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=("${@:-build}")
+build_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev
+            pkg-config build-essential file)
+test_pkgs=(xvfb xauth imagemagick gnome-keyring dbus dbus-x11 libsecret-tools keyutils x11-utils xclip)
+e2e_pkgs=(webkit2gtk-driver)
+
+pkgs=()
+for w in "${want[@]}"; do
+  case "$w" in
+    build) pkgs+=("${build_pkgs[@]}") ;;
+    test) pkgs+=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+    e2e) pkgs+=("${build_pkgs[@]}" "${test_pkgs[@]}" "${e2e_pkgs[@]}") ;;
+    *) echo "deps.sh: unknown group '$w' (build, test, e2e)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null; then
+    echo "Authdeck needs these Debian/Ubuntu packages (or your system's equivalents): ${missing[*]}" >&2
+    exit 1
+  fi
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The web UI's packages, from the lock file; skipped when node_modules matches it.
+if [ -f ui/package-lock.json ]; then
+  stamp=ui/node_modules/.authdeck-lock-stamp
+  if [ ! -f "$stamp" ] || ! cmp -s ui/package-lock.json "$stamp"; then
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+    cp ui/package-lock.json "$stamp"
+  fi
+fi
+
+for w in "${want[@]}"; do
+  if [ "$w" = e2e ] && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+    echo "Installing tauri-driver (about 35 s)"
+    cargo install tauri-driver --locked --version '^2' -q
+  fi
+done
