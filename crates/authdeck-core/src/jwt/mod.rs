@@ -4,6 +4,23 @@
 //! Decoding never needs a key and never fails on claims: an expired or odd token is still shown.
 //! Signature validity ([`verify`]) and time validity ([`inspect`]) are reported separately.
 
+mod alg;
 mod decode;
+mod explain;
+mod key;
+mod verify;
 
+pub use alg::{Algorithm, KeyFamily};
 pub use decode::{Decoded, Malformed, Payload, Segment, decode};
+pub use explain::{
+    ClaimKind, ExplainedClaim, Inspection, TimeStatus, TimeView, duration_words, inspect,
+    relative_words, time_view,
+};
+pub use key::{Key, KeyError, VerifyKey};
+pub use verify::{SignatureCheck, verify};
+
+impl From<Malformed> for crate::Error {
+    fn from(e: Malformed) -> Self {
+        crate::Error::Invalid(e.to_string())
+    }
+}

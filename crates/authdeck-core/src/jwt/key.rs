@@ -1,0 +1,508 @@
+//! Keys that verify signatures: a shared secret, a PEM public key or certificate, a JWK, a JWKS.
+//!
+//! Keys are parsed once, up front, so verifying many tokens (or a benchmark) does no parsing.
+
+use super::alg::KeyFamily;
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use serde::Deserialize;
+use serde_json::Value;
+use std::fmt;
+use x509_cert::der::{Decode, Encode};
+use x509_cert::spki::{ObjectIdentifier, SubjectPublicKeyInfoRef};
+use zeroize::Zeroizing;
+
+const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+
+/// The largest RSA modulus accepted, in bits: big enough for any real key, small enough that a
+/// hostile JWKS cannot make verification take seconds.
+const MAX_RSA_BITS: usize = 8192;
+
+/// What verifies a token: one key, or a set to choose from by `kid`.
+#[derive(Clone)]
+pub enum VerifyKey {
+    One(Box<Key>),
+    Set(Vec<Key>),
+}
+
+/// One parsed key, with the `kid` and `alg` a JWK may pin it to.
+#[derive(Clone)]
+pub struct Key {
+    pub(crate) kid: Option<String>,
+    pub(crate) alg: Option<String>,
+    pub(crate) material: Material,
+}
+
+#[derive(Clone)]
+pub(crate) enum Material {
+    Hmac(Zeroizing<Vec<u8>>),
+    Rsa(rsa::RsaPublicKey),
+    EcP256(p256::ecdsa::VerifyingKey),
+    EcP384(p384::ecdsa::VerifyingKey),
+    EcP521(p521::ecdsa::VerifyingKey),
+    Ed25519(ed25519_dalek::VerifyingKey),
+}
+
+/// Why a key could not be read. Messages never contain key material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("the secret is empty")]
+    EmptySecret,
+    #[error("the secret is not base64 or base64url: {0}")]
+    SecretNotBase64(String),
+    #[error(
+        "the key file is not a PEM public key, certificate, JWK or JWKS (expected '-----BEGIN ...' or '{{')"
+    )]
+    UnknownFormat,
+    #[error("the PEM is unreadable: {0}")]
+    Pem(String),
+    #[error(
+        "this PEM is a private key ({0}); give the public key instead, e.g. `openssl pkey -in key.pem -pubout`"
+    )]
+    PrivateKey(String),
+    #[error(
+        "the PEM block '{0}' holds no public key (expected PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)"
+    )]
+    UnexpectedPem(String),
+    #[error("the {what} is not valid: {reason}")]
+    Invalid { what: &'static str, reason: String },
+    #[error("unsupported key: {0}")]
+    Unsupported(String),
+    #[error("the JSON is not a JWK or JWKS: {0}")]
+    NotJwk(String),
+    #[error("the JWKS has no key that can verify signatures{}", skipped_note(.0))]
+    NoUsableKey(Vec<String>),
+}
+
+fn skipped_note(skipped: &[String]) -> String {
+    if skipped.is_empty() {
+        String::new()
+    } else {
+        format!(" (skipped: {})", skipped.join("; "))
+    }
+}
+
+impl From<KeyError> for crate::Error {
+    fn from(e: KeyError) -> Self {
+        crate::Error::Invalid(e.to_string())
+    }
+}
+
+impl VerifyKey {
+    /// A shared secret given as text: its UTF-8 bytes are the HMAC key.
+    pub fn secret(text: &str) -> Result<VerifyKey, KeyError> {
+        if text.is_empty() {
+            return Err(KeyError::EmptySecret);
+        }
+        Ok(VerifyKey::One(Box::new(Key::hmac(
+            text.as_bytes().to_vec(),
+        ))))
+    }
+
+    /// A shared secret given as base64url (or standard base64), padded or not.
+    pub fn secret_base64(text: &str) -> Result<VerifyKey, KeyError> {
+        let bytes = decode_base64_any(text.trim()).map_err(KeyError::SecretNotBase64)?;
+        if bytes.is_empty() {
+            return Err(KeyError::EmptySecret);
+        }
+        Ok(VerifyKey::One(Box::new(Key::hmac(bytes.to_vec()))))
+    }
+
+    /// A key file: PEM (SPKI `PUBLIC KEY`, PKCS#1 `RSA PUBLIC KEY`, X.509 `CERTIFICATE`, several
+    /// blocks become a set), a JWK or a JWKS (JSON), or a DER public key or certificate.
+    pub fn from_file_bytes(bytes: &[u8]) -> Result<VerifyKey, KeyError> {
+        let text = std::str::from_utf8(bytes).ok().map(str::trim_start);
+        match text {
+            Some(t) if t.starts_with('{') => {
+                let value: Value = serde_json::from_str(t)
+                    .map_err(|e| KeyError::NotJwk(format!("not JSON: {e}")))?;
+                if value.get("keys").is_some() {
+                    VerifyKey::jwks_json(&value)
+                } else {
+                    Ok(VerifyKey::One(Box::new(Key::from_jwk(&value)?)))
+                }
+            }
+            Some(t) if t.contains("-----BEGIN ") => from_pem(t),
+            _ => from_der(bytes).map(|key| VerifyKey::One(Box::new(key))),
+        }
+    }
+
+    /// A JWKS document (`{"keys": [...]}`), e.g. fetched from an issuer's `jwks_uri`.
+    /// Keys that cannot verify signatures (`use: enc`, unknown `kty`) are skipped; it is an
+    /// error only when none is left.
+    pub fn jwks_json(value: &Value) -> Result<VerifyKey, KeyError> {
+        let Some(keys) = value.get("keys").and_then(Value::as_array) else {
+            return Err(KeyError::NotJwk("a JWKS needs a \"keys\" array".into()));
+        };
+        let mut usable = Vec::new();
+        let mut skipped = Vec::new();
+        for (i, jwk) in keys.iter().enumerate() {
+            let name = jwk
+                .get("kid")
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("key #{}", i + 1), |kid| format!("kid {kid}"));
+            if jwk.get("use").and_then(Value::as_str) == Some("enc") {
+                skipped.push(format!("{name}: for encryption"));
+                continue;
+            }
+            match Key::from_jwk(jwk) {
+                Ok(key) => usable.push(key),
+                Err(e) => skipped.push(format!("{name}: {e}")),
+            }
+        }
+        if usable.is_empty() {
+            return Err(KeyError::NoUsableKey(skipped));
+        }
+        Ok(VerifyKey::Set(usable))
+    }
+
+    /// The keys to try, in order.
+    pub fn keys(&self) -> &[Key] {
+        match self {
+            VerifyKey::One(key) => std::slice::from_ref(&**key),
+            VerifyKey::Set(keys) => keys,
+        }
+    }
+}
+
+impl Key {
+    fn hmac(bytes: Vec<u8>) -> Key {
+        Key {
+            kid: None,
+            alg: None,
+            material: Material::Hmac(Zeroizing::new(bytes)),
+        }
+    }
+
+    fn public(material: Material) -> Key {
+        Key {
+            kid: None,
+            alg: None,
+            material,
+        }
+    }
+
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The `alg` a JWK pinned this key to, if any.
+    pub fn alg(&self) -> Option<&str> {
+        self.alg.as_deref()
+    }
+
+    pub fn family(&self) -> KeyFamily {
+        match &self.material {
+            Material::Hmac(_) => KeyFamily::Hmac,
+            Material::Rsa(_) => KeyFamily::Rsa,
+            Material::EcP256(_) => KeyFamily::EcP256,
+            Material::EcP384(_) => KeyFamily::EcP384,
+            Material::EcP521(_) => KeyFamily::EcP521,
+            Material::Ed25519(_) => KeyFamily::Ed25519,
+        }
+    }
+
+    /// Reads one JWK (RFC 7517): `oct`, `RSA`, `EC` (P-256/384/521) or `OKP` (Ed25519).
+    /// A public JWK is enough; private members are ignored.
+    pub fn from_jwk(value: &Value) -> Result<Key, KeyError> {
+        let jwk = Jwk::deserialize(value).map_err(|e| KeyError::NotJwk(e.to_string()))?;
+        let material = match jwk.kty.as_str() {
+            "oct" => {
+                let k = jwk.member("k")?;
+                Material::Hmac(Zeroizing::new(b64url(k, "JWK member k")?))
+            }
+            "RSA" => match (&jwk.n, &jwk.e) {
+                (Some(n), Some(e)) => Material::Rsa(rsa_from_parts(
+                    &b64url(n, "JWK member n")?,
+                    &b64url(e, "JWK member e")?,
+                )?),
+                _ => jwk.key_from_x5c()?,
+            },
+            "EC" => {
+                let crv = jwk.member("crv")?;
+                let x = b64url(jwk.member("x")?, "JWK member x")?;
+                let y = b64url(jwk.member("y")?, "JWK member y")?;
+                ec_from_coordinates(crv, &x, &y)?
+            }
+            "OKP" => match jwk.member("crv")? {
+                "Ed25519" => ed25519_from_bytes(&b64url(jwk.member("x")?, "JWK member x")?)?,
+                other => {
+                    return Err(KeyError::Unsupported(format!(
+                        "OKP curve {other} (only Ed25519 signs JWS here)"
+                    )));
+                }
+            },
+            other => return Err(KeyError::Unsupported(format!("JWK kty \"{other}\""))),
+        };
+        Ok(Key {
+            kid: jwk.kid,
+            alg: jwk.alg,
+            material,
+        })
+    }
+}
+
+/// Redacted: a key's bytes are never shown, only what kind of key it is.
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Key")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .field("family", &self.family())
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for VerifyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VerifyKey::One(key) => f.debug_tuple("One").field(key).finish(),
+            VerifyKey::Set(keys) => f.debug_tuple("Set").field(keys).finish(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Jwk {
+    kty: String,
+    kid: Option<String>,
+    alg: Option<String>,
+    crv: Option<String>,
+    n: Option<String>,
+    e: Option<String>,
+    x: Option<String>,
+    y: Option<String>,
+    k: Option<String>,
+    x5c: Option<Vec<String>>,
+}
+
+impl Jwk {
+    fn member(&self, name: &'static str) -> Result<&str, KeyError> {
+        let value = match name {
+            "crv" => &self.crv,
+            "x" => &self.x,
+            "y" => &self.y,
+            "k" => &self.k,
+            _ => &None,
+        };
+        value.as_deref().ok_or_else(|| KeyError::Invalid {
+            what: "JWK",
+            reason: format!("a {} key needs the member \"{name}\"", self.kty),
+        })
+    }
+
+    /// An RSA JWK that carries only a certificate chain: the first certificate is the key's.
+    fn key_from_x5c(&self) -> Result<Material, KeyError> {
+        let Some(first) = self.x5c.as_ref().and_then(|chain| chain.first()) else {
+            return Err(KeyError::Invalid {
+                what: "JWK",
+                reason: "an RSA key needs \"n\" and \"e\" (or \"x5c\")".into(),
+            });
+        };
+        let der = decode_base64_any(first).map_err(|reason| KeyError::Invalid {
+            what: "JWK member x5c",
+            reason,
+        })?;
+        Ok(certificate(&der)?.material)
+    }
+}
+
+fn b64url(text: &str, what: &'static str) -> Result<Vec<u8>, KeyError> {
+    URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .map_err(|e| KeyError::Invalid {
+            what,
+            reason: format!("not base64url ({e})"),
+        })
+}
+
+/// Base64 in either alphabet, with or without padding: people paste secrets from many tools.
+fn decode_base64_any(text: &str) -> Result<Zeroizing<Vec<u8>>, String> {
+    let unpadded = text.trim_end_matches('=');
+    let engine = if unpadded.contains(['+', '/']) {
+        &STANDARD_NO_PAD
+    } else {
+        &URL_SAFE_NO_PAD
+    };
+    engine
+        .decode(unpadded)
+        .map(Zeroizing::new)
+        .map_err(|e| e.to_string())
+}
+
+fn rsa_from_parts(n: &[u8], e: &[u8]) -> Result<rsa::RsaPublicKey, KeyError> {
+    rsa::RsaPublicKey::new_with_max_size(
+        rsa::BigUint::from_bytes_be(n),
+        rsa::BigUint::from_bytes_be(e),
+        MAX_RSA_BITS,
+    )
+    .map_err(|e| KeyError::Invalid {
+        what: "RSA key",
+        reason: e.to_string(),
+    })
+}
+
+fn ec_from_coordinates(crv: &str, x: &[u8], y: &[u8]) -> Result<Material, KeyError> {
+    let size = match crv {
+        "P-256" => 32,
+        "P-384" => 48,
+        "P-521" => 66,
+        other => {
+            return Err(KeyError::Unsupported(format!(
+                "EC curve {other} (JWS uses P-256, P-384 and P-521)"
+            )));
+        }
+    };
+    if x.len() != size || y.len() != size {
+        return Err(KeyError::Invalid {
+            what: "EC key",
+            reason: format!(
+                "{crv} coordinates are {size} bytes each, got x {} and y {}",
+                x.len(),
+                y.len()
+            ),
+        });
+    }
+    let mut sec1 = Vec::with_capacity(1 + 2 * size);
+    sec1.push(0x04);
+    sec1.extend_from_slice(x);
+    sec1.extend_from_slice(y);
+    ec_from_sec1(crv, &sec1)
+}
+
+fn ec_from_sec1(crv: &str, sec1: &[u8]) -> Result<Material, KeyError> {
+    let material = match crv {
+        "P-256" => p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map(Material::EcP256),
+        "P-384" => p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map(Material::EcP384),
+        _ => p521::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map(Material::EcP521),
+    };
+    material.map_err(|_| KeyError::Invalid {
+        what: "EC key",
+        reason: format!("not a point on {crv}"),
+    })
+}
+
+fn ed25519_from_bytes(bytes: &[u8]) -> Result<Material, KeyError> {
+    let bytes: &[u8; 32] = bytes.try_into().map_err(|_| KeyError::Invalid {
+        what: "Ed25519 key",
+        reason: format!("expected 32 bytes, got {}", bytes.len()),
+    })?;
+    ed25519_dalek::VerifyingKey::from_bytes(bytes)
+        .map(Material::Ed25519)
+        .map_err(|e| KeyError::Invalid {
+            what: "Ed25519 key",
+            reason: e.to_string(),
+        })
+}
+
+/// Every public key or certificate block in a PEM text; one block is one key, more are a set.
+fn from_pem(text: &str) -> Result<VerifyKey, KeyError> {
+    let blocks = pem::parse_many(text).map_err(|e| KeyError::Pem(e.to_string()))?;
+    let mut keys = Vec::new();
+    for block in &blocks {
+        let key = match block.tag() {
+            "PUBLIC KEY" => spki(block.contents())?,
+            "RSA PUBLIC KEY" => Key::public(Material::Rsa(pkcs1(block.contents())?)),
+            "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
+                certificate(block.contents())?
+            }
+            tag if tag.contains("PRIVATE KEY") => return Err(KeyError::PrivateKey(tag.into())),
+            // Parameters blocks ("EC PARAMETERS") travel with keys; they are not keys themselves.
+            tag if tag.ends_with("PARAMETERS") => continue,
+            tag => return Err(KeyError::UnexpectedPem(tag.into())),
+        };
+        keys.push(key);
+    }
+    match keys.len() {
+        0 => Err(KeyError::Pem("no PEM block found".into())),
+        1 => Ok(VerifyKey::One(Box::new(keys.remove(0)))),
+        _ => Ok(VerifyKey::Set(keys)),
+    }
+}
+
+/// DER without PEM armour: a SubjectPublicKeyInfo or a certificate.
+fn from_der(bytes: &[u8]) -> Result<Key, KeyError> {
+    if let Ok(key) = spki(bytes) {
+        return Ok(key);
+    }
+    if let Ok(key) = certificate(bytes) {
+        return Ok(key);
+    }
+    Err(KeyError::UnknownFormat)
+}
+
+fn pkcs1(der: &[u8]) -> Result<rsa::RsaPublicKey, KeyError> {
+    use rsa::pkcs1::DecodeRsaPublicKey as _;
+    let key = rsa::RsaPublicKey::from_pkcs1_der(der).map_err(|e| KeyError::Invalid {
+        what: "RSA public key",
+        reason: e.to_string(),
+    })?;
+    // Re-check the size limit the JWK path applies.
+    use rsa::traits::PublicKeyParts as _;
+    if key.n().bits() > MAX_RSA_BITS {
+        return Err(KeyError::Unsupported(format!(
+            "RSA keys over {MAX_RSA_BITS} bits"
+        )));
+    }
+    Ok(key)
+}
+
+/// A SubjectPublicKeyInfo (`PUBLIC KEY`): RSA, EC P-256/384/521 or Ed25519.
+fn spki(der: &[u8]) -> Result<Key, KeyError> {
+    let info = SubjectPublicKeyInfoRef::from_der(der).map_err(|e| KeyError::Invalid {
+        what: "public key",
+        reason: e.to_string(),
+    })?;
+    let key_bytes = info.subject_public_key.raw_bytes();
+    let oid = info.algorithm.oid;
+    let material = if oid == OID_RSA {
+        Material::Rsa(pkcs1(key_bytes)?)
+    } else if oid == OID_EC {
+        let curve = info
+            .algorithm
+            .parameters_oid()
+            .map_err(|e| KeyError::Invalid {
+                what: "EC public key",
+                reason: format!("no named curve ({e})"),
+            })?;
+        let crv = match curve {
+            c if c == OID_P256 => "P-256",
+            c if c == OID_P384 => "P-384",
+            c if c == OID_P521 => "P-521",
+            c => {
+                return Err(KeyError::Unsupported(format!(
+                    "EC curve {c} (JWS uses P-256, P-384 and P-521)"
+                )));
+            }
+        };
+        ec_from_sec1(crv, key_bytes)?
+    } else if oid == OID_ED25519 {
+        ed25519_from_bytes(key_bytes)?
+    } else {
+        return Err(KeyError::Unsupported(format!("public key algorithm {oid}")));
+    };
+    Ok(Key::public(material))
+}
+
+/// An X.509 certificate: its subject public key. The certificate's own validity and chain are
+/// not checked; it only carries the key here.
+fn certificate(der: &[u8]) -> Result<Key, KeyError> {
+    let cert = x509_cert::Certificate::from_der(der).map_err(|e| KeyError::Invalid {
+        what: "certificate",
+        reason: e.to_string(),
+    })?;
+    let spki_der = cert
+        .tbs_certificate
+        .subject_public_key_info
+        .to_der()
+        .map_err(|e| KeyError::Invalid {
+            what: "certificate",
+            reason: e.to_string(),
+        })?;
+    spki(&spki_der)
+}

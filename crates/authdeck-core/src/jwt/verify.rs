@@ -1,0 +1,246 @@
+//! Signature verification against the token's original signing input bytes.
+//!
+//! Only the signature is judged here; whether the token is expired is [`super::inspect`]'s job,
+//! so "signature valid, expired" is a possible and useful answer.
+
+use super::alg::Algorithm;
+use super::decode::Decoded;
+use super::key::{Key, Material, VerifyKey};
+use p256::ecdsa::signature::Verifier as _;
+use serde::Serialize;
+
+/// The verdict on a token's signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum SignatureCheck {
+    /// A key made for this algorithm verified the signature.
+    Valid,
+    /// The signature does not match, or the token cannot be verified as it stands.
+    Invalid { reason: String },
+    /// `alg: none`: there is nothing to verify, and such a token proves nothing.
+    Unsigned,
+    /// The key given cannot verify this token (wrong type for the `alg`, no matching `kid`).
+    KeyMismatch { reason: String },
+}
+
+impl SignatureCheck {
+    pub fn is_valid(&self) -> bool {
+        matches!(self, SignatureCheck::Valid)
+    }
+
+    /// One line for humans.
+    pub fn describe(&self) -> String {
+        match self {
+            SignatureCheck::Valid => "valid".into(),
+            SignatureCheck::Invalid { reason } => format!("invalid: {reason}"),
+            SignatureCheck::Unsigned => "unsigned (alg none): it proves nothing".into(),
+            SignatureCheck::KeyMismatch { reason } => format!("not verified: {reason}"),
+        }
+    }
+}
+
+/// Verifies a decoded token with a key or a key set.
+///
+/// With a set, the token's `kid` picks the candidates (else every key is one); candidates
+/// whose type does not fit the `alg` are never tried, so an RSA public key can never be
+/// misused as an HMAC secret.
+pub fn verify(decoded: &Decoded, key: &VerifyKey) -> SignatureCheck {
+    let Some(alg_text) = decoded.alg() else {
+        return SignatureCheck::Invalid {
+            reason: "the header has no \"alg\"".into(),
+        };
+    };
+    let Some(alg) = Algorithm::parse(alg_text) else {
+        return SignatureCheck::Invalid {
+            reason: format!("\"{alg_text}\" is not a JWS signature algorithm Authdeck verifies"),
+        };
+    };
+    if alg == Algorithm::None {
+        return SignatureCheck::Unsigned;
+    }
+
+    let keys = key.keys();
+    let by_kid: Vec<&Key> = match (decoded.kid(), key) {
+        (Some(kid), VerifyKey::Set(_)) => {
+            let found: Vec<&Key> = keys.iter().filter(|k| k.kid() == Some(kid)).collect();
+            if found.is_empty() {
+                return SignatureCheck::KeyMismatch {
+                    reason: format!("no key with kid \"{kid}\" in the set ({})", kids(keys)),
+                };
+            }
+            found
+        }
+        _ => keys.iter().collect(),
+    };
+    let fitting: Vec<&Key> = by_kid
+        .iter()
+        .copied()
+        .filter(|k| k.family() == alg.family() && k.alg().is_none_or(|a| a == alg.as_str()))
+        .collect();
+    if fitting.is_empty() {
+        return SignatureCheck::KeyMismatch {
+            reason: mismatch_reason(alg, &by_kid),
+        };
+    }
+
+    let signature = decoded.signature();
+    let input = decoded.signing_input();
+    let mut last_problem = None;
+    for key in &fitting {
+        match check(alg, &key.material, input, signature) {
+            Ok(()) => return SignatureCheck::Valid,
+            Err(problem) => last_problem = Some(problem),
+        }
+    }
+    let reason = match (last_problem, fitting.len()) {
+        (Some(Problem::Shape(reason)), _) => reason,
+        (_, 1) => "the signature does not match the key".into(),
+        (_, n) => format!("the signature matches none of the {n} candidate keys"),
+    };
+    SignatureCheck::Invalid { reason }
+}
+
+fn kids(keys: &[Key]) -> String {
+    let kids: Vec<&str> = keys.iter().filter_map(Key::kid).collect();
+    if kids.is_empty() {
+        "its keys have no kid".into()
+    } else {
+        format!("kids: {}", kids.join(", "))
+    }
+}
+
+fn mismatch_reason(alg: Algorithm, keys: &[&Key]) -> String {
+    if let [key] = keys {
+        if key.family() == alg.family() {
+            let pinned = key.alg().unwrap_or_default();
+            return format!("the token says {alg} but the key is for {pinned} only");
+        }
+        return format!(
+            "the token says {alg}, which needs {}; the key is {} (for {})",
+            alg.family().describe(),
+            key.family().describe(),
+            key.family().algorithms()
+        );
+    }
+    format!(
+        "the token says {alg}, which needs {}; none of the {} keys is one",
+        alg.family().describe(),
+        keys.len()
+    )
+}
+
+enum Problem {
+    /// The signature cannot be right for this algorithm whatever the key (e.g. wrong length).
+    Shape(String),
+    /// A well-formed signature that this key did not make.
+    Mismatch,
+}
+
+fn check(alg: Algorithm, key: &Material, input: &[u8], sig: &[u8]) -> Result<(), Problem> {
+    use sha2::{Sha256, Sha384, Sha512};
+    match (alg, key) {
+        (Algorithm::HS256, Material::Hmac(secret)) => {
+            hmac::<hmac::Hmac<Sha256>>(secret, input, sig)
+        }
+        (Algorithm::HS384, Material::Hmac(secret)) => {
+            hmac::<hmac::Hmac<Sha384>>(secret, input, sig)
+        }
+        (Algorithm::HS512, Material::Hmac(secret)) => {
+            hmac::<hmac::Hmac<Sha512>>(secret, input, sig)
+        }
+        (Algorithm::RS256, Material::Rsa(k)) => pkcs1v15::<Sha256>(k, input, sig),
+        (Algorithm::RS384, Material::Rsa(k)) => pkcs1v15::<Sha384>(k, input, sig),
+        (Algorithm::RS512, Material::Rsa(k)) => pkcs1v15::<Sha512>(k, input, sig),
+        (Algorithm::PS256, Material::Rsa(k)) => pss::<Sha256>(k, input, sig),
+        (Algorithm::PS384, Material::Rsa(k)) => pss::<Sha384>(k, input, sig),
+        (Algorithm::PS512, Material::Rsa(k)) => pss::<Sha512>(k, input, sig),
+        (Algorithm::ES256, Material::EcP256(k)) => {
+            let sig = ecdsa_signature::<p256::ecdsa::Signature>(alg, sig, 64)?;
+            k.verify(input, &sig).map_err(|_| Problem::Mismatch)
+        }
+        (Algorithm::ES384, Material::EcP384(k)) => {
+            let sig = ecdsa_signature::<p384::ecdsa::Signature>(alg, sig, 96)?;
+            k.verify(input, &sig).map_err(|_| Problem::Mismatch)
+        }
+        (Algorithm::ES512, Material::EcP521(k)) => {
+            let sig = ecdsa_signature::<p521::ecdsa::Signature>(alg, sig, 132)?;
+            k.verify(input, &sig).map_err(|_| Problem::Mismatch)
+        }
+        (Algorithm::EdDSA, Material::Ed25519(k)) => {
+            let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| {
+                Problem::Shape(format!(
+                    "an EdDSA signature is 64 bytes, this one is {}",
+                    sig.len()
+                ))
+            })?;
+            k.verify(input, &sig).map_err(|_| Problem::Mismatch)
+        }
+        // `verify` only pairs an algorithm with a key of its family.
+        _ => Err(Problem::Shape(format!(
+            "{alg} cannot be checked with this key"
+        ))),
+    }
+}
+
+fn hmac<M>(secret: &[u8], input: &[u8], sig: &[u8]) -> Result<(), Problem>
+where
+    M: hmac::Mac + hmac::digest::KeyInit,
+{
+    let mut mac = <M as hmac::Mac>::new_from_slice(secret)
+        .map_err(|_| Problem::Shape("the secret cannot be an HMAC key".into()))?;
+    mac.update(input);
+    // Constant-time comparison, so timing tells nothing about the expected signature.
+    mac.verify_slice(sig).map_err(|_| Problem::Mismatch)
+}
+
+fn pkcs1v15<D>(key: &rsa::RsaPublicKey, input: &[u8], sig: &[u8]) -> Result<(), Problem>
+where
+    D: sha2::Digest + rsa::pkcs8::AssociatedOid,
+{
+    rsa_size_check(key, sig)?;
+    let hashed = D::digest(input);
+    key.verify(rsa::Pkcs1v15Sign::new::<D>(), &hashed, sig)
+        .map_err(|_| Problem::Mismatch)
+}
+
+fn pss<D>(key: &rsa::RsaPublicKey, input: &[u8], sig: &[u8]) -> Result<(), Problem>
+where
+    D: 'static + sha2::Digest + sha2::digest::DynDigest + Send + Sync,
+{
+    rsa_size_check(key, sig)?;
+    let hashed = D::digest(input);
+    key.verify(rsa::Pss::new::<D>(), &hashed, sig)
+        .map_err(|_| Problem::Mismatch)
+}
+
+fn rsa_size_check(key: &rsa::RsaPublicKey, sig: &[u8]) -> Result<(), Problem> {
+    use rsa::traits::PublicKeyParts as _;
+    if sig.len() != key.size() {
+        return Err(Problem::Shape(format!(
+            "an RSA signature for this {}-bit key is {} bytes, this one is {}",
+            key.n().bits(),
+            key.size(),
+            sig.len()
+        )));
+    }
+    Ok(())
+}
+
+/// ECDSA signatures in JWS are raw `r || s`, not DER; a DER one is a common mistake worth naming.
+fn ecdsa_signature<S>(alg: Algorithm, sig: &[u8], len: usize) -> Result<S, Problem>
+where
+    S: for<'a> TryFrom<&'a [u8]>,
+{
+    if sig.len() != len {
+        let hint = if sig.first() == Some(&0x30) {
+            " (it looks DER-encoded; JWS uses raw r||s)"
+        } else {
+            ""
+        };
+        return Err(Problem::Shape(format!(
+            "an {alg} signature is {len} bytes, this one is {}{hint}",
+            sig.len()
+        )));
+    }
+    S::try_from(sig).map_err(|_| Problem::Mismatch)
+}
