@@ -1,0 +1,54 @@
+// Every backend command, typed. Components call these, never `invoke` directly.
+import { invoke } from '@tauri-apps/api/core'
+import { listen, type UnlistenFn } from '@tauri-apps/api/event'
+import type {
+  AccountView,
+  CopyFormat,
+  CopyReceipt,
+  Event,
+  HistoryFilter,
+  Inspection,
+  KeyInput,
+  LoginInput,
+  LoginReport,
+  ProviderCheck,
+  ProviderView,
+  RefreshEvent,
+  SandboxInfo,
+  Settings,
+  SignatureCheck,
+} from './types'
+
+export const api = {
+  accounts: () => invoke<AccountView[]>('accounts_list'),
+  login: (input: LoginInput) => invoke<LoginReport>('account_login', { input }),
+  refresh: (account: string) => invoke<LoginReport>('account_refresh', { account }),
+  refreshAll: () => invoke<void>('accounts_refresh_all'),
+  logout: (account: string) => invoke<void>('account_logout', { account }),
+  remove: (account: string) => invoke<void>('account_remove', { account }),
+  forgetPassword: (account: string) => invoke<void>('account_forget_password', { account }),
+  copy: (account: string, format: CopyFormat) => invoke<CopyReceipt>('token_copy', { account, format }),
+  /** The raw token: only after the user pressed Reveal. */
+  reveal: (account: string) => invoke<string>('token_reveal', { account }),
+  inspectAccount: (account: string) => invoke<Inspection>('token_inspect_account', { account }),
+  inspectText: (token: string) => invoke<Inspection>('token_inspect_text', { token }),
+  verify: (source: { account: string } | { token: string }, key: KeyInput) =>
+    invoke<SignatureCheck>('token_verify', { source, key }),
+  history: (filter: HistoryFilter) => invoke<Event[]>('history_list', { filter }),
+  exportHistory: (filter: HistoryFilter) => invoke<string>('history_export_csv', { filter }),
+  providers: () => invoke<ProviderView[]>('providers_list'),
+  checkProvider: (toml: string) => invoke<ProviderCheck>('provider_check', { toml }),
+  saveProvider: (toml: string) => invoke<ProviderView>('provider_save', { toml }),
+  testProvider: (toml: string, baseUrl: string, email: string, password: string) =>
+    invoke<LoginReport>('provider_test_login', { toml, baseUrl, email, password }),
+  settings: () => invoke<Settings>('settings_get'),
+  saveSettings: (settings: Settings) => invoke<Settings>('settings_set', { settings }),
+  startSandbox: () => invoke<SandboxInfo>('sandbox_start'),
+  onAccountsChanged: (handler: () => void): Promise<UnlistenFn> => listen('accounts-changed', () => handler()),
+  onRefresh: (handler: (e: RefreshEvent) => void): Promise<UnlistenFn> =>
+    listen<RefreshEvent>('refresh', (e) => handler(e.payload)),
+  onNavigate: (handler: (screen: string) => void): Promise<UnlistenFn> =>
+    listen<string>('navigate', (e) => handler(e.payload)),
+}
+
+export type Api = typeof api

@@ -1,0 +1,43 @@
+// The one instance of each store, shared by the screens.
+import { api } from './api'
+import { Accounts, Clock, Notices, applyTheme, defaultSettings } from './stores.svelte'
+import type { Settings } from './types'
+
+export type Screen = 'accounts' | 'inspector' | 'history' | 'providers' | 'settings'
+
+export const clock = new Clock()
+export const accounts = new Accounts(api.accounts)
+export const notices = new Notices()
+
+class AppState {
+  screen = $state<Screen>('accounts')
+  settings = $state<Settings>({ ...defaultSettings })
+  /** The account the inspector shows, or null for a pasted token. */
+  inspect = $state<string | null>(null)
+  /** The account whose history to show when switching to History. */
+  historyAccount = $state<string | null>(null)
+  /** Set to open the add-account dialog (from the keyboard, the tray or the empty state). */
+  adding = $state(false)
+
+  async loadSettings() {
+    this.settings = await api.settings()
+    applyTheme(this.settings.theme)
+  }
+
+  async saveSettings(next: Settings) {
+    this.settings = await api.saveSettings(next)
+    applyTheme(this.settings.theme)
+  }
+}
+
+export const app = new AppState()
+
+/** Runs a backend call; on failure shows the error in plain words and returns undefined. */
+export async function attempt<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call()
+  } catch (e) {
+    notices.error(e)
+    return undefined
+  }
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { asPayload, showError, showFailure } from './errors'
+
+describe('showFailure', () => {
+  it('says what happened in plain words and keeps the raw parts as details', () => {
+    const shown = showFailure({ kind: 'invalid_password', http_status: 401, error_code: 'INVALID_PASSWORD', message: 'Wrong password', retry_after_secs: null })
+    expect(shown.title).toBe('The password is wrong.')
+    expect(shown.details).toEqual([
+      ['Kind', 'invalid_password'],
+      ['HTTP status', '401'],
+      ['Provider code', 'INVALID_PASSWORD'],
+      ['Message', 'Wrong password'],
+    ])
+  })
+
+  it('explains a missing status as no answer and shows Retry-After', () => {
+    const shown = showFailure({ kind: 'rate_limited', http_status: null, error_code: null, message: null, retry_after_secs: 2 })
+    expect(shown.details).toContainEqual(['HTTP status', 'none (no answer)'])
+    expect(shown.details).toContainEqual(['Retry after', '2 s'])
+  })
+})
+
+describe('showError', () => {
+  it('uses our own message as a sentence and puts the code in the details', () => {
+    const shown = showError({ code: 'keyring', message: 'the keyring is locked; unlock it and try again' })
+    expect(shown.title).toBe('The keyring is locked; unlock it and try again.')
+    expect(shown.details[0]).toEqual(['Code', 'keyring'])
+  })
+
+  it('never shows a long message as the title: that goes behind Details', () => {
+    const long = 'x'.repeat(300)
+    const shown = showError({ code: 'storage', message: long })
+    expect(shown.title).toBe("Authdeck's database failed.")
+    expect(shown.details).toContainEqual(['Message', long])
+  })
+
+  it('turns anything thrown into a payload without dumping objects', () => {
+    expect(asPayload(new Error('boom'))).toEqual({ code: 'internal', message: 'boom' })
+    expect(asPayload('plain')).toEqual({ code: 'internal', message: 'plain' })
+    expect(asPayload({ nested: { a: 1 } })).toEqual({ code: 'internal', message: 'unknown error' })
+  })
+})

@@ -1,0 +1,74 @@
+// Errors in plain words, with the details (status, code, message) one click away.
+import type { ErrorPayload, Failure, Kind } from './types'
+
+export interface Shown {
+  /** One sentence a person can act on. */
+  title: string
+  /** Label/value pairs behind "Details". */
+  details: [string, string][]
+}
+
+const KIND_WORDS: Record<Kind, string> = {
+  invalid_credentials: 'The email or password is wrong.',
+  user_not_found: 'There is no user with that email.',
+  invalid_password: 'The password is wrong.',
+  account_inactive: 'The account is inactive.',
+  account_not_verified: 'The account is not verified yet.',
+  no_password_set: 'The account has no password: it signs in another way.',
+  bad_request: 'The server rejected the request as malformed.',
+  rate_limited: 'Too many attempts: the server asks to slow down.',
+  server_error: 'The server failed.',
+  network_error: 'The server could not be reached.',
+  protocol_error: "The server's answer was not what the provider describes.",
+  rejected: 'The server refused the login.',
+}
+
+const CODE_WORDS: Record<string, string> = {
+  invalid_input: 'Something in the form needs fixing.',
+  provider: 'The provider could not be read.',
+  not_found: 'It does not exist (any more).',
+  keyring: 'The system keyring is not available.',
+  storage: "Authdeck's database failed.",
+  session_expired: 'The session expired and cannot be renewed without you.',
+  refused: 'The server refused.',
+  io: 'A file could not be read or written.',
+  internal: 'Something went wrong inside Authdeck.',
+}
+
+export function kindWords(kind: Kind): string {
+  return KIND_WORDS[kind] ?? 'The login failed.'
+}
+
+/** A refused login or refresh. */
+export function showFailure(f: Failure): Shown {
+  const details: [string, string][] = [['Kind', f.kind]]
+  details.push(['HTTP status', f.http_status === null ? 'none (no answer)' : String(f.http_status)])
+  if (f.error_code) details.push(['Provider code', f.error_code])
+  if (f.message) details.push(['Message', f.message])
+  if (f.retry_after_secs !== null) details.push(['Retry after', `${f.retry_after_secs} s`])
+  return { title: kindWords(f.kind), details }
+}
+
+/** Anything a command threw: an ErrorPayload, or (defensively) anything else. */
+export function showError(e: unknown): Shown {
+  const p = asPayload(e)
+  const general = CODE_WORDS[p.code] ?? 'Something went wrong.'
+  // Our own messages are written for people already; use them as the title when short.
+  const title = p.message && p.message.length <= 160 ? sentence(p.message) : general
+  return { title, details: [['Code', p.code], ['Message', p.message || general]] }
+}
+
+export function asPayload(e: unknown): ErrorPayload {
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
+    const o = e as { code: unknown; message: unknown }
+    return { code: String(o.code), message: String(o.message) }
+  }
+  if (e instanceof Error) return { code: 'internal', message: e.message }
+  return { code: 'internal', message: typeof e === 'string' ? e : 'unknown error' }
+}
+
+function sentence(text: string): string {
+  const t = text.trim()
+  const capital = t.charAt(0).toUpperCase() + t.slice(1)
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`
+}

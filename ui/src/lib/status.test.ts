@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { badge, environment, liveStatus, matches } from './status'
+import type { AccountView } from './types'
+
+const NOW = Date.parse('2026-11-22T12:00:00Z')
+
+function account(over: Partial<AccountView> = {}): AccountView {
+  return {
+    name: 'alice-user-login',
+    provider: 'user-login',
+    provider_name: 'User Login',
+    base_url: 'http://127.0.0.1:4010/user-login',
+    email: 'alice@user-login.test',
+    status: 'valid',
+    signed_in: true,
+    issued_at: '2026-11-22T11:00:00Z',
+    expires_at: '2026-11-22T13:00:00Z',
+    margin_secs: 300,
+    token_fingerprint: 'abcdef012345',
+    has_refresh_token: true,
+    password_remembered: false,
+    last_login_at: '2026-11-22T11:00:00Z',
+    last_error: null,
+    ...over,
+  }
+}
+
+describe('liveStatus', () => {
+  it('moves from valid to expiring at the margin and to expired at the expiry', () => {
+    const a = account({ expires_at: '2026-11-22T12:10:00Z' })
+    expect(liveStatus(a, NOW)).toBe('valid')
+    expect(liveStatus(a, NOW + 5 * 60 * 1000)).toBe('expiring')
+    expect(liveStatus(a, NOW + 10 * 60 * 1000)).toBe('expired')
+  })
+
+  it('is signed out whatever the stored expiry says', () => {
+    expect(liveStatus(account({ signed_in: false }), NOW)).toBe('signed_out')
+  })
+
+  it('is unknown_expiry when signed in without an expiry', () => {
+    expect(liveStatus(account({ expires_at: null }), NOW)).toBe('unknown_expiry')
+  })
+})
+
+describe('badge', () => {
+  it('carries the live countdown', () => {
+    expect(badge(account(), NOW)).toEqual({ status: 'valid', label: 'Valid', detail: '1h 00m' })
+  })
+
+  it('shows Error with the kind when the last attempt failed and no session is usable', () => {
+    const failed = account({
+      signed_in: false,
+      last_error: { kind: 'invalid_password', http_status: 401, error_code: 'INVALID_PASSWORD', message: null, retry_after_secs: null },
+    })
+    expect(badge(failed, NOW)).toEqual({ status: 'error', label: 'Error', detail: 'invalid password' })
+  })
+
+  it('keeps a valid session valid even after a failed refresh attempt', () => {
+    const a = account({ last_error: { kind: 'server_error', http_status: 500, error_code: null, message: null, retry_after_secs: null } })
+    expect(badge(a, NOW).status).toBe('valid')
+  })
+})
+
+describe('environment', () => {
+  it('is the host with port and path prefix', () => {
+    expect(environment('http://127.0.0.1:4010/user-login/')).toBe('127.0.0.1:4010/user-login')
+    expect(environment('https://api.talkstackai.com')).toBe('api.talkstackai.com')
+  })
+
+  it('falls back to the text for something that is not a URL', () => {
+    expect(environment('not a url')).toBe('not a url')
+  })
+})
+
+describe('quick filter', () => {
+  it('needs every word to match somewhere', () => {
+    const a = account()
+    expect(matches(a, '')).toBe(true)
+    expect(matches(a, 'alice 127.0.0.1')).toBe(true)
+    expect(matches(a, 'ALICE user')).toBe(true)
+    expect(matches(a, 'alice talkstack')).toBe(false)
+  })
+})

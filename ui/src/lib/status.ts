@@ -1,0 +1,60 @@
+// The status badge of an account, recomputed every second from the facts the backend sent,
+// so the countdown and the badge move together without asking Rust each tick.
+import type { AccountView, Status } from './types'
+import { countdown, secondsUntil } from './time'
+
+/** Mirrors authdeck-core's `accounts::status`: signed out, unknown, expired, expiring, valid. */
+export function liveStatus(account: AccountView, now: number): Status {
+  if (!account.signed_in) return 'signed_out'
+  const left = secondsUntil(account.expires_at, now)
+  if (left === null) return 'unknown_expiry'
+  if (left <= 0) return 'expired'
+  return left <= account.margin_secs ? 'expiring' : 'valid'
+}
+
+export interface Badge {
+  status: Status | 'error'
+  label: string
+  /** The countdown or a short reason, shown beside the label. */
+  detail: string
+}
+
+const LABELS: Record<Status | 'error', string> = {
+  valid: 'Valid',
+  expiring: 'Expiring',
+  expired: 'Expired',
+  unknown_expiry: 'Valid',
+  signed_out: 'Signed out',
+  error: 'Error',
+}
+
+/** The badge: an account whose last attempt failed and that has no usable session shows "Error". */
+export function badge(account: AccountView, now: number): Badge {
+  const status = liveStatus(account, now)
+  const broken = account.last_error !== null && (status === 'expired' || status === 'signed_out')
+  if (broken) return { status: 'error', label: LABELS.error, detail: account.last_error?.kind.replaceAll('_', ' ') ?? '' }
+  if (status === 'signed_out') return { status, label: LABELS[status], detail: '' }
+  if (status === 'unknown_expiry') return { status, label: LABELS[status], detail: 'no expiry given' }
+  return { status, label: LABELS[status], detail: countdown(secondsUntil(account.expires_at, now)) }
+}
+
+/** The host of a base URL ("api.example.com:8443"), which is how environments are told apart. */
+export function environment(baseUrl: string): string {
+  try {
+    const url = new URL(baseUrl)
+    const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '')
+    return url.host + path
+  } catch {
+    return baseUrl
+  }
+}
+
+/** Accounts matching a quick filter: every word must appear in name, email, provider or host. */
+export function matches(account: AccountView, query: string): boolean {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean)
+  if (words.length === 0) return true
+  const hay = [account.name, account.email, account.provider, account.provider_name, environment(account.base_url)]
+    .join(' ')
+    .toLowerCase()
+  return words.every((w) => hay.includes(w))
+}

@@ -1,0 +1,95 @@
+// App state the screens share: the ticking clock, the accounts, settings and notices.
+import type { AccountView, Settings, Theme } from './types'
+import { showError, type Shown } from './errors'
+
+/** A clock that ticks once a second while something shows a countdown. */
+export class Clock {
+  now = $state(Date.now())
+  #timer: ReturnType<typeof setInterval> | null = null
+
+  start(read: () => number = Date.now) {
+    this.stop()
+    this.now = read()
+    this.#timer = setInterval(() => (this.now = read()), 1000)
+  }
+
+  stop() {
+    if (this.#timer !== null) clearInterval(this.#timer)
+    this.#timer = null
+  }
+}
+
+export interface Notice {
+  id: number
+  tone: 'info' | 'success' | 'error'
+  shown: Shown
+}
+
+/** Short-lived messages at the bottom of the window; errors stay until dismissed. */
+export class Notices {
+  items = $state<Notice[]>([])
+  #next = 1
+
+  info(title: string, tone: 'info' | 'success' = 'success', ttlMs = 4000) {
+    const id = this.#next++
+    this.items.push({ id, tone, shown: { title, details: [] } })
+    if (ttlMs > 0) setTimeout(() => this.dismiss(id), ttlMs)
+    return id
+  }
+
+  error(e: unknown) {
+    const id = this.#next++
+    this.items.push({ id, tone: 'error', shown: showError(e) })
+    return id
+  }
+
+  dismiss(id: number) {
+    this.items = this.items.filter((n) => n.id !== id)
+  }
+}
+
+/** The account list, the selection and the quick filter. */
+export class Accounts {
+  list = $state<AccountView[]>([])
+  selected = $state<string | null>(null)
+  query = $state('')
+  loaded = $state(false)
+  #load: () => Promise<AccountView[]>
+
+  constructor(load: () => Promise<AccountView[]>) {
+    this.#load = load
+  }
+
+  get current(): AccountView | null {
+    return this.list.find((a) => a.name === this.selected) ?? null
+  }
+
+  /** Reloads from the backend; keeps the selection when the account still exists. */
+  async reload() {
+    const list = await this.#load()
+    this.list = list
+    this.loaded = true
+    if (!list.some((a) => a.name === this.selected)) this.selected = list[0]?.name ?? null
+  }
+
+  /** Moves the selection by `step` within `visible` (the filtered list), for arrow keys. */
+  move(visible: AccountView[], step: number) {
+    if (visible.length === 0) return
+    const at = visible.findIndex((a) => a.name === this.selected)
+    const next = at < 0 ? 0 : Math.min(visible.length - 1, Math.max(0, at + step))
+    this.selected = visible[next].name
+  }
+}
+
+export const defaultSettings: Settings = {
+  refresh_margin_secs: null,
+  clipboard_clear_secs: 45,
+  notifications: true,
+  theme: 'system',
+}
+
+/** Applies the theme to the document: `system` follows the OS through CSS media queries. */
+export function applyTheme(theme: Theme, root: HTMLElement = document.documentElement) {
+  if (theme === 'system') delete root.dataset.theme
+  else root.dataset.theme = theme
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { ago, countdown, localTime, secondsUntil, span, utcTime } from './time'
+
+const NOW = Date.parse('2026-11-22T12:00:00Z')
+
+describe('countdown', () => {
+  it('shows seconds, then minutes and seconds, then hours and minutes, then days', () => {
+    expect(countdown(59)).toBe('59s')
+    expect(countdown(65)).toBe('1m 05s')
+    expect(countdown(2 * 3600 + 3 * 60 + 9)).toBe('2h 03m')
+    expect(countdown(3 * 86400 + 4 * 3600 + 1)).toBe('3d 4h')
+  })
+
+  it('says how long ago a token expired instead of a negative number', () => {
+    expect(countdown(-240)).toBe('expired 4m 00s ago')
+    expect(countdown(0)).toBe('expires now')
+  })
+
+  it('says so when no expiry is known', () => {
+    expect(countdown(null)).toBe('no expiry')
+  })
+
+  it('counts down one second per second', () => {
+    const exp = '2026-11-22T12:01:00Z'
+    expect(countdown(secondsUntil(exp, NOW))).toBe('1m 00s')
+    expect(countdown(secondsUntil(exp, NOW + 1000))).toBe('59s')
+  })
+})
+
+describe('secondsUntil', () => {
+  it('is null for a missing or unreadable time', () => {
+    expect(secondsUntil(null, NOW)).toBeNull()
+    expect(secondsUntil('not a time', NOW)).toBeNull()
+  })
+
+  it('rounds down partial seconds so the countdown never shows time that is not left', () => {
+    expect(secondsUntil('2026-11-22T12:00:01.999Z', NOW)).toBe(1)
+  })
+})
+
+describe('span', () => {
+  it('never shows a negative duration', () => {
+    expect(span(-5)).toBe('0s')
+  })
+})
+
+describe('times', () => {
+  it('shows the same instant in a given zone and in UTC', () => {
+    expect(localTime('2026-11-22T12:00:05Z', 'Europe/Berlin')).toBe('2026-11-22 13:00:05')
+    expect(utcTime('2026-11-22T12:00:05Z')).toBe('2026-11-22 12:00:05 UTC')
+  })
+
+  it('shows a dash for a missing time rather than "Invalid Date"', () => {
+    expect(localTime(null)).toBe('—')
+    expect(localTime('garbage')).toBe('—')
+  })
+
+  it('describes past times in words', () => {
+    expect(ago('2026-11-22T11:59:50Z', NOW)).toBe('just now')
+    expect(ago('2026-11-22T11:55:00Z', NOW)).toBe('5 min ago')
+    expect(ago('2026-11-22T09:00:00Z', NOW)).toBe('3 h ago')
+    expect(ago(null, NOW)).toBe('never')
+  })
+})
