@@ -35,6 +35,11 @@ pub fn open(path: &Path) -> Result<Connection> {
     // Read the version before anything writes to the file (switching to WAL writes the header).
     let found = user_version(&conn).map_err(|e| explain(path, e))?;
     refuse_newer(path, found)?;
+    // Reading the schema catches a damaged first page before anything is written.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
+        row.get::<_, i64>(0)
+    })
+    .map_err(|e| explain(path, e))?;
 
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(|e| explain(path, e))?;

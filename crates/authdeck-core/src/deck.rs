@@ -10,7 +10,7 @@ mod export;
 
 pub use export::{EXPORT_FORMAT_VERSION, Export, ImportReport, ProviderFile, Tally};
 
-use crate::accounts::{self, Account, SessionState, Status};
+use crate::accounts::{self, Account, AccountConfig, SessionState, Status};
 use crate::history::{self, Action, Event, Filter, NewEvent};
 use crate::home::Home;
 use crate::vault::{Stored, Vault, VaultDoc};
@@ -91,6 +91,12 @@ impl Deck {
     pub fn account(&self, name: &str) -> Result<Account> {
         accounts::validate_name(name)?;
         accounts::get(&*self.db()?, name)?.ok_or_else(|| accounts::not_found(name))
+    }
+
+    /// Creates the account or replaces its configuration (its session and secrets are kept).
+    pub fn save_account(&self, config: &AccountConfig, now: Timestamp) -> Result<Account> {
+        let conn = self.db()?;
+        db::write(&conn, |tx| accounts::upsert(tx, config, now))
     }
 
     /// History events matching `filter`, newest first.

@@ -162,6 +162,11 @@ impl Vault {
             .ok()
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| DEFAULT_SERVICE.to_string());
+        Vault::open_with_service(service)
+    }
+
+    /// Connects to this platform's keyring, storing entries under `service`.
+    pub fn open_with_service(service: impl Into<String>) -> Result<Vault> {
         let (store, max_entry_bytes) = platform_store()?;
         Ok(Vault::with_store(store, service, max_entry_bytes))
     }

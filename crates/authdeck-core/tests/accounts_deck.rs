@@ -1,0 +1,359 @@
+//! The storage operations of `Deck` over a real SQLite file and keyring-core's in-memory store.
+
+use authdeck_core::accounts::{self, AccountConfig, SessionState, Status};
+use authdeck_core::deck::{Deck, Export};
+use authdeck_core::history::{Action, Filter};
+use authdeck_core::home::Home;
+use authdeck_core::vault::{Vault, VaultDoc};
+use authdeck_core::{Error, Secret, db};
+use jiff::{SignedDuration, Timestamp};
+use keyring_core::CredentialStore;
+use std::sync::Arc;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const SERVICE: &str = "authdeck-test-deck";
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    home: Home,
+    store: Arc<CredentialStore>,
+    deck: Deck,
+}
+
+fn fixture() -> Result<Fixture, Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let home = Home::at(tmp.path().join("home"))?;
+    let store: Arc<CredentialStore> = keyring_core::mock::Store::new()?;
+    let deck = Deck::open_with_vault(
+        home.clone(),
+        Vault::with_store(store.clone(), SERVICE, None),
+    )?;
+    Ok(Fixture {
+        _tmp: tmp,
+        home,
+        store,
+        deck,
+    })
+}
+
+impl Fixture {
+    fn vault(&self) -> Vault {
+        Vault::with_store(self.store.clone(), SERVICE, None)
+    }
+
+    /// An account signed in with a token that expires in `expires_in`.
+    fn signed_in(&self, name: &str, now: Timestamp, expires_in: Option<i64>) -> TestResult {
+        self.deck.save_account(&config(name), now)?;
+        let conn = db::open(&self.home.db_path())?;
+        let session = SessionState {
+            signed_in: true,
+            issued_at: Some(now),
+            expires_at: expires_in.map(|s| now + SignedDuration::from_secs(s)),
+            token_fingerprint: Some("0123456789ab".into()),
+            has_refresh_token: true,
+            password_remembered: true,
+            clock_skew_secs: None,
+        };
+        accounts::set_session(&conn, name, &session, now)?;
+        self.vault().save(
+            name,
+            &VaultDoc {
+                token: Some(Secret::new(format!("token-of-{name}"))),
+                refresh_token: Some(Secret::new(format!("refresh-of-{name}"))),
+                password: Some(Secret::new(format!("password-of-{name}"))),
+            },
+        )?;
+        Ok(())
+    }
+}
+
+fn config(name: &str) -> AccountConfig {
+    AccountConfig {
+        name: name.to_string(),
+        provider: "user-login".to_string(),
+        base_url: "http://127.0.0.1:8787/user-login".to_string(),
+        email: format!("{name}@example.test"),
+        overrides: serde_json::Map::new(),
+        allow_insecure_http: false,
+    }
+}
+
+fn now() -> Timestamp {
+    Timestamp::from_second(1_800_000_000).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+#[test]
+fn accounts_are_listed_by_name_with_their_status() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("valid", now(), Some(3600))?;
+    f.signed_in("expiring", now(), Some(3600))?;
+    f.signed_in("unknown", now(), None)?;
+    f.deck.save_account(&config("new"), now())?;
+    let conn = db::open(&f.home.db_path())?;
+    let mut session = f.deck.account("expiring")?.session;
+    // An hour-long token with a minute left: inside the 5-minute margin.
+    session.issued_at = Some(now() - SignedDuration::from_secs(3540));
+    session.expires_at = Some(now() + SignedDuration::from_secs(60));
+    accounts::set_session(&conn, "expiring", &session, now())?;
+
+    let listed: Vec<(String, Status)> = f
+        .deck
+        .accounts(now())?
+        .into_iter()
+        .map(|s| (s.account.config.name, s.status))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            ("expiring".into(), Status::Expiring),
+            ("new".into(), Status::SignedOut),
+            ("unknown".into(), Status::UnknownExpiry),
+            ("valid".into(), Status::Valid),
+        ]
+    );
+    let later = now() + SignedDuration::from_secs(7200);
+    let valid = f
+        .deck
+        .accounts(later)?
+        .into_iter()
+        .find(|s| s.account.config.name == "valid");
+    assert_eq!(
+        valid.map(|s| s.status),
+        Some(Status::Expired),
+        "time passes the expiry"
+    );
+    Ok(())
+}
+
+#[test]
+fn account_json_is_flat_and_has_no_secret() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    let json = serde_json::to_value(&f.deck.accounts(now())?)?;
+    let first = &json[0];
+    assert_eq!(first["name"], "alice");
+    assert_eq!(first["status"], "valid");
+    assert_eq!(first["password_remembered"], true);
+    let text = json.to_string();
+    assert!(!text.contains("token-of-alice") && !text.contains("password-of-alice"));
+    Ok(())
+}
+
+#[test]
+fn logout_drops_tokens_keeps_the_password_and_records_it() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    f.deck.logout("alice", now())?;
+
+    let doc = f.vault().load("alice")?.ok_or("the password entry stays")?;
+    assert!(
+        doc.token.is_none() && doc.refresh_token.is_none(),
+        "tokens are gone"
+    );
+    assert_eq!(doc.password, Some(Secret::new("password-of-alice")));
+
+    let account = f.deck.account("alice")?;
+    assert!(!account.session.signed_in);
+    assert!(account.session.password_remembered);
+    assert_eq!(account.session.token_fingerprint, None);
+    assert_eq!(accounts::status(&account, now(), None), Status::SignedOut);
+
+    let events = f.deck.history(&Filter::default())?;
+    assert_eq!(events.len(), 1);
+    assert_eq!((events[0].action, events[0].ok), (Action::Logout, true));
+    Ok(())
+}
+
+#[test]
+fn logout_of_an_unreadable_entry_deletes_it() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    f.store
+        .build(SERVICE, "alice", None)?
+        .set_secret(b"\xff not our json")?;
+    let err = f.vault().load("alice").expect_err("garbled");
+    assert!(err.to_string().contains("authdeck logout alice"), "{err}");
+
+    f.deck.logout("alice", now())?;
+    assert_eq!(f.vault().load("alice")?, None, "the garbled entry is gone");
+    assert!(!f.deck.account("alice")?.session.password_remembered);
+    let events = f.deck.history(&Filter::default())?;
+    assert!(
+        events[0]
+            .note
+            .as_deref()
+            .unwrap_or("")
+            .contains("unreadable"),
+        "the history says why the password went too: {:?}",
+        events[0].note
+    );
+    Ok(())
+}
+
+#[test]
+fn forget_password_keeps_the_session() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    f.deck.forget_password("alice", now())?;
+    let doc = f.vault().load("alice")?.ok_or("the session stays")?;
+    assert_eq!(doc.password, None);
+    assert_eq!(doc.token, Some(Secret::new("token-of-alice")));
+    let account = f.deck.account("alice")?;
+    assert!(account.session.signed_in && !account.session.password_remembered);
+    let events = f.deck.history(&Filter::default())?;
+    assert_eq!(events[0].action, Action::ForgetPassword);
+    Ok(())
+}
+
+#[test]
+fn remove_deletes_account_and_secrets_but_keeps_history() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    f.deck.logout("alice", now())?;
+    f.deck.remove("alice", now())?;
+
+    assert_eq!(f.vault().load("alice")?, None, "no secret is left");
+    let err = f.deck.account("alice").expect_err("the account is gone");
+    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    assert!(
+        err.to_string().contains("authdeck accounts"),
+        "says how to list: {err}"
+    );
+    let actions: Vec<Action> = f
+        .deck
+        .history(&Filter::default())?
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        vec![Action::Remove, Action::Logout],
+        "history stays, newest first"
+    );
+    Ok(())
+}
+
+#[test]
+fn remove_with_a_locked_keyring_keeps_the_account_and_says_why() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    let entry = f.store.build(SERVICE, "alice", None)?;
+    let mock: &keyring_core::mock::Cred = entry.as_any().downcast_ref().ok_or("a mock entry")?;
+    mock.set_error(keyring_core::Error::NoStorageAccess(Box::new(
+        std::io::Error::other("locked for the test"),
+    )));
+
+    let err = f
+        .deck
+        .remove("alice", now())
+        .expect_err("the keyring refused");
+    assert!(matches!(err, Error::Keyring(_)), "{err:?}");
+    assert!(err.to_string().contains("the keyring is locked"), "{err}");
+    assert!(
+        f.deck.account("alice").is_ok(),
+        "the account stays, to retry later"
+    );
+    assert!(
+        f.vault().load("alice")?.is_some(),
+        "the secrets are still there"
+    );
+    let events = f.deck.history(&Filter::default())?;
+    assert_eq!((events[0].action, events[0].ok), (Action::Remove, false));
+    assert!(events[0].note.as_deref().unwrap_or("").contains("locked"));
+    Ok(())
+}
+
+#[test]
+fn unknown_or_invalid_account_names_are_clear_errors() -> TestResult {
+    let f = fixture()?;
+    let err = f.deck.logout("nobody", now()).expect_err("no such account");
+    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    let err = f.deck.remove("bad name", now()).expect_err("invalid name");
+    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    Ok(())
+}
+
+#[test]
+fn export_then_import_adds_then_skips_then_changes() -> TestResult {
+    let source = fixture()?;
+    source.signed_in("alice", now(), Some(3600))?;
+    let mut bob = config("bob");
+    bob.overrides
+        .insert("login_path".into(), "/v2/login".into());
+    source.deck.save_account(&bob, now())?;
+    std::fs::write(
+        source.home.providers_dir().join("acme.toml"),
+        "id = \"acme\"\n",
+    )?;
+    std::fs::write(
+        source.home.providers_dir().join("notes.txt"),
+        "not a provider",
+    )?;
+
+    let exported = source.deck.export(now())?;
+    let text = exported.to_json()?;
+    for secret in ["token-of-alice", "refresh-of-alice", "password-of-alice"] {
+        assert!(!text.contains(secret), "the export holds no secret");
+    }
+    assert!(!text.contains("signed_in"), "nor session state");
+    let parsed = Export::from_json(&text, "export.json")?;
+    assert_eq!(parsed, exported, "the export round-trips through JSON");
+    assert_eq!(
+        parsed.providers.len(),
+        1,
+        "only .toml provider files are exported"
+    );
+
+    let target = fixture()?;
+    let report = target.deck.import(&parsed, now())?;
+    assert_eq!(report.accounts.added, vec!["alice", "bob"]);
+    assert_eq!(report.providers.added, vec!["acme.toml"]);
+    assert_eq!(
+        target.deck.account("bob")?.config,
+        bob,
+        "overrides came along"
+    );
+    assert_eq!(
+        std::fs::read_to_string(target.home.providers_dir().join("acme.toml"))?,
+        "id = \"acme\"\n"
+    );
+
+    let again = target.deck.import(&parsed, now())?;
+    assert_eq!(again.accounts.skipped, vec!["alice", "bob"]);
+    assert_eq!(again.providers.skipped, vec!["acme.toml"]);
+    assert!(again.accounts.added.is_empty() && again.accounts.changed.is_empty());
+
+    let mut edited = parsed.clone();
+    edited.accounts[1].email = "bob@new.test".into();
+    edited.providers[0].content = "id = \"acme\"\n# v2\n".into();
+    let changed = target.deck.import(&edited, now())?;
+    assert_eq!(changed.accounts.changed, vec!["bob"]);
+    assert_eq!(changed.accounts.skipped, vec!["alice"]);
+    assert_eq!(changed.providers.changed, vec!["acme.toml"]);
+    assert_eq!(target.deck.account("bob")?.config.email, "bob@new.test");
+    Ok(())
+}
+
+#[test]
+fn import_with_one_bad_account_changes_nothing() -> TestResult {
+    let f = fixture()?;
+    let text = serde_json::json!({
+        "authdeck_export": 1,
+        "exported_at": "2026-11-22T00:00:00Z",
+        "accounts": [
+            config("good"),
+            {"name": "bad name!", "provider": "p", "base_url": "http://x", "email": "e"}
+        ],
+        "providers": [{"file": "../escape.toml", "content": "x"}]
+    })
+    .to_string();
+    let err = Export::from_json(&text, "bad.json").expect_err("invalid import");
+    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    assert!(
+        err.to_string().contains("bad.json"),
+        "names the file: {err}"
+    );
+    assert!(f.deck.accounts(now())?.is_empty(), "nothing was imported");
+    Ok(())
+}
