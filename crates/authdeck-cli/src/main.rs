@@ -32,6 +32,10 @@ enum Command {
     Sandbox(cmd::sandbox::Args),
     /// Decode a JWT: header, claims explained, expiry; verify it when given a key.
     Decode(cmd::decode::Args),
+    /// Print a valid token (renewing it first when needed), for scripts and other tools.
+    Token(cmd::token::Args),
+    /// Renew a session now: refresh token, or re-login with the remembered password.
+    Refresh(cmd::refresh::Args),
     /// List accounts with their session status.
     Accounts(cmd::accounts::Args),
     /// Show the history of logins, refreshes and failures, newest first.
@@ -68,6 +72,8 @@ fn main() -> ExitCode {
             Command::Login(args) => cmd::login::run(args).await,
             Command::Sandbox(args) => cmd::sandbox::run(args).await,
             Command::Decode(args) => cmd::decode::run(args).await,
+            Command::Token(args) => cmd::token::run(args).await,
+            Command::Refresh(args) => cmd::refresh::run(args).await,
             Command::Accounts(args) => cmd::accounts::run(args),
             Command::History(args) => cmd::history::run(args),
             Command::Logout(args) => cmd::logout::run(args),

@@ -51,7 +51,13 @@ mod tests {
     #[test]
     fn relative_says_past_or_future() {
         let now = Timestamp::from_second(1_000_000).unwrap();
-        assert_eq!(relative(Timestamp::from_second(1_000_060).unwrap(), now), "in 1 min");
-        assert_eq!(relative(Timestamp::from_second(999_940).unwrap(), now), "1 min ago");
+        assert_eq!(
+            relative(Timestamp::from_second(1_000_060).unwrap(), now),
+            "in 1 min"
+        );
+        assert_eq!(
+            relative(Timestamp::from_second(999_940).unwrap(), now),
+            "1 min ago"
+        );
     }
 }

@@ -95,19 +95,27 @@ mod tests {
     fn rfc3339_with_milliseconds_microseconds_and_none() {
         let f = ExpiryFormat::Rfc3339;
         assert_eq!(
-            parse(&json!("2025-03-11T17:49:38.925Z"), f, now()).unwrap().as_millisecond(),
+            parse(&json!("2025-03-11T17:49:38.925Z"), f, now())
+                .unwrap()
+                .as_millisecond(),
             1_741_715_378_925
         );
         assert_eq!(
-            parse(&json!("2025-07-09T18:14:44.000000Z"), f, now()).unwrap().as_second(),
+            parse(&json!("2025-07-09T18:14:44.000000Z"), f, now())
+                .unwrap()
+                .as_second(),
             1_752_084_884
         );
         assert_eq!(
-            parse(&json!("2025-07-09T20:14:44+02:00"), f, now()).unwrap().as_second(),
+            parse(&json!("2025-07-09T20:14:44+02:00"), f, now())
+                .unwrap()
+                .as_second(),
             1_752_084_884
         );
         assert_eq!(
-            parse(&json!("2025-07-09T18:14:44"), f, now()).unwrap().as_second(),
+            parse(&json!("2025-07-09T18:14:44"), f, now())
+                .unwrap()
+                .as_second(),
             1_752_084_884,
             "no offset means UTC"
         );
@@ -116,18 +124,28 @@ mod tests {
     #[test]
     fn unix_seconds_and_milliseconds_are_told_apart_by_magnitude() {
         let f = ExpiryFormat::Unix;
-        assert_eq!(parse(&json!(1_752_084_884), f, now()).unwrap().as_second(), 1_752_084_884);
         assert_eq!(
-            parse(&json!(1_752_084_884_123i64), f, now()).unwrap().as_millisecond(),
+            parse(&json!(1_752_084_884), f, now()).unwrap().as_second(),
+            1_752_084_884
+        );
+        assert_eq!(
+            parse(&json!(1_752_084_884_123i64), f, now())
+                .unwrap()
+                .as_millisecond(),
             1_752_084_884_123
         );
-        assert_eq!(parse(&json!("1752084884"), f, now()).unwrap().as_second(), 1_752_084_884);
+        assert_eq!(
+            parse(&json!("1752084884"), f, now()).unwrap().as_second(),
+            1_752_084_884
+        );
     }
 
     #[test]
     fn explicit_unit_wins_over_magnitude() {
         assert_eq!(
-            parse(&json!(5_000), ExpiryFormat::UnixMs, now()).unwrap().as_millisecond(),
+            parse(&json!(5_000), ExpiryFormat::UnixMs, now())
+                .unwrap()
+                .as_millisecond(),
             5_000
         );
     }
@@ -141,7 +159,10 @@ mod tests {
     #[test]
     fn unknown_formats_are_explained() {
         let err = parse(&json!("next tuesday"), ExpiryFormat::Rfc3339, now()).unwrap_err();
-        assert!(err.contains("next tuesday") && err.contains("ISO 8601"), "{err}");
+        assert!(
+            err.contains("next tuesday") && err.contains("ISO 8601"),
+            "{err}"
+        );
         let err = parse(&json!({"at": 1}), ExpiryFormat::Unix, now()).unwrap_err();
         assert!(err.contains("expected a number"), "{err}");
     }

@@ -73,7 +73,11 @@ impl Http {
 
     /// Sends the request and reads the answer within the policy. A refused redirect, an
     /// oversized body, a timeout or a broken connection come back as a `Failure`.
-    pub async fn send(&self, out: Outgoing, policy: &Policy) -> std::result::Result<Answer, Failure> {
+    pub async fn send(
+        &self,
+        out: Outgoing,
+        policy: &Policy,
+    ) -> std::result::Result<Answer, Failure> {
         let started = Instant::now();
         let method = out.method.clone();
         let shown_url = out.url.to_string();
@@ -168,9 +172,8 @@ pub fn endpoint(base_url: &str, path: &str, allow_insecure_http: bool) -> Result
             "the base URL \"{base}\" must not have a query or fragment"
         )));
     }
-    let url = Url::parse(&format!("{}{}", base.trim_end_matches('/'), path)).map_err(|e| {
-        Error::Invalid(format!("\"{base}{path}\" is not a valid URL: {e}"))
-    })?;
+    let url = Url::parse(&format!("{}{}", base.trim_end_matches('/'), path))
+        .map_err(|e| Error::Invalid(format!("\"{base}{path}\" is not a valid URL: {e}")))?;
     check_scheme(&url, allow_insecure_http)?;
     Ok(url)
 }
@@ -223,7 +226,9 @@ fn transport_failure(e: &reqwest::Error, url: &str, policy: &Policy) -> Failure 
         if detail.to_ascii_lowercase().contains("certificate") {
             format!("the TLS certificate of {url} was refused: {detail}")
         } else {
-            format!("could not connect to {url}: {detail}. Is the server running and the base URL right?")
+            format!(
+                "could not connect to {url}: {detail}. Is the server running and the base URL right?"
+            )
         }
     } else if e.is_body() || e.is_decode() {
         format!("the connection broke while reading the answer from {url}: {detail}")
@@ -274,8 +279,8 @@ pub fn excerpt(body: &[u8], content_type: Option<&str>) -> String {
         return "(empty body)".into();
     }
     let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
-    let is_html = content_type.is_some_and(|c| c.contains("html"))
-        || text.trim_start().starts_with('<');
+    let is_html =
+        content_type.is_some_and(|c| c.contains("html")) || text.trim_start().starts_with('<');
     let mut shown = if is_html {
         let title = between(&text, "<title>", "</title>").map(str::trim);
         let stripped = strip_tags(&text);
@@ -338,7 +343,9 @@ mod tests {
         assert!(endpoint("http://127.0.0.1:9/x", "/l", false).is_ok());
         assert!(endpoint("http://localhost:9", "/l", false).is_ok());
         assert!(endpoint("http://[::1]:9", "/l", false).is_ok());
-        let err = endpoint("http://api.example.com", "/l", false).unwrap_err().to_string();
+        let err = endpoint("http://api.example.com", "/l", false)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--allow-insecure-http"), "{err}");
         assert!(endpoint("http://api.example.com", "/l", true).is_ok());
         assert!(endpoint("ftp://api.example.com", "/l", true).is_err());
@@ -351,7 +358,10 @@ mod tests {
             "<p>filler</p>".repeat(500)
         );
         let shown = excerpt(page.as_bytes(), Some("text/html"));
-        assert!(shown.starts_with("HTML page \"502 Bad Gateway\": Bad Gateway"), "{shown}");
+        assert!(
+            shown.starts_with("HTML page \"502 Bad Gateway\": Bad Gateway"),
+            "{shown}"
+        );
         assert!(shown.chars().count() < 260, "{shown}");
         assert!(!shown.contains('<'), "{shown}");
     }

@@ -1,14 +1,23 @@
 //! Authdeck's core: everything the CLI and the desktop app share. No Tauri here.
 
 pub mod accounts;
+pub mod copy;
 pub mod db;
 pub mod deck;
 pub mod error;
+pub mod expiry;
 pub mod history;
 pub mod home;
+pub mod http;
 pub mod jwt;
+pub mod lock;
+pub mod login;
 pub mod outcome;
+pub mod provider;
+pub mod refresh;
+pub mod refresher;
 pub mod secret;
+pub mod session;
 pub mod vault;
 
 pub use error::{Error, Result};

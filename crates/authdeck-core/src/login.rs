@@ -29,13 +29,20 @@ pub struct Credentials {
 /// a refusal by the server is an `Attempt` whose result is a `Failure`.
 pub async fn login(http: &Http, target: &Target, creds: &Credentials) -> Result<Attempt> {
     let p = &target.provider;
-    let vars = [("{email}", creds.email.as_str()), ("{password}", creds.password.expose())];
+    let vars = [
+        ("{email}", creds.email.as_str()),
+        ("{password}", creds.password.expose()),
+    ];
     exchange(http, target, &p.login, &vars, &p.success, &p.errors).await
 }
 
 /// Renews a session with a refresh token, per the provider's `[refresh]` spec.
 /// `Ok(None)` when the provider has no refresh flow.
-pub async fn refresh(http: &Http, target: &Target, refresh_token: &Secret) -> Result<Option<Attempt>> {
+pub async fn refresh(
+    http: &Http,
+    target: &Target,
+    refresh_token: &Secret,
+) -> Result<Option<Attempt>> {
     let p = &target.provider;
     let Some(spec) = &p.refresh else {
         return Ok(None);
@@ -56,7 +63,11 @@ async fn exchange(
     success: &SuccessSpec,
     errors: &ErrorSpec,
 ) -> Result<Attempt> {
-    let url = http::endpoint(&target.base_url, &request.path, target.policy.allow_insecure_http)?;
+    let url = http::endpoint(
+        &target.base_url,
+        &request.path,
+        target.policy.allow_insecure_http,
+    )?;
     let method = reqwest::Method::from_bytes(request.method.to_ascii_uppercase().as_bytes())
         .unwrap_or(reqwest::Method::POST);
     let body = render(&request.body, vars);
@@ -321,7 +332,10 @@ mod tests {
     fn talkstack_numeric_login_status_maps_to_its_documented_name() {
         let p = preset("talkstack");
         let f = read_answer(
-            &answer(401, r#"{"message":"Invalid password","status":"error","loginStatus":4}"#),
+            &answer(
+                401,
+                r#"{"message":"Invalid password","status":"error","loginStatus":4}"#,
+            ),
             &p.success,
             &p.errors,
             now(),
@@ -336,9 +350,15 @@ mod tests {
     fn user_login_expiry_in_seconds_or_milliseconds_reads_the_same() {
         let p = preset("user-login");
         for expires in ["1752084884", "1752084884000"] {
-            let body = format!(r#"{{"success":true,"accessToken":"abc","refreshToken":"r","expiresAt":{expires}}}"#);
+            let body = format!(
+                r#"{{"success":true,"accessToken":"abc","refreshToken":"r","expiresAt":{expires}}}"#
+            );
             let s = read_answer(&answer(200, &body), &p.success, &p.errors, now()).unwrap();
-            assert_eq!(s.expires_at.unwrap().as_second(), 1_752_084_884, "{expires}");
+            assert_eq!(
+                s.expires_at.unwrap().as_second(),
+                1_752_084_884,
+                "{expires}"
+            );
             assert_eq!(s.refresh_token.unwrap().expose(), "r");
             assert!(s.claims.is_none(), "an opaque token has no claims");
         }
@@ -347,8 +367,8 @@ mod tests {
     #[test]
     fn success_without_a_token_is_a_protocol_error_that_says_where_it_looked() {
         let p = preset("sealmetrics");
-        let f = read_answer(&answer(200, r#"{"ok":true}"#), &p.success, &p.errors, now())
-            .unwrap_err();
+        let f =
+            read_answer(&answer(200, r#"{"ok":true}"#), &p.success, &p.errors, now()).unwrap_err();
         assert_eq!(f.kind, Kind::ProtocolError);
         assert!(f.message.unwrap().contains("/access_token"));
     }
@@ -356,7 +376,13 @@ mod tests {
     #[test]
     fn html_error_page_becomes_a_short_excerpt() {
         let p = preset("meetra");
-        let mut a = answer(502, &format!("<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>", "x ".repeat(5000)));
+        let mut a = answer(
+            502,
+            &format!(
+                "<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>",
+                "x ".repeat(5000)
+            ),
+        );
         a.content_type = Some("text/html".into());
         let f = read_answer(&a, &p.success, &p.errors, now()).unwrap_err();
         assert_eq!(f.kind, Kind::ServerError);
@@ -390,7 +416,10 @@ mod tests {
     #[test]
     fn server_date_gives_clock_skew() {
         let p = preset("sealmetrics");
-        let mut a = answer(200, r#"{"access_token":"t","expires_at":"2030-01-01T00:00:00Z"}"#);
+        let mut a = answer(
+            200,
+            r#"{"access_token":"t","expires_at":"2030-01-01T00:00:00Z"}"#,
+        );
         a.date = Some(Timestamp::from_second(1_700_000_090).unwrap());
         let s = read_answer(&a, &p.success, &p.errors, now()).unwrap();
         assert_eq!(s.clock_skew_secs, Some(90));

@@ -92,7 +92,11 @@ impl Deck {
         let existing = accounts::get(&*self.db()?, &req.account)?;
         let config = merged_config(existing.as_ref(), req, &self.catalog())?;
         let provider = self.provider_of(&config)?;
-        crate::http::endpoint(&config.base_url, &provider.login.path, config.allow_insecure_http)?;
+        crate::http::endpoint(
+            &config.base_url,
+            &provider.login.path,
+            config.allow_insecure_http,
+        )?;
         Ok(config)
     }
 
@@ -106,7 +110,10 @@ impl Deck {
             }
             _ => None,
         };
-        let password = match (&req.password, stored_doc.as_ref().and_then(|d| d.password.clone())) {
+        let password = match (
+            &req.password,
+            stored_doc.as_ref().and_then(|d| d.password.clone()),
+        ) {
             (Some(p), _) => p.clone(),
             (None, Some(remembered)) => remembered,
             (None, None) => {
@@ -130,7 +137,11 @@ impl Deck {
             provider,
         };
         // Check the URL before anything is written, so a typo leaves no trace.
-        crate::http::endpoint(&target.base_url, &target.provider.login.path, config.allow_insecure_http)?;
+        crate::http::endpoint(
+            &target.base_url,
+            &target.provider.login.path,
+            config.allow_insecure_http,
+        )?;
         let now = Timestamp::now();
         let account = {
             let conn = self.db()?;
@@ -142,7 +153,14 @@ impl Deck {
         };
         let attempt = login::login(http, &target, &creds).await?;
         let remembered = remember.then_some(password);
-        self.keep(&account, &target.provider, Action::Login, attempt, remembered, stored_doc)
+        self.keep(
+            &account,
+            &target.provider,
+            Action::Login,
+            attempt,
+            remembered,
+            stored_doc,
+        )
     }
 
     /// Stores a successful attempt's secrets and facts, or records the failure. `previous` is
@@ -258,7 +276,9 @@ fn merged_config(
             )));
         }
     };
-    let mut overrides = existing.map(|a| a.config.overrides.clone()).unwrap_or_default();
+    let mut overrides = existing
+        .map(|a| a.config.overrides.clone())
+        .unwrap_or_default();
     if let Some(patch) = &req.overrides {
         let mut merged = serde_json::Value::Object(overrides);
         crate::provider::merge(&mut merged, &serde_json::Value::Object(patch.clone()));

@@ -113,7 +113,8 @@ fn read_password(args: &Args, deck: &Deck) -> Result<Option<Secret>, Error> {
         return Ok(Some(Secret::new(typed)));
     }
     Err(Error::Invalid(
-        "no password: pass --password-stdin and pipe it in, or run in a terminal to be asked".into(),
+        "no password: pass --password-stdin and pipe it in, or run in a terminal to be asked"
+            .into(),
     ))
 }
 
@@ -168,8 +169,14 @@ fn print_human(report: &LoginReport) {
                 report.account, report.email, report.base_url, report.provider, report.latency_ms
             );
             match s.expires_at {
-                Some(t) => println!("Token expires {} ({}).", show::local_time(t), show::relative(t, now)),
-                None => println!("The token's expiry is unknown: neither the answer nor the token says."),
+                Some(t) => println!(
+                    "Token expires {} ({}).",
+                    show::local_time(t),
+                    show::relative(t, now)
+                ),
+                None => println!(
+                    "The token's expiry is unknown: neither the answer nor the token says."
+                ),
             }
             if s.refreshable {
                 println!("Renewable with its refresh token.");
@@ -179,9 +186,19 @@ fn print_human(report: &LoginReport) {
             }
         }
         Outcome::Failed(f) => {
-            println!("Login refused for {} ({} at {}): {}.", report.account, report.email, report.base_url, f.kind.describe());
+            println!(
+                "Login refused for {} ({} at {}): {}.",
+                report.account,
+                report.email,
+                report.base_url,
+                f.kind.describe()
+            );
             println!("  kind:    {}", f.kind);
-            println!("  status:  {}", f.http_status.map_or("none (no answer)".into(), |s| s.to_string()));
+            println!(
+                "  status:  {}",
+                f.http_status
+                    .map_or("none (no answer)".into(), |s| s.to_string())
+            );
             if let Some(code) = &f.error_code {
                 println!("  code:    {code}");
             }

@@ -12,8 +12,10 @@ pub mod import;
 pub mod login;
 pub mod logout;
 pub mod providers;
+pub mod refresh;
 pub mod remove;
 pub mod sandbox;
+pub mod token;
 
 pub type CmdResult = Result<ExitCode, Error>;
 

@@ -6,7 +6,9 @@ use authdeck_core::provider::{Catalog, Source};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  authdeck providers\n  authdeck providers --json | jq '.providers[].id'\n\nYour own providers: TOML files in <AUTHDECK_HOME or the config dir>/providers/.")]
+#[command(
+    after_help = "Examples:\n  authdeck providers\n  authdeck providers --json | jq '.providers[].id'\n\nYour own providers: TOML files in <AUTHDECK_HOME or the config dir>/providers/."
+)]
 pub struct Args {
     /// Print one JSON object (providers, and any files that could not be read).
     #[arg(long)]
@@ -45,15 +47,25 @@ pub fn run(args: Args) -> CmdResult {
             .map(|(p, _)| p.id.len())
             .max()
             .unwrap_or(2);
-        println!("{:width$}  {:8}  {:8}  {:28}  NAME", "ID", "SOURCE", "RENEWAL", "BASE URL");
+        println!(
+            "{:width$}  {:8}  {:8}  {:28}  NAME",
+            "ID", "SOURCE", "RENEWAL", "BASE URL"
+        );
         for (p, source) in &catalog.providers {
             let source = match source {
                 Source::Preset => "preset",
                 Source::File(_) => "file",
             };
-            let refresh = if p.refresh.is_some() { "refresh" } else { "re-login" };
+            let refresh = if p.refresh.is_some() {
+                "refresh"
+            } else {
+                "re-login"
+            };
             let base = p.base_url.as_deref().unwrap_or("(you give it)");
-            println!("{:width$}  {source:8}  {refresh:8}  {base:28}  {}", p.id, p.name);
+            println!(
+                "{:width$}  {source:8}  {refresh:8}  {base:28}  {}",
+                p.id, p.name
+            );
         }
         for problem in &catalog.problems {
             eprintln!("warning: skipped {problem}");

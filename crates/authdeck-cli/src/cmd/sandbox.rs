@@ -6,7 +6,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  authdeck sandbox                # a free port, printed on start\n  authdeck sandbox --port 8787\n\nIt listens on 127.0.0.1 only and runs until Ctrl-C.")]
+#[command(
+    after_help = "Examples:\n  authdeck sandbox                # a free port, printed on start\n  authdeck sandbox --port 8787\n\nIt listens on 127.0.0.1 only and runs until Ctrl-C."
+)]
 pub struct Args {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]

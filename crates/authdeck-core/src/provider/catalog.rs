@@ -1,7 +1,7 @@
 //! Loading presets and provider files; a broken file never hides the others.
 
-use super::spec::Provider;
 use super::PRESETS;
+use super::spec::Provider;
 use crate::error::{Error, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -110,10 +110,11 @@ impl Catalog {
             .find(|p| p.id == id)
             .ok_or_else(|| {
                 let known: Vec<&str> = self.providers.iter().map(|(p, _)| p.id.as_str()).collect();
-                let broken = self
-                    .problems
-                    .iter()
-                    .find(|p| p.file.as_ref().is_some_and(|f| f.file_stem().is_some_and(|s| s == id)));
+                let broken = self.problems.iter().find(|p| {
+                    p.file
+                        .as_ref()
+                        .is_some_and(|f| f.file_stem().is_some_and(|s| s == id))
+                });
                 match broken {
                     Some(problem) => Error::Provider(format!(
                         "the provider file for `{id}` has an error: {problem}"
@@ -152,12 +153,14 @@ pub(super) fn parse(text: &str) -> std::result::Result<Provider, LoadProblem> {
             message: e.message().trim().to_string(),
         }
     })?;
-    provider.validate().map_err(|(field, message)| LoadProblem {
-        file: None,
-        line: find_key_line(text, &field),
-        field: Some(field),
-        message,
-    })?;
+    provider
+        .validate()
+        .map_err(|(field, message)| LoadProblem {
+            file: None,
+            line: find_key_line(text, &field),
+            field: Some(field),
+            message,
+        })?;
     Ok(provider)
 }
 
@@ -178,11 +181,12 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
 /// The line where a dotted field (`success.token`) is written, as best we can tell.
 fn find_key_line(text: &str, field: &str) -> Option<usize> {
     let last = field.rsplit('.').next()?;
-    text.lines().position(|line| {
-        line.split_once('=')
-            .is_some_and(|(k, _)| k.trim().trim_matches('"') == last)
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|line| {
+            line.split_once('=')
+                .is_some_and(|(k, _)| k.trim().trim_matches('"') == last)
+        })
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -191,7 +195,8 @@ mod tests {
 
     #[test]
     fn a_type_error_names_line_and_field() {
-        let text = "id = \"x\"\nname = \"X\"\n[login]\npath = 42\nbody = {}\n[success]\ntoken = \"/t\"\n";
+        let text =
+            "id = \"x\"\nname = \"X\"\n[login]\npath = 42\nbody = {}\n[success]\ntoken = \"/t\"\n";
         let problem = parse(text).unwrap_err();
         assert_eq!(problem.line, Some(4), "{problem}");
         assert_eq!(problem.field.as_deref(), Some("path"), "{problem}");
@@ -220,8 +225,14 @@ mod tests {
         assert!(catalog.get("meetra").is_ok(), "presets still load");
         assert_eq!(catalog.problems.len(), 1);
         let shown = catalog.problems[0].to_string();
-        assert!(shown.contains("broken.toml") && shown.contains("line 1"), "{shown}");
+        assert!(
+            shown.contains("broken.toml") && shown.contains("line 1"),
+            "{shown}"
+        );
         let err = catalog.get("broken").unwrap_err().to_string();
-        assert!(err.contains("broken.toml"), "asking for the broken one explains why: {err}");
+        assert!(
+            err.contains("broken.toml"),
+            "asking for the broken one explains why: {err}"
+        );
     }
 }

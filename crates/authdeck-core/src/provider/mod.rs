@@ -14,7 +14,10 @@ pub const PRESETS: [(&str, &str); 5] = [
     ("user-login", include_str!("../../presets/user-login.toml")),
     ("talkstack", include_str!("../../presets/talkstack.toml")),
     ("meetmates", include_str!("../../presets/meetmates.toml")),
-    ("sealmetrics", include_str!("../../presets/sealmetrics.toml")),
+    (
+        "sealmetrics",
+        include_str!("../../presets/sealmetrics.toml"),
+    ),
 ];
 
 impl Provider {

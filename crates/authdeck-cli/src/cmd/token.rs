@@ -1,0 +1,67 @@
+//! `authdeck token`: print a valid token for scripts, renewing it first when needed.
+
+use super::CmdResult;
+use authdeck_core::copy::{self, Format};
+use authdeck_core::deck::Deck;
+use authdeck_core::home::Home;
+use authdeck_core::http::Http;
+use jiff::{SignedDuration, Timestamp};
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  curl -H \"$(authdeck token dev --format header)\" https://api.example.com/me
+  curl $(authdeck token dev --format curl) https://api.example.com/me
+  eval \"$(authdeck token dev --format env)\"      # sets AUTHDECK_TOKEN
+  authdeck token dev --min-valid 3600              # good for at least an hour
+
+Only the token goes to stdout; warnings go to stderr. Exit status: 0 printed, 1 the session could
+not be renewed (the message says what to do), 2 bad usage or unknown account.")]
+pub struct Args {
+    account: String,
+    /// The token must stay valid at least this many seconds; renewed first otherwise.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    min_valid: u32,
+    #[arg(long, value_enum, default_value_t = FormatArg::Raw)]
+    format: FormatArg,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Raw,
+    Header,
+    Curl,
+    Env,
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Raw => Format::Raw,
+            FormatArg::Header => Format::Header,
+            FormatArg::Curl => Format::Curl,
+            FormatArg::Env => Format::Env,
+            FormatArg::Json => Format::Json,
+        }
+    }
+}
+
+pub async fn run(args: Args) -> CmdResult {
+    let deck = Deck::open(Home::from_env()?)?;
+    let http = Http::new()?;
+    let min_valid = SignedDuration::from_secs(i64::from(args.min_valid));
+    let out = deck
+        .token(&http, &args.account, min_valid, &Timestamp::now)
+        .await?;
+    if let Some(warning) = &out.warning {
+        eprintln!("warning: {warning}");
+    }
+    let text = copy::render(args.format.into(), &out.account, &out.token, out.expires_at);
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", &*text)
+        .and_then(|_| stdout.flush())
+        .map_err(|e| authdeck_core::Error::Io(format!("could not write the token: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,196 @@
+//! Keeping a session valid: hand out the stored token while it is fresh enough, else renew it
+//! (refresh token, then the remembered password) under the account's cross-process lock.
+
+use crate::accounts::Account;
+use crate::deck::Deck;
+use crate::history::Action;
+use crate::http::{Http, Policy};
+use crate::login::{self, Credentials, Target};
+use crate::secret::Secret;
+use crate::session::{LoginReport, Outcome};
+use crate::vault::VaultDoc;
+use crate::{Error, Result, lock};
+use jiff::{SignedDuration, Timestamp};
+
+/// A token to hand out, and what it took to get it.
+#[derive(Debug)]
+pub struct TokenOut {
+    pub account: String,
+    pub token: Secret,
+    /// On the local clock; `None` when nobody said.
+    pub expires_at: Option<Timestamp>,
+    /// Said on stderr / in the UI: an unknown expiry, a token shorter-lived than asked.
+    pub warning: Option<String>,
+    /// The refresh or re-login this call made, if any.
+    pub renewed: Option<LoginReport>,
+}
+
+/// Reads the clock; passed in so tests and benchmarks control time.
+pub type Clock<'a> = &'a (dyn Fn() -> Timestamp + Send + Sync);
+
+impl Deck {
+    /// A token valid for at least `min_valid` (when its expiry is known), renewing first when
+    /// needed. Any number of processes may ask at once: one renews, the others wait for the
+    /// lock and then find the fresh token.
+    pub async fn token(
+        &self,
+        http: &Http,
+        name: &str,
+        min_valid: SignedDuration,
+        clock: Clock<'_>,
+    ) -> Result<TokenOut> {
+        let account = self.account(name)?;
+        if let Some(out) = self.fresh_token(&account, min_valid, clock())? {
+            return Ok(out);
+        }
+        let seen = account.session.token_fingerprint.clone();
+        let _lock = lock::acquire_async(&self.home.locks_dir(), name).await?;
+        let account = self.account(name)?;
+        if let Some(out) = self.fresh_token(&account, min_valid, clock())? {
+            return Ok(out);
+        }
+        // Someone renewed it while we waited: take theirs, even when it is shorter-lived than
+        // asked, rather than renewing again (a token that lives less than `min_valid` would
+        // otherwise cause one renewal per waiting process).
+        let renewed_by_other = account.session.token_fingerprint != seen;
+        let report = if renewed_by_other {
+            None
+        } else {
+            Some(self.renew(http, &account).await?)
+        };
+        let account = self.account(name)?;
+        let mut out = self
+            .fresh_token(&account, SignedDuration::ZERO, clock())?
+            .ok_or_else(|| {
+                Error::SessionExpired(format!(
+                    "{name} was renewed but its new token is already expired: check the server's clock, or run `authdeck login {name}`"
+                ))
+            })?;
+        warn_if_short(&mut out, min_valid, clock());
+        out.renewed = report;
+        Ok(out)
+    }
+
+    /// Renews the session now, whatever its expiry (`authdeck refresh`).
+    pub async fn refresh(&self, http: &Http, name: &str) -> Result<LoginReport> {
+        let _lock = lock::acquire_async(&self.home.locks_dir(), name).await?;
+        let account = self.account(name)?;
+        if !account.session.signed_in && !account.session.password_remembered {
+            return Err(signed_out(name));
+        }
+        self.renew(http, &account).await
+    }
+
+    /// The stored token when it is valid for `min_valid` (or its expiry is unknown).
+    fn fresh_token(
+        &self,
+        account: &Account,
+        min_valid: SignedDuration,
+        now: Timestamp,
+    ) -> Result<Option<TokenOut>> {
+        let name = &account.config.name;
+        if !account.session.signed_in {
+            return Err(signed_out(name));
+        }
+        let warning = match account.session.expires_at {
+            Some(t) if t.duration_since(now) >= min_valid => None,
+            Some(_) => return Ok(None),
+            None => Some(format!(
+                "the expiry of {name}'s token is unknown: it may no longer be valid"
+            )),
+        };
+        let Some(token) = self.vault()?.load(name)?.and_then(|doc| doc.token) else {
+            // Deleted from the keyring behind our back: renewing is the only way on.
+            return Ok(None);
+        };
+        Ok(Some(TokenOut {
+            account: name.clone(),
+            token,
+            expires_at: account.session.expires_at,
+            warning,
+            renewed: None,
+        }))
+    }
+
+    /// Refresh token first; when there is none or it is refused, the remembered password.
+    /// Every attempt lands in the history. Call with the account's lock held.
+    async fn renew(&self, http: &Http, account: &Account) -> Result<LoginReport> {
+        let name = &account.config.name;
+        let provider = self.provider_of(&account.config)?;
+        let doc = self.vault()?.load(name)?.unwrap_or_default();
+        let target = Target {
+            base_url: account.config.base_url.clone(),
+            policy: Policy {
+                allow_insecure_http: account.config.allow_insecure_http,
+                ..Policy::default()
+            },
+            provider: provider.clone(),
+        };
+        let mut refused = None;
+        if let Some(refresh_token) = doc.refresh_token.clone() {
+            if let Some(attempt) = login::refresh(http, &target, &refresh_token).await? {
+                let report = self.keep(
+                    account,
+                    &provider,
+                    Action::Refresh,
+                    attempt,
+                    None,
+                    Some(doc.clone()),
+                )?;
+                match report.outcome {
+                    Outcome::Ok(_) => return Ok(report),
+                    Outcome::Failed(f) if f.kind.is_transient() => return Err(Error::Refused(f)),
+                    Outcome::Failed(f) => refused = Some(f),
+                }
+            }
+        }
+        let Some(password) = doc.password.clone() else {
+            let why = match refused {
+                Some(f) => format!("its refresh token was refused ({})", f.summary()),
+                None => "it has no refresh token and no remembered password".into(),
+            };
+            return Err(Error::SessionExpired(format!(
+                "the session of {name} expired and cannot be renewed: {why}. Run `authdeck login {name}` (add --remember-password to renew by itself next time)"
+            )));
+        };
+        let creds = Credentials {
+            email: account.config.email.clone(),
+            password: password.clone(),
+        };
+        let attempt = login::login(http, &target, &creds).await?;
+        let previous = VaultDoc {
+            refresh_token: None,
+            ..doc
+        };
+        let report = self.keep(
+            account,
+            &provider,
+            Action::Relogin,
+            attempt,
+            Some(password),
+            Some(previous),
+        )?;
+        match report.outcome {
+            Outcome::Ok(_) => Ok(report),
+            Outcome::Failed(f) => Err(Error::Refused(f)),
+        }
+    }
+}
+
+fn warn_if_short(out: &mut TokenOut, min_valid: SignedDuration, now: Timestamp) {
+    if let Some(expires) = out.expires_at {
+        let left = expires.duration_since(now);
+        if left < min_valid && out.warning.is_none() {
+            out.warning = Some(format!(
+                "the new token of {} is valid for only {} s, less than the {} s asked",
+                out.account,
+                left.as_secs(),
+                min_valid.as_secs()
+            ));
+        }
+    }
+}
+
+fn signed_out(name: &str) -> Error {
+    Error::SessionExpired(format!("{name} is signed out: run `authdeck login {name}`"))
+}
