@@ -317,7 +317,7 @@ fn b64url(text: &str, what: &'static str) -> Result<Vec<u8>, KeyError> {
         .decode(text.trim_end_matches('='))
         .map_err(|e| KeyError::Invalid {
             what,
-            reason: format!("not base64url ({e})"),
+            reason: format!("not base64url ({})", describe_without_content(e)),
         })
 }
 
@@ -332,7 +332,24 @@ fn decode_base64_any(text: &str) -> Result<Zeroizing<Vec<u8>>, String> {
     engine
         .decode(unpadded)
         .map(Zeroizing::new)
-        .map_err(|e| e.to_string())
+        .map_err(describe_without_content)
+}
+
+/// Says where base64 went wrong without quoting the offending character: it may be a secret's.
+fn describe_without_content(e: base64::DecodeError) -> String {
+    match e {
+        base64::DecodeError::InvalidByte(offset, _) => {
+            format!("invalid character at position {}", offset + 1)
+        }
+        base64::DecodeError::InvalidLength(len) => {
+            format!("{len} characters is not a valid length")
+        }
+        base64::DecodeError::InvalidLastSymbol(offset, _) => format!(
+            "the last character (position {}) has bits set that encode nothing",
+            offset + 1
+        ),
+        base64::DecodeError::InvalidPadding => "the '=' padding is wrong".into(),
+    }
 }
 
 fn rsa_from_parts(n: &[u8], e: &[u8]) -> Result<rsa::RsaPublicKey, KeyError> {
