@@ -1,0 +1,327 @@
+//! `authdeck token` and `authdeck refresh` against the sandbox, with the real keyring.
+//! Run under scripts/with-keyring.sh (make test does).
+
+use authdeck_sandbox::{PASSWORD, Sandbox, Stats};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+struct Env {
+    home: tempfile::TempDir,
+    service: String,
+    sandbox: Sandbox,
+}
+
+async fn env() -> Env {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "these tests need a Secret Service: run them under scripts/with-keyring.sh (make test does)"
+    );
+    let sandbox = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let service = format!(
+        "authdeck-test-token-{}",
+        home.path().file_name().unwrap().to_string_lossy()
+    );
+    Env {
+        home,
+        service,
+        sandbox,
+    }
+}
+
+impl Env {
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_authdeck"));
+        c.args(args)
+            .env("AUTHDECK_HOME", self.home.path())
+            .env("AUTHDECK_KEYRING_SERVICE", &self.service)
+            .env_remove("AUTHDECK_LOG");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).stdin(Stdio::null()).output().unwrap()
+    }
+
+    fn login(&self, account: &str, api: &str, email: &str, extra: &[&str]) {
+        let base = self.sandbox.base_url(api);
+        let mut args = vec![
+            "login",
+            account,
+            "--provider",
+            api,
+            "--base-url",
+            &base,
+            "--email",
+            email,
+            "--password-stdin",
+        ];
+        args.extend_from_slice(extra);
+        let mut child = self
+            .cmd(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(PASSWORD.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "login {account} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn stats(&self) -> Stats {
+        self.sandbox.stats()
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).trim_end().to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+async fn wait_past(secs: u64) {
+    tokio::time::sleep(Duration::from_millis(secs * 1000 + 300)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_token_is_printed_without_any_request() {
+    let e = env().await;
+    e.login("dev", "user-login", "alice@userlogin.test", &[]);
+    let before = e.stats();
+    let out = e.run(&["token", "dev"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).split('.').count(),
+        3,
+        "a raw JWT and nothing else on stdout"
+    );
+    assert_eq!(e.stats(), before, "a fresh token needs no request");
+    assert!(
+        stderr(&out).is_empty(),
+        "no warnings for a fresh token: {}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_user_login_session_is_renewed_through_user_refresh() {
+    let e = env().await;
+    e.login("dev", "user-login", "alice+ttl2@userlogin.test", &[]);
+    let first = stdout(&e.run(&["token", "dev", "--min-valid", "0"]));
+    wait_past(2).await;
+    let before = e.stats();
+    let out = e.run(&["token", "dev", "--min-valid", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = e.stats();
+    assert_eq!(
+        after.refreshes - before.refreshes,
+        1,
+        "exactly one refresh request"
+    );
+    assert_eq!(
+        after.logins, before.logins,
+        "no re-login when the refresh token works"
+    );
+    assert_ne!(stdout(&out), first, "a new token");
+    let history = stdout(&e.run(&["history", "dev", "--json"]));
+    assert!(
+        history.contains("\"refresh\""),
+        "the refresh is in the history: {history}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_refresh_an_expired_session_is_renewed_by_relogin_with_the_remembered_password() {
+    let e = env().await;
+    e.login(
+        "mm",
+        "meetmates",
+        "alice+ttl2@adgitmdelhi.ac.in",
+        &["--remember-password"],
+    );
+    wait_past(2).await;
+    let before = e.stats();
+    let out = e.run(&["token", "mm", "--min-valid", "1", "--format", "header"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("Authorization: Bearer ey"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(e.stats().logins - before.logins, 1, "one re-login");
+    let history = stdout(&e.run(&["history", "mm", "--json"]));
+    assert!(
+        history.contains("\"relogin\""),
+        "the re-login is in the history: {history}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_without_password_fails_clearly() {
+    let e = env().await;
+    e.login("me", "meetra", "alice+ttl1@meetra.test", &[]);
+    wait_past(1).await;
+    let before = e.stats();
+    let out = e.run(&["token", "me"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).is_empty(),
+        "nothing on stdout when there is no token"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("expired") && err.contains("authdeck login me"),
+        "{err}"
+    );
+    assert_eq!(e.stats(), before, "nothing to send without a password");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_concurrent_token_processes_cause_exactly_one_refresh() {
+    let e = env().await;
+    e.login("dev", "user-login", "alice+ttl2@userlogin.test", &[]);
+    wait_past(2).await;
+    let before = e.stats();
+    // Hold the account's lock while the 20 start, so they all find the same expired session
+    // and queue on the lock, as they would behind a slow refresh.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(e.home.path().join("locks").join("dev.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            e.cmd(&["token", "dev"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    lock.unlock().unwrap();
+    let outputs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for o in &outputs {
+        assert!(o.status.success(), "{}", stderr(o));
+    }
+    let tokens: std::collections::BTreeSet<String> = outputs.iter().map(stdout).collect();
+    assert_eq!(tokens.len(), 1, "all 20 print the same token: {tokens:?}");
+    assert_eq!(
+        e.stats().refreshes - before.refreshes,
+        1,
+        "exactly one refresh reached the server"
+    );
+    assert_eq!(e.stats().refresh_rejections, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_refresh_token_survives_a_crash_after_the_refresh() {
+    let e = env().await;
+    e.login("dev", "user-login", "alice@userlogin.test", &[]);
+    // Refresh, and kill the process as soon as it reports success: the rotated refresh token
+    // must already be in the keyring, since the old one is revoked.
+    let mut child = e
+        .cmd(&["refresh", "dev", "--json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains("\"ok\":true"), "{line}");
+    let out = e.run(&["refresh", "dev", "--json"]);
+    assert!(
+        out.status.success(),
+        "the next refresh uses the rotated token: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        e.stats().refresh_rejections,
+        0,
+        "no revoked refresh token was ever sent"
+    );
+    assert_eq!(e.stats().refreshes, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_format_prints_only_the_requested_output() {
+    let e = env().await;
+    e.login("dev", "sealmetrics", "alice@sealmetrics.test", &[]);
+    let raw = stdout(&e.run(&["token", "dev", "--format", "raw"]));
+    assert_eq!(
+        stdout(&e.run(&["token", "dev", "--format", "header"])),
+        format!("Authorization: Bearer {raw}")
+    );
+    assert_eq!(
+        stdout(&e.run(&["token", "dev", "--format", "curl"])),
+        format!("-H 'Authorization: Bearer {raw}'")
+    );
+    assert_eq!(
+        stdout(&e.run(&["token", "dev", "--format", "env"])),
+        format!("export AUTHDECK_TOKEN='{raw}'")
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&e.run(&["token", "dev", "--format", "json"]))).unwrap();
+    assert_eq!(json["account"], "dev");
+    assert_eq!(json["token"], raw.as_str());
+    assert_eq!(json["token_type"], "Bearer");
+    assert!(
+        json["expires_at"]
+            .as_str()
+            .is_some_and(|s| s.ends_with('Z')),
+        "{json}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_of_unknown_expiry_comes_with_a_warning_on_stderr() {
+    let e = env().await;
+    e.login("nx", "meetra", "noexp@meetra.test", &[]);
+    let out = e.run(&["token", "nx"]);
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("unknown"), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).split('.').count(),
+        3,
+        "the token still goes to stdout"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_account_is_a_usage_error() {
+    let e = env().await;
+    let out = e.run(&["token", "ghost"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("authdeck accounts"),
+        "{}",
+        stderr(&out)
+    );
+}
