@@ -1,3 +1,33 @@
+//! Declares the app's own commands, so the capability file can grant exactly these.
+
+const COMMANDS: &[&str] = &[
+    "accounts_list",
+    "account_login",
+    "account_refresh",
+    "accounts_refresh_all",
+    "account_logout",
+    "account_remove",
+    "account_forget_password",
+    "token_copy",
+    "token_reveal",
+    "token_inspect_account",
+    "token_inspect_text",
+    "token_verify",
+    "history_list",
+    "history_export_csv",
+    "providers_list",
+    "provider_check",
+    "provider_save",
+    "provider_test_login",
+    "settings_get",
+    "settings_set",
+    "sandbox_start",
+];
+
 fn main() {
-    tauri_build::build()
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));
 }

@@ -1,11 +1,117 @@
-//! Authdeck's desktop app: a thin shell over authdeck-core.
+//! Authdeck's desktop app: a thin Tauri shell over authdeck-core.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod bindings;
+mod clipboard;
+mod commands;
+mod csv;
+mod dto;
+mod error;
+mod inspect;
+mod providers;
+mod refresher;
+mod sandbox;
+mod settings;
+mod state;
+mod tray;
+
+use jiff::Timestamp;
+use tauri::{AppHandle, Manager};
+
 fn main() {
-    if let Err(e) = tauri::Builder::default()
-        .run(tauri::generate_context!())
-    {
+    let state = match state::AppState::open() {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("authdeck: cannot open Authdeck's data: {e}");
+            std::process::exit(1);
+        }
+    };
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            show_main(app)
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::accounts_list,
+            commands::account_login,
+            commands::account_refresh,
+            commands::accounts_refresh_all,
+            commands::account_logout,
+            commands::account_remove,
+            commands::account_forget_password,
+            commands::token_copy,
+            commands::token_reveal,
+            commands::token_inspect_account,
+            commands::token_inspect_text,
+            commands::token_verify,
+            commands::history_list,
+            commands::history_export_csv,
+            commands::providers_list,
+            commands::provider_check,
+            commands::provider_save,
+            commands::provider_test_login,
+            commands::settings_get,
+            commands::settings_set,
+            commands::sandbox_start,
+        ])
+        .setup(|app| {
+            tray::install(app.handle())?;
+            refresher::spawn(app.handle().clone());
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
         eprintln!("authdeck: the app could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Brings the main window to the front (second launch, tray "Open").
+pub fn show_main(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// "4m 05s left", "expired 3m ago": the tray's short form of a countdown.
+pub fn time_left(expires_at: Option<Timestamp>, now: Timestamp) -> String {
+    let Some(expires_at) = expires_at else {
+        return "no expiry".into();
+    };
+    let secs = expires_at.duration_since(now).as_secs();
+    let words = |s: i64| {
+        let (d, h, m, s) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
+        match (d, h, m) {
+            (0, 0, 0) => format!("{s}s"),
+            (0, 0, _) => format!("{m}m {s:02}s"),
+            (0, _, _) => format!("{h}h {m:02}m"),
+            _ => format!("{d}d {h}h"),
+        }
+    };
+    if secs > 0 {
+        format!("{} left", words(secs))
+    } else {
+        format!("expired {} ago", words(-secs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::SignedDuration;
+
+    #[test]
+    fn tray_time_left_reads_like_the_ui_countdown() {
+        let now = Timestamp::UNIX_EPOCH;
+        let at = |s: i64| Some(now + SignedDuration::from_secs(s));
+        assert_eq!(time_left(at(45), now), "45s left");
+        assert_eq!(time_left(at(245), now), "4m 05s left");
+        assert_eq!(time_left(at(2 * 3600 + 180), now), "2h 03m left");
+        assert_eq!(time_left(at(-180), now), "expired 3m 00s ago");
+        assert_eq!(time_left(None, now), "no expiry");
     }
 }

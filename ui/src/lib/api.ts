@@ -16,7 +16,8 @@ import type {
   RefreshEvent,
   SandboxInfo,
   Settings,
-  SignatureCheck,
+  TestLogin,
+  VerifyResult,
 } from './types'
 
 export const api = {
@@ -33,14 +34,14 @@ export const api = {
   inspectAccount: (account: string) => invoke<Inspection>('token_inspect_account', { account }),
   inspectText: (token: string) => invoke<Inspection>('token_inspect_text', { token }),
   verify: (source: { account: string } | { token: string }, key: KeyInput) =>
-    invoke<SignatureCheck>('token_verify', { source, key }),
+    invoke<VerifyResult>('token_verify', { source, key }),
   history: (filter: HistoryFilter) => invoke<Event[]>('history_list', { filter }),
   exportHistory: (filter: HistoryFilter) => invoke<string>('history_export_csv', { filter }),
   providers: () => invoke<ProviderView[]>('providers_list'),
   checkProvider: (toml: string) => invoke<ProviderCheck>('provider_check', { toml }),
   saveProvider: (toml: string) => invoke<ProviderView>('provider_save', { toml }),
   testProvider: (toml: string, baseUrl: string, email: string, password: string) =>
-    invoke<LoginReport>('provider_test_login', { toml, baseUrl, email, password }),
+    invoke<TestLogin>('provider_test_login', { toml, baseUrl, email, password }),
   settings: () => invoke<Settings>('settings_get'),
   saveSettings: (settings: Settings) => invoke<Settings>('settings_set', { settings }),
   startSandbox: () => invoke<SandboxInfo>('sandbox_start'),

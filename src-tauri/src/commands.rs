@@ -1,0 +1,183 @@
+//! The commands the webview may call: a few lines each over core. Errors cross as
+//! `{code, message}` ([`CmdError`]); the raw token crosses only in `token_reveal`.
+
+use crate::dto::*;
+use crate::error::CmdResult;
+use crate::state::AppState;
+use crate::{inspect, providers};
+use authdeck_core::Error;
+use authdeck_core::copy::Format;
+use authdeck_core::history::Event;
+use authdeck_core::jwt::Inspection;
+use authdeck_core::secret::Secret;
+use authdeck_core::session::{LoginReport, LoginRequest};
+use jiff::{SignedDuration, Timestamp};
+use tauri::{AppHandle, Manager, State};
+
+#[tauri::command]
+pub async fn accounts_list(state: State<'_, AppState>) -> CmdResult<Vec<AccountView>> {
+    Ok(state.account_views(Timestamp::now())?)
+}
+
+#[tauri::command]
+pub async fn account_login(
+    state: State<'_, AppState>,
+    input: LoginInput,
+) -> CmdResult<LoginReport> {
+    let password = (!input.password.is_empty()).then(|| Secret::new(input.password));
+    let request = LoginRequest {
+        account: input.account,
+        provider: Some(input.provider),
+        base_url: Some(input.base_url),
+        email: Some(input.email),
+        password,
+        remember_password: input.remember_password,
+        ..LoginRequest::default()
+    };
+    Ok(state.deck.login(&state.http, request).await?)
+}
+
+#[tauri::command]
+pub async fn account_refresh(
+    state: State<'_, AppState>,
+    account: String,
+) -> CmdResult<LoginReport> {
+    Ok(state.deck.refresh(&state.http, &account).await?)
+}
+
+#[tauri::command]
+pub async fn accounts_refresh_all(app: AppHandle) -> CmdResult<()> {
+    crate::refresher::refresh_all(&app).await;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn account_logout(state: State<'_, AppState>, account: String) -> CmdResult<()> {
+    Ok(state.deck.logout(&account, Timestamp::now())?)
+}
+
+#[tauri::command]
+pub async fn account_remove(state: State<'_, AppState>, account: String) -> CmdResult<()> {
+    Ok(state.deck.remove(&account, Timestamp::now())?)
+}
+
+#[tauri::command]
+pub async fn account_forget_password(state: State<'_, AppState>, account: String) -> CmdResult<()> {
+    Ok(state.deck.forget_password(&account, Timestamp::now())?)
+}
+
+#[tauri::command]
+pub async fn token_copy(
+    state: State<'_, AppState>,
+    account: String,
+    format: Format,
+) -> CmdResult<CopyReceipt> {
+    Ok(state.copy(&account, format).await?)
+}
+
+/// The raw token, for the inspector's Reveal button only.
+#[tauri::command]
+pub async fn token_reveal(state: State<'_, AppState>, account: String) -> CmdResult<String> {
+    let out = state
+        .deck
+        .token(&state.http, &account, SignedDuration::ZERO, &Timestamp::now)
+        .await?;
+    Ok(out.token.expose().to_string())
+}
+
+#[tauri::command]
+pub async fn token_inspect_account(
+    state: State<'_, AppState>,
+    account: String,
+) -> CmdResult<Inspection> {
+    let out = state
+        .deck
+        .token(&state.http, &account, SignedDuration::ZERO, &Timestamp::now)
+        .await?;
+    Ok(inspect::inspection(out.token.expose())?)
+}
+
+#[tauri::command]
+pub async fn token_inspect_text(token: String) -> CmdResult<Inspection> {
+    Ok(inspect::inspection(token.trim())?)
+}
+
+#[tauri::command]
+pub async fn token_verify(
+    state: State<'_, AppState>,
+    source: TokenSource,
+    key: KeyInput,
+) -> CmdResult<VerifyResult> {
+    let token = inspect::token_of(&state, source).await?;
+    Ok(inspect::verify(&state.http, token.expose(), key).await?)
+}
+
+#[tauri::command]
+pub async fn history_list(
+    state: State<'_, AppState>,
+    filter: HistoryFilter,
+) -> CmdResult<Vec<Event>> {
+    Ok(state.deck.history(&filter.into())?)
+}
+
+/// Writes the filtered history as CSV to the Downloads folder and returns the file's path.
+#[tauri::command]
+pub async fn history_export_csv(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    filter: HistoryFilter,
+) -> CmdResult<String> {
+    let events = state.deck.history(&filter.into())?;
+    let dir = app
+        .path()
+        .download_dir()
+        .unwrap_or_else(|_| state.deck.home().data_dir.clone());
+    let path = dir.join(format!(
+        "authdeck-history-{}.csv",
+        Timestamp::now().strftime("%Y%m%d-%H%M%S")
+    ));
+    std::fs::write(&path, crate::csv::events(&events))
+        .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
+    Ok(path.display().to_string())
+}
+
+#[tauri::command]
+pub async fn providers_list(state: State<'_, AppState>) -> CmdResult<Vec<ProviderView>> {
+    Ok(providers::views(&state.deck.catalog()))
+}
+
+#[tauri::command]
+pub async fn provider_check(toml: String) -> CmdResult<ProviderCheck> {
+    Ok(providers::check(&toml))
+}
+
+#[tauri::command]
+pub async fn provider_save(state: State<'_, AppState>, toml: String) -> CmdResult<ProviderView> {
+    Ok(providers::save(&state.deck.home().providers_dir(), &toml)?)
+}
+
+#[tauri::command]
+pub async fn provider_test_login(
+    state: State<'_, AppState>,
+    toml: String,
+    base_url: String,
+    email: String,
+    password: String,
+) -> CmdResult<TestLogin> {
+    Ok(providers::test_login(&state.http, &toml, base_url, email, Secret::new(password)).await?)
+}
+
+#[tauri::command]
+pub async fn settings_get(state: State<'_, AppState>) -> CmdResult<Settings> {
+    Ok(state.settings())
+}
+
+#[tauri::command]
+pub async fn settings_set(state: State<'_, AppState>, settings: Settings) -> CmdResult<Settings> {
+    Ok(state.set_settings(settings)?)
+}
+
+#[tauri::command]
+pub async fn sandbox_start(state: State<'_, AppState>) -> CmdResult<SandboxInfo> {
+    Ok(crate::sandbox::start(&state).await?)
+}

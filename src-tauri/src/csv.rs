@@ -1,0 +1,103 @@
+//! History as CSV, for spreadsheets and bug reports. Tokens appear only as fingerprints.
+
+use authdeck_core::history::Event;
+
+const HEADER: &str = "id,at,account,provider,action,ok,http_status,kind,error_code,message,latency_ms,token_fingerprint,expires_at,note";
+
+/// The events as RFC 4180 CSV with a header row.
+pub fn events(events: &[Event]) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str("\r\n");
+    for e in events {
+        let cells = [
+            e.id.to_string(),
+            e.at.to_string(),
+            e.account.clone(),
+            e.provider.clone(),
+            e.action.as_str().to_string(),
+            e.ok.to_string(),
+            opt(e.http_status),
+            e.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+            e.error_code.clone().unwrap_or_default(),
+            e.message.clone().unwrap_or_default(),
+            opt(e.latency_ms),
+            e.token_fingerprint.clone().unwrap_or_default(),
+            opt(e.expires_at),
+            e.note.clone().unwrap_or_default(),
+        ];
+        let row: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Quotes a cell that holds a comma, quote or line break; a leading `=`, `+`, `-` or `@` is
+/// prefixed with `'` so a spreadsheet does not run a server's message as a formula.
+fn cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use authdeck_core::history::Action;
+    use authdeck_core::outcome::Kind;
+    use jiff::Timestamp;
+
+    fn failed_login() -> Event {
+        Event {
+            id: 7,
+            at: Timestamp::UNIX_EPOCH,
+            account: "alice".into(),
+            provider: "user-login".into(),
+            action: Action::Login,
+            ok: false,
+            http_status: Some(401),
+            kind: Some(Kind::InvalidPassword),
+            error_code: Some("INVALID_PASSWORD".into()),
+            message: Some("Wrong \"password\", try again".into()),
+            latency_ms: Some(12),
+            token_fingerprint: None,
+            expires_at: None,
+            note: None,
+            suite_run: None,
+        }
+    }
+
+    #[test]
+    fn a_failed_login_becomes_one_row_with_its_kind_status_and_quoted_message() {
+        let csv = events(&[failed_login()]);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(lines[0], HEADER);
+        assert_eq!(
+            lines[1],
+            "7,1970-01-01T00:00:00Z,alice,user-login,login,false,401,invalid_password,INVALID_PASSWORD,\"Wrong \"\"password\"\", try again\",12,,,"
+        );
+        assert_eq!(lines.len(), 3, "header, one row, and the final line break");
+    }
+
+    #[test]
+    fn a_message_that_looks_like_a_formula_is_not_run_by_spreadsheets() {
+        let mut e = failed_login();
+        e.message = Some("=HYPERLINK(\"http://x\")".into());
+        let csv = events(&[e]);
+        assert!(
+            csv.contains("\"'=HYPERLINK("),
+            "formula must be neutralized: {csv}"
+        );
+    }
+}

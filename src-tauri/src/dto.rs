@@ -1,0 +1,291 @@
+//! What the app's commands take and return, beyond core's own DTOs. The TypeScript twins in
+//! `ui/src/lib/bindings.ts` are generated from these (see `bindings.rs`).
+
+use authdeck_core::accounts::{self, Status};
+use authdeck_core::deck::AccountSummary;
+use authdeck_core::history::{Action, Event};
+use authdeck_core::outcome::{Failure, Kind};
+use authdeck_core::provider::{Provider, Source};
+use authdeck_core::{Error, Result};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// An account as the list shows it: configuration, the non-secret session facts and a status
+/// computed with the user's refresh margin.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AccountView {
+    pub name: String,
+    pub provider: String,
+    pub provider_name: String,
+    pub base_url: String,
+    pub email: String,
+    #[ts(type = "Status")]
+    pub status: Status,
+    pub signed_in: bool,
+    #[ts(type = "string | null")]
+    pub issued_at: Option<Timestamp>,
+    #[ts(type = "string | null")]
+    pub expires_at: Option<Timestamp>,
+    /// Seconds before expiry at which the account counts as expiring (and is refreshed).
+    pub margin_secs: i64,
+    pub token_fingerprint: Option<String>,
+    pub has_refresh_token: bool,
+    pub password_remembered: bool,
+    #[ts(type = "string | null")]
+    pub last_login_at: Option<Timestamp>,
+    /// The failure of the account's newest event, when that event failed.
+    #[ts(type = "Failure | null")]
+    pub last_error: Option<Failure>,
+}
+
+impl AccountView {
+    /// `provider_name` comes from the catalog; `latest` is the account's newest history event.
+    pub fn new(
+        summary: AccountSummary,
+        provider_name: String,
+        margin: Option<SignedDuration>,
+        latest: Option<Event>,
+        now: Timestamp,
+    ) -> AccountView {
+        let a = summary.account;
+        let margin =
+            margin.unwrap_or_else(|| accounts::default_margin(accounts::lifetime(&a.session)));
+        let last_error = latest.filter(|e| !e.ok).and_then(|e| {
+            Some(Failure {
+                kind: e.kind?,
+                http_status: e.http_status,
+                error_code: e.error_code,
+                message: e.message,
+                retry_after_secs: None,
+            })
+        });
+        AccountView {
+            status: accounts::status(&a, now, Some(margin)),
+            margin_secs: margin.as_secs(),
+            provider_name,
+            name: a.config.name,
+            provider: a.config.provider,
+            base_url: a.config.base_url,
+            email: a.config.email,
+            signed_in: a.session.signed_in,
+            issued_at: a.session.issued_at,
+            expires_at: a.session.expires_at,
+            token_fingerprint: a.session.token_fingerprint,
+            has_refresh_token: a.session.has_refresh_token,
+            password_remembered: a.session.password_remembered,
+            last_login_at: a.last_login_at,
+            last_error,
+        }
+    }
+}
+
+/// The add-account / log-in form. An empty password means "use the remembered one".
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LoginInput {
+    pub account: String,
+    pub provider: String,
+    pub base_url: String,
+    pub email: String,
+    pub password: String,
+    pub remember_password: bool,
+}
+
+/// Which history events to show; every field narrows.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct HistoryFilter {
+    pub account: Option<String>,
+    #[ts(type = "Action | null")]
+    pub action: Option<Action>,
+    #[ts(type = "Kind | null")]
+    pub kind: Option<Kind>,
+    pub ok: Option<bool>,
+    #[ts(type = "string | null")]
+    pub since: Option<Timestamp>,
+    pub limit: Option<u32>,
+}
+
+impl From<HistoryFilter> for authdeck_core::history::Filter {
+    fn from(f: HistoryFilter) -> Self {
+        authdeck_core::history::Filter {
+            account: f.account.filter(|a| !a.is_empty()),
+            action: f.action,
+            kind: f.kind,
+            ok: f.ok,
+            since: f.since,
+            limit: f.limit,
+        }
+    }
+}
+
+/// What a copy did: the token itself stays in Rust.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CopyReceipt {
+    #[ts(type = "CopyFormat")]
+    pub format: authdeck_core::copy::Format,
+    /// Seconds until the clipboard is cleared, or null when clearing is off.
+    pub clears_in_secs: Option<u32>,
+}
+
+/// A key to verify a signature with, as typed into the inspector.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum KeyInput {
+    Secret(String),
+    Pem(String),
+    Jwks(String),
+    JwksUrl(String),
+}
+
+/// Which token to inspect or verify: an account's session, or pasted text.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(untagged)]
+pub enum TokenSource {
+    Account { account: String },
+    Text { token: String },
+}
+
+/// A provider for the list and the editor.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProviderView {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub base_url: Option<String>,
+    /// `preset` or `file`.
+    pub source: String,
+    pub path: Option<String>,
+    pub refreshable: bool,
+    pub choices: Vec<String>,
+    pub docs: Option<String>,
+    /// The provider file's TOML, for the editor.
+    pub toml: String,
+}
+
+impl ProviderView {
+    pub fn new(p: &Provider, source: &Source, toml: String) -> ProviderView {
+        let (source, path) = match source {
+            Source::Preset => ("preset", None),
+            Source::File(path) => ("file", Some(path.display().to_string())),
+        };
+        ProviderView {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            description: p.description.clone(),
+            base_url: p.base_url.clone(),
+            source: source.into(),
+            path,
+            refreshable: p.refresh.is_some(),
+            choices: p.choices.clone(),
+            docs: p.docs.clone(),
+            toml,
+        }
+    }
+}
+
+/// Where a provider file has a problem, for the editor's validation line.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProviderProblem {
+    pub line: Option<usize>,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProviderCheck {
+    pub ok: bool,
+    pub problem: Option<ProviderProblem>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// The app's preferences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Settings {
+    /// Seconds before expiry to refresh; null: 10 % of the lifetime, 30 s to 5 min.
+    pub refresh_margin_secs: Option<u32>,
+    /// Seconds until a copied token is cleared from the clipboard; null: never.
+    pub clipboard_clear_secs: Option<u32>,
+    pub notifications: bool,
+    pub theme: Theme,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            refresh_margin_secs: None,
+            clipboard_clear_secs: Some(45),
+            notifications: true,
+            theme: Theme::System,
+        }
+    }
+}
+
+impl Settings {
+    pub fn margin(&self) -> Option<SignedDuration> {
+        self.refresh_margin_secs
+            .map(|s| SignedDuration::from_secs(i64::from(s)))
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        if self.clipboard_clear_secs == Some(0) {
+            return Err(Error::Invalid(
+                "a clipboard clear delay of 0 s would clear it at once; give a number of seconds \
+                 or turn clearing off"
+                    .into(),
+            ));
+        }
+        if self.refresh_margin_secs == Some(0) {
+            return Err(Error::Invalid(
+                "a refresh margin of 0 s refreshes only after expiry; give a number of seconds or \
+                 choose automatic"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The running sandbox and the demo accounts it added.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SandboxInfo {
+    pub url: String,
+    pub accounts: Vec<String>,
+}
+
+/// What the background refresher reports to the UI.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RefreshEvent {
+    pub account: String,
+    pub ok: bool,
+    #[ts(type = "Action")]
+    pub action: Action,
+    pub message: Option<String>,
+}
+
+/// A signature verdict in plain words.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct VerifyResult {
+    pub valid: bool,
+    pub message: String,
+}
+
+/// How a provider's test login went. Nothing is stored.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TestLogin {
+    pub latency_ms: u64,
+    pub http_status: Option<u16>,
+    #[ts(type = "string | null")]
+    pub expires_at: Option<Timestamp>,
+    pub refreshable: bool,
+    #[ts(type = "Failure | null")]
+    pub failure: Option<Failure>,
+}

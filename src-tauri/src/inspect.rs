@@ -1,0 +1,86 @@
+//! The token inspector's work: decode and explain a token, verify it with a key the user gave.
+
+use crate::dto::{KeyInput, TokenSource, VerifyResult};
+use crate::state::AppState;
+use authdeck_core::http::{Http, Outgoing, Policy};
+use authdeck_core::jwt::{self, Inspection, VerifyKey};
+use authdeck_core::secret::Secret;
+use authdeck_core::{Error, Result};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+
+/// The token explained as of now, with local times in the system's time zone.
+pub fn inspection(text: &str) -> Result<Inspection> {
+    let decoded = jwt::decode(text)?;
+    Ok(jwt::inspect(
+        &decoded,
+        Timestamp::now(),
+        &TimeZone::system(),
+    ))
+}
+
+/// The token of an account's session, or the pasted text.
+pub async fn token_of(state: &AppState, source: TokenSource) -> Result<Secret> {
+    match source {
+        TokenSource::Text { token } => Ok(Secret::new(token.trim())),
+        TokenSource::Account { account } => {
+            let now = &Timestamp::now;
+            Ok(state
+                .deck
+                .token(&state.http, &account, SignedDuration::ZERO, now)
+                .await?
+                .token)
+        }
+    }
+}
+
+pub async fn verify(http: &Http, text: &str, key: KeyInput) -> Result<VerifyResult> {
+    let decoded = jwt::decode(text)?;
+    let key = verify_key(http, key).await?;
+    let check = jwt::verify(&decoded, &key);
+    Ok(VerifyResult {
+        valid: check.is_valid(),
+        message: format!("Signature {}", check.describe()),
+    })
+}
+
+async fn verify_key(http: &Http, key: KeyInput) -> Result<VerifyKey> {
+    let bad_key = |e: jwt::KeyError| Error::Invalid(format!("the key cannot be used: {e}"));
+    match key {
+        KeyInput::Secret(text) => VerifyKey::secret(&text).map_err(bad_key),
+        KeyInput::Pem(text) => VerifyKey::from_file_bytes(text.trim().as_bytes()).map_err(bad_key),
+        KeyInput::Jwks(text) => VerifyKey::jwks_json(&json(&text, "the JWKS")?).map_err(bad_key),
+        KeyInput::JwksUrl(url) => {
+            VerifyKey::jwks_json(&fetch_json(http, &url).await?).map_err(bad_key)
+        }
+    }
+}
+
+fn json(text: &str, what: &str) -> Result<serde_json::Value> {
+    serde_json::from_str(text).map_err(|e| Error::Invalid(format!("{what} is not JSON: {e}")))
+}
+
+/// GETs a JWKS over the same policy as logins (https, or http to loopback).
+async fn fetch_json(http: &Http, url: &str) -> Result<serde_json::Value> {
+    let parsed = url::Url::parse(url.trim())
+        .map_err(|e| Error::Invalid(format!("{url:?} is not a URL: {e}")))?;
+    authdeck_core::http::check_scheme(&parsed, false)?;
+    let out = Outgoing {
+        method: reqwest::Method::GET,
+        url: parsed,
+        headers: vec![("accept".into(), "application/json".into())],
+        json_body: None,
+    };
+    let answer = http
+        .send(out, &Policy::default())
+        .await
+        .map_err(|f| Error::Invalid(format!("the JWKS could not be fetched: {}", f.summary())))?;
+    if answer.status != 200 {
+        return Err(Error::Invalid(format!(
+            "the JWKS URL answered HTTP {}, not 200",
+            answer.status
+        )));
+    }
+    serde_json::from_slice(&answer.body)
+        .map_err(|e| Error::Invalid(format!("the JWKS URL did not return JSON: {e}")))
+}

@@ -1,0 +1,100 @@
+//! The app's state, built once at start: the open deck, one HTTP client, the settings, the
+//! clipboard and the sandbox when the user started it.
+
+use crate::clipboard::Clip;
+use crate::dto::{AccountView, CopyReceipt, Settings};
+use authdeck_core::copy::{self, Format};
+use authdeck_core::deck::Deck;
+use authdeck_core::history::Filter;
+use authdeck_core::home::Home;
+use authdeck_core::http::Http;
+use authdeck_core::{Error, Result};
+use jiff::{SignedDuration, Timestamp};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// A copied token stays usable at least this long, or it is renewed first.
+const COPY_MIN_VALID: SignedDuration = SignedDuration::from_secs(30);
+
+pub struct AppState {
+    pub deck: Deck,
+    pub http: Http,
+    pub settings: Mutex<Settings>,
+    pub clip: Clip,
+    pub sandbox: tokio::sync::Mutex<Option<authdeck_sandbox::Sandbox>>,
+}
+
+impl AppState {
+    /// Opens the same home (data dir, keyring service) as the CLI.
+    pub fn open() -> Result<AppState> {
+        let home = Home::from_env()?;
+        let settings = crate::settings::load(&home.config_dir);
+        Ok(AppState {
+            deck: Deck::open(home)?,
+            http: Http::new()?,
+            settings: Mutex::new(settings),
+            clip: Clip::default(),
+            sandbox: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub fn set_settings(&self, next: Settings) -> Result<Settings> {
+        crate::settings::save(&self.deck.home().config_dir, &next)?;
+        let mut current = self
+            .settings
+            .lock()
+            .map_err(|_| Error::Io("the settings are unusable after an earlier crash".into()))?;
+        *current = next.clone();
+        Ok(next)
+    }
+
+    /// Copies the account's token (renewed first when it is about to expire) in `format`,
+    /// and schedules the clipboard to be cleared per the settings.
+    pub async fn copy(&self, account: &str, format: Format) -> Result<CopyReceipt> {
+        let out = self
+            .deck
+            .token(&self.http, account, COPY_MIN_VALID, &Timestamp::now)
+            .await?;
+        let clears_in_secs = self.settings().clipboard_clear_secs;
+        let text = copy::render(format, account, &out.token, out.expires_at);
+        self.clip.put(
+            text,
+            clears_in_secs.map(|s| Duration::from_secs(u64::from(s))),
+        )?;
+        Ok(CopyReceipt {
+            format,
+            clears_in_secs,
+        })
+    }
+
+    /// Every account with its provider's name, status under the user's margin and last error.
+    pub fn account_views(&self, now: Timestamp) -> Result<Vec<AccountView>> {
+        let catalog = self.deck.catalog();
+        let margin = self.settings().margin();
+        let mut views = Vec::new();
+        for summary in self.deck.accounts(now)? {
+            let name = &summary.account.config.name;
+            let latest = self.deck.history(&Filter {
+                account: Some(name.clone()),
+                limit: Some(1),
+                ..Filter::default()
+            })?;
+            let provider_name = catalog
+                .get(&summary.account.config.provider)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|_| summary.account.config.provider.clone());
+            views.push(AccountView::new(
+                summary,
+                provider_name,
+                margin,
+                latest.into_iter().next(),
+                now,
+            ));
+        }
+        Ok(views)
+    }
+}
