@@ -1,12 +1,360 @@
-//! Placeholder until this command is written; it says so instead of pretending.
+//! `authdeck decode`: show what a JWT says, and verify it when given a key.
 
 use super::CmdResult;
+use authdeck_core::Error;
+use authdeck_core::jwt::{self, Inspection, SignatureCheck, TimeStatus, TimeView, VerifyKey};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde_json::{Value, json};
+use std::io::{IsTerminal as _, Read as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// The most a token, key file or JWKS answer may weigh: real ones are a few KiB.
+const MAX_INPUT: u64 = 1024 * 1024;
+const JWKS_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:
+  authdeck decode eyJhbGciOi...                    # header, claims, expiry
+  authdeck token dev | authdeck decode             # read the token from stdin
+  authdeck decode \"Bearer eyJ...\" --json           # machine-readable
+  authdeck decode TOKEN --secret 'my HS256 secret'
+  authdeck decode TOKEN --secret-base64 hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg
+  authdeck decode TOKEN --key public.pem           # SPKI, PKCS#1, certificate, JWK or JWKS file
+  authdeck decode TOKEN --jwks https://issuer.example.com/.well-known/jwks.json
 
-pub async fn run(_args: Args) -> CmdResult {
-    Err(authdeck_core::Error::Invalid(
-        "this command is not available yet".into(),
-    ))
+Decoding never needs a key. With a key, the signature is checked for every JWS algorithm
+(HS*, RS*, PS*, ES256/384/512, EdDSA); alg \"none\" is never valid. An expired token with a good
+signature is reported as such: signature validity and time validity are separate.
+
+Exit status: 0 decoded (and, with a key, the signature is valid); 1 malformed token or signature
+not valid; 2 bad usage (unreadable key, bad URL).")]
+pub struct Args {
+    /// The token (a leading `Bearer ` and whitespace are fine). `-` or nothing reads stdin.
+    #[arg(value_name = "TOKEN")]
+    token: Option<String>,
+    /// Print JSON: header, claims (or payload_text), alg, kid, expires_at, expired, signature.
+    #[arg(long)]
+    json: bool,
+    /// Verify with this shared secret (HS256/384/512), taken as UTF-8 text.
+    #[arg(long, value_name = "S", group = "verify_key")]
+    secret: Option<String>,
+    /// Verify with this shared secret, given as base64url or base64.
+    #[arg(long, value_name = "S", group = "verify_key")]
+    secret_base64: Option<String>,
+    /// Verify with a public key file: PEM (SPKI, PKCS#1, X.509 certificate), JWK or JWKS.
+    #[arg(long, value_name = "FILE", group = "verify_key")]
+    key: Option<PathBuf>,
+    /// Verify with the keys at this JWKS URL (https, or http to localhost); `kid` picks the key.
+    #[arg(long, value_name = "URL", group = "verify_key")]
+    jwks: Option<String>,
+}
+
+pub async fn run(args: Args) -> CmdResult {
+    let key = load_key(&args).await?;
+    let text = read_token(args.token.as_deref())?;
+    let decoded = match jwt::decode(&text) {
+        Ok(decoded) => decoded,
+        Err(malformed) => {
+            if args.json {
+                let error =
+                    json!({"error": {"code": "malformed_token", "message": malformed.to_string()}});
+                println!("{error:#}");
+            } else {
+                eprintln!("error: not a readable JWT: {malformed}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let inspection = jwt::inspect(&decoded, Timestamp::now(), &TimeZone::system());
+    let check = key.as_ref().map(|key| jwt::verify(&decoded, key));
+
+    if args.json {
+        println!("{:#}", json_report(&inspection, check.as_ref()));
+    } else {
+        print!("{}", human_report(&inspection, check.as_ref()));
+    }
+    Ok(match check {
+        Some(check) if !check.is_valid() => ExitCode::FAILURE,
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+fn read_token(arg: Option<&str>) -> Result<String, Error> {
+    match arg {
+        Some(token) if token != "-" => Ok(token.to_owned()),
+        _ => {
+            let stdin = std::io::stdin();
+            if arg.is_none() && stdin.is_terminal() {
+                return Err(Error::Invalid(
+                    "give a token: `authdeck decode TOKEN`, or pipe one: `... | authdeck decode`"
+                        .into(),
+                ));
+            }
+            let mut text = String::new();
+            stdin
+                .lock()
+                .take(MAX_INPUT)
+                .read_to_string(&mut text)
+                .map_err(|e| Error::Invalid(format!("could not read the token from stdin: {e}")))?;
+            Ok(text)
+        }
+    }
+}
+
+async fn load_key(args: &Args) -> Result<Option<VerifyKey>, Error> {
+    let key = if let Some(secret) = &args.secret {
+        VerifyKey::secret(secret)?
+    } else if let Some(secret) = &args.secret_base64 {
+        VerifyKey::secret_base64(secret)?
+    } else if let Some(path) = &args.key {
+        let bytes = read_key_file(path)?;
+        VerifyKey::from_file_bytes(&bytes)
+            .map_err(|e| Error::Invalid(format!("--key {}: {e}", path.display())))?
+    } else if let Some(url) = &args.jwks {
+        let jwks = fetch_jwks(url).await?;
+        VerifyKey::jwks_json(&jwks).map_err(|e| Error::Invalid(format!("--jwks {url}: {e}")))?
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(key))
+}
+
+fn read_key_file(path: &std::path::Path) -> Result<Vec<u8>, Error> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::Invalid(format!("cannot read the key file {}: {e}", path.display())))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Invalid(format!("cannot read the key file {}: {e}", path.display())))?;
+    if bytes.len() as u64 > MAX_INPUT {
+        return Err(Error::Invalid(format!(
+            "the key file {} is over 1 MiB: that is not a key",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// GETs a JWKS document: https only (plain http to loopback, for local issuers), no redirects,
+/// a 10 s limit and a 1 MiB cap. Kept small so it can move to core's HTTP policy later.
+async fn fetch_jwks(url_text: &str) -> Result<Value, Error> {
+    let url = reqwest::Url::parse(url_text)
+        .map_err(|e| Error::Invalid(format!("--jwks {url_text}: not a URL ({e})")))?;
+    let host = url.host_str().unwrap_or_default();
+    let loopback = host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        _ => {
+            return Err(Error::Invalid(format!(
+                "--jwks {url_text}: use an https:// URL (plain http is allowed only to localhost)"
+            )));
+        }
+    }
+    let failed = |what: String| Error::Io(format!("could not fetch the JWKS from {url}: {what}"));
+    let client = reqwest::Client::builder()
+        .timeout(JWKS_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("authdeck/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Io(format!("could not set up the HTTP client: {e}")))?;
+    let mut response = client
+        .get(url.clone())
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    let status = response.status();
+    if status.is_redirection() {
+        let to = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("elsewhere");
+        return Err(failed(format!(
+            "it redirects (HTTP {status}) to {to}; give that URL instead"
+        )));
+    }
+    if !status.is_success() {
+        return Err(failed(format!("the server answered HTTP {status}")));
+    }
+    if response.content_length().is_some_and(|len| len > MAX_INPUT) {
+        return Err(failed("the answer is over 1 MiB".into()));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| failed(e.to_string()))? {
+        if (body.len() + chunk.len()) as u64 > MAX_INPUT {
+            return Err(failed("the answer is over 1 MiB".into()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&body).map_err(|e| failed(format!("the answer is not JSON ({e})")))
+}
+
+fn signature_word(check: Option<&SignatureCheck>) -> &'static str {
+    match check {
+        None => "unverified",
+        Some(SignatureCheck::Valid) => "valid",
+        Some(_) => "invalid",
+    }
+}
+
+/// The `--json` document: the fields scripts rely on, in a stable order.
+fn json_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Value {
+    let mut out = serde_json::Map::new();
+    out.insert("header".into(), Value::Object(inspection.header.clone()));
+    if let Some(claims) = &inspection.claims {
+        out.insert("claims".into(), Value::Object(claims.clone()));
+    } else if let Some(text) = &inspection.payload_text {
+        out.insert("payload_text".into(), Value::String(text.clone()));
+    } else if let Some(b64) = &inspection.payload_base64 {
+        out.insert("payload_base64".into(), Value::String(b64.clone()));
+    }
+    out.insert("alg".into(), json!(inspection.alg));
+    out.insert("kid".into(), json!(inspection.kid));
+    out.insert(
+        "expires_at".into(),
+        json!(
+            inspection
+                .expires_at
+                .as_ref()
+                .map(|t| t.timestamp.to_string())
+        ),
+    );
+    out.insert("expired".into(), json!(inspection.expired));
+    out.insert("signature".into(), json!(signature_word(check)));
+    let detail = match check {
+        Some(SignatureCheck::Valid) | None => None,
+        Some(other) => Some(other.describe()),
+    };
+    out.insert("signature_detail".into(), json!(detail));
+    Value::Object(out)
+}
+
+/// The readable summary: sections of aligned `name  label  value` lines.
+fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> String {
+    let mut out = String::new();
+
+    let mut header: Vec<[String; 3]> = Vec::new();
+    for (name, value) in &inspection.header {
+        let note = match name.as_str() {
+            "alg" => inspection
+                .alg_description
+                .unwrap_or("unknown algorithm")
+                .to_owned(),
+            _ => String::new(),
+        };
+        header.push([name.clone(), plain(value), note]);
+    }
+    section(&mut out, "Header", &header);
+
+    if let Some(claims) = &inspection.claims {
+        let mut rows: Vec<[String; 3]> = inspection
+            .explained
+            .iter()
+            .map(|c| {
+                let text = match &c.time {
+                    Some(t) => time_text(t),
+                    None => c.text.clone(),
+                };
+                [c.name.clone(), c.label.to_owned(), text]
+            })
+            .collect();
+        for (name, value) in claims {
+            if !inspection.explained.iter().any(|c| &c.name == name) {
+                rows.push([name.clone(), String::new(), plain(value)]);
+            }
+        }
+        section(&mut out, "Claims", &rows);
+    } else if let Some(text) = &inspection.payload_text {
+        out.push_str("Payload (text)\n");
+        for line in text.lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
+        out.push('\n');
+    } else if let Some(b64) = &inspection.payload_base64 {
+        out.push_str(&format!("Payload (binary, base64)\n  {b64}\n\n"));
+    }
+
+    let time = match (inspection.time_status, &inspection.expires_at) {
+        (TimeStatus::Expired, Some(exp)) => exp.relative.clone(),
+        (TimeStatus::Valid, Some(exp)) => format!("valid, expires {}", exp.relative),
+        (status, _) => status.as_str().to_owned(),
+    };
+    let signature = match check {
+        None => "not verified (give --secret, --secret-base64, --key or --jwks)".to_owned(),
+        Some(check) => check.describe(),
+    };
+    section(
+        &mut out,
+        "Status",
+        &[
+            ["time".into(), time, String::new()],
+            ["signature".into(), signature, String::new()],
+        ],
+    );
+
+    if !inspection.notes.is_empty() {
+        out.push_str("Notes\n");
+        for note in &inspection.notes {
+            out.push_str(&format!("  ! {note}\n"));
+        }
+    }
+    out
+}
+
+/// `2026-11-22 13:59:59 UTC (14:59:59 CET here), in 1 h 59 min`
+fn time_text(t: &TimeView) -> String {
+    let local = t
+        .local
+        .split_once(' ')
+        .map(|(date, rest)| {
+            let utc_date = t.utc.split(' ').next().unwrap_or_default();
+            if date == utc_date {
+                rest.to_owned()
+            } else {
+                t.local.clone()
+            }
+        })
+        .unwrap_or_else(|| t.local.clone());
+    if t.local == t.utc {
+        format!("{}, {}", t.utc, t.relative)
+    } else {
+        format!("{} ({local} here), {}", t.utc, t.relative)
+    }
+}
+
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A titled block whose first two columns are padded to a common width.
+fn section(out: &mut String, title: &str, rows: &[[String; 3]]) {
+    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+    let (w0, w1) = (width(0), width(1));
+    out.push_str(title);
+    out.push('\n');
+    for [a, b, c] in rows {
+        let line = if w1 == 0 {
+            format!("  {a:<w0$}  {c}")
+        } else if b.is_empty() && c.is_empty() {
+            format!("  {a}")
+        } else {
+            format!("  {a:<w0$}  {b:<w1$}  {c}")
+        };
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.push('\n');
 }

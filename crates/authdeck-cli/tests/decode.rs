@@ -1,0 +1,369 @@
+//! `authdeck decode` as a user runs it: the built binary, real stdin, a real JWKS server on
+//! loopback, and its exit status.
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+use std::io::{Read as _, Write as _};
+use std::net::TcpListener;
+use std::process::{Command, Output, Stdio};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const CORE_DATA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../authdeck-core/tests/data/jwt"
+);
+
+fn authdeck(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_authdeck"))
+        .args(args)
+        .env("TZ", "UTC")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the authdeck binary starts");
+    if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        pipe.write_all(text.as_bytes())
+            .expect("stdin accepts the token");
+    }
+    child.wait_with_output().expect("authdeck finishes")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+fn hs256(secret: &str, claims: &Value) -> String {
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("jsonwebtoken signs")
+}
+
+fn access_token(secret: &str) -> String {
+    hs256(
+        secret,
+        &json!({
+            "iss": "https://auth.example.test",
+            "sub": "user-42",
+            "exp": now() + 7170, // 1 h 59 min 30 s: "in 1 h 59 min" even on a slow machine
+            "iat": now(),
+            "email": "alice@example.test",
+            "scope": "read write"
+        }),
+    )
+}
+
+fn rfc_vector(file: &str, name: &str) -> Result<Value, Box<dyn std::error::Error>> {
+    let set: Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{CORE_DATA}/{file}"))?)?;
+    set["vectors"]
+        .as_array()
+        .and_then(|v| v.iter().find(|x| x["name"] == name))
+        .cloned()
+        .ok_or_else(|| format!("{file} has no vector {name}").into())
+}
+
+#[test]
+fn decodes_a_token_argument_into_an_aligned_summary() {
+    let out = authdeck(&["decode", &access_token("s")], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in [
+        "  alg  HS256  HMAC using SHA-256 (shared secret)",
+        "  iss    Issuer     https://auth.example.test",
+        "  email  Email      alice@example.test",
+        "  scope  Scope      read write",
+        "  time       valid, expires in 1 h 59 min",
+        "  signature  not verified",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn reads_the_token_from_stdin_with_a_dash_or_with_nothing() {
+    let pasted = format!("Bearer {}\n", access_token("s"));
+    for args in [&["decode", "-"][..], &["decode"][..]] {
+        let out = authdeck(args, Some(&pasted));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).contains("user-42"), "{args:?}");
+    }
+}
+
+#[test]
+fn json_output_has_the_documented_fields() -> TestResult {
+    let out = authdeck(&["decode", "--json", &access_token("s")], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout)?;
+    let keys: Vec<&str> = doc
+        .as_object()
+        .ok_or("an object")?
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "header",
+            "claims",
+            "alg",
+            "kid",
+            "expires_at",
+            "expired",
+            "signature",
+            "signature_detail"
+        ]
+    );
+    assert_eq!(doc["claims"]["sub"], "user-42");
+    assert_eq!(doc["alg"], "HS256");
+    assert_eq!(doc["expired"], false);
+    assert_eq!(doc["signature"], "unverified");
+    assert!(doc["expires_at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    Ok(())
+}
+
+#[test]
+fn a_text_payload_is_printed_as_payload_text() -> TestResult {
+    let v = rfc_vector("rfc7520.json", "4.4")?;
+    let out = authdeck(
+        &["decode", "--json", v["token"].as_str().ok_or("token")?],
+        None,
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout)?;
+    assert!(doc.get("claims").is_none());
+    assert!(
+        doc["payload_text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("It’s a dangerous business"))
+    );
+    Ok(())
+}
+
+#[test]
+fn the_right_secret_exits_0_and_a_wrong_one_exits_1() -> TestResult {
+    let token = access_token("the-secret");
+    let good = authdeck(
+        &["decode", "--json", &token, "--secret", "the-secret"],
+        None,
+    );
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&good.stdout)?["signature"],
+        "valid"
+    );
+
+    let bad = authdeck(&["decode", "--json", &token, "--secret", "not-it"], None);
+    assert_eq!(bad.status.code(), Some(1), "an invalid signature exits 1");
+    let doc: Value = serde_json::from_slice(&bad.stdout)?;
+    assert_eq!(doc["signature"], "invalid");
+    assert!(
+        doc["signature_detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("does not match"))
+    );
+    Ok(())
+}
+
+#[test]
+fn a_key_file_verifies_and_an_expired_token_is_signature_valid_but_expired() -> TestResult {
+    let v = rfc_vector("rfc7515.json", "A.1")?;
+    let dir = tempfile::tempdir()?;
+    let jwk = dir.path().join("a1.jwk.json");
+    std::fs::write(&jwk, v["jwk"].to_string())?;
+    let token = v["token"].as_str().ok_or("token")?;
+    let jwk_arg = jwk.to_str().ok_or("utf-8 path")?;
+
+    let out = authdeck(&["decode", token, "--key", jwk_arg], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("  signature  valid"), "{text}");
+    assert!(text.contains("  time       expired 15 years ago"), "{text}");
+
+    let json = authdeck(&["decode", "--json", token, "--key", jwk_arg], None);
+    let doc: Value = serde_json::from_slice(&json.stdout)?;
+    assert_eq!(
+        (doc["signature"].clone(), doc["expired"].clone()),
+        (json!("valid"), json!(true))
+    );
+    Ok(())
+}
+
+#[test]
+fn a_pem_public_key_verifies_rs256() -> TestResult {
+    let key = EncodingKey::from_rsa_pem(&std::fs::read(format!("{CORE_DATA}/keys/rsa.key.pem"))?)?;
+    let token = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &json!({"sub": "x"}), &key)?;
+    let good = authdeck(
+        &[
+            "decode",
+            &token,
+            "--key",
+            &format!("{CORE_DATA}/keys/rsa.pub.pem"),
+        ],
+        None,
+    );
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    let wrong = authdeck(
+        &[
+            "decode",
+            &token,
+            "--key",
+            &format!("{CORE_DATA}/keys/rsa_other.pub.pem"),
+        ],
+        None,
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    Ok(())
+}
+
+/// Serves one HTTP answer per connection on 127.0.0.1, in a thread, `count` times.
+fn serve(status: &'static str, body: String, count: usize) -> Result<String, std::io::Error> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(count) {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let answer = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    Ok(format!("http://{addr}/.well-known/jwks.json"))
+}
+
+#[test]
+fn a_jwks_url_on_loopback_verifies_by_kid() -> TestResult {
+    let rsa = rfc_vector("rfc7520.json", "4.1")?;
+    let ec = rfc_vector("rfc7520.json", "4.3")?;
+    let jwks = json!({"keys": [ec["jwk"], rsa["jwk"]]}).to_string();
+    let url = serve("200 OK", jwks, 2)?;
+    for v in [&rsa, &ec] {
+        let out = authdeck(
+            &[
+                "decode",
+                "--json",
+                v["token"].as_str().ok_or("token")?,
+                "--jwks",
+                &url,
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(
+            serde_json::from_slice::<Value>(&out.stdout)?["signature"],
+            "valid"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn a_failing_jwks_url_says_what_happened() -> TestResult {
+    let url = serve("500 Internal Server Error", "{}".into(), 1)?;
+    let out = authdeck(&["decode", &access_token("s"), "--jwks", &url], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("HTTP 500"), "{}", stderr(&out));
+    Ok(())
+}
+
+#[test]
+fn plain_http_jwks_is_refused_unless_it_is_loopback() {
+    let out = authdeck(
+        &[
+            "decode",
+            &access_token("s"),
+            "--jwks",
+            "http://issuer.example.com/jwks.json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "a refused URL is a usage error");
+    assert!(stderr(&out).contains("https://"), "{}", stderr(&out));
+}
+
+#[test]
+fn malformed_tokens_exit_1_with_the_reason() {
+    let cases = [
+        ("abc.def", "expected 3 parts separated by '.', found 2"),
+        ("a.b.c.d.e", "encrypted JWE (5 parts)"),
+        (
+            "eyJhbGciOiJIUzI1NiJ9.e30.a+b",
+            "the signature (part 3) is not base64url",
+        ),
+    ];
+    for (token, reason) in cases {
+        let out = authdeck(&["decode", token], None);
+        assert_eq!(out.status.code(), Some(1), "{token}");
+        assert!(stderr(&out).contains(reason), "{token}: {}", stderr(&out));
+    }
+    let json = authdeck(&["decode", "--json", "abc.def"], None);
+    assert_eq!(json.status.code(), Some(1));
+    assert!(
+        stdout(&json).contains("\"malformed_token\""),
+        "{}",
+        stdout(&json)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let token = access_token("s");
+    let both = authdeck(&["decode", &token, "--secret", "a", "--key", "k.pem"], None);
+    assert_eq!(both.status.code(), Some(2), "two keys at once");
+    let missing = authdeck(&["decode", &token, "--key", "/nonexistent/key.pem"], None);
+    assert_eq!(missing.status.code(), Some(2), "unreadable key file");
+    assert!(
+        stderr(&missing).contains("/nonexistent/key.pem"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn an_unsigned_token_never_passes_a_key_check() {
+    let v = rfc_vector("rfc7515.json", "A.5").expect("A.5 vector");
+    let token = v["token"].as_str().expect("token");
+    let out = authdeck(&["decode", token, "--secret", "anything"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("unsigned (alg none)"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn help_shows_examples() {
+    let out = authdeck(&["decode", "--help"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Examples:") && text.contains("--jwks https://"),
+        "{text}"
+    );
+}
