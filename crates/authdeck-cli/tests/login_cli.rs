@@ -1,0 +1,455 @@
+//! `authdeck login` as a user runs it: the built binary against an in-process sandbox, with a
+//! temporary AUTHDECK_HOME and a keyring service of its own per test. These tests need a real
+//! keyring: `make test` runs them under scripts/with-keyring.sh.
+
+use authdeck_core::vault::Vault;
+use authdeck_sandbox::{PASSWORD, Sandbox};
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use tempfile::TempDir;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A sandbox on its own runtime, a home folder and a keyring service, for one test.
+struct World {
+    runtime: tokio::runtime::Runtime,
+    sandbox: Sandbox,
+    home: TempDir,
+    service: String,
+}
+
+impl World {
+    fn new(test: &str) -> Result<World, Box<dyn std::error::Error>> {
+        assert!(
+            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+            "the CLI login tests need a real keyring (Secret Service on D-Bus) and none is running: \
+             run them under scripts/with-keyring.sh, e.g. \
+             `scripts/with-keyring.sh cargo test -p authdeck-cli --test login_cli` (or `make test`)"
+        );
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()?;
+        let sandbox = runtime.block_on(Sandbox::start(([127, 0, 0, 1], 0).into()))?;
+        Ok(World {
+            runtime,
+            sandbox,
+            home: tempfile::tempdir()?,
+            service: format!("authdeck-cli-test-{}-{test}", std::process::id()),
+        })
+    }
+
+    /// Runs `authdeck ARGS`, with `stdin` piped in (or a closed, non-terminal stdin).
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Result<Run, Box<dyn std::error::Error>> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_authdeck"))
+            .args(args)
+            .env("AUTHDECK_HOME", self.home.path())
+            .env("AUTHDECK_KEYRING_SERVICE", &self.service)
+            .env_remove("AUTHDECK_LOG")
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            pipe.write_all(text.as_bytes())?;
+        }
+        Ok(Run::from(child.wait_with_output()?))
+    }
+
+    /// `authdeck login ACCOUNT --provider API --base-url (sandbox) --email EMAIL --password-stdin EXTRA`.
+    fn login(
+        &self,
+        account: &str,
+        api: &str,
+        email: &str,
+        password: &str,
+        extra: &[&str],
+    ) -> Result<Run, Box<dyn std::error::Error>> {
+        let base_url = self.sandbox.base_url(api);
+        let mut args = vec![
+            "login",
+            account,
+            "--provider",
+            api,
+            "--base-url",
+            &base_url,
+            "--email",
+            email,
+            "--password-stdin",
+        ];
+        args.extend_from_slice(extra);
+        self.run(&args, Some(&format!("{password}\n")))
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        // Leave nothing in the test keyring.
+        if let Ok(vault) = Vault::open_with_service(self.service.clone()) {
+            for account in ["dev", "ts", "quiet", "secret-check"] {
+                let _ = vault.delete(account);
+            }
+        }
+        let _ = &self.runtime;
+    }
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    fn json(&self) -> Result<Value, Box<dyn std::error::Error>> {
+        serde_json::from_str(self.stdout.trim()).map_err(|e| {
+            format!(
+                "stdout is not one JSON object ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+            .into()
+        })
+    }
+
+    fn shown(&self) -> String {
+        format!(
+            "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+fn keys(value: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    keys.sort_unstable();
+    keys
+}
+
+#[test]
+fn json_success_has_exactly_the_documented_keys_and_exits_0() -> TestResult {
+    let world = World::new("json_success")?;
+    let run = world.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        PASSWORD,
+        &["--json"],
+    )?;
+    assert_eq!(run.code, Some(0), "{}", run.shown());
+    let json = run.json()?;
+    assert_eq!(
+        keys(&json),
+        [
+            "account",
+            "claims",
+            "expires_at",
+            "http_status",
+            "latency_ms",
+            "notes",
+            "ok",
+            "provider",
+            "refreshable"
+        ],
+        "{json}"
+    );
+    assert_eq!(json["ok"], true);
+    assert_eq!(
+        (json["account"].as_str(), json["provider"].as_str()),
+        (Some("dev"), Some("user-login"))
+    );
+    assert_eq!(json["http_status"], 200);
+    assert_eq!(json["refreshable"], true);
+    assert_eq!(json["claims"]["email"], "alice@userlogin.test");
+    let expires: jiff::Timestamp = json["expires_at"]
+        .as_str()
+        .ok_or("expires_at is a string")?
+        .parse()?;
+    let exp = json["claims"]["exp"].as_i64().ok_or("exp claim")?;
+    assert!(
+        (expires.as_second() - exp).abs() <= 5,
+        "expires_at {expires} vs exp {exp} (skew-corrected at most)"
+    );
+    assert!(json["latency_ms"].is_u64(), "{json}");
+    assert_eq!(json["notes"], serde_json::json!([]));
+    Ok(())
+}
+
+#[test]
+fn json_failure_has_exactly_the_documented_keys_and_exits_1() -> TestResult {
+    let world = World::new("json_failure")?;
+    let run = world.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        "wrong-password",
+        &["--json"],
+    )?;
+    assert_eq!(
+        run.code,
+        Some(1),
+        "a refused login exits 1: {}",
+        run.shown()
+    );
+    let json = run.json()?;
+    assert_eq!(
+        keys(&json),
+        [
+            "account",
+            "error_code",
+            "http_status",
+            "kind",
+            "latency_ms",
+            "message",
+            "ok",
+            "provider",
+            "retry_after_secs"
+        ],
+        "{json}"
+    );
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["kind"], "invalid_password");
+    assert_eq!(json["http_status"], 401);
+    assert_eq!(json["error_code"], "INVALID_PASSWORD");
+    assert_eq!(json["message"], Value::Null);
+    assert_eq!(json["retry_after_secs"], Value::Null);
+    Ok(())
+}
+
+#[test]
+fn json_rate_limit_carries_retry_after() -> TestResult {
+    let world = World::new("json_rate_limit")?;
+    let run = world.login(
+        "ts",
+        "talkstack",
+        "slowpoke@talkstack.test",
+        PASSWORD,
+        &["--json"],
+    )?;
+    assert_eq!(run.code, Some(1), "{}", run.shown());
+    let json = run.json()?;
+    assert_eq!(
+        (json["kind"].as_str(), json["retry_after_secs"].as_u64()),
+        (Some("rate_limited"), Some(2)),
+        "{json}"
+    );
+    assert_eq!(json["message"], "Too many requests.");
+    Ok(())
+}
+
+#[test]
+fn a_new_account_without_provider_is_a_usage_error() -> TestResult {
+    let world = World::new("no_provider")?;
+    let base_url = world.sandbox.base_url("meetra");
+    let run = world.run(
+        &[
+            "login",
+            "dev",
+            "--base-url",
+            &base_url,
+            "--email",
+            "alice@meetra.test",
+            "--password-stdin",
+        ],
+        Some("s3cret-pass\n"),
+    )?;
+    assert_eq!(run.code, Some(2), "{}", run.shown());
+    assert!(
+        run.stderr.contains("--provider"),
+        "the error must say what to add: {}",
+        run.shown()
+    );
+    assert_eq!(world.sandbox.stats().logins, 0, "nothing may be sent");
+    Ok(())
+}
+
+#[test]
+fn an_unknown_flag_is_a_usage_error() -> TestResult {
+    let world = World::new("unknown_flag")?;
+    let run = world.run(
+        &["login", "dev", "--provider", "meetra", "--pasword-stdin"],
+        None,
+    )?;
+    assert_eq!(run.code, Some(2), "{}", run.shown());
+    assert!(run.stderr.contains("--pasword-stdin"), "{}", run.shown());
+    Ok(())
+}
+
+#[test]
+fn plain_http_to_another_host_is_a_usage_error_before_asking_for_a_password() -> TestResult {
+    let world = World::new("plain_http")?;
+    let run = world.run(
+        &[
+            "login",
+            "dev",
+            "--provider",
+            "meetra",
+            "--base-url",
+            "http://api.example.com",
+            "--email",
+            "a@b.c",
+        ],
+        None,
+    )?;
+    assert_eq!(run.code, Some(2), "{}", run.shown());
+    assert!(
+        run.stderr.contains("--allow-insecure-http"),
+        "{}",
+        run.shown()
+    );
+    assert!(
+        !run.stderr.contains("no password"),
+        "the URL is checked first: {}",
+        run.shown()
+    );
+    Ok(())
+}
+
+#[test]
+fn no_password_on_a_non_terminal_stdin_is_a_usage_error() -> TestResult {
+    let world = World::new("no_password")?;
+    let base_url = world.sandbox.base_url("meetra");
+    let run = world.run(
+        &[
+            "login",
+            "dev",
+            "--provider",
+            "meetra",
+            "--base-url",
+            &base_url,
+            "--email",
+            "alice@meetra.test",
+        ],
+        None,
+    )?;
+    assert_eq!(run.code, Some(2), "{}", run.shown());
+    assert!(
+        run.stderr.contains("--password-stdin"),
+        "the error must say how to give it: {}",
+        run.shown()
+    );
+    assert_eq!(world.sandbox.stats().logins, 0);
+    Ok(())
+}
+
+#[test]
+fn password_stdin_logs_in_with_the_piped_password() -> TestResult {
+    let world = World::new("password_stdin")?;
+    let run = world.login("dev", "meetra", "alice@meetra.test", PASSWORD, &[])?;
+    assert_eq!(run.code, Some(0), "{}", run.shown());
+    assert!(run.stdout.contains("Logged in dev"), "{}", run.shown());
+    let wrong = world.login("dev", "meetra", "alice@meetra.test", "s3cret-pass-not", &[])?;
+    assert_eq!(
+        wrong.code,
+        Some(1),
+        "only the piped password is used: {}",
+        wrong.shown()
+    );
+    assert_eq!(world.sandbox.stats().logins, 2);
+    Ok(())
+}
+
+#[test]
+fn timeout_2_against_a_silent_server_fails_as_a_network_error() -> TestResult {
+    let world = World::new("timeout")?;
+    let listener = world
+        .runtime
+        .block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))?;
+    let addr = listener.local_addr()?;
+    world.runtime.spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    let base_url = format!("http://{addr}");
+    let run = world.run(
+        &[
+            "login",
+            "quiet",
+            "--provider",
+            "meetra",
+            "--base-url",
+            &base_url,
+            "--email",
+            "a@b.c",
+            "--password-stdin",
+            "--timeout",
+            "2",
+            "--json",
+        ],
+        Some("pw\n"),
+    )?;
+    assert_eq!(run.code, Some(1), "{}", run.shown());
+    let json = run.json()?;
+    assert_eq!(json["kind"], "network_error", "{json}");
+    assert_eq!(json["http_status"], Value::Null);
+    let message = json["message"].as_str().unwrap_or_default();
+    assert!(message.contains("within 2 s"), "{message}");
+    Ok(())
+}
+
+#[test]
+fn password_and_tokens_appear_nowhere_in_the_output_at_vv() -> TestResult {
+    let world = World::new("no_leak")?;
+    let human = world.login(
+        "secret-check",
+        "talkstack",
+        "alice@talkstack.test",
+        PASSWORD,
+        &["-vv"],
+    )?;
+    assert_eq!(human.code, Some(0), "{}", human.shown());
+    let json = world.login(
+        "secret-check",
+        "talkstack",
+        "alice@talkstack.test",
+        PASSWORD,
+        &["-vv", "--json"],
+    )?;
+    assert_eq!(json.code, Some(0), "{}", json.shown());
+    assert!(
+        human.stderr.contains("DEBUG") || json.stderr.contains("DEBUG"),
+        "-vv must log at debug: {}",
+        human.shown()
+    );
+    let doc = Vault::open_with_service(world.service.clone())?
+        .load("secret-check")?
+        .ok_or("the session is in the keyring")?;
+    let token = doc.token.ok_or("token stored")?;
+    let refresh = doc.refresh_token.ok_or("refresh token stored")?;
+    for run in [&human, &json] {
+        for (name, secret) in [
+            ("password", PASSWORD),
+            ("token", token.expose()),
+            ("refresh token", refresh.expose()),
+        ] {
+            assert!(!run.stdout.contains(secret), "the {name} leaked to stdout");
+            assert!(!run.stderr.contains(secret), "the {name} leaked to stderr");
+        }
+        // Neither a piece of the JWT (its signature) may show.
+        let signature = token.expose().rsplit('.').next().unwrap_or_default();
+        assert!(
+            !run.stderr.contains(signature) && !run.stdout.contains(signature),
+            "a token piece leaked"
+        );
+    }
+    Ok(())
+}
