@@ -1,0 +1,153 @@
+// End-to-end: the built app, driven through tauri-driver, with a real keyring and the real
+// X clipboard. Run by scripts/app-e2e.sh, which provides Xvfb, D-Bus, gnome-keyring and the driver.
+import { remote } from 'webdriverio'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import assert from 'node:assert/strict'
+
+const root = path.resolve(import.meta.dirname, '../..')
+const app = process.env.AUTHDECK_APP ?? path.join(root, 'target/debug/authdeck-app')
+const shots = process.env.AUTHDECK_SHOTS ?? path.join(root, 'docs/screenshots')
+mkdirSync(shots, { recursive: true })
+
+const browser = await remote({
+  hostname: '127.0.0.1',
+  port: 4444,
+  logLevel: 'warn',
+  capabilities: { 'tauri:options': { application: app } },
+})
+
+const steps = []
+async function step(name, body) {
+  process.stdout.write(`- ${name} ... `)
+  await body()
+  steps.push(name)
+  console.log('ok')
+}
+
+const $ = (sel) => browser.$(sel)
+const shot = (name) => browser.saveScreenshot(path.join(shots, `${name}.png`))
+const text = async (sel) => (await $(sel)).getText()
+const waitFor = (what, fn, timeout = 15000) => browser.waitUntil(fn, { timeout, timeoutMsg: `timed out waiting for ${what}` })
+// The X clipboard as another program sees it; empty while nothing has been copied yet.
+function clipboard() {
+  try {
+    return execFileSync('xclip', ['-o', '-selection', 'clipboard'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+  } catch {
+    return ''
+  }
+}
+const rows = async () => (await browser.$$('.account-row')).length
+
+async function addAccount({ name, email, password, baseUrl }) {
+  await (await $('button[data-action="add-account"]')).click()
+  await (await $('select[data-field="provider"]')).selectByAttribute('value', 'user-login')
+  await (await $('input[data-field="base-url"]')).setValue(baseUrl)
+  await (await $('input[data-field="email"]')).setValue(email)
+  await (await $('input[data-field="name"]')).setValue(name)
+  await (await $('input[data-field="password"]')).setValue(password)
+}
+
+try {
+  let baseUrl = ''
+
+  await step('first run shows the empty state with the sandbox offer', async () => {
+    await (await $('button[data-action="try-sandbox"]')).waitForDisplayed({ timeout: 20000 })
+    await shot('01-first-run')
+  })
+
+  await step('"Try the built-in sandbox" adds one signed-in demo account per API', async () => {
+    await (await $('button[data-action="try-sandbox"]')).click()
+    await waitFor('five demo accounts', async () => (await rows()) === 5)
+    await (await $('.account-row[data-account="demo-user-login"]')).click()
+    baseUrl = await text('.facts dd.mono')
+    assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/user-login$/, 'the demo account points at the in-process sandbox')
+    await waitFor('the toast to go', async () => (await browser.$$('.toast')).length === 0, 8000)
+    await shot('02-accounts')
+  })
+
+  await step('logging in a new account shows a live countdown', async () => {
+    await addAccount({ name: 'qa-alice', email: 'alice@userlogin.test', password: 's3cret-pass', baseUrl })
+    await shot('03-add-account')
+    await (await $('button[data-action="submit-login"]')).click()
+    await waitFor('the new account to be selected', async () => (await text('[data-field="account-name"]')) === 'qa-alice')
+    const first = await text('[data-field="countdown"]')
+    assert.match(first, /^\d+[hm] \d{2}[ms]$|^\d+s$/, `a countdown, got ${first}`)
+    await waitFor('the countdown to tick', async () => (await text('[data-field="countdown"]')) !== first, 5000)
+  })
+
+  await step('the inspector shows the claims, a countdown and, after Reveal, the token', async () => {
+    await (await $('button[data-action="inspect"]')).click()
+    await (await $('tr[data-claim="exp"]')).waitForDisplayed()
+    assert.ok(await (await $('tr[data-claim="sub"]')).isDisplayed(), 'the subject claim is shown')
+    assert.equal(await (await $('[data-field="raw-token"]')).isExisting(), false, 'no raw token before Reveal')
+    assert.match(await text('[data-field="inspector-countdown"]'), /\d/)
+    await shot('04-inspector')
+  })
+
+  let revealed = ''
+  await step('Reveal shows the raw token', async () => {
+    await (await $('button[data-action="reveal"]')).click()
+    revealed = await text('[data-field="raw-token"]')
+    assert.equal(revealed.split('.').length, 3, 'a JWT has three segments')
+  })
+
+  await step('a wrong password is explained in plain words with the details one click away', async () => {
+    await (await $('button[data-screen="accounts"]')).click()
+    await addAccount({ name: 'qa-wrong', email: 'alice@userlogin.test', password: 'not-the-password', baseUrl })
+    await (await $('button[data-action="submit-login"]')).click()
+    const alert = await $('.dialog [role="alert"]')
+    await alert.waitForDisplayed()
+    assert.match(await alert.getText(), /The password is wrong\./)
+    await (await alert.$('button=Details')).click()
+    assert.equal(await text('.dialog [data-detail="HTTP status"]'), '401')
+    await shot('05-failed-login')
+    await browser.keys('Escape')
+  })
+
+  await step('History finds the failed login with its kind and status', async () => {
+    await (await $('button[data-screen="history"]')).click()
+    await (await $('select[data-filter="kind"]')).selectByAttribute('value', 'invalid_password')
+    const row = await $('tr[data-kind="invalid_password"]')
+    await row.waitForDisplayed()
+    await (await row.$('td:nth-child(2)')).click()
+    assert.equal(await text('[data-detail="status"]'), '401')
+    assert.equal(await text('[data-detail="kind"]'), 'invalid_password')
+    await shot('06-history')
+  })
+
+  await step('Copy puts the Authorization header on the X clipboard', async () => {
+    await (await $('button[data-screen="accounts"]')).click()
+    await (await $('.account-row[data-account="qa-alice"]')).click()
+    await (await $('button[data-action="copy"]')).click()
+    await waitFor('the clipboard to hold the header', async () => clipboard() === `Authorization: Bearer ${revealed}`, 5000)
+  })
+
+  await step('logging out shows the account signed out', async () => {
+    await (await $('button[data-action="logout"]')).click()
+    await waitFor('signed out', async () => (await text('[data-field="countdown"]')) === 'Signed out')
+    await shot('07-signed-out')
+  })
+
+  await step('providers and settings screens, and the dark theme', async () => {
+    await (await $('button[data-screen="providers"]')).click()
+    await (await $('button[data-provider="user-login"]')).click()
+    await shot('08-providers')
+    await (await $('button[data-screen="settings"]')).click()
+    await shot('09-settings')
+    await (await $('label:has(input[data-theme-choice="dark"])')).click()
+    await (await $('button[data-action="save-settings"]')).click()
+    await (await $('button[data-screen="accounts"]')).click()
+    await (await $('.account-row[data-account="demo-meetmates"]')).click()
+    await shot('10-accounts-dark')
+  })
+
+  console.log(`\n${steps.length} steps passed`)
+} catch (e) {
+  await shot('failure').catch(() => {})
+  console.error(`\nFAILED: ${e.message}`)
+  process.exitCode = 1
+} finally {
+  await browser.deleteSession().catch(() => {})
+}
