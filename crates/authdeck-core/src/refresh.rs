@@ -81,6 +81,33 @@ impl Deck {
         self.renew(http, &account).await
     }
 
+    /// Renews many accounts, at most `concurrency` at once (the tray's "Refresh all").
+    pub async fn refresh_many(
+        self: &std::sync::Arc<Self>,
+        http: &Http,
+        names: Vec<String>,
+        concurrency: usize,
+    ) -> Vec<(String, Result<LoginReport>)> {
+        let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+        let mut tasks = tokio::task::JoinSet::new();
+        for name in names {
+            let (deck, http, permits) = (self.clone(), http.clone(), permits.clone());
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                let result = deck.refresh(&http, &name).await;
+                (name, result)
+            });
+        }
+        let mut results = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok(pair) => results.push(pair),
+                Err(e) => tracing::error!("a refresh task failed: {e}"),
+            }
+        }
+        results
+    }
+
     /// The stored token when it is valid for `min_valid` (or its expiry is unknown).
     fn fresh_token(
         &self,

@@ -1,0 +1,113 @@
+//! Benchmarks of issue #4, printed as Markdown for docs/BENCHMARKS.md. Run under
+//! scripts/with-keyring.sh (scripts/bench.sh does):
+//! 1. `authdeck token` on a valid session, a whole process (start, keyring read, SQLite),
+//!    against `secret-tool lookup` of the same keyring entry, interleaved in one run.
+//! 2. 1,000 accounts refreshed against the sandbox with bounded concurrency.
+
+use authdeck_core::Secret;
+use authdeck_core::deck::Deck;
+use authdeck_core::home::Home;
+use authdeck_core::http::Http;
+use authdeck_core::session::LoginRequest;
+use authdeck_sandbox::{PASSWORD, Sandbox};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 60;
+const ACCOUNTS: usize = 1000;
+const CONCURRENCY: usize = 16;
+
+fn main() {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        eprintln!("run under scripts/with-keyring.sh: this benchmark needs a Secret Service");
+        std::process::exit(2);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let sandbox = Sandbox::start("127.0.0.1:0".parse().expect("addr")).await.expect("sandbox");
+        let home = tempfile::tempdir().expect("tempdir");
+        let service = format!("authdeck-bench-{}", std::process::id());
+        // SAFETY of set_var: single-threaded setup before any other thread reads the environment.
+        unsafe {
+            std::env::set_var("AUTHDECK_HOME", home.path());
+            std::env::set_var("AUTHDECK_KEYRING_SERVICE", &service);
+        }
+        let deck = Arc::new(Deck::open(Home::from_env().expect("home")).expect("deck"));
+        let http = Http::new().expect("http");
+        let login = |name: String| LoginRequest {
+            account: name,
+            provider: Some("user-login".into()),
+            base_url: Some(sandbox.base_url("user-login")),
+            email: Some("alice@userlogin.test".into()),
+            password: Some(Secret::new(PASSWORD)),
+            ..LoginRequest::default()
+        };
+        deck.login(&http, login("dev".into())).await.expect("login dev");
+
+        let (ours, theirs) = token_vs_secret_tool(&service);
+        let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
+        println!("### `authdeck token` against `secret-tool lookup` (whole processes, median of {RUNS})\n");
+        println!("| command | median |\n|---|---|");
+        println!("| `authdeck token dev` | {:.1} ms |", ms(ours));
+        println!("| `secret-tool lookup service … username dev` | {:.1} ms |", ms(theirs));
+        println!("\nRatio: **{ratio:.2}×** (target ≤ 1.5×).\n");
+
+        for i in 0..ACCOUNTS {
+            deck.login(&http, login(format!("acct-{i:04}"))).await.expect("login");
+        }
+        let names: Vec<String> = (0..ACCOUNTS).map(|i| format!("acct-{i:04}")).collect();
+        let before = sandbox.stats().refreshes;
+        let started = Instant::now();
+        let results = deck.refresh_many(&http, names, CONCURRENCY).await;
+        let took = started.elapsed();
+        let ok = results.iter().filter(|(_, r)| r.is_ok()).count();
+        println!("### {ACCOUNTS} accounts refreshed against the sandbox ({CONCURRENCY} at a time)\n");
+        println!(
+            "{:.2} s for {ok} renewed of {ACCOUNTS} ({} refresh requests; target ≤ 2 s). Each renewal is one HTTP refresh, one keyring write and one SQLite transaction.\n",
+            took.as_secs_f64(),
+            sandbox.stats().refreshes - before
+        );
+        for i in 0..ACCOUNTS {
+            let _ = deck.remove(&format!("acct-{i:04}"), jiff::Timestamp::now());
+        }
+        let _ = deck.remove("dev", jiff::Timestamp::now());
+    });
+}
+
+fn token_vs_secret_tool(service: &str) -> (Duration, Duration) {
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    for _ in 0..RUNS {
+        ours.push(time(
+            Command::new(env!("CARGO_BIN_EXE_authdeck")).args(["token", "dev"]),
+        ));
+        theirs.push(time(
+            Command::new("secret-tool").args(["lookup", "service", service, "username", "dev"]),
+        ));
+    }
+    (median(ours), median(theirs))
+}
+
+fn time(cmd: &mut Command) -> Duration {
+    let started = Instant::now();
+    let status = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("spawn");
+    assert!(status.success(), "{cmd:?} failed");
+    started.elapsed()
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark in one run, figures written to docs/BENCHMARKS.md.
+# Runs inside a private keyring session (the token benchmark reads the real Secret Service).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=docs/BENCHMARKS.md
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+run() { # name, command...
+  local name=$1; shift
+  echo "== $name"
+  if ! "$@" >"$tmp/$name.txt" 2>"$tmp/$name.err"; then
+    echo "benchmark $name failed:" >&2; tail -20 "$tmp/$name.err" >&2; exit 1
+  fi
+  cat "$tmp/$name.txt"
+}
+
+criterion_lines() { # keep criterion's result lines and the bench's own summary
+  grep -v -E '^(Gnuplot|Benchmarking|Warming|Collecting|Analyzing|Found [0-9]+ outliers|  [0-9]+ \(|$)' "$1" || true
+}
+
+scripts/with-keyring.sh true # fail early when the keyring cannot start
+run login cargo bench -q -p authdeck-core --bench login
+run jwt cargo bench -q -p authdeck-core --bench jwt
+run history cargo bench -q -p authdeck-core --bench history
+run token scripts/with-keyring.sh cargo bench -q -p authdeck-cli --bench token
+if [ -x scripts/app-bench.sh ]; then run app scripts/app-bench.sh; fi
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`make bench\` on $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB,"
+  echo "$(uname -sm), $(rustc --version). Figures from one run; rerun \`make bench\` to refresh them."
+  echo
+  echo "## Login round trip (issue #2)"
+  echo '```'; criterion_lines "$tmp/login.txt"; echo '```'
+  echo
+  echo "## JWT decode and verification (issue #5)"
+  echo '```'; criterion_lines "$tmp/jwt.txt"; echo '```'
+  echo
+  echo "## History at scale (issue #3)"
+  echo '```'; cat "$tmp/history.txt"; echo '```'
+  echo
+  echo "## Sessions (issue #4)"
+  echo; cat "$tmp/token.txt"
+  if [ -f "$tmp/app.txt" ]; then
+    echo "## Desktop app (issue #6)"
+    echo; cat "$tmp/app.txt"
+  fi
+} >"$out"
+echo "wrote $out"
