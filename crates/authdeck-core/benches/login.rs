@@ -1,2 +1,144 @@
-//! Placeholder replaced below.
-fn main() {}
+//! A login round trip against the sandbox on a warm connection: through the engine
+//! (`login::login` with one reused `Http`) and the same request by a bare `reqwest::Client`.
+//! The engine's overhead (building the request, policy checks, reading the answer into an
+//! outcome, decoding the JWT) should stay within 10% of the bare round trip.
+//!
+//! `cargo bench -p authdeck-core --bench login`; after criterion's figures it prints both
+//! medians of an interleaved run and the overhead.
+
+use authdeck_core::Secret;
+use authdeck_core::http::{Http, Policy};
+use authdeck_core::login::{self, Credentials, Target};
+use authdeck_core::provider::Catalog;
+use authdeck_sandbox::{PASSWORD, Sandbox};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+use tokio::runtime::Runtime;
+
+const API: &str = "meetra";
+const EMAIL: &str = "alice@meetra.test";
+
+struct Bench {
+    runtime: Runtime,
+    _sandbox: Sandbox,
+    http: Http,
+    target: Target,
+    creds: Credentials,
+    bare: reqwest::Client,
+    url: String,
+    body: Vec<u8>,
+}
+
+impl Bench {
+    fn new() -> Bench {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        let sandbox = runtime
+            .block_on(Sandbox::start(([127, 0, 0, 1], 0).into()))
+            .expect("the sandbox starts");
+        let provider = Catalog::presets()
+            .get(API)
+            .expect("the meetra preset")
+            .clone();
+        let url = format!("{}{}", sandbox.base_url(API), provider.login.path);
+        let target = Target {
+            provider,
+            base_url: sandbox.base_url(API),
+            policy: Policy::default(),
+        };
+        let bare = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a reqwest client");
+        let body = serde_json::to_vec(&serde_json::json!({"email": EMAIL, "password": PASSWORD}))
+            .expect("json");
+        let bench = Bench {
+            runtime,
+            _sandbox: sandbox,
+            http: Http::new().expect("the engine's client"),
+            target,
+            creds: Credentials {
+                email: EMAIL.into(),
+                password: Secret::new(PASSWORD),
+            },
+            bare,
+            url,
+            body,
+        };
+        // Warm both connections (and check both really log in).
+        for _ in 0..10 {
+            bench.engine();
+            bench.reqwest();
+        }
+        bench
+    }
+
+    fn engine(&self) {
+        let attempt = self
+            .runtime
+            .block_on(login::login(&self.http, &self.target, &self.creds))
+            .expect("the request can be sent");
+        assert!(attempt.result.is_ok(), "the engine's login must succeed");
+        black_box(attempt);
+    }
+
+    fn reqwest(&self) {
+        let bytes = self.runtime.block_on(async {
+            let response = self
+                .bare
+                .post(&self.url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(self.body.clone())
+                .send()
+                .await
+                .expect("the bare request is answered");
+            assert_eq!(response.status(), 200, "the bare login must succeed");
+            response.bytes().await.expect("the body is read")
+        });
+        black_box(bytes);
+    }
+}
+
+fn login_round_trip(c: &mut Criterion) {
+    let bench = Bench::new();
+    let mut group = c.benchmark_group("login round trip (meetra, warm connection)");
+    group.bench_function("engine: login::login", |b| b.iter(|| bench.engine()));
+    group.bench_function("bare reqwest::Client", |b| b.iter(|| bench.reqwest()));
+    group.finish();
+    summary(&bench);
+}
+
+/// Both round trips interleaved in one run (so drift hits both alike), and the overhead.
+fn summary(bench: &Bench) {
+    const ROUNDS: usize = 2000;
+    let mut engine = Vec::with_capacity(ROUNDS);
+    let mut bare = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        let started = Instant::now();
+        bench.engine();
+        engine.push(started.elapsed());
+        let started = Instant::now();
+        bench.reqwest();
+        bare.push(started.elapsed());
+    }
+    let engine = median(&mut engine);
+    let bare = median(&mut bare);
+    let overhead = (engine.as_secs_f64() / bare.as_secs_f64() - 1.0) * 100.0;
+    println!(
+        "\nlogin round trip, median of {ROUNDS} interleaved: engine {:.1} µs, bare reqwest {:.1} µs, engine overhead {overhead:+.1}% (budget +10%)",
+        engine.as_secs_f64() * 1e6,
+        bare.as_secs_f64() * 1e6,
+    );
+}
+
+fn median(samples: &mut [Duration]) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+criterion_group!(benches, login_round_trip);
+criterion_main!(benches);
