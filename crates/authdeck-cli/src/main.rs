@@ -50,9 +50,12 @@ enum Command {
     Export(cmd::export::Args),
     /// Import accounts and custom providers from an export file.
     Import(cmd::import::Args),
+    /// Run QA suites: check that each login answers what its case expects.
+    Check(cmd::check::Args),
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     log::init(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -81,10 +84,22 @@ fn main() -> ExitCode {
             Command::Remove(args) => cmd::remove::run(args),
             Command::Export(args) => cmd::export::run(args),
             Command::Import(args) => cmd::import::run(args),
+            Command::Check(args) => cmd::check::run(args).await,
         }
     });
     match result {
         Ok(code) => code,
         Err(e) => cmd::report_error(&e),
+    }
+}
+
+/// Rust ignores SIGPIPE, so `authdeck decode ... | head` would panic on the closed pipe. Like
+/// any Unix filter, end quietly instead.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
