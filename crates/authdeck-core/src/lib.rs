@@ -18,6 +18,7 @@ pub mod refresh;
 pub mod refresher;
 pub mod secret;
 pub mod session;
+pub mod suite;
 pub mod vault;
 
 pub use error::{Error, Result};

@@ -4,6 +4,7 @@ use authdeck_core::Error;
 use std::process::ExitCode;
 
 pub mod accounts;
+pub mod check;
 pub mod decode;
 pub mod export;
 pub mod forget_password;
