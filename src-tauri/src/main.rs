@@ -16,9 +16,11 @@ mod state;
 mod tray;
 
 use jiff::Timestamp;
+use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Manager};
 
 fn main() {
+    let started = std::time::Instant::now();
     let state = match state::AppState::open() {
         Ok(state) => state,
         Err(e) => {
@@ -33,6 +35,17 @@ fn main() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
         .manage(state)
+        .on_page_load(move |_, payload| {
+            // For scripts/app-bench.sh: how long from process start until the UI has loaded.
+            if payload.event() == PageLoadEvent::Finished
+                && std::env::var_os("AUTHDECK_STARTUP_PROBE").is_some()
+            {
+                eprintln!(
+                    "authdeck-startup: page loaded after {} ms",
+                    started.elapsed().as_millis()
+                );
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::accounts_list,
             commands::account_login,
@@ -59,6 +72,12 @@ fn main() {
         .setup(|app| {
             tray::install(app.handle())?;
             refresher::spawn(app.handle().clone());
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = sandbox::resume(&handle.state::<state::AppState>()).await {
+                    tracing::warn!("{e}");
+                }
+            });
             Ok(())
         })
         .run(tauri::generate_context!());

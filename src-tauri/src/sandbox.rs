@@ -55,3 +55,53 @@ fn demo_user(api: &str) -> Option<&'static str> {
         .find(|u| u.api == api && u.outcome == "success")
         .map(|u| u.email)
 }
+
+/// After a restart, brings the sandbox back on the port the demo accounts point at, so they
+/// keep working. Nothing happens when there are no demo accounts.
+pub async fn resume(state: &AppState) -> Result<()> {
+    let accounts = state.deck.accounts(jiff::Timestamp::now())?;
+    let port = accounts
+        .iter()
+        .filter(|a| a.account.config.name.starts_with("demo-"))
+        .find_map(|a| sandbox_port(&a.account.config.base_url));
+    let Some(port) = port else { return Ok(()) };
+    let mut slot = state.sandbox.lock().await;
+    if slot.is_none() {
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let sandbox = Sandbox::start(addr).await.map_err(|e| {
+            authdeck_core::Error::Io(format!("the sandbox could not listen on {addr} again: {e}"))
+        })?;
+        *slot = Some(sandbox);
+    }
+    Ok(())
+}
+
+/// The port of a sandbox base URL (`http://127.0.0.1:PORT/<api>`), if it is one.
+fn sandbox_port(base_url: &str) -> Option<u16> {
+    let url = url::Url::parse(base_url).ok()?;
+    let is_sandbox = url.host_str() == Some("127.0.0.1")
+        && APIS
+            .iter()
+            .any(|api| url.path().trim_end_matches('/') == format!("/{api}"));
+    if is_sandbox { url.port() } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_urls_of_a_sandbox_api_give_a_port_to_resume_on() {
+        assert_eq!(
+            sandbox_port("http://127.0.0.1:41234/user-login"),
+            Some(41234)
+        );
+        assert_eq!(
+            sandbox_port("http://127.0.0.1:41234/user-login/"),
+            Some(41234)
+        );
+        assert_eq!(sandbox_port("https://api.talkstackai.com/talkstack"), None);
+        assert_eq!(sandbox_port("http://127.0.0.1:41234/other"), None);
+        assert_eq!(sandbox_port("not a url"), None);
+    }
+}

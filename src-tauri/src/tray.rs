@@ -27,10 +27,10 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
 
 /// Rebuilds the menu so the times left stay current.
 pub fn update(app: &AppHandle) {
-    if let (Some(tray), Ok(menu)) = (app.tray_by_id(TRAY), menu(app)) {
-        if let Err(e) = tray.set_menu(Some(menu)) {
-            tracing::warn!("could not update the tray menu: {e}");
-        }
+    if let (Some(tray), Ok(menu)) = (app.tray_by_id(TRAY), menu(app))
+        && let Err(e) = tray.set_menu(Some(menu))
+    {
+        tracing::warn!("could not update the tray menu: {e}");
     }
 }
 

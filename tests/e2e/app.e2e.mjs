@@ -139,7 +139,8 @@ try {
     await (await $('label:has(input[data-theme-choice="dark"])')).click()
     await (await $('button[data-action="save-settings"]')).click()
     await (await $('button[data-screen="accounts"]')).click()
-    await (await $('.account-row[data-account="demo-meetmates"]')).click()
+    await (await $('.account-row[data-account="demo-talkstack"]')).click()
+    await waitFor('the toasts to go', async () => (await browser.$$('.toast')).length === 0, 8000)
     await shot('10-accounts-dark')
   })
 
