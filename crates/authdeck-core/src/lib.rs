@@ -8,6 +8,7 @@ pub mod error;
 pub mod expiry;
 pub mod history;
 pub mod home;
+pub mod hygiene;
 pub mod http;
 pub mod jwt;
 pub mod lock;
