@@ -39,6 +39,8 @@ impl std::fmt::Display for Problem {
     }
 }
 
+impl std::error::Error for Problem {}
+
 impl From<Problem> for Error {
     /// A broken suite is bad input: the CLI exits 2 on it.
     fn from(problem: Problem) -> Error {
