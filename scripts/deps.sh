@@ -36,14 +36,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The web UI's packages, from the lock file; skipped when node_modules matches it.
-if [ -f ui/package-lock.json ]; then
-  stamp=ui/node_modules/.authdeck-lock-stamp
-  if [ ! -f "$stamp" ] || ! cmp -s ui/package-lock.json "$stamp"; then
-    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
-    cp ui/package-lock.json "$stamp"
+# npm packages of the UI (and of the end-to-end tests), from their lock files; skipped when
+# node_modules was installed from the same lock. `npm install` rather than `npm ci`: with this
+# registry setup the lock files carry only the platform packages of the machine that wrote them.
+npm_install() { # dir
+  local dir=$1 stamp=$1/node_modules/.authdeck-lock-stamp
+  [ -f "$dir/package.json" ] || return 0
+  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$stamp"
   fi
-fi
+}
+npm_install ui
+for w in "${want[@]}"; do [ "$w" = e2e ] && npm_install tests/e2e; done
 
 for w in "${want[@]}"; do
   if [ "$w" = e2e ] && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
