@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-app=${AUTHDECK_APP:-$root/target/debug/authdeck-app}
+# The release build when there is one (make package), else the debug build.
+app=${AUTHDECK_APP:-$root/target/release/authdeck-app}
+[ -x "$app" ] || app=$root/target/debug/authdeck-app
 cli=$root/target/debug/authdeck
 [ -x "$app" ] || { echo "build the app first: cargo build -p authdeck-app" >&2; exit 1; }
 [ -x "$cli" ] || { echo "build the CLI first: cargo build -p authdeck-cli" >&2; exit 1; }
@@ -49,7 +51,7 @@ starts=()
 for run in 1 2 3; do
   "$app" 2>"$work/app.$run.log" &
   pid=$!
-  for _ in $(seq 300); do grep -q "authdeck-startup:" "$work/app.$run.log" && break; sleep 0.05; done
+  for _ in $(seq 300); do grep -qs "authdeck-startup:" "$work/app.$run.log" && break; sleep 0.05; done
   ms=$(sed -n 's/.*page loaded after \([0-9]*\) ms.*/\1/p' "$work/app.$run.log" | head -1)
   starts+=("${ms:-timeout}")
   if [ "$run" = 3 ]; then
@@ -66,7 +68,7 @@ size() { [ -f "$1" ] && echo "$(( $(stat -c %s "$1") / 1024 )) KiB" || echo "not
 deb=$(ls "$root"/target/release/bundle/deb/*.deb 2>/dev/null | head -1 || true)
 
 cat <<MD
-## Desktop app ($(date -u +%Y-%m-%d), $(nproc) cores, Xvfb, debug build unless noted)
+## Desktop app ($(date -u +%Y-%m-%d), $(nproc) cores, Xvfb, ${app#$root/})
 
 | measure | value | target |
 |---|---|---|
