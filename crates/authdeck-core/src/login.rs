@@ -88,8 +88,31 @@ async fn exchange(
     let answer = http.send(out, &target.policy).await;
     let latency_ms = started.elapsed().as_millis() as u64;
     let now = Timestamp::now();
-    let result = answer.and_then(|a| read_answer(&a, success, errors, now));
+    let result = answer
+        .and_then(|a| read_answer(&a, success, errors, now))
+        .map_err(|failure| redact(failure, vars));
     Ok(Attempt { result, latency_ms })
+}
+
+/// A server may echo what we sent ("wrong password 'hunter2'"); its words go to the history and
+/// the screen, so any secret we sent is cut out of them first.
+fn redact(mut failure: Failure, vars: &[(&str, &str)]) -> Failure {
+    let secrets: Vec<&str> = vars
+        .iter()
+        .filter(|(name, value)| *name != "{email}" && value.len() >= 4)
+        .map(|(_, value)| *value)
+        .collect();
+    for text in [&mut failure.message, &mut failure.error_code]
+        .into_iter()
+        .flatten()
+    {
+        for secret in &secrets {
+            if text.contains(secret) {
+                *text = text.replace(secret, "<redacted>");
+            }
+        }
+    }
+    failure
 }
 
 /// Replaces placeholders in every string of the body template. Values go in as JSON strings,
@@ -326,6 +349,26 @@ mod tests {
         let back: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["password"], "p\"w\\d");
         assert_eq!(back["keep"], 1);
+    }
+
+    #[test]
+    fn a_password_echoed_by_the_server_is_redacted_from_its_message() {
+        let failure = Failure {
+            kind: Kind::InvalidPassword,
+            http_status: Some(401),
+            error_code: Some("BAD hunter2-pw".into()),
+            message: Some("wrong password 'hunter2-pw' for a@b.c".into()),
+            retry_after_secs: None,
+        };
+        let f = redact(
+            failure,
+            &[("{email}", "a@b.c"), ("{password}", "hunter2-pw")],
+        );
+        assert_eq!(
+            f.message.as_deref(),
+            Some("wrong password '<redacted>' for a@b.c")
+        );
+        assert_eq!(f.error_code.as_deref(), Some("BAD <redacted>"));
     }
 
     #[test]
