@@ -58,7 +58,10 @@ mod tests {
     fn debug_output_never_contains_the_secret() {
         let s = Secret::new("hunter2-very-secret");
         let shown = format!("{s:?} {:?}", Some(&s));
-        assert!(!shown.contains("hunter2"), "Debug leaked the secret: {shown}");
+        assert!(
+            !shown.contains("hunter2"),
+            "Debug leaked the secret: {shown}"
+        );
     }
 
     #[test]
