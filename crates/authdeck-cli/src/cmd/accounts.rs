@@ -1,12 +1,155 @@
-//! Placeholder until this command is written; it says so instead of pretending.
+//! `authdeck accounts`: every account with its session status.
 
 use super::CmdResult;
+use crate::show;
+use authdeck_core::Error;
+use authdeck_core::deck::{AccountSummary, Deck};
+use authdeck_core::home::Home;
+use jiff::Timestamp;
+use std::process::ExitCode;
 
 #[derive(clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:
+  authdeck accounts
+  authdeck accounts --json | jq -r '.[] | select(.status == \"expired\") | .name'
 
-pub fn run(_args: Args) -> CmdResult {
-    Err(authdeck_core::Error::Invalid(
-        "this command is not available yet".into(),
+Status is one of: valid, expiring (inside the refresh margin), expired, unknown_expiry (signed in,
+but nobody said when the token expires), signed_out. Needs no keyring access.")]
+pub struct Args {
+    /// Print JSON (an array of accounts) instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> CmdResult {
+    let deck = Deck::open(Home::from_env()?)?;
+    let now = Timestamp::now();
+    let accounts = deck.accounts(now)?;
+    if args.json {
+        return print_json(&accounts);
+    }
+    if accounts.is_empty() {
+        eprintln!(
+            "No accounts yet. Add one with `authdeck login NAME --provider PRESET --email EMAIL`."
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = accounts.iter().map(|a| row(a, now)).collect();
+    print(&table(
+        &[
+            "NAME",
+            "PROVIDER",
+            "BASE URL",
+            "EMAIL",
+            "STATUS",
+            "EXPIRES",
+            "LAST LOGIN",
+            "PASSWORD",
+        ],
+        &rows,
     ))
+}
+
+fn row(summary: &AccountSummary, now: Timestamp) -> Vec<String> {
+    let account = &summary.account;
+    let session = &account.session;
+    let expires = match session.expires_at {
+        Some(at) if session.signed_in => show::relative(at, now),
+        _ => "-".to_string(),
+    };
+    // Always in the past: a login in this very second reads "0 s ago", not "in 0 s".
+    let last_login = account.last_login_at.map_or_else(
+        || "never".to_string(),
+        |at| {
+            let secs = (now.as_second() - at.as_second()).max(0).unsigned_abs();
+            format!("{} ago", show::human_duration(secs))
+        },
+    );
+    let password = if session.password_remembered {
+        "remembered"
+    } else {
+        "-"
+    };
+    vec![
+        account.config.name.clone(),
+        account.config.provider.clone(),
+        account.config.base_url.clone(),
+        account.config.email.clone(),
+        summary.status.to_string(),
+        expires,
+        last_login,
+        password.to_string(),
+    ]
+}
+
+/// Columns padded to their widest cell; the last column is not padded.
+pub(super) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let last = cells.len().saturating_sub(1);
+        let mut out = String::new();
+        for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+            if i == last {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<width$}  "));
+            }
+        }
+        out.trim_end().to_string()
+    };
+    let mut out = line(headers.to_vec());
+    for row in rows {
+        out.push('\n');
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out.push('\n');
+    out
+}
+
+/// Writes to stdout; a closed pipe (`authdeck history | head`) is not an error.
+pub(super) fn print(text: &str) -> CmdResult {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(Error::Io(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+/// Pretty JSON on stdout, one trailing newline.
+pub(super) fn print_json(value: &impl serde::Serialize) -> CmdResult {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::Io(format!("cannot write JSON: {e}")))?;
+    print(&format!("{text}\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_pads_every_column_but_the_last() {
+        let rows = vec![
+            vec!["alice".to_string(), "valid".to_string(), "x".to_string()],
+            vec![
+                "b".to_string(),
+                "signed_out".to_string(),
+                "longer".to_string(),
+            ],
+        ];
+        let text = table(&["NAME", "STATUS", "NOTE"], &rows);
+        assert_eq!(
+            text,
+            "NAME   STATUS      NOTE\nalice  valid       x\nb      signed_out  longer\n"
+        );
+    }
 }

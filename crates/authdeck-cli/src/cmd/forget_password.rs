@@ -1,12 +1,35 @@
-//! Placeholder until this command is written; it says so instead of pretending.
+//! `authdeck forget-password`: drop the remembered password of an account.
 
 use super::CmdResult;
+use super::accounts::{print, print_json};
+use authdeck_core::deck::Deck;
+use authdeck_core::home::Home;
+use jiff::Timestamp;
 
 #[derive(clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:
+  authdeck forget-password prod-alice
 
-pub fn run(_args: Args) -> CmdResult {
-    Err(authdeck_core::Error::Invalid(
-        "this command is not available yet".into(),
+The current session stays; once it can no longer be refreshed, log in again with the password.")]
+pub struct Args {
+    /// The account whose password to forget.
+    account: String,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> CmdResult {
+    let deck = Deck::open(Home::from_env()?)?;
+    deck.forget_password(&args.account, Timestamp::now())?;
+    if args.json {
+        return print_json(&serde_json::json!({
+            "account": args.account,
+            "password_remembered": false,
+        }));
+    }
+    print(&format!(
+        "Forgot the password of {}; the keyring no longer holds it.\n",
+        args.account
     ))
 }

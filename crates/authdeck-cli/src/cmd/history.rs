@@ -1,12 +1,168 @@
-//! Placeholder until this command is written; it says so instead of pretending.
+//! `authdeck history`: logins, refreshes, logouts and failures, newest first.
 
 use super::CmdResult;
+use super::accounts::{print, print_json, table};
+use crate::show;
+use authdeck_core::Kind;
+use authdeck_core::deck::Deck;
+use authdeck_core::history::{Action, Event, Filter};
+use authdeck_core::home::Home;
+use jiff::{SignedDuration, Timestamp};
+use std::process::ExitCode;
 
 #[derive(clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:
+  authdeck history                         # the latest 50 events of every account
+  authdeck history prod-alice --limit 10
+  authdeck history --kind invalid_password --since 2h
+  authdeck history --failed --since 3d --json | jq '.[].message'
 
-pub fn run(_args: Args) -> CmdResult {
-    Err(authdeck_core::Error::Invalid(
-        "this command is not available yet".into(),
+Kinds: invalid_credentials, user_not_found, invalid_password, account_inactive,
+account_not_verified, no_password_set, bad_request, rate_limited, server_error, network_error,
+protocol_error, rejected. Needs no keyring access.")]
+pub struct Args {
+    /// Only this account's events.
+    account: Option<String>,
+    /// At most this many events (0: all).
+    #[arg(long, short = 'n', default_value_t = 50)]
+    limit: u32,
+    /// Only failures of this kind.
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<Kind>,
+    /// Only this action: login, refresh, relogin, logout, remove, forget_password, check.
+    #[arg(long, value_parser = parse_action)]
+    action: Option<Action>,
+    /// Only failed attempts.
+    #[arg(long)]
+    failed: bool,
+    /// Only events newer than this, e.g. 90s, 30m, 2h, 3d, 1w.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    since: Option<SignedDuration>,
+    /// Print JSON (an array of events) instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> CmdResult {
+    let deck = Deck::open(Home::from_env()?)?;
+    let now = Timestamp::now();
+    if let Some(account) = &args.account {
+        // An unknown name is most likely a typo; the history of a removed account stays
+        // readable, so only the name's shape is checked.
+        authdeck_core::accounts::validate_name(account)?;
+    }
+    let filter = Filter {
+        account: args.account.clone(),
+        action: args.action,
+        kind: args.kind,
+        ok: args.failed.then_some(false),
+        since: args.since.and_then(|d| now.checked_sub(d).ok()),
+        limit: (args.limit > 0).then_some(args.limit),
+    };
+    let events = deck.history(&filter)?;
+    if args.json {
+        return print_json(&events);
+    }
+    if events.is_empty() {
+        eprintln!("No events match.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = events.iter().map(row).collect();
+    print(&table(
+        &[
+            "TIME", "ACCOUNT", "ACTION", "RESULT", "HTTP", "MS", "DETAILS",
+        ],
+        &rows,
     ))
+}
+
+fn row(event: &Event) -> Vec<String> {
+    let result = match (event.ok, event.kind) {
+        (true, _) => "ok".to_string(),
+        (false, Some(kind)) => kind.to_string(),
+        (false, None) => "failed".to_string(),
+    };
+    let mut details = Vec::new();
+    if let Some(code) = &event.error_code {
+        details.push(code.clone());
+    }
+    if let Some(message) = &event.message {
+        details.push(format!("\"{message}\""));
+    }
+    if let Some(note) = &event.note {
+        details.push(note.clone());
+    }
+    vec![
+        show::local_time(event.at),
+        event.account.clone(),
+        event.action.to_string(),
+        result,
+        event
+            .http_status
+            .map_or_else(|| "-".into(), |s| s.to_string()),
+        event
+            .latency_ms
+            .map_or_else(|| "-".into(), |ms| ms.to_string()),
+        details.join(" · "),
+    ]
+}
+
+fn parse_kind(text: &str) -> Result<Kind, String> {
+    Kind::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("unknown kind; use one of: {}", all.join(", "))
+    })
+}
+
+fn parse_action(text: &str) -> Result<Action, String> {
+    Action::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        format!("unknown action; use one of: {}", all.join(", "))
+    })
+}
+
+/// `90s`, `30m`, `2h`, `3d`, `1w`: a whole number and one unit.
+fn parse_duration(text: &str) -> Result<SignedDuration, String> {
+    let bad =
+        || format!("{text:?} is not a duration; write a number and a unit: 90s, 30m, 2h, 3d, 1w");
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (number, unit) = text.split_at(split);
+    let number: i64 = number.parse().map_err(|_| bad())?;
+    let unit_secs = match unit.trim() {
+        "s" | "sec" | "secs" => 1,
+        "m" | "min" | "mins" => 60,
+        "h" | "hour" | "hours" => 3_600,
+        "d" | "day" | "days" => 86_400,
+        "w" | "week" | "weeks" => 604_800,
+        _ => return Err(bad()),
+    };
+    number
+        .checked_mul(unit_secs)
+        .map(SignedDuration::from_secs)
+        .ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_one_number_and_one_unit() {
+        assert_eq!(parse_duration("90s"), Ok(SignedDuration::from_secs(90)));
+        assert_eq!(parse_duration("2h"), Ok(SignedDuration::from_hours(2)));
+        assert_eq!(parse_duration("3d"), Ok(SignedDuration::from_hours(72)));
+        assert_eq!(parse_duration("1w"), Ok(SignedDuration::from_hours(168)));
+        for bad in ["", "h", "2", "2x", "-2h", "1.5h", "99999999999999999w"] {
+            let err = parse_duration(bad).expect_err(bad);
+            assert!(err.contains("2h"), "the error shows the format: {err}");
+        }
+    }
+
+    #[test]
+    fn unknown_kind_lists_the_kinds() {
+        let err = parse_kind("nope").expect_err("unknown");
+        assert!(err.contains("invalid_password"), "{err}");
+        assert_eq!(parse_kind("server_error"), Ok(Kind::ServerError));
+    }
 }

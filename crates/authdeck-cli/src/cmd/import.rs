@@ -1,12 +1,67 @@
-//! Placeholder until this command is written; it says so instead of pretending.
+//! `authdeck import`: accounts and custom providers from an export file.
 
 use super::CmdResult;
+use super::accounts::{print, print_json};
+use authdeck_core::Error;
+use authdeck_core::deck::{Deck, Export, Tally};
+use authdeck_core::home::Home;
+use jiff::Timestamp;
+use std::io::Read;
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:
+  authdeck import accounts.json
+  authdeck export | ssh laptop authdeck import -
 
-pub fn run(_args: Args) -> CmdResult {
-    Err(authdeck_core::Error::Invalid(
-        "this command is not available yet".into(),
+New accounts and provider files are added, different ones replaced, identical ones skipped.
+Sessions and secrets already here are kept. A file with any invalid entry changes nothing.")]
+pub struct Args {
+    /// An export file, or `-` for stdin.
+    file: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> CmdResult {
+    let (text, source) = if args.file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Error::Io(format!("cannot read the export from stdin: {e}")))?;
+        (text, "stdin".to_string())
+    } else {
+        let source = args.file.display().to_string();
+        let text = std::fs::read_to_string(&args.file)
+            .map_err(|e| Error::Invalid(format!("cannot read {source}: {e}")))?;
+        (text, source)
+    };
+    let export = Export::from_json(&text, &source)?;
+    let deck = Deck::open(Home::from_env()?)?;
+    let report = deck.import(&export, Timestamp::now())?;
+    if args.json {
+        return print_json(&report);
+    }
+    print(&format!(
+        "Imported from {source}:\n  accounts:  {}\n  providers: {}\n",
+        summary(&report.accounts),
+        summary(&report.providers)
     ))
+}
+
+fn summary(tally: &Tally) -> String {
+    let part = |label: &str, names: &[String]| {
+        if names.is_empty() {
+            format!("0 {label}")
+        } else {
+            format!("{} {label} ({})", names.len(), names.join(", "))
+        }
+    };
+    [
+        part("added", &tally.added),
+        part("changed", &tally.changed),
+        part("skipped", &tally.skipped),
+    ]
+    .join(", ")
 }

@@ -1,12 +1,44 @@
-//! Placeholder until this command is written; it says so instead of pretending.
+//! `authdeck logout`: drop an account's tokens; the account and its history stay.
 
 use super::CmdResult;
+use super::accounts::{print, print_json};
+use authdeck_core::deck::Deck;
+use authdeck_core::home::Home;
+use jiff::Timestamp;
 
 #[derive(clap::Args)]
-pub struct Args {}
+#[command(after_help = "Examples:
+  authdeck logout prod-alice
+  authdeck logout prod-alice --json
 
-pub fn run(_args: Args) -> CmdResult {
-    Err(authdeck_core::Error::Invalid(
-        "this command is not available yet".into(),
+The tokens leave the keyring; a remembered password stays (`authdeck forget-password` drops it).
+Also the fix for an unreadable keyring entry: it is deleted whole.")]
+pub struct Args {
+    /// The account to sign out.
+    account: String,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> CmdResult {
+    let deck = Deck::open(Home::from_env()?)?;
+    deck.logout(&args.account, Timestamp::now())?;
+    let password_kept = deck.account(&args.account)?.session.password_remembered;
+    if args.json {
+        return print_json(&serde_json::json!({
+            "account": args.account,
+            "signed_in": false,
+            "password_remembered": password_kept,
+        }));
+    }
+    let kept = if password_kept {
+        " (the remembered password stays: `authdeck forget-password` drops it)"
+    } else {
+        ""
+    };
+    print(&format!(
+        "Signed out of {}: its tokens are gone from the keyring{kept}.\n",
+        args.account
     ))
 }
