@@ -39,10 +39,10 @@ fn rfc3339(text: &str) -> Result<Timestamp, String> {
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Ok(ts);
     }
-    if let Ok(civil) = text.parse::<jiff::civil::DateTime>() {
-        if let Ok(zoned) = civil.to_zoned(jiff::tz::TimeZone::UTC) {
-            return Ok(zoned.timestamp());
-        }
+    if let Ok(civil) = text.parse::<jiff::civil::DateTime>()
+        && let Ok(zoned) = civil.to_zoned(jiff::tz::TimeZone::UTC)
+    {
+        return Ok(zoned.timestamp());
     }
     Err(format!(
         "\"{}\" is not an ISO 8601 date-time (expected e.g. 2025-03-11T17:49:38.925Z)",

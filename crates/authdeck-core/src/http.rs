@@ -125,10 +125,11 @@ impl Http {
                 retry_after_secs: None,
             });
         }
-        if let Some(length) = response.content_length() {
-            if length > policy.max_body as u64 {
-                return Err(too_big(status, policy.max_body));
-            }
+        if response
+            .content_length()
+            .is_some_and(|length| length > policy.max_body as u64)
+        {
+            return Err(too_big(status, policy.max_body));
         }
         let mut response = response;
         let mut body = Vec::new();

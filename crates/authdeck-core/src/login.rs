@@ -246,7 +246,9 @@ fn read_failure(answer: &Answer, json: Option<&Value>, spec: &ErrorSpec) -> Fail
             _ => None,
         })
     });
-    let code = code.map(|c| spec.code_names.get(&c).cloned().unwrap_or(c));
+    let code = code
+        .map(|c| spec.code_names.get(&c).cloned().unwrap_or(c))
+        .map(|c| bounded(&c, 200));
     let message = json
         .and_then(|j| {
             spec.message.iter().find_map(|p| match j.pointer(p) {
@@ -255,6 +257,7 @@ fn read_failure(answer: &Answer, json: Option<&Value>, spec: &ErrorSpec) -> Fail
                 _ => None,
             })
         })
+        .map(|m| bounded(&m, MAX_MESSAGE))
         .or_else(|| {
             (json.is_none() || code.is_none())
                 .then(|| http::excerpt(&answer.body, answer.content_type.as_deref()))
@@ -289,6 +292,25 @@ fn read_failure(answer: &Answer, json: Option<&Value>, spec: &ErrorSpec) -> Fail
         message,
         retry_after_secs: answer.retry_after_secs,
     }
+}
+
+/// Longest server message kept verbatim; QA reads real messages whole, a hostile server's
+/// megabyte of text is cut.
+const MAX_MESSAGE: usize = 1000;
+
+/// The server's words as they are, except control characters (a terminal would obey escape
+/// sequences) and anything past `max` characters.
+fn bounded(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    let mut out: String = text
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if count > max {
+        out.push_str(&format!("… ({count} characters in all)"));
+    }
+    out
 }
 
 fn kind_of_status(status: u16) -> Kind {
@@ -369,6 +391,34 @@ mod tests {
             Some("wrong password '<redacted>' for a@b.c")
         );
         assert_eq!(f.error_code.as_deref(), Some("BAD <redacted>"));
+    }
+
+    #[test]
+    fn a_huge_or_escape_laden_message_is_bounded_and_defused() {
+        let p = preset("meetra");
+        let body = format!(r#"{{"message":"\u001b[2Jcleared {}"}}"#, "x".repeat(5000));
+        let f = read_answer(&answer(400, &body), &p.success, &p.errors, now()).unwrap_err();
+        let m = f.message.unwrap();
+        assert!(!m.contains('\u{1b}'), "no escape character survives");
+        assert!(m.starts_with(" [2Jcleared xxx"), "{}", &m[..40]);
+        assert!(
+            m.ends_with("(5012 characters in all)"),
+            "{}",
+            &m[m.len() - 40..]
+        );
+    }
+
+    #[test]
+    fn a_normal_message_is_kept_verbatim() {
+        let p = preset("meetra");
+        let f = read_answer(
+            &answer(400, r#"{"message":"Invalid email or password"}"#),
+            &p.success,
+            &p.errors,
+            now(),
+        )
+        .unwrap_err();
+        assert_eq!(f.message.as_deref(), Some("Invalid email or password"));
     }
 
     #[test]

@@ -154,21 +154,21 @@ impl Deck {
             provider: provider.clone(),
         };
         let mut refused = None;
-        if let Some(refresh_token) = doc.refresh_token.clone() {
-            if let Some(attempt) = login::refresh(http, &target, &refresh_token).await? {
-                let report = self.keep(
-                    account,
-                    &provider,
-                    Action::Refresh,
-                    attempt,
-                    None,
-                    Some(doc.clone()),
-                )?;
-                match report.outcome {
-                    Outcome::Ok(_) => return Ok(report),
-                    Outcome::Failed(f) if f.kind.is_transient() => return Err(Error::Refused(f)),
-                    Outcome::Failed(f) => refused = Some(f),
-                }
+        if let Some(refresh_token) = doc.refresh_token.clone()
+            && let Some(attempt) = login::refresh(http, &target, &refresh_token).await?
+        {
+            let report = self.keep(
+                account,
+                &provider,
+                Action::Refresh,
+                attempt,
+                None,
+                Some(doc.clone()),
+            )?;
+            match report.outcome {
+                Outcome::Ok(_) => return Ok(report),
+                Outcome::Failed(f) if f.kind.is_transient() => return Err(Error::Refused(f)),
+                Outcome::Failed(f) => refused = Some(f),
             }
         }
         let Some(password) = doc.password.clone() else {
