@@ -140,6 +140,56 @@ mod tests {
         Ok(())
     }
 
+    /// Makes `dir` read-only: mode 0500, or, when running as root (which ignores modes), the
+    /// immutable attribute. `None` when neither works here.
+    #[cfg(target_os = "linux")]
+    fn make_read_only(dir: &Path) -> Option<impl Drop> {
+        use std::os::unix::fs::PermissionsExt;
+        struct Restore(PathBuf, bool);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                if self.1 {
+                    let _ = std::process::Command::new("chattr")
+                        .arg("-i")
+                        .arg(&self.0)
+                        .status();
+                }
+                let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o700));
+            }
+        }
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o500)).ok()?;
+        if check_writable(dir).is_err() {
+            return Some(Restore(dir.to_path_buf(), false));
+        }
+        let immutable = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        let restore = Restore(dir.to_path_buf(), immutable);
+        (immutable && check_writable(dir).is_err()).then_some(restore)
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn read_only_folder_names_the_path() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
+        let dir = tmp.path().join("home");
+        Home::at(&dir)?;
+        let Some(_restore) = make_read_only(&dir) else {
+            eprintln!("SKIPPED: cannot make a folder read-only here (root without chattr)");
+            return Ok(());
+        };
+        let err = Home::at(&dir).expect_err("a read-only folder is refused up front");
+        let message = err.to_string();
+        assert!(
+            message.contains("cannot write to the folder")
+                && message.contains(&dir.display().to_string()),
+            "the error names the folder: {message}"
+        );
+        Ok(())
+    }
+
     #[test]
     fn uncreatable_folder_names_the_path() -> Result<()> {
         let tmp = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
