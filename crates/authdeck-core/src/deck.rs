@@ -4,7 +4,8 @@
 //! The keyring is opened on first use, so commands that need no secret (`accounts`,
 //! `history`, `export`) work without one. Every method blocks (SQLite, keyring): async callers
 //! run them in `tokio::task::spawn_blocking`. Login and refresh live in other files as further
-//! `impl Deck` blocks.
+//! `impl Deck` blocks. Changes to an account's secrets take its cross-process lock, so they
+//! never interleave with a refresh of the same account.
 
 mod export;
 
@@ -14,7 +15,7 @@ use crate::accounts::{self, Account, AccountConfig, SessionState, Status};
 use crate::history::{self, Action, Event, Filter, NewEvent};
 use crate::home::Home;
 use crate::vault::{Stored, Vault, VaultDoc};
-use crate::{Error, Result, db};
+use crate::{Error, Result, db, lock};
 use jiff::Timestamp;
 use rusqlite::Connection;
 use serde::Serialize;
@@ -114,6 +115,7 @@ impl Deck {
     /// deleted whole, since nothing in it can be used.
     pub fn logout(&self, name: &str, now: Timestamp) -> Result<()> {
         let account = self.account(name)?;
+        let _lock = lock::acquire(&self.home.locks_dir(), name)?;
         let cleared = self.vault().and_then(|vault| match vault.read(name)? {
             Stored::Missing => Ok((false, None)),
             Stored::Doc(doc) => {
@@ -153,6 +155,7 @@ impl Deck {
     /// Forgets the remembered password; the session (if any) stays.
     pub fn forget_password(&self, name: &str, now: Timestamp) -> Result<()> {
         let account = self.account(name)?;
+        let _lock = lock::acquire(&self.home.locks_dir(), name)?;
         let forgotten = self.vault().and_then(|vault| match vault.load(name)? {
             Some(doc) if doc.password.is_some() => vault.save(
                 name,
@@ -180,6 +183,7 @@ impl Deck {
     /// When the keyring cannot be reached the account is kept, so nothing is left orphaned there.
     pub fn remove(&self, name: &str, now: Timestamp) -> Result<()> {
         let account = self.account(name)?;
+        let _lock = lock::acquire(&self.home.locks_dir(), name)?;
         let deleted = self.vault().and_then(|vault| vault.delete(name));
         self.or_record_failure(&account, Action::Remove, now, deleted)?;
         let conn = self.db()?;

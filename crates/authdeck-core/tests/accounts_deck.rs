@@ -357,3 +357,28 @@ fn import_with_one_bad_account_changes_nothing() -> TestResult {
     assert!(f.deck.accounts(now())?.is_empty(), "nothing was imported");
     Ok(())
 }
+
+#[test]
+fn logout_waits_for_a_refresh_holding_the_account_lock() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    let held = authdeck_core::lock::acquire(&f.home.locks_dir(), "alice")?;
+    std::thread::scope(|scope| -> TestResult {
+        let logout = scope.spawn(|| f.deck.logout("alice", now()));
+        // Whatever the timing, a logout that honours the lock cannot have finished yet.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(
+            !logout.is_finished(),
+            "logout went ahead while the lock was held"
+        );
+        assert!(f.vault().load("alice")?.and_then(|d| d.token).is_some());
+        drop(held);
+        logout.join().map_err(|_| "the logout thread panicked")??;
+        Ok(())
+    })?;
+    assert!(
+        !f.deck.account("alice")?.session.signed_in,
+        "logout ran once the lock was free"
+    );
+    Ok(())
+}
