@@ -10,7 +10,10 @@ pub fn local_time(t: Timestamp) -> String {
 
 /// "in 59 min", "2 h 3 min ago".
 pub fn relative(t: Timestamp, now: Timestamp) -> String {
-    let secs = t.as_second() - now.as_second();
+    let secs = t.duration_since(now).as_secs();
+    if secs == 0 {
+        return "now".into();
+    }
     let span = human_duration(secs.unsigned_abs());
     if secs >= 0 {
         format!("in {span}")

@@ -204,7 +204,9 @@ pub fn list(conn: &Connection) -> Result<Vec<Account>> {
     Ok(accounts)
 }
 
-/// Creates the account or replaces its configuration; its session state is kept.
+/// Creates the account or replaces its configuration. The session state is kept, except that
+/// changing the provider, base URL or email signs it out: the stored token was issued for the
+/// old ones and must not be handed out for the new.
 pub fn upsert(conn: &Connection, config: &AccountConfig, now: Timestamp) -> Result<Account> {
     config.validate()?;
     let overrides = serde_json::to_string(&config.overrides)
@@ -217,7 +219,12 @@ pub fn upsert(conn: &Connection, config: &AccountConfig, now: Timestamp) -> Resu
          ON CONFLICT(name) DO UPDATE SET provider = excluded.provider,
              base_url = excluded.base_url, email = excluded.email,
              overrides = excluded.overrides, allow_insecure_http = excluded.allow_insecure_http,
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at,
+             -- A token belongs to the server, user and provider it came from: when any of them
+             -- changes, the stored session must not be handed out for the new one.
+             signed_in = CASE WHEN accounts.provider IS excluded.provider
+                 AND accounts.base_url IS excluded.base_url AND accounts.email IS excluded.email
+                 THEN accounts.signed_in ELSE 0 END",
         params![
             config.name,
             config.provider,
@@ -369,6 +376,37 @@ mod tests {
 
     fn at(secs: i64) -> Timestamp {
         Timestamp::from_second(secs).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn changing_server_user_or_provider_signs_the_account_out_and_other_edits_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("a.db")).unwrap();
+        let config = account(SessionState::default()).config;
+        upsert(&conn, &config, at(1)).unwrap();
+        let in_session = SessionState {
+            signed_in: true,
+            ..SessionState::default()
+        };
+        let cases: [(&str, fn(&mut AccountConfig)); 4] = [
+            ("overrides", |c| {
+                c.overrides.insert("x".into(), 1.into());
+            }),
+            ("base_url", |c| c.base_url = "http://127.0.0.1:2".into()),
+            ("email", |c| c.email = "other@b.c".into()),
+            ("provider", |c| c.provider = "meetra".into()),
+        ];
+        for (field, change) in cases {
+            set_session(&conn, "a", &in_session, at(2)).unwrap();
+            let mut changed = get(&conn, "a").unwrap().unwrap().config;
+            change(&mut changed);
+            let after = upsert(&conn, &changed, at(3)).unwrap();
+            let expect_signed_in = field == "overrides";
+            assert_eq!(
+                after.session.signed_in, expect_signed_in,
+                "after changing {field}"
+            );
+        }
     }
 
     fn signed_in(issued: Option<i64>, expires: Option<i64>) -> Account {
