@@ -35,7 +35,7 @@ pub fn run(args: Args) -> CmdResult {
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<Vec<String>> = accounts.iter().map(|a| row(a, now)).collect();
-    print(&table(
+    let mut text = table(
         &[
             "NAME",
             "PROVIDER",
@@ -47,6 +47,26 @@ pub fn run(args: Args) -> CmdResult {
             "PASSWORD",
         ],
         &rows,
+    );
+    for summary in &accounts {
+        text.push_str(&skew_note(summary).unwrap_or_default());
+    }
+    print(&text)
+}
+
+/// A line for an account whose server clock is off by more than a few seconds: its expiry is
+/// judged on the server's clock, which the user should know when times look odd.
+fn skew_note(summary: &AccountSummary) -> Option<String> {
+    let skew = summary
+        .account
+        .session
+        .clock_skew_secs
+        .filter(|s| s.abs() > 5)?;
+    let side = if skew > 0 { "ahead of" } else { "behind" };
+    Some(format!(
+        "Clock skew: the server of {} is {} {side} this machine; its expiry is judged on the server's clock.\n",
+        summary.account.config.name,
+        show::human_duration(skew.unsigned_abs()),
     ))
 }
 
@@ -151,5 +171,46 @@ mod tests {
             text,
             "NAME   STATUS      NOTE\nalice  valid       x\nb      signed_out  longer\n"
         );
+    }
+}
+
+#[cfg(test)]
+mod skew_tests {
+    use super::*;
+    use authdeck_core::accounts::{Account, AccountConfig, SessionState, Status};
+
+    fn summary(skew: Option<i64>) -> AccountSummary {
+        AccountSummary {
+            account: Account {
+                config: AccountConfig {
+                    name: "tk".into(),
+                    provider: "talkstack".into(),
+                    base_url: "https://api.talkstackai.com".into(),
+                    email: "a@b.c".into(),
+                    overrides: Default::default(),
+                    allow_insecure_http: false,
+                },
+                created_at: Timestamp::UNIX_EPOCH,
+                updated_at: Timestamp::UNIX_EPOCH,
+                last_login_at: None,
+                session: SessionState {
+                    clock_skew_secs: skew,
+                    ..SessionState::default()
+                },
+            },
+            status: Status::Valid,
+        }
+    }
+
+    #[test]
+    fn a_server_clock_an_hour_ahead_is_shown_and_small_jitter_is_not() {
+        let note = skew_note(&summary(Some(3600))).expect("an hour is worth a note");
+        assert!(
+            note.contains("tk") && note.contains("1 h") && note.contains("ahead of"),
+            "{note}"
+        );
+        assert!(skew_note(&summary(Some(-90))).unwrap().contains("behind"));
+        assert_eq!(skew_note(&summary(Some(3))), None);
+        assert_eq!(skew_note(&summary(None)), None);
     }
 }
