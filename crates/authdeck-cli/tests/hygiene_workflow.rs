@@ -122,10 +122,10 @@ impl World {
 /// The needles for one secret: itself and, for a JWT, its signature alone.
 fn needles(secret: &str) -> Vec<Vec<u8>> {
     let mut out = vec![secret.as_bytes().to_vec()];
-    if secret.matches('.').count() == 2 {
-        if let Some(signature) = secret.rsplit('.').next().filter(|s| s.len() >= 16) {
-            out.push(signature.as_bytes().to_vec());
-        }
+    if secret.matches('.').count() == 2
+        && let Some(signature) = secret.rsplit('.').next().filter(|s| s.len() >= 16)
+    {
+        out.push(signature.as_bytes().to_vec());
     }
     out
 }
