@@ -13,11 +13,20 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Values for `${NAME}` in base URLs and emails: the given ones first, then (optionally) the
-/// process environment. `password_env` reads through it too.
-#[derive(Debug, Clone, Default)]
+/// process environment. `password_env` reads through it too, so `Debug` shows names only.
+#[derive(Clone, Default)]
 pub struct Vars {
     given: BTreeMap<String, String>,
     use_env: bool,
+}
+
+impl std::fmt::Debug for Vars {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vars")
+            .field("given", &self.given.keys().collect::<Vec<_>>())
+            .field("use_env", &self.use_env)
+            .finish()
+    }
 }
 
 impl Vars {
@@ -310,6 +319,16 @@ mod tests {
             "http://localhost:8787/x"
         );
         assert_eq!(expand("a$$b$c", &vars).unwrap(), "a$b$c");
+    }
+
+    #[test]
+    fn debug_shows_variable_names_not_values() {
+        let vars = Vars::none().with("QA_PASSWORD", "hunter2");
+        let debug = format!("{vars:?}");
+        assert!(
+            debug.contains("QA_PASSWORD") && !debug.contains("hunter2"),
+            "{debug}"
+        );
     }
 
     #[test]
