@@ -388,7 +388,8 @@ mod tests {
             signed_in: true,
             ..SessionState::default()
         };
-        let cases: [(&str, fn(&mut AccountConfig)); 4] = [
+        type Edit = fn(&mut AccountConfig);
+        let cases: [(&str, Edit); 4] = [
             ("overrides", |c| {
                 c.overrides.insert("x".into(), 1.into());
             }),
