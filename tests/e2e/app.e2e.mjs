@@ -27,7 +27,15 @@ async function step(name, body) {
 }
 
 const $ = (sel) => browser.$(sel)
-const shot = (name) => browser.saveScreenshot(path.join(shots, `${name}.png`))
+// Screenshots come from the X server, as a user sees the window: WebKitWebDriver cannot take
+// them while the app runs WebKit without compositing (its shipped, lighter setting).
+async function shot(name) {
+  await browser.pause(300) // let transitions settle
+  const info = execFileSync('xwininfo', ['-name', 'Authdeck'], { encoding: 'utf8' })
+  const num = (label) => Number(info.match(new RegExp(`${label}:\\s+(-?\\d+)`))[1])
+  const geometry = `${num('Width')}x${num('Height')}+${num('Absolute upper-left X')}+${num('Absolute upper-left Y')}`
+  execFileSync('import', ['-window', 'root', '-crop', geometry, '+repage', path.join(shots, `${name}.png`)])
+}
 const text = async (sel) => (await $(sel)).getText()
 const waitFor = (what, fn, timeout = 15000) => browser.waitUntil(fn, { timeout, timeoutMsg: `timed out waiting for ${what}` })
 // The X clipboard as another program sees it; empty while nothing has been copied yet.
@@ -122,6 +130,17 @@ try {
     await (await $('.account-row[data-account="qa-alice"]')).click()
     await (await $('button[data-action="copy"]')).click()
     await waitFor('the clipboard to hold the header', async () => clipboard() === `Authorization: Bearer ${revealed}`, 5000)
+  })
+
+  await step('a copied token leaves the clipboard after the delay set in Settings', async () => {
+    await (await $('button[data-screen="settings"]')).click()
+    await (await $('input[data-field="clear-secs"]')).setValue('5')
+    await (await $('button[data-action="save-settings"]')).click()
+    await (await $('button[data-screen="accounts"]')).click()
+    await (await $('.account-row[data-account="qa-alice"]')).click()
+    await (await $('button[data-action="copy"]')).click()
+    await waitFor('the clipboard to hold the header', async () => clipboard().startsWith('Authorization: Bearer '), 5000)
+    await waitFor('the clipboard to be cleared', async () => clipboard() === '', 20000)
   })
 
   await step('logging out shows the account signed out', async () => {

@@ -45,11 +45,8 @@ export const api = {
   settings: () => invoke<Settings>('settings_get'),
   saveSettings: (settings: Settings) => invoke<Settings>('settings_set', { settings }),
   startSandbox: () => invoke<SandboxInfo>('sandbox_start'),
-  onAccountsChanged: (handler: () => void): Promise<UnlistenFn> => listen('accounts-changed', () => handler()),
   onRefresh: (handler: (e: RefreshEvent) => void): Promise<UnlistenFn> =>
     listen<RefreshEvent>('refresh', (e) => handler(e.payload)),
-  onNavigate: (handler: (screen: string) => void): Promise<UnlistenFn> =>
-    listen<string>('navigate', (e) => handler(e.payload)),
 }
 
 export type Api = typeof api
