@@ -4,7 +4,7 @@
 use crate::error::Result;
 use crate::expiry;
 use crate::http::{self, Answer, Http, Outgoing, Policy};
-use crate::outcome::{Attempt, Failure, Kind, Session};
+use crate::outcome::{Attempt, Failure, Kind, RawAnswer, Session};
 use crate::provider::{ErrorSpec, ExpiryFormat, Provider, Request, SuccessSpec};
 use crate::secret::Secret;
 use jiff::Timestamp;
@@ -88,10 +88,56 @@ async fn exchange(
     let answer = http.send(out, &target.policy).await;
     let latency_ms = started.elapsed().as_millis() as u64;
     let now = Timestamp::now();
+    let raw_body = answer
+        .as_ref()
+        .ok()
+        .map(|a| (a.status, a.content_type.clone(), a.body.clone()));
     let result = answer
         .and_then(|a| read_answer(&a, success, errors, now))
         .map_err(|failure| redact(failure, vars));
-    Ok(Attempt { result, latency_ms })
+    let raw = raw_body
+        .map(|(status, content_type, body)| raw_answer(status, content_type, &body, &result, vars));
+    Ok(Attempt {
+        result,
+        latency_ms,
+        raw,
+    })
+}
+
+/// Longest raw body kept for display.
+const MAX_RAW: usize = 16 * 1024;
+
+fn raw_answer(
+    status: u16,
+    content_type: Option<String>,
+    body: &[u8],
+    result: &std::result::Result<Session, Failure>,
+    vars: &[(&str, &str)],
+) -> RawAnswer {
+    let shown = &body[..body.len().min(MAX_RAW)];
+    let mut text = Zeroizing::new(String::from_utf8_lossy(shown).into_owned());
+    let mut secrets: Vec<&str> = vars
+        .iter()
+        .filter(|(name, _)| *name != "{email}")
+        .map(|(_, value)| *value)
+        .collect();
+    if let Ok(session) = result {
+        secrets.push(session.token.expose());
+        if let Some(r) = &session.refresh_token {
+            secrets.push(r.expose());
+        }
+    }
+    for secret in secrets.into_iter().filter(|s| s.len() >= 4) {
+        if text.contains(secret) {
+            *text = text.replace(secret, "<redacted>");
+        }
+    }
+    RawAnswer {
+        http_status: status,
+        content_type,
+        body: text.to_string(),
+        truncated: body.len() > MAX_RAW,
+    }
 }
 
 /// A server may echo what we sent ("wrong password 'hunter2'"); its words go to the history and
@@ -419,6 +465,27 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(f.message.as_deref(), Some("Invalid email or password"));
+    }
+
+    #[test]
+    fn the_raw_answer_hides_the_token_the_refresh_token_and_what_we_sent() {
+        let p = preset("user-login");
+        let body = r#"{"accessToken":"tok-SECRET-1","refreshToken":"ref-SECRET-2","echo":"pw-SECRET-3","expiresAt":1}"#;
+        let result = read_answer(&answer(200, body), &p.success, &p.errors, now());
+        let raw = raw_answer(
+            200,
+            None,
+            body.as_bytes(),
+            &result,
+            &[("{password}", "pw-SECRET-3")],
+        );
+        assert!(!raw.body.contains("SECRET"), "{}", raw.body);
+        assert!(
+            raw.body.contains("\"accessToken\":\"<redacted>\""),
+            "{}",
+            raw.body
+        );
+        assert!(!raw.truncated);
     }
 
     #[test]

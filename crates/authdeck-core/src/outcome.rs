@@ -166,4 +166,17 @@ impl Failure {
 pub struct Attempt {
     pub result: Result<Session, Failure>,
     pub latency_ms: u64,
+    /// What the server sent, for QA's "show me the raw answer"; `None` when nothing came back.
+    pub raw: Option<RawAnswer>,
+}
+
+/// A server's answer as it came, cut to a readable size, with every secret in it (the token
+/// and refresh token of a success, anything we sent) replaced by `<redacted>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawAnswer {
+    pub http_status: u16,
+    pub content_type: Option<String>,
+    pub body: String,
+    /// The body was longer than what `body` shows.
+    pub truncated: bool,
 }

@@ -19,6 +19,9 @@ pub struct Actual {
     pub latency_ms: u64,
     /// The token's JWT claims on success (public by nature; the token itself never leaves).
     pub claims: Option<serde_json::Value>,
+    /// The server's answer as sent, secrets redacted (for the QA screen's raw view).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<crate::outcome::RawAnswer>,
 }
 
 impl Actual {
@@ -33,6 +36,7 @@ impl Actual {
                 retry_after_secs: None,
                 latency_ms: attempt.latency_ms,
                 claims: session.claims.clone(),
+                raw: attempt.raw.clone(),
             },
             Err(failure) => Actual {
                 ok: false,
@@ -43,6 +47,7 @@ impl Actual {
                 retry_after_secs: failure.retry_after_secs,
                 latency_ms: attempt.latency_ms,
                 claims: None,
+                raw: attempt.raw.clone(),
             },
         }
     }
@@ -197,6 +202,7 @@ mod tests {
             retry_after_secs: None,
             latency_ms: 12,
             claims: None,
+            raw: None,
         }
     }
 
@@ -278,6 +284,7 @@ mod tests {
             retry_after_secs: None,
             latency_ms: 1,
             claims: None,
+            raw: None,
         };
         let got = compare(&c, &a);
         assert_eq!(got[0].field, "ok", "{got:?}");
