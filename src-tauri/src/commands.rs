@@ -136,7 +136,8 @@ pub async fn history_export_csv(
         "authdeck-history-{}.csv",
         Timestamp::now().strftime("%Y%m%d-%H%M%S")
     ));
-    std::fs::write(&path, crate::csv::events(&events))
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&path, crate::csv::events(&events)))
         .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
     Ok(path.display().to_string())
 }

@@ -2,7 +2,7 @@
 // X clipboard. Run by scripts/app-e2e.sh, which provides Xvfb, D-Bus, gnome-keyring and the driver.
 import { remote } from 'webdriverio'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import assert from 'node:assert/strict'
 
@@ -123,6 +123,16 @@ try {
     assert.equal(await text('[data-detail="status"]'), '401')
     assert.equal(await text('[data-detail="kind"]'), 'invalid_password')
     await shot('06-history')
+  })
+
+  await step('Export CSV writes the filtered events to a file', async () => {
+    await (await $('button[data-action="export-csv"]')).click()
+    const toast = await $('.toast*=Saved 1 event to')
+    await toast.waitForDisplayed()
+    const file = (await toast.getText()).replace(/^.*Saved 1 event to /, '').trim()
+    const csv = readFileSync(file, 'utf8')
+    assert.match(csv, /^id,at,account,/, 'a header row')
+    assert.match(csv, /,qa-wrong,user-login,login,false,401,invalid_password,INVALID_PASSWORD,/)
   })
 
   await step('Copy puts the Authorization header on the X clipboard', async () => {
