@@ -34,7 +34,6 @@ async fn tick(app: &AppHandle, given_up: &mut HashMap<String, Option<String>>) {
     let Ok(views) = state.account_views(Timestamp::now()) else {
         return;
     };
-    let margin = state.settings().margin();
     for v in views
         .into_iter()
         .filter(|v| matches!(v.status, Status::Expiring | Status::Expired))
@@ -51,8 +50,8 @@ async fn tick(app: &AppHandle, given_up: &mut HashMap<String, Option<String>>) {
             );
             continue;
         }
+        // The view's margin already is the user's setting, or core's default for this token.
         let min_valid = jiff::SignedDuration::from_secs(v.margin_secs);
-        let min_valid = margin.map_or(min_valid, |m| m.max(min_valid));
         let result = state
             .deck
             .token(&state.http, &v.name, min_valid, &Timestamp::now)
