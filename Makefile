@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps deps-test ui run sandbox test test-rust test-ui lint bench fuzz package clean
+.PHONY: help deps deps-test deps-e2e ui run sandbox test test-rust test-ui test-e2e lint bench fuzz package clean
 
 help:
 	@echo "make run      build and open Authdeck, ready to try against the built-in sandbox"
@@ -20,13 +20,16 @@ deps:
 deps-test:
 	@scripts/deps.sh test
 
+deps-e2e:
+	@scripts/deps.sh e2e
+
 # Tauri embeds the built UI at compile time, so the UI is built before any cargo build.
 ui: deps
 	@cd ui && npm run --silent build
 
 run: ui
 	$(CARGO) build -p authdeck-cli
-	@scripts/run.sh
+	@scripts/app-run.sh
 
 sandbox: deps
 	$(CARGO) run -q -p authdeck-cli -- sandbox --port 8787
@@ -39,9 +42,14 @@ test-rust: deps-test ui
 	scripts/with-keyring.sh $(CARGO) test --workspace --no-fail-fast
 
 test-ui: deps
-	@cd ui && if npm run | grep -q "^  test$$"; then npm test --silent; fi
+	cd ui && npm run --silent check && npm test --silent
 
-test: lint test-rust test-ui
+# The built app in a real window (Xvfb), driven by WebdriverIO through tauri-driver.
+test-e2e: deps-e2e ui
+	$(CARGO) build -p authdeck-app
+	scripts/app-e2e.sh
+
+test: lint test-rust test-ui test-e2e
 
 bench: deps-test ui
 	scripts/bench.sh
@@ -50,7 +58,8 @@ fuzz: deps
 	scripts/fuzz.sh
 
 package: ui
-	cd ui && npx tauri build --bundles deb
+	ui/node_modules/.bin/tauri build --bundles deb
+	@ls -1 target/release/bundle/deb/*.deb
 
 clean:
 	$(CARGO) clean

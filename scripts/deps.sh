@@ -53,6 +53,6 @@ for w in "${want[@]}"; do [ "$w" = e2e ] && npm_install tests/e2e; done
 for w in "${want[@]}"; do
   if [ "$w" = e2e ] && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
     echo "Installing tauri-driver (about 35 s)"
-    cargo install tauri-driver --locked --version '^2' -q
+    cargo install tauri-driver --locked --version 2.1.0 -q
   fi
 done
