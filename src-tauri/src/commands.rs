@@ -34,7 +34,9 @@ pub async fn account_login(
         remember_password: input.remember_password,
         ..LoginRequest::default()
     };
-    Ok(state.deck.login(&state.http, request).await?)
+    let report = state.deck.login(&state.http, request).await?;
+    crate::refresher::poke(&state);
+    Ok(report)
 }
 
 #[tauri::command]
@@ -42,7 +44,9 @@ pub async fn account_refresh(
     state: State<'_, AppState>,
     account: String,
 ) -> CmdResult<LoginReport> {
-    Ok(state.deck.refresh(&state.http, &account).await?)
+    let report = state.deck.refresh(&state.http, &account).await?;
+    crate::refresher::poke(&state);
+    Ok(report)
 }
 
 #[tauri::command]
@@ -174,11 +178,22 @@ pub async fn settings_get(state: State<'_, AppState>) -> CmdResult<Settings> {
 }
 
 #[tauri::command]
-pub async fn settings_set(state: State<'_, AppState>, settings: Settings) -> CmdResult<Settings> {
-    Ok(state.set_settings(settings)?)
+pub async fn settings_set(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> CmdResult<Settings> {
+    let margin_before = state.settings().margin();
+    let saved = state.set_settings(settings)?;
+    if saved.margin() != margin_before {
+        crate::refresher::start(&app);
+    }
+    Ok(saved)
 }
 
 #[tauri::command]
 pub async fn sandbox_start(state: State<'_, AppState>) -> CmdResult<SandboxInfo> {
-    Ok(crate::sandbox::start(&state).await?)
+    let info = crate::sandbox::start(&state).await?;
+    crate::refresher::poke(&state);
+    Ok(info)
 }

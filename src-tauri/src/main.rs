@@ -72,7 +72,8 @@ fn main() {
         ])
         .setup(|app| {
             tray::install(app.handle())?;
-            refresher::spawn(app.handle().clone());
+            refresher::start(app.handle());
+            refresher::keep_tray_current(app.handle().clone());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 if let Err(e) = sandbox::resume(&handle.state::<state::AppState>()).await {

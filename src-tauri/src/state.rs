@@ -10,18 +10,22 @@ use authdeck_core::home::Home;
 use authdeck_core::http::Http;
 use authdeck_core::{Error, Result};
 use jiff::{SignedDuration, Timestamp};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A copied token stays usable at least this long, or it is renewed first.
 const COPY_MIN_VALID: SignedDuration = SignedDuration::from_secs(30);
 
 pub struct AppState {
-    pub deck: Deck,
+    pub deck: Arc<Deck>,
     pub http: Http,
     pub settings: Mutex<Settings>,
     pub clip: Clip,
     pub sandbox: tokio::sync::Mutex<Option<authdeck_sandbox::Sandbox>>,
+    /// Wakes core's refresher early (see `refresher::poke`).
+    pub poke: Arc<tokio::sync::Notify>,
+    /// Stops the running refresher when it is restarted with new settings.
+    pub refresher_stop: Mutex<Option<tokio::sync::watch::Sender<bool>>>,
 }
 
 impl AppState {
@@ -30,11 +34,13 @@ impl AppState {
         let home = Home::from_env()?;
         let settings = crate::settings::load(&home.config_dir);
         Ok(AppState {
-            deck: Deck::open(home)?,
+            deck: Arc::new(Deck::open(home)?),
             http: Http::new()?,
             settings: Mutex::new(settings),
             clip: Clip::default(),
             sandbox: tokio::sync::Mutex::new(None),
+            poke: Arc::new(tokio::sync::Notify::new()),
+            refresher_stop: Mutex::new(None),
         })
     }
 

@@ -14,6 +14,7 @@ import type {
   ProviderCheck,
   ProviderView,
   RefreshEvent,
+  RefresherEvent,
   SandboxInfo,
   Settings,
   TestLogin,
@@ -47,6 +48,9 @@ export const api = {
   startSandbox: () => invoke<SandboxInfo>('sandbox_start'),
   onRefresh: (handler: (e: RefreshEvent) => void): Promise<UnlistenFn> =>
     listen<RefreshEvent>('refresh', (e) => handler(e.payload)),
+  /** Core's background refresher: renewed, failed (retrying), stopped, cannot renew. */
+  onRefresher: (handler: (e: RefresherEvent) => void): Promise<UnlistenFn> =>
+    listen<RefresherEvent>('refresher', (e) => handler(e.payload)),
 }
 
 export type Api = typeof api

@@ -107,3 +107,10 @@ export interface ErrorPayload {
   code: string
   message: string
 }
+
+/** What core's background refresher reports (authdeck_core::refresher::Event). */
+export type RefresherEvent =
+  | { type: 'renewed'; account: string; expires_at: string | null }
+  | { type: 'failed'; account: string; kind: Kind | null; message: string; retry_at: string }
+  | { type: 'stopped'; account: string; kind: Kind | null; message: string }
+  | { type: 'cannot_renew'; account: string; expires_at: string }
