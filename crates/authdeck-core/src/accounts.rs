@@ -32,6 +32,7 @@ CREATE TABLE accounts (
 
 /// What the user chose for an account: everything that is exported and imported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccountConfig {
     /// The key: 1..64 characters of `A-Z a-z 0-9 . _ @ -`.
     pub name: String,
@@ -70,12 +71,15 @@ impl AccountConfig {
 
 /// The non-secret facts about the session stored in the keyring.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionState {
     /// A token is stored in the keyring for this account.
     pub signed_in: bool,
     /// When the current token was obtained; with `expires_at` it gives the token's lifetime.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub issued_at: Option<Timestamp>,
     /// When the current token expires, on the local clock; `None` when nobody said.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub expires_at: Option<Timestamp>,
     /// [`crate::secret::fingerprint`] of the current token.
     pub token_fingerprint: Option<String>,
@@ -87,11 +91,15 @@ pub struct SessionState {
 
 /// One row of the `accounts` table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Account {
     #[serde(flatten)]
     pub config: AccountConfig,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub created_at: Timestamp,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub updated_at: Timestamp,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub last_login_at: Option<Timestamp>,
     #[serde(flatten)]
     pub session: SessionState,
@@ -99,6 +107,7 @@ pub struct Account {
 
 /// Where an account's session stands, as the account list and the tray show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Valid,

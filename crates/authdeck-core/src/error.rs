@@ -50,6 +50,7 @@ impl Error {
 
 /// The shape errors take across the Tauri boundary and in `--json` output.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorPayload {
     pub code: &'static str,
     pub message: String,

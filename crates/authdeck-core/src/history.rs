@@ -38,6 +38,7 @@ CREATE INDEX events_by_time ON events (at);
 
 /// What happened to an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Login,
@@ -154,8 +155,10 @@ impl NewEvent {
 
 /// A recorded event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Event {
     pub id: i64,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub at: Timestamp,
     pub account: String,
     pub provider: String,
@@ -167,6 +170,7 @@ pub struct Event {
     pub message: Option<String>,
     pub latency_ms: Option<u64>,
     pub token_fingerprint: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub expires_at: Option<Timestamp>,
     pub note: Option<String>,
     pub suite_run: Option<String>,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// What kind of failure an answer was. QA reads the raw parts; the UI and scripts act on this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     InvalidCredentials,
@@ -125,6 +126,7 @@ pub struct Session {
 
 /// A refused or failed login or refresh, with the server's own words kept verbatim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Failure {
     pub kind: Kind,
     pub http_status: Option<u16>,
@@ -173,6 +175,7 @@ pub struct Attempt {
 /// A server's answer as it came, cut to a readable size, with every secret in it (the token
 /// and refresh token of a success, anything we sent) replaced by `<redacted>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RawAnswer {
     pub http_status: u16,
     pub content_type: Option<String>,

@@ -52,10 +52,13 @@ impl Config {
 
 /// What the refresher reports to the app (and the app to the UI, tray and notifications).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RefresherEvent"))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     Renewed {
         account: String,
+        #[cfg_attr(feature = "ts", ts(type = "string | null"))]
         expires_at: Option<Timestamp>,
     },
     /// Will be tried again at `retry_at`.
@@ -63,6 +66,7 @@ pub enum Event {
         account: String,
         kind: Option<Kind>,
         message: String,
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
         retry_at: Timestamp,
     },
     /// Not tried again until the user logs in again.
@@ -74,6 +78,7 @@ pub enum Event {
     /// Expires soon and nothing can renew it (no refresh token, no remembered password).
     CannotRenew {
         account: String,
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
         expires_at: Timestamp,
     },
 }

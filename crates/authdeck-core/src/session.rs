@@ -36,6 +36,7 @@ pub struct LoginRequest {
 
 /// How a login went, for the CLI's output and the app. No secrets in here.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LoginReport {
     pub account: String,
     pub provider: String,
@@ -47,6 +48,7 @@ pub struct LoginReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "ok_tag")]
 pub enum Outcome {
     #[serde(rename = "ok")]
@@ -57,9 +59,11 @@ pub enum Outcome {
 
 /// The non-secret facts of a new session.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionFacts {
     pub http_status: u16,
     /// On the local clock (corrected for the server's clock skew).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub expires_at: Option<Timestamp>,
     pub refreshable: bool,
     pub claims: Option<serde_json::Value>,

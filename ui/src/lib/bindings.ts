@@ -1,6 +1,312 @@
-// Generated from src-tauri/src/dto.rs by ts-rs: do not edit.
+// Generated from authdeck-core's types and src-tauri/src/dto.rs by ts-rs: do not edit.
 // Regenerate with `UPDATE_BINDINGS=1 cargo test -p authdeck-app bindings`.
-import type { Action, CopyFormat, Failure, Kind, Status } from './core-types'
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+export type Kind = "invalid_credentials" | "user_not_found" | "invalid_password" | "account_inactive" | "account_not_verified" | "no_password_set" | "bad_request" | "rate_limited" | "server_error" | "network_error" | "protocol_error" | "rejected";
+
+export type Failure = { kind: Kind, http_status: number | null, error_code: string | null, message: string | null, 
+/**
+ * Seconds the server asked us to wait (`Retry-After`), when it said.
+ */
+retry_after_secs: number | null, };
+
+export type RawAnswer = { http_status: number, content_type: string | null, body: string, 
+/**
+ * The body was longer than what `body` shows.
+ */
+truncated: boolean, };
+
+export type ErrorPayload = { code: string, message: string, };
+
+export type Status = "valid" | "expiring" | "expired" | "unknown_expiry" | "signed_out";
+
+export type AccountConfig = { 
+/**
+ * The key: 1..64 characters of `A-Z a-z 0-9 . _ @ -`.
+ */
+name: string, 
+/**
+ * A preset id (`user-login`, ...) or the id of a custom provider file.
+ */
+provider: string, base_url: string, email: string, 
+/**
+ * Per-account changes to the provider spec; a JSON object this module does not interpret.
+ */
+overrides: { [key in string]: JsonValue }, 
+/**
+ * Plain `http://` to a host other than loopback is refused unless this is set.
+ */
+allow_insecure_http: boolean, };
+
+export type SessionState = { 
+/**
+ * A token is stored in the keyring for this account.
+ */
+signed_in: boolean, 
+/**
+ * When the current token was obtained; with `expires_at` it gives the token's lifetime.
+ */
+issued_at: string | null, 
+/**
+ * When the current token expires, on the local clock; `None` when nobody said.
+ */
+expires_at: string | null, 
+/**
+ * [`crate::secret::fingerprint`] of the current token.
+ */
+token_fingerprint: string | null, has_refresh_token: boolean, password_remembered: boolean, 
+/**
+ * Server time minus local time, when the server's `Date` header told us.
+ */
+clock_skew_secs: number | null, };
+
+export type Account = { created_at: string, updated_at: string, last_login_at: string | null, 
+/**
+ * The key: 1..64 characters of `A-Z a-z 0-9 . _ @ -`.
+ */
+name: string, 
+/**
+ * A preset id (`user-login`, ...) or the id of a custom provider file.
+ */
+provider: string, base_url: string, email: string, 
+/**
+ * Per-account changes to the provider spec; a JSON object this module does not interpret.
+ */
+overrides: { [key in string]: JsonValue }, 
+/**
+ * Plain `http://` to a host other than loopback is refused unless this is set.
+ */
+allow_insecure_http: boolean, 
+/**
+ * A token is stored in the keyring for this account.
+ */
+signed_in: boolean, 
+/**
+ * When the current token was obtained; with `expires_at` it gives the token's lifetime.
+ */
+issued_at: string | null, 
+/**
+ * When the current token expires, on the local clock; `None` when nobody said.
+ */
+expires_at: string | null, 
+/**
+ * [`crate::secret::fingerprint`] of the current token.
+ */
+token_fingerprint: string | null, has_refresh_token: boolean, password_remembered: boolean, 
+/**
+ * Server time minus local time, when the server's `Date` header told us.
+ */
+clock_skew_secs: number | null, };
+
+export type Action = "login" | "refresh" | "relogin" | "logout" | "remove" | "forget_password" | "check";
+
+export type Event = { id: number, at: string, account: string, provider: string, action: Action, ok: boolean, http_status: number | null, kind: Kind | null, error_code: string | null, message: string | null, latency_ms: number | null, token_fingerprint: string | null, expires_at: string | null, note: string | null, suite_run: string | null, };
+
+export type LoginReport = { account: string, provider: string, email: string, base_url: string, latency_ms: number, } & ({ "ok_tag": "ok" } & SessionFacts | { "ok_tag": "failed" } & Failure);
+
+export type Outcome = { "ok_tag": "ok" } & SessionFacts | { "ok_tag": "failed" } & Failure;
+
+export type SessionFacts = { http_status: number, 
+/**
+ * On the local clock (corrected for the server's clock skew).
+ */
+expires_at: string | null, refreshable: boolean, claims: JsonValue | null, token_fingerprint: string, clock_skew_secs: number | null, notes: Array<string>, };
+
+export type CopyFormat = "raw" | "header" | "curl" | "env" | "json";
+
+export type Inspection = { header: { [key in string]: JsonValue }, 
+/**
+ * The payload as claims when it is a JSON object...
+ */
+claims: { [key in string]: JsonValue } | null, 
+/**
+ * ...else as text when it is UTF-8...
+ */
+payload_text: string | null, 
+/**
+ * ...else as standard base64.
+ */
+payload_base64: string | null, alg: string | null, alg_description: string | null, kid: string | null, typ: string | null, 
+/**
+ * Registered claims (iss, sub, aud, exp, nbf, iat, jti) then common ones (email, scope, ...),
+ * each with a label and display text.
+ */
+explained: Array<ExplainedClaim>, expires_at: TimeView | null, time_status: TimeStatus, 
+/**
+ * True on or after `exp` (RFC 7519 4.1.4).
+ */
+expired: boolean, 
+/**
+ * Seconds until `exp`; negative once expired. Lets the UI run a live countdown.
+ */
+seconds_left: number | null, 
+/**
+ * The moment the relative texts were computed for.
+ */
+inspected_at: string, 
+/**
+ * Things worth a second look: unsigned token, odd time claims, clock skew, ...
+ */
+notes: Array<string>, };
+
+export type ExplainedClaim = { name: string, label: string, kind: ClaimKind, value: JsonValue, 
+/**
+ * The value as a person reads it (lists joined, times formatted).
+ */
+text: string, 
+/**
+ * Set for time claims (exp, nbf, iat, auth_time) that are valid NumericDates.
+ */
+time: TimeView | null, };
+
+export type ClaimKind = "registered" | "common";
+
+export type TimeView = { timestamp: string, unix: number, 
+/**
+ * `2026-11-22 04:40:58 UTC`
+ */
+utc: string, 
+/**
+ * The same moment in the given time zone, `2026-11-22 05:40:58 CET`.
+ */
+local: string, 
+/**
+ * `in 1 h 59 min`, `3 days ago`, `expired 3 days ago` (for exp).
+ */
+relative: string, };
+
+export type TimeStatus = "valid" | "expired" | "not_yet_valid" | "no_expiry";
+
+export type RefresherEvent = { "type": "renewed", account: string, expires_at: string | null, } | { "type": "failed", account: string, kind: Kind | null, message: string, retry_at: string, } | { "type": "stopped", account: string, kind: Kind | null, message: string, } | { "type": "cannot_renew", account: string, expires_at: string, };
+
+export type Suite = { 
+/**
+ * Shown in reports and JUnit; the file name when absent.
+ */
+name?: string | null, defaults?: Defaults, case?: Array<Case>, };
+
+export type Defaults = { 
+/**
+ * A provider id: a preset (`meetra`, `user-login`, ...) or a provider file's id.
+ */
+provider?: string | null, 
+/**
+ * May use `${VAR}` or `${VAR:-fallback}` (`"${SANDBOX_URL}/meetra"`). The provider's
+ * documented base URL when absent.
+ */
+base_url?: string | null, password?: PlainPassword | null, password_env?: string | null, password_from_account?: string | null, max_latency_ms?: number | null, 
+/**
+ * Give up on one request after this many seconds (30 when absent).
+ */
+timeout_secs?: number | null, 
+/**
+ * Allow plain http:// to a host other than loopback.
+ */
+allow_insecure_http?: boolean, };
+
+export type Case = { name: string, 
+/**
+ * May use `${VAR}` like the base URL.
+ */
+email: string, 
+/**
+ * At most one of the three password sources; the defaults' when none.
+ */
+password?: PlainPassword | null, 
+/**
+ * The password is in this environment variable (CI secrets).
+ */
+password_env?: string | null, 
+/**
+ * The password this stored account remembers in the keyring.
+ */
+password_from_account?: string | null, provider?: string | null, base_url?: string | null, 
+/**
+ * `true`: the login must succeed; `false`: it must fail (in any way).
+ */
+ok?: boolean | null, 
+/**
+ * The outcome kind of a failure; implies `ok = false`.
+ */
+kind?: Kind | null, http_status?: number | null, 
+/**
+ * The provider's own error code, exactly (after the provider's `code_names`).
+ */
+error_code?: string | null, 
+/**
+ * A piece of the server's error message (case-sensitive).
+ */
+message_contains?: string | null, 
+/**
+ * A regular expression (Rust `regex` syntax; `(?i)` for any case) the message must match.
+ */
+message_matches?: string | null, 
+/**
+ * The answer must come within this many milliseconds.
+ */
+max_latency_ms?: number | null, };
+
+export type PlainPassword = string;
+
+export type CaseStatus = "pass" | "fail" | "error";
+
+export type CaseResult = { 
+/**
+ * The case's position in the suite file (0-based).
+ */
+index: number, name: string, provider: string, email: string, status: CaseStatus, 
+/**
+ * The expectations that did not hold (empty on pass).
+ */
+mismatches: Array<Mismatch>, 
+/**
+ * The last answer; `None` when the case could not be run.
+ */
+actual: Actual | null, 
+/**
+ * Requests sent (more than 1 after 429 retries).
+ */
+attempts: number, 
+/**
+ * Why the case could not run (status `error`).
+ */
+error: string | null, 
+/**
+ * What happened on the way, e.g. the waits a 429 asked for.
+ */
+notes: Array<string>, 
+/**
+ * From the first request to the last answer, waits included.
+ */
+duration_ms: number, };
+
+export type SuiteReport = { run_id: string, name: string, file: string | null, started_at: string, duration_ms: number, passed: number, failed: number, errors: number, cases: Array<CaseResult>, };
+
+export type Actual = { ok: boolean, 
+/**
+ * `None` on success.
+ */
+kind: Kind | null, http_status: number | null, error_code: string | null, 
+/**
+ * The server's message verbatim (or an excerpt of a non-JSON body).
+ */
+message: string | null, retry_after_secs: number | null, latency_ms: number, 
+/**
+ * The token's JWT claims on success (public by nature; the token itself never leaves).
+ */
+claims: JsonValue | null, 
+/**
+ * The server's answer as sent, secrets redacted (for the QA screen's raw view).
+ */
+raw?: RawAnswer | null, };
+
+export type Mismatch = { 
+/**
+ * The suite field: `ok`, `kind`, `http_status`, `error_code`, `message_contains`,
+ * `message_matches`, `max_latency_ms`.
+ */
+field: string, expected: string, actual: string, };
 
 export type AccountView = { name: string, provider: string, provider_name: string, base_url: string, email: string, status: Status, signed_in: boolean, issued_at: string | null, expires_at: string | null, 
 /**

@@ -1,3 +1,2 @@
-// Every type that crosses the Tauri boundary: core's DTOs and the app's generated ones.
-export * from './core-types'
+// Every type that crosses the Tauri boundary, generated from core's types and the app's DTOs.
 export * from './bindings'

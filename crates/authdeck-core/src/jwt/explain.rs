@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 /// Everything the UI and `authdeck decode` show about a token. Signature validity is not here:
 /// it needs a key, see [`super::verify`].
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Inspection {
     pub header: Map<String, Value>,
     /// The payload as claims when it is a JSON object...
@@ -36,6 +37,7 @@ pub struct Inspection {
     /// Seconds until `exp`; negative once expired. Lets the UI run a live countdown.
     pub seconds_left: Option<i64>,
     /// The moment the relative texts were computed for.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub inspected_at: Timestamp,
     /// Things worth a second look: unsigned token, odd time claims, clock skew, ...
     pub notes: Vec<String>,
@@ -43,6 +45,7 @@ pub struct Inspection {
 
 /// One claim, labelled and rendered for display.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExplainedClaim {
     pub name: String,
     pub label: &'static str,
@@ -55,6 +58,7 @@ pub struct ExplainedClaim {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimKind {
     /// Defined by RFC 7519 section 4.1.
@@ -65,7 +69,9 @@ pub enum ClaimKind {
 
 /// A point in time, shown three ways.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimeView {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub timestamp: Timestamp,
     pub unix: i64,
     /// `2026-11-22 04:40:58 UTC`
@@ -78,6 +84,7 @@ pub struct TimeView {
 
 /// Whether the token is usable now, by its time claims alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TimeStatus {
     Valid,

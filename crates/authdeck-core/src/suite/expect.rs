@@ -7,6 +7,7 @@ use serde::Serialize;
 /// What the server answered, without any secret: for the diff, JSON output and the app's
 /// "raw answer" view.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Actual {
     pub ok: bool,
     /// `None` on success.
@@ -73,6 +74,7 @@ impl Actual {
 
 /// One expectation that did not hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Mismatch {
     /// The suite field: `ok`, `kind`, `http_status`, `error_code`, `message_contains`,
     /// `message_matches`, `max_latency_ms`.

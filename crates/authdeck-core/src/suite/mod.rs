@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 /// A suite as written in its file. `Serialize` and [`Suite::to_toml`] write it back, so an
 /// editor (the app's QA screen) can open, change and save one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Suite {
     /// Shown in reports and JUnit; the file name when absent.
@@ -42,6 +43,7 @@ pub struct Suite {
 
 /// What every case gets unless it says otherwise.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
     /// A provider id: a preset (`meetra`, `user-login`, ...) or a provider file's id.
@@ -75,6 +77,7 @@ impl Defaults {
 
 /// One login and what it must produce. Expectations left out are not checked.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Case {
     pub name: String,
@@ -135,6 +138,7 @@ impl Case {
 /// A password written in the suite file itself (test users' passwords). Not a real secret, but
 /// still kept out of `Debug` output and logs.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct PlainPassword(pub String);
 

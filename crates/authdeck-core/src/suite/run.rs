@@ -56,6 +56,8 @@ pub fn new_run_id(now: Timestamp) -> String {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "CaseStatus"))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Every expectation held.
@@ -78,6 +80,7 @@ impl Status {
 
 /// How one case went. Handed to the caller's callback as soon as the case ends.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseResult {
     /// The case's position in the suite file (0-based).
     pub index: usize,
@@ -101,10 +104,12 @@ pub struct CaseResult {
 
 /// One suite's results, in file order.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SuiteReport {
     pub run_id: String,
     pub name: String,
     pub file: Option<PathBuf>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub started_at: Timestamp,
     pub duration_ms: u64,
     pub passed: usize,
