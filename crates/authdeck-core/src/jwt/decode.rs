@@ -124,7 +124,9 @@ pub fn decode(text: &str) -> Result<Decoded, Malformed> {
 /// Trims, drops a `Bearer ` prefix and removes whitespace inside the token.
 fn clean(text: &str) -> String {
     let mut t = text.trim();
-    if t.len() > 7 && t[..7].eq_ignore_ascii_case("bearer ") {
+    if let Some(prefix) = t.get(..7)
+        && prefix.eq_ignore_ascii_case("bearer ")
+    {
         t = t[7..].trim_start();
     }
     if t.bytes().any(|b| b.is_ascii_whitespace()) {
@@ -312,6 +314,12 @@ mod tests {
         let pasted = format!("  Bearer {}\n{}  \n", &JWT_IO[..50], &JWT_IO[50..]);
         let d = decode(&pasted).expect("prefix and whitespace are ignored");
         assert_eq!(d.compact(), JWT_IO);
+    }
+
+    #[test]
+    fn multibyte_text_where_bearer_would_be_is_an_error_not_a_panic() {
+        let err = decode("abcdef\u{20ac}.x.y").expect_err("not base64url");
+        assert!(matches!(err, Malformed::NotBase64Url { .. }), "{err}");
     }
 
     #[test]
