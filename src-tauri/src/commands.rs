@@ -11,7 +11,7 @@ use authdeck_core::history::Event;
 use authdeck_core::jwt::Inspection;
 use authdeck_core::secret::Secret;
 use authdeck_core::session::{LoginReport, LoginRequest};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use tauri::{AppHandle, Manager, State};
 
 #[tauri::command]
@@ -79,26 +79,22 @@ pub async fn token_copy(
     Ok(state.copy(&account, format).await?)
 }
 
-/// The raw token, for the inspector's Reveal button only.
+/// The raw stored token, for the inspector's Reveal button only (never renewed).
 #[tauri::command]
 pub async fn token_reveal(state: State<'_, AppState>, account: String) -> CmdResult<String> {
-    let out = state
-        .deck
-        .token(&state.http, &account, SignedDuration::ZERO, &Timestamp::now)
-        .await?;
-    Ok(out.token.expose().to_string())
+    Ok(inspect::stored_token(&state, &account)?
+        .expose()
+        .to_string())
 }
 
+/// The account's stored token explained; inspecting never renews it.
 #[tauri::command]
 pub async fn token_inspect_account(
     state: State<'_, AppState>,
     account: String,
 ) -> CmdResult<Inspection> {
-    let out = state
-        .deck
-        .token(&state.http, &account, SignedDuration::ZERO, &Timestamp::now)
-        .await?;
-    Ok(inspect::inspection(out.token.expose())?)
+    let token = inspect::stored_token(&state, &account)?;
+    Ok(inspect::inspection(token.expose())?)
 }
 
 #[tauri::command]
@@ -112,7 +108,7 @@ pub async fn token_verify(
     source: TokenSource,
     key: KeyInput,
 ) -> CmdResult<VerifyResult> {
-    let token = inspect::token_of(&state, source).await?;
+    let token = inspect::token_of(&state, source)?;
     Ok(inspect::verify(&state.http, token.expose(), key).await?)
 }
 

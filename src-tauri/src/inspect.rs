@@ -6,8 +6,8 @@ use authdeck_core::http::{Http, Outgoing, Policy};
 use authdeck_core::jwt::{self, Inspection, VerifyKey};
 use authdeck_core::secret::Secret;
 use authdeck_core::{Error, Result};
+use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
 
 /// The token explained as of now, with local times in the system's time zone.
 pub fn inspection(text: &str) -> Result<Inspection> {
@@ -20,18 +20,21 @@ pub fn inspection(text: &str) -> Result<Inspection> {
 }
 
 /// The token of an account's session, or the pasted text.
-pub async fn token_of(state: &AppState, source: TokenSource) -> Result<Secret> {
+pub fn token_of(state: &AppState, source: TokenSource) -> Result<Secret> {
     match source {
         TokenSource::Text { token } => Ok(Secret::new(token.trim())),
-        TokenSource::Account { account } => {
-            let now = &Timestamp::now;
-            Ok(state
-                .deck
-                .token(&state.http, &account, SignedDuration::ZERO, now)
-                .await?
-                .token)
-        }
+        TokenSource::Account { account } => stored_token(state, &account),
     }
+}
+
+/// The account's token as stored: inspecting a session never renews it (an expired token is
+/// shown as expired).
+pub fn stored_token(state: &AppState, account: &str) -> Result<Secret> {
+    state.deck.stored_token(account)?.ok_or_else(|| {
+        Error::SessionExpired(format!(
+            "account {account} is signed out: log in to inspect its token"
+        ))
+    })
 }
 
 pub async fn verify(http: &Http, text: &str, key: KeyInput) -> Result<VerifyResult> {

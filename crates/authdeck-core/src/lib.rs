@@ -14,6 +14,7 @@ pub mod jwt;
 pub mod lock;
 pub mod login;
 pub mod outcome;
+pub mod peek;
 pub mod provider;
 pub mod refresh;
 pub mod refresher;
