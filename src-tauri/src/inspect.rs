@@ -2,7 +2,7 @@
 
 use crate::dto::{KeyInput, TokenSource, VerifyResult};
 use crate::state::AppState;
-use authdeck_core::http::{Http, Outgoing, Policy};
+use authdeck_core::http::Http;
 use authdeck_core::jwt::{self, Inspection, VerifyKey};
 use authdeck_core::secret::Secret;
 use authdeck_core::{Error, Result};
@@ -54,36 +54,12 @@ async fn verify_key(http: &Http, key: KeyInput) -> Result<VerifyKey> {
         KeyInput::Pem(text) => VerifyKey::from_file_bytes(text.trim().as_bytes()).map_err(bad_key),
         KeyInput::Jwks(text) => VerifyKey::jwks_json(&json(&text, "the JWKS")?).map_err(bad_key),
         KeyInput::JwksUrl(url) => {
-            VerifyKey::jwks_json(&fetch_json(http, &url).await?).map_err(bad_key)
+            VerifyKey::jwks_json(&authdeck_core::http::fetch_jwks(http, &url).await?)
+                .map_err(bad_key)
         }
     }
 }
 
 fn json(text: &str, what: &str) -> Result<serde_json::Value> {
     serde_json::from_str(text).map_err(|e| Error::Invalid(format!("{what} is not JSON: {e}")))
-}
-
-/// GETs a JWKS over the same policy as logins (https, or http to loopback).
-async fn fetch_json(http: &Http, url: &str) -> Result<serde_json::Value> {
-    let parsed = url::Url::parse(url.trim())
-        .map_err(|e| Error::Invalid(format!("{url:?} is not a URL: {e}")))?;
-    authdeck_core::http::check_scheme(&parsed, false)?;
-    let out = Outgoing {
-        method: reqwest::Method::GET,
-        url: parsed,
-        headers: vec![("accept".into(), "application/json".into())],
-        json_body: None,
-    };
-    let answer = http
-        .send(out, &Policy::default())
-        .await
-        .map_err(|f| Error::Invalid(format!("the JWKS could not be fetched: {}", f.summary())))?;
-    if answer.status != 200 {
-        return Err(Error::Invalid(format!(
-            "the JWKS URL answered HTTP {}, not 200",
-            answer.status
-        )));
-    }
-    serde_json::from_slice(&answer.body)
-        .map_err(|e| Error::Invalid(format!("the JWKS URL did not return JSON: {e}")))
 }

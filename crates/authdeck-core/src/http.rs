@@ -160,6 +160,56 @@ impl Http {
     }
 }
 
+/// How long a JWKS fetch may take, from connecting to the last byte.
+pub const JWKS_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Http {
+    /// GETs a JSON document within `policy` (no redirects, the body cap, the timeout). A
+    /// status other than 200 or a body that is not JSON is an error naming the URL.
+    pub async fn get_json(&self, url: &Url, policy: &Policy) -> Result<serde_json::Value> {
+        let failed = |what: String| Error::Io(format!("could not fetch {url}: {what}"));
+        let out = Outgoing {
+            method: reqwest::Method::GET,
+            url: url.clone(),
+            headers: vec![("accept".into(), "application/json".into())],
+            json_body: None,
+        };
+        let answer = self.send(out, policy).await.map_err(|f| match f.http_status {
+            Some(status) if (300..400).contains(&status) => failed(format!(
+                "it redirects (HTTP {status}) and Authdeck follows no redirects; give the final URL"
+            )),
+            _ => failed(f.message.unwrap_or_else(|| f.kind.describe().to_string())),
+        })?;
+        if answer.status != 200 {
+            return Err(failed(format!(
+                "the server answered HTTP {}: {}",
+                answer.status,
+                excerpt(&answer.body, answer.content_type.as_deref())
+            )));
+        }
+        serde_json::from_slice(&answer.body)
+            .map_err(|e| failed(format!("the answer is not JSON ({e})")))
+    }
+}
+
+/// Fetches an issuer's JWKS (`{"keys": [...]}`) for signature checks: https only (plain http
+/// to loopback, for local issuers), no redirects, 10 s, 1 MiB.
+pub async fn fetch_jwks(http: &Http, url: &str) -> Result<serde_json::Value> {
+    let url = url.trim();
+    let parsed = Url::parse(url)
+        .map_err(|e| Error::Invalid(format!("the JWKS URL {url:?} is not a URL ({e})")))?;
+    check_scheme(&parsed, false).map_err(|_| {
+        Error::Invalid(format!(
+            "the JWKS URL {url}: use an https:// URL (plain http is allowed only to localhost)"
+        ))
+    })?;
+    let policy = Policy {
+        timeout: JWKS_TIMEOUT,
+        ..Policy::default()
+    };
+    http.get_json(&parsed, &policy).await
+}
+
 /// Joins a base URL (which may carry a path prefix) and an endpoint path, and checks the scheme.
 pub fn endpoint(base_url: &str, path: &str, allow_insecure_http: bool) -> Result<Url> {
     let base = base_url.trim();

@@ -2,6 +2,7 @@
 
 use super::CmdResult;
 use authdeck_core::Error;
+use authdeck_core::http::Http;
 use authdeck_core::jwt::{self, Inspection, SignatureCheck, TimeStatus, TimeView, VerifyKey};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -9,11 +10,9 @@ use serde_json::{Value, json};
 use std::io::{IsTerminal as _, Read as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 /// The most a token, key file or JWKS answer may weigh: real ones are a few KiB.
 const MAX_INPUT: u64 = 1024 * 1024;
-const JWKS_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
@@ -114,7 +113,7 @@ async fn load_key(args: &Args) -> Result<Option<VerifyKey>, Error> {
         VerifyKey::from_file_bytes(&bytes)
             .map_err(|e| Error::Invalid(format!("--key {}: {e}", path.display())))?
     } else if let Some(url) = &args.jwks {
-        let jwks = fetch_jwks(url).await?;
+        let jwks = authdeck_core::http::fetch_jwks(&Http::new()?, url).await?;
         VerifyKey::jwks_json(&jwks).map_err(|e| Error::Invalid(format!("--jwks {url}: {e}")))?
     } else {
         return Ok(None);
@@ -136,67 +135,6 @@ fn read_key_file(path: &std::path::Path) -> Result<Vec<u8>, Error> {
         )));
     }
     Ok(bytes)
-}
-
-/// GETs a JWKS document: https only (plain http to loopback, for local issuers), no redirects,
-/// a 10 s limit and a 1 MiB cap. Kept small so it can move to core's HTTP policy later.
-async fn fetch_jwks(url_text: &str) -> Result<Value, Error> {
-    let url = reqwest::Url::parse(url_text)
-        .map_err(|e| Error::Invalid(format!("--jwks {url_text}: not a URL ({e})")))?;
-    let host = url.host_str().unwrap_or_default();
-    let loopback = host == "localhost"
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        _ => {
-            return Err(Error::Invalid(format!(
-                "--jwks {url_text}: use an https:// URL (plain http is allowed only to localhost)"
-            )));
-        }
-    }
-    let failed = |what: String| Error::Io(format!("could not fetch the JWKS from {url}: {what}"));
-    let client = reqwest::Client::builder()
-        .timeout(JWKS_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("authdeck/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| Error::Io(format!("could not set up the HTTP client: {e}")))?;
-    let mut response = client
-        .get(url.clone())
-        .header(reqwest::header::ACCEPT, "application/json")
-        .send()
-        .await
-        .map_err(|e| failed(e.to_string()))?;
-    let status = response.status();
-    if status.is_redirection() {
-        let to = response
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("elsewhere");
-        return Err(failed(format!(
-            "it redirects (HTTP {status}) to {to}; give that URL instead"
-        )));
-    }
-    if !status.is_success() {
-        return Err(failed(format!("the server answered HTTP {status}")));
-    }
-    if response.content_length().is_some_and(|len| len > MAX_INPUT) {
-        return Err(failed("the answer is over 1 MiB".into()));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| failed(e.to_string()))? {
-        if (body.len() + chunk.len()) as u64 > MAX_INPUT {
-            return Err(failed("the answer is over 1 MiB".into()));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    serde_json::from_slice(&body).map_err(|e| failed(format!("the answer is not JSON ({e})")))
 }
 
 fn signature_word(check: Option<&SignatureCheck>) -> &'static str {
