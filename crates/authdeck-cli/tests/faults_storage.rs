@@ -379,6 +379,11 @@ async fn a_keyring_entry_deleted_or_garbled_by_another_tool_gives_a_clear_error_
 
     let gone = w.run(&["token", "gone"]);
     assert_clear_failure(&gone, "deleted entry", "authdeck login gone");
+    assert!(
+        stderr(&gone).contains("keyring no longer holds its token"),
+        "says what happened, not just that it expired: {}",
+        stderr(&gone)
+    );
     let garbled = w.run(&["token", "garbled"]);
     assert_clear_failure(&garbled, "garbled entry", "authdeck logout garbled");
     let relogin = w.login_with(Keyring::Working, &[], "garbled");

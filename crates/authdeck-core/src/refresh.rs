@@ -174,6 +174,9 @@ impl Deck {
         let Some(password) = doc.password.clone() else {
             let why = match refused {
                 Some(f) => format!("its refresh token was refused ({})", f.summary()),
+                None if doc.token.is_none() && account.session.signed_in => {
+                    "the keyring no longer holds its token (removed outside Authdeck?)".into()
+                }
                 None => "it has no refresh token and no remembered password".into(),
             };
             return Err(Error::SessionExpired(format!(
