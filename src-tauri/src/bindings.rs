@@ -54,6 +54,7 @@ mod tests {
             // src-tauri/src/dto.rs
             decl::<AccountView>(&cfg),
             decl::<LoginInput>(&cfg),
+            decl::<AccountEdit>(&cfg),
             decl::<HistoryFilter>(&cfg),
             decl::<CopyReceipt>(&cfg),
             decl::<KeyInput>(&cfg),

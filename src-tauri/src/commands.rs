@@ -39,6 +39,18 @@ pub async fn account_login(
     Ok(report)
 }
 
+/// Saves an edited account without logging in (overrides and the insecure-http choice kept).
+#[tauri::command]
+pub async fn account_save(state: State<'_, AppState>, input: AccountEdit) -> CmdResult<()> {
+    let mut config = state.deck.account(&input.account)?.config;
+    config.provider = input.provider;
+    config.base_url = input.base_url.trim().to_string();
+    config.email = input.email.trim().to_string();
+    config.validate()?;
+    state.deck.save_account(&config, Timestamp::now())?;
+    Ok(())
+}
+
 #[tauri::command]
 pub async fn account_refresh(
     state: State<'_, AppState>,
@@ -137,7 +149,7 @@ pub async fn history_export_csv(
         Timestamp::now().strftime("%Y%m%d-%H%M%S")
     ));
     std::fs::create_dir_all(&dir)
-        .and_then(|()| std::fs::write(&path, crate::csv::events(&events)))
+        .and_then(|()| std::fs::write(&path, authdeck_core::history_csv::events(&events)))
         .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
     Ok(path.display().to_string())
 }

@@ -91,6 +91,16 @@ pub struct LoginInput {
     pub remember_password: bool,
 }
 
+/// An account's settings changed in the edit form, saved without logging in. Changing the
+/// provider, base URL or email signs the account out (core's rule).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AccountEdit {
+    pub account: String,
+    pub provider: String,
+    pub base_url: String,
+    pub email: String,
+}
+
 /// Which history events to show; every field narrows.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 pub struct HistoryFilter {

@@ -4,7 +4,6 @@
 mod bindings;
 mod clipboard;
 mod commands;
-mod csv;
 mod dto;
 mod error;
 mod inspect;
@@ -50,6 +49,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::accounts_list,
             commands::account_login,
+            commands::account_save,
             commands::account_refresh,
             commands::accounts_refresh_all,
             commands::account_logout,

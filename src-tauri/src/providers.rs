@@ -3,7 +3,9 @@
 use crate::dto::{ProviderCheck, ProviderProblem, ProviderView, TestLogin};
 use authdeck_core::http::{Http, Policy};
 use authdeck_core::login::{self, Credentials, Target};
-use authdeck_core::provider::{Catalog, PRESETS, Provider, Source};
+use authdeck_core::provider::{
+    Catalog, PRESETS, Provider, Source, provider_file_path, save_provider_file,
+};
 use authdeck_core::secret::Secret;
 use authdeck_core::{Error, Result};
 use std::path::Path;
@@ -45,24 +47,10 @@ pub fn check(text: &str) -> ProviderCheck {
     }
 }
 
-/// Saves a valid provider file as `<id>.toml` in the providers folder. Preset ids are taken.
+/// Saves a valid provider file as `<id>.toml` in the providers folder (core checks it first).
 pub fn save(dir: &Path, text: &str) -> Result<ProviderView> {
-    let provider = Provider::from_toml(text).map_err(|p| Error::Invalid(p.to_string()))?;
-    authdeck_core::accounts::validate_name(&provider.id).map_err(|_| {
-        Error::Invalid(format!(
-            "the id {:?} cannot be a file name: use letters, digits, . _ -",
-            provider.id
-        ))
-    })?;
-    if PRESETS.iter().any(|(id, _)| *id == provider.id) {
-        return Err(Error::Invalid(format!(
-            "{:?} is a preset's id; give your provider its own id",
-            provider.id
-        )));
-    }
-    let path = dir.join(format!("{}.toml", provider.id));
-    std::fs::write(&path, text)
-        .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
+    let provider = save_provider_file(dir, text).map_err(|p| Error::Invalid(p.to_string()))?;
+    let path = provider_file_path(dir, &provider.id);
     Ok(ProviderView::new(
         &provider,
         &Source::File(path),
@@ -127,13 +115,5 @@ mod tests {
         assert!(!check.ok);
         let problem = check.problem.expect("a problem");
         assert!(!problem.message.is_empty(), "the message says why");
-    }
-
-    #[test]
-    fn saving_under_a_preset_id_is_refused() -> Result<()> {
-        let dir = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
-        let err = save(dir.path(), PRESETS[0].1).expect_err("preset ids are taken");
-        assert!(err.to_string().contains("preset"), "{err}");
-        Ok(())
     }
 }

@@ -1,8 +1,9 @@
-//! History as CSV, for spreadsheets and bug reports. Tokens appear only as fingerprints.
+//! History as CSV, for spreadsheets and bug reports (the app's "Export CSV"). Tokens appear
+//! only as fingerprints, as they are stored.
 
-use authdeck_core::history::Event;
+use crate::history::Event;
 
-const HEADER: &str = "id,at,account,provider,action,ok,http_status,kind,error_code,message,latency_ms,token_fingerprint,expires_at,note";
+pub const HEADER: &str = "id,at,account,provider,action,ok,http_status,kind,error_code,message,latency_ms,token_fingerprint,expires_at,note,suite_run";
 
 /// The events as RFC 4180 CSV with a header row.
 pub fn events(events: &[Event]) -> String {
@@ -24,6 +25,7 @@ pub fn events(events: &[Event]) -> String {
             e.token_fingerprint.clone().unwrap_or_default(),
             opt(e.expires_at),
             e.note.clone().unwrap_or_default(),
+            e.suite_run.clone().unwrap_or_default(),
         ];
         let row: Vec<String> = cells.iter().map(|c| cell(c)).collect();
         out.push_str(&row.join(","));
@@ -54,8 +56,8 @@ fn cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use authdeck_core::history::Action;
-    use authdeck_core::outcome::Kind;
+    use crate::history::Action;
+    use crate::outcome::Kind;
     use jiff::Timestamp;
 
     fn failed_login() -> Event {
@@ -85,7 +87,7 @@ mod tests {
         assert_eq!(lines[0], HEADER);
         assert_eq!(
             lines[1],
-            "7,1970-01-01T00:00:00Z,alice,user-login,login,false,401,invalid_password,INVALID_PASSWORD,\"Wrong \"\"password\"\", try again\",12,,,"
+            "7,1970-01-01T00:00:00Z,alice,user-login,login,false,401,invalid_password,INVALID_PASSWORD,\"Wrong \"\"password\"\", try again\",12,,,,"
         );
         assert_eq!(lines.len(), 3, "header, one row, and the final line break");
     }
@@ -99,5 +101,16 @@ mod tests {
             csv.contains("\"'=HYPERLINK("),
             "formula must be neutralized: {csv}"
         );
+    }
+
+    #[test]
+    fn a_suite_check_carries_its_run_id_in_the_last_column() {
+        let mut e = failed_login();
+        e.action = Action::Check;
+        e.suite_run = Some("run-20261122-1".into());
+        let csv = events(&[e]);
+        let row = csv.split("\r\n").nth(1).unwrap_or_default();
+        assert!(row.ends_with(",run-20261122-1"), "{row}");
+        assert!(row.contains(",check,"), "{row}");
     }
 }

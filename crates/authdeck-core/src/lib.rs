@@ -7,6 +7,7 @@ pub mod deck;
 pub mod error;
 pub mod expiry;
 pub mod history;
+pub mod history_csv;
 pub mod home;
 pub mod http;
 pub mod hygiene;

@@ -2,6 +2,7 @@
 import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type {
+  AccountEdit,
   AccountView,
   CopyFormat,
   CopyReceipt,
@@ -24,6 +25,8 @@ import type {
 export const api = {
   accounts: () => invoke<AccountView[]>('accounts_list'),
   login: (input: LoginInput) => invoke<LoginReport>('account_login', { input }),
+  /** Saves an edited account without logging in. */
+  saveAccount: (input: AccountEdit) => invoke<void>('account_save', { input }),
   refresh: (account: string) => invoke<LoginReport>('account_refresh', { account }),
   refreshAll: () => invoke<void>('accounts_refresh_all'),
   logout: (account: string) => invoke<void>('account_logout', { account }),

@@ -320,6 +320,8 @@ last_error: Failure | null, };
 
 export type LoginInput = { account: string, provider: string, base_url: string, email: string, password: string, remember_password: boolean, };
 
+export type AccountEdit = { account: string, provider: string, base_url: string, email: string, };
+
 export type HistoryFilter = { account: string | null, action: Action | null, kind: Kind | null, ok: boolean | null, since: string | null, limit: number | null, };
 
 export type CopyReceipt = { format: CopyFormat, 

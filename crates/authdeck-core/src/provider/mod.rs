@@ -1,9 +1,11 @@
 //! Login providers: the five built-in presets and the user's provider files.
 
 mod catalog;
+mod save;
 mod spec;
 
 pub use catalog::{Catalog, LoadProblem, Source};
+pub use save::{provider_file_path, save_provider_file};
 pub use spec::{ErrorRule, ErrorSpec, ExpiryFormat, Provider, RefreshSpec, Request, SuccessSpec};
 
 use crate::error::{Error, Result};
