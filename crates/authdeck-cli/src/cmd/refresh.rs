@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 Exit status: 0 renewed, 1 the server refused or the session cannot be renewed, 2 bad usage.")]
 pub struct Args {
+    /// The account's name (see `authdeck accounts`).
     account: String,
     /// Print one JSON object (the same shape as `login --json`).
     #[arg(long)]

@@ -12,17 +12,20 @@ use std::process::ExitCode;
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   curl -H \"$(authdeck token dev --format header)\" https://api.example.com/me
-  curl $(authdeck token dev --format curl) https://api.example.com/me
+  authdeck token dev --format curl    # -H 'Authorization: Bearer ...', to paste into a curl command
   eval \"$(authdeck token dev --format env)\"      # sets AUTHDECK_TOKEN
   authdeck token dev --min-valid 3600              # good for at least an hour
 
 Only the token goes to stdout; warnings go to stderr. Exit status: 0 printed, 1 the session could
 not be renewed (the message says what to do), 2 bad usage or unknown account.")]
 pub struct Args {
+    /// The account's name (see `authdeck accounts`).
     account: String,
     /// The token must stay valid at least this many seconds; renewed first otherwise.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     min_valid: u32,
+    /// raw: the token; header: `Authorization: Bearer …`; curl: `-H '…'`; env: `export
+    /// AUTHDECK_TOKEN='…'`; json: {account, token, token_type, expires_at}.
     #[arg(long, value_enum, default_value_t = FormatArg::Raw)]
     format: FormatArg,
 }
