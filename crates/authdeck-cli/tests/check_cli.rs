@@ -2,32 +2,23 @@
 //! temporary AUTHDECK_HOME. No keyring is needed (no case here reads a remembered password).
 //! Multi-threaded runtime: the sandbox must keep serving while the test waits on the process.
 
-use authdeck_sandbox::Sandbox;
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use support::World;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-struct Env {
-    home: tempfile::TempDir,
-    sandbox: Sandbox,
+async fn env() -> Result<World, Box<dyn std::error::Error>> {
+    World::start().await
 }
 
-async fn env() -> Result<Env, Box<dyn std::error::Error>> {
-    Ok(Env {
-        home: tempfile::tempdir()?,
-        sandbox: Sandbox::start(([127, 0, 0, 1], 0).into()).await?,
-    })
-}
-
-impl Env {
+impl World {
     fn check(&self, args: &[&str]) -> Result<Output, std::io::Error> {
-        Command::new(env!("CARGO_BIN_EXE_authdeck"))
-            .arg("check")
+        self.authdeck(&["check"])
             .args(args)
-            .env("AUTHDECK_HOME", self.home.path())
             .env("SANDBOX_URL", self.sandbox.url())
-            .env_remove("AUTHDECK_LOG")
             .stdin(Stdio::null())
             .output()
     }
@@ -40,9 +31,8 @@ impl Env {
 
     /// Runs `authdeck history --json` and returns the events.
     fn history(&self) -> Result<Vec<serde_json::Value>, Box<dyn std::error::Error>> {
-        let out = Command::new(env!("CARGO_BIN_EXE_authdeck"))
-            .args(["history", "--json", "--limit", "0"])
-            .env("AUTHDECK_HOME", self.home.path())
+        let out = self
+            .authdeck(&["history", "--json", "--limit", "0"])
             .output()?;
         assert!(
             out.status.success(),

@@ -9,20 +9,21 @@
 //!
 //! Needs a real keyring: it re-runs itself under scripts/with-keyring.sh when not in one.
 
+mod support;
+
 use authdeck_core::deck::Deck;
 use authdeck_core::history::{Action, Filter};
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
 use authdeck_core::refresher::{self, Config, Event};
 use authdeck_core::vault::Vault;
-use authdeck_sandbox::{PASSWORD, Sandbox};
+use authdeck_sandbox::PASSWORD;
 use jiff::SignedDuration;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use support::{World, in_keyring_session};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -32,36 +33,6 @@ const MIN_VALID_SECS: i64 = 1;
 const CLI_WORKERS: usize = 3;
 const RUN_FOR: Duration = Duration::from_secs(13);
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// True inside a keyring session; otherwise runs `test` again inside one and returns false.
-fn in_keyring_session(test: &str) -> bool {
-    if std::env::var_os("AUTHDECK_IN_KEYRING_SESSION").is_some() {
-        return true;
-    }
-    let exe = std::env::current_exe().expect("the test binary knows its path");
-    let status = Command::new(repo_root().join("scripts/with-keyring.sh"))
-        .arg(exe)
-        .args([test, "--exact", "--nocapture"])
-        .status()
-        .expect("scripts/with-keyring.sh runs (it needs dbus-run-session and gnome-keyring)");
-    assert!(status.success(), "{test} failed inside a keyring session");
-    false
-}
-
-fn authdeck(home: &Path, service: &str, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_authdeck"));
-    c.args(args)
-        .env("AUTHDECK_HOME", home)
-        .env("AUTHDECK_KEYRING_SERVICE", service)
-        .env_remove("AUTHDECK_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    c
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_refresher_and_cli_processes_refresh_once_per_expiry_and_never_use_a_revoked_token()
 -> TestResult {
@@ -70,35 +41,16 @@ async fn the_app_refresher_and_cli_processes_refresh_once_per_expiry_and_never_u
     ) {
         return Ok(());
     }
-    let sandbox = Sandbox::start("127.0.0.1:0".parse()?).await?;
-    let home = tempfile::tempdir()?;
-    let service = format!("authdeck-test-concurrency-{}", std::process::id());
-    let base = sandbox.base_url("user-login");
+    let World {
+        sandbox,
+        home,
+        service,
+    } = World::start().await?;
     for name in ACCOUNTS {
         let email = format!("alice+ttl{TTL_SECS}@userlogin.test");
-        let mut child = authdeck(
-            home.path(),
-            &service,
-            &[
-                "login",
-                name,
-                "--provider",
-                "user-login",
-                "--base-url",
-                &base,
-                "--email",
-                &email,
-                "--password-stdin",
-            ],
-        )
-        .stdin(Stdio::piped())
-        .spawn()?;
-        child
-            .stdin
-            .take()
-            .ok_or("stdin")?
-            .write_all(PASSWORD.as_bytes())?;
-        let out = child.wait_with_output()?;
+        let args = support::login_args(&sandbox, name, "user-login", &email);
+        let mut login = support::authdeck(home.path(), &service);
+        let out = support::run_with_stdin(login.args(&args), PASSWORD)?;
         assert!(
             out.status.success(),
             "login {name}: {}",
@@ -146,11 +98,11 @@ async fn the_app_refresher_and_cli_processes_refresh_once_per_expiry_and_never_u
                     let name = ACCOUNTS[turn % ACCOUNTS.len()];
                     turn += 1;
                     let min_valid = MIN_VALID_SECS.to_string();
-                    let out =
-                        authdeck(&home, &service, &["token", name, "--min-valid", &min_valid])
-                            .stdin(Stdio::null())
-                            .output()
-                            .map_err(|e| e.to_string())?;
+                    let out = support::authdeck(&home, &service)
+                        .args(["token", name, "--min-valid", &min_valid])
+                        .stdin(Stdio::null())
+                        .output()
+                        .map_err(|e| e.to_string())?;
                     if !out.status.success() {
                         return Err(format!(
                             "`authdeck token {name}` failed: {}",

@@ -5,36 +5,19 @@
 //! CLI reported as written: after each kill, `PRAGMA integrity_check` must say ok and every
 //! printed case must be in the history.
 
-use authdeck_sandbox::Sandbox;
+mod support;
+
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
+use support::{Dice, World};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 const ROUNDS: usize = 10;
 const CASES: usize = 1_000;
-
-/// A small xorshift generator: random kill points without a dependency; the seed is printed.
-struct Dice(u64);
-
-impl Dice {
-    fn from_clock() -> Dice {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |d| d.as_nanos() as u64);
-        Dice(nanos | 1)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n.max(1)
-    }
-}
 
 /// A suite of `CASES` refused logins (one event each), case names tagged with the round.
 fn write_suite(path: &Path, base_url: &str, round: usize) -> std::io::Result<()> {
@@ -75,10 +58,10 @@ fn integrity(db: &Path) -> Result<String, rusqlite::Error> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_during_history_writes_keeps_the_database_intact_and_every_reported_event()
 -> TestResult {
-    let sandbox = Sandbox::start("127.0.0.1:0".parse()?).await?;
-    let home = tempfile::tempdir()?;
+    let world = World::start().await?;
+    let home = &world.home;
     let db = home.path().join("authdeck.db");
-    let base_url = sandbox.base_url("meetra");
+    let base_url = world.sandbox.base_url("meetra");
     let mut dice = Dice::from_clock();
     println!("seed {}", dice.0);
 
@@ -90,12 +73,10 @@ async fn sigkill_during_history_writes_keeps_the_database_intact_and_every_repor
     for round in 0..=ROUNDS {
         let suite = home.path().join(format!("round{round}.toml"));
         write_suite(&suite, &base_url, round)?;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_authdeck"))
-            .arg("check")
+        let mut child = world
+            .authdeck(&["check"])
             .arg(&suite)
             .args(["--concurrency", "4"])
-            .env("AUTHDECK_HOME", home.path())
-            .env_remove("AUTHDECK_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -148,9 +129,8 @@ async fn sigkill_during_history_writes_keeps_the_database_intact_and_every_repor
             unreported_total += in_history.len() - reported.len();
         }
         // The CLI still opens the file and reads the history after the kill.
-        let out = Command::new(env!("CARGO_BIN_EXE_authdeck"))
-            .args(["history", "--limit", "1", "--json"])
-            .env("AUTHDECK_HOME", home.path())
+        let out = world
+            .authdeck(&["history", "--limit", "1", "--json"])
             .output()?;
         assert!(
             out.status.success(),

@@ -8,78 +8,22 @@
 //!
 //! Needs a real keyring: it re-runs itself under scripts/with-keyring.sh when not in one.
 
+mod support;
+
 use authdeck_core::vault::Vault;
-use authdeck_sandbox::{PASSWORD, Sandbox, Stats};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use authdeck_sandbox::{PASSWORD, Stats};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use support::{Dice, World, in_keyring_session};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 const ROUNDS_PER_COMMAND: usize = 10;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// True inside a keyring session; otherwise runs `test` again inside one and returns false.
-fn in_keyring_session(test: &str) -> bool {
-    if std::env::var_os("AUTHDECK_IN_KEYRING_SESSION").is_some() {
-        return true;
-    }
-    let exe = std::env::current_exe().expect("the test binary knows its path");
-    let status = Command::new(repo_root().join("scripts/with-keyring.sh"))
-        .arg(exe)
-        .args([test, "--exact", "--nocapture"])
-        .status()
-        .expect("scripts/with-keyring.sh runs (it needs dbus-run-session and gnome-keyring)");
-    assert!(status.success(), "{test} failed inside a keyring session");
-    false
-}
-
-/// A small xorshift generator: random kill points without a dependency; the seed is printed.
-struct Dice(u64);
-
-impl Dice {
-    fn from_clock() -> Dice {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |d| d.as_nanos() as u64);
-        Dice(nanos | 1)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n.max(1)
-    }
-}
-
-struct World {
-    home: tempfile::TempDir,
-    service: String,
-    sandbox: Sandbox,
-}
-
 impl World {
-    async fn new(test: &str) -> Result<World, Box<dyn std::error::Error>> {
-        let sandbox = Sandbox::start("127.0.0.1:0".parse()?).await?;
-        Ok(World {
-            home: tempfile::tempdir()?,
-            service: format!("authdeck-test-{test}-{}", std::process::id()),
-            sandbox,
-        })
-    }
-
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_authdeck"));
-        c.args(args)
-            .env("AUTHDECK_HOME", self.home.path())
-            .env("AUTHDECK_KEYRING_SERVICE", &self.service)
-            .env_remove("AUTHDECK_LOG")
-            .stdin(Stdio::null())
+        let mut c = self.authdeck(args);
+        c.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         c
@@ -90,28 +34,9 @@ impl World {
     }
 
     fn login(&self, account: &str, email: &str) -> TestResult {
-        let base = self.sandbox.base_url("user-login");
-        let mut child = self
-            .cmd(&[
-                "login",
-                account,
-                "--provider",
-                "user-login",
-                "--base-url",
-                &base,
-                "--email",
-                email,
-                "--password-stdin",
-                "--remember-password",
-            ])
-            .stdin(Stdio::piped())
-            .spawn()?;
-        child
-            .stdin
-            .take()
-            .ok_or("stdin")?
-            .write_all(PASSWORD.as_bytes())?;
-        let out = child.wait_with_output()?;
+        let mut args = support::login_args(&self.sandbox, account, "user-login", email);
+        args.push("--remember-password".into());
+        let out = support::run_with_stdin(&mut self.authdeck(&args), PASSWORD)?;
         assert!(
             out.status.success(),
             "login {account}: {}",
@@ -151,7 +76,7 @@ async fn sigkill_during_refresh_token_rotation_never_loses_a_session_with_a_reme
     ) {
         return Ok(());
     }
-    let w = World::new("crash-refresh").await?;
+    let w = World::start().await?;
     w.login("dev", "alice@userlogin.test")?;
 
     // How long one whole refresh takes here, to spread the kills over all of it.

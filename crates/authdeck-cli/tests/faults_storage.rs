@@ -5,32 +5,16 @@
 //!
 //! Tests that need a working keyring re-run themselves under scripts/with-keyring.sh.
 
+mod support;
+
 use authdeck_core::vault::Vault;
 use authdeck_sandbox::{PASSWORD, Sandbox};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+use support::{in_keyring_session, stderr};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// True inside a keyring session; otherwise runs `test` again inside one and returns false.
-fn in_keyring_session(test: &str) -> bool {
-    if std::env::var_os("AUTHDECK_IN_KEYRING_SESSION").is_some() {
-        return true;
-    }
-    let exe = std::env::current_exe().expect("the test binary knows its path");
-    let status = Command::new(repo_root().join("scripts/with-keyring.sh"))
-        .arg(exe)
-        .args([test, "--exact", "--nocapture"])
-        .status()
-        .expect("scripts/with-keyring.sh runs (it needs dbus-run-session and gnome-keyring)");
-    assert!(status.success(), "{test} failed inside a keyring session");
-    false
-}
 
 /// How the CLI reaches the keyring in a run.
 #[derive(Clone, Copy, PartialEq)]
@@ -51,12 +35,17 @@ struct World {
 }
 
 impl World {
-    async fn new(test: &str) -> Result<World, Box<dyn std::error::Error>> {
+    async fn new() -> Result<World, Box<dyn std::error::Error>> {
+        let support::World {
+            sandbox,
+            home,
+            service,
+        } = support::World::start().await?;
         Ok(World {
-            home: tempfile::tempdir()?,
+            home,
             runtime: tempfile::tempdir()?,
-            service: format!("authdeck-test-{test}-{}", std::process::id()),
-            sandbox: Sandbox::start("127.0.0.1:0".parse()?).await?,
+            service,
+            sandbox,
         })
     }
 
@@ -115,19 +104,7 @@ impl World {
     }
 
     fn login_args(&self, account: &str) -> Vec<String> {
-        [
-            "login",
-            account,
-            "--provider",
-            "user-login",
-            "--base-url",
-            &self.sandbox.base_url("user-login"),
-            "--email",
-            "alice@userlogin.test",
-            "--password-stdin",
-        ]
-        .map(String::from)
-        .to_vec()
+        support::login_args(&self.sandbox, account, "user-login", "alice@userlogin.test")
     }
 
     fn login_with(&self, keyring: Keyring, wrap: &[&str], account: &str) -> Output {
@@ -141,16 +118,7 @@ impl World {
     }
 
     fn secret_tool(&self, args: &[&str], stdin: &str) -> std::io::Result<Output> {
-        let mut child = Command::new("secret-tool")
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        if let Some(mut pipe) = child.stdin.take() {
-            pipe.write_all(stdin.as_bytes())?;
-        }
-        child.wait_with_output()
+        support::run_with_stdin(Command::new("secret-tool").args(args), stdin)
     }
 
     /// Every history row, as text, to compare before and after.
@@ -176,10 +144,6 @@ impl World {
     }
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
-
 /// A non-zero exit with `needle` in the message, and no panic.
 fn assert_clear_failure(o: &Output, what: &str, needle: &str) {
     let err = stderr(o);
@@ -201,7 +165,7 @@ async fn a_read_only_data_dir_gives_a_clear_error_and_loses_nothing() -> TestRes
     if !in_keyring_session("a_read_only_data_dir_gives_a_clear_error_and_loses_nothing") {
         return Ok(());
     }
-    let w = World::new("read-only").await?;
+    let w = World::new().await?;
     let ok = w.login_with(Keyring::Working, &[], "dev");
     assert!(ok.status.success(), "{}", stderr(&ok));
     let db_before = std::fs::read(w.db())?;
@@ -269,7 +233,7 @@ async fn a_read_only_data_dir_gives_a_clear_error_and_loses_nothing() -> TestRes
 async fn a_database_from_a_newer_authdeck_or_a_damaged_one_is_refused_by_every_command_and_kept()
 -> TestResult {
     for damage in ["newer", "damaged"] {
-        let w = World::new(damage).await?;
+        let w = World::new().await?;
         // A real history first (no keyring needed: a failed login stores no secret).
         let mut args = w.login_args("dev");
         args.push("--json".into());
@@ -330,7 +294,7 @@ async fn login_without_a_usable_keyring_fails_clearly_and_the_history_says_the_s
         (Keyring::Absent, "no keyring service is running"),
         (Keyring::Locked, "the keyring is locked"),
     ] {
-        let w = World::new("no-keyring").await?;
+        let w = World::new().await?;
         let out = w.login_with(keyring, &[], "dev");
         assert_clear_failure(&out, needle, needle);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -361,7 +325,7 @@ async fn a_keyring_entry_deleted_or_garbled_by_another_tool_gives_a_clear_error_
     ) {
         return Ok(());
     }
-    let w = World::new("entry").await?;
+    let w = World::new().await?;
     for name in ["gone", "garbled"] {
         let out = w.login_with(Keyring::Working, &[], name);
         assert!(out.status.success(), "{}", stderr(&out));

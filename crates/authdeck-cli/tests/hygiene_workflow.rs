@@ -7,35 +7,17 @@
 //! Only `authdeck token`'s stdout holds a token: that is what it is for.
 //! Needs a real keyring: it re-runs itself under scripts/with-keyring.sh when not in one.
 
+mod support;
+
 use authdeck_core::vault::Vault;
 use authdeck_sandbox::{PASSWORD, Sandbox};
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use support::in_keyring_session;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 const WRONG_PASSWORD: &str = "wr0ng-Pa55word-for-hygiene";
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// True inside a keyring session; otherwise runs `test` again inside one and returns false.
-fn in_keyring_session(test: &str) -> bool {
-    if std::env::var_os("AUTHDECK_IN_KEYRING_SESSION").is_some() {
-        return true;
-    }
-    let exe = std::env::current_exe().expect("the test binary knows its path");
-    let status = Command::new(repo_root().join("scripts/with-keyring.sh"))
-        .arg(exe)
-        .args([test, "--exact", "--nocapture"])
-        .status()
-        .expect("scripts/with-keyring.sh runs (it needs dbus-run-session and gnome-keyring)");
-    assert!(status.success(), "{test} failed inside a keyring session");
-    false
-}
 
 /// One command's output, kept for the search at the end.
 struct Step {
@@ -54,23 +36,12 @@ struct World {
 
 impl World {
     fn run(&mut self, args: &[&str], stdin: &str) -> Result<bool, Box<dyn std::error::Error>> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_authdeck"))
-            .arg("-vv")
+        let mut cmd = support::authdeck(self.home.path(), &self.service);
+        cmd.arg("-vv")
             .args(args)
-            .env("AUTHDECK_HOME", self.home.path())
-            .env("AUTHDECK_KEYRING_SERVICE", &self.service)
             .env("AUTHDECK_LOG", "trace")
-            .env("RUST_LOG", "trace")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        child
-            .stdin
-            .take()
-            .ok_or("stdin")?
-            .write_all(stdin.as_bytes())?;
-        let out = child.wait_with_output()?;
+            .env("RUST_LOG", "trace");
+        let out = support::run_with_stdin(&mut cmd, stdin)?;
         self.steps.push(Step {
             args: args.iter().map(|a| a.to_string()).collect(),
             stdout: out.stdout,
@@ -102,18 +73,9 @@ impl World {
         password: &str,
         extra: &[&str],
     ) -> Result<bool, Box<dyn std::error::Error>> {
-        let base = self.sandbox.base_url("user-login");
-        let mut args = vec![
-            "login",
-            account,
-            "--provider",
-            "user-login",
-            "--base-url",
-            &base,
-            "--email",
-            "alice@userlogin.test",
-            "--password-stdin",
-        ];
+        let login =
+            support::login_args(&self.sandbox, account, "user-login", "alice@userlogin.test");
+        let mut args: Vec<&str> = login.iter().map(String::as_str).collect();
         args.extend_from_slice(extra);
         self.run(&args, password)
     }
@@ -153,10 +115,15 @@ async fn no_secret_appears_in_any_log_or_file_after_a_full_workflow_at_trace_lev
     ) {
         return Ok(());
     }
+    let support::World {
+        sandbox,
+        home,
+        service,
+    } = support::World::start().await?;
     let mut w = World {
-        home: tempfile::tempdir()?,
-        service: format!("authdeck-test-hygiene-{}", std::process::id()),
-        sandbox: Sandbox::start("127.0.0.1:0".parse()?).await?,
+        home,
+        service,
+        sandbox,
         steps: Vec::new(),
         secrets: [PASSWORD, WRONG_PASSWORD].map(String::from).into(),
     };

@@ -2,11 +2,12 @@
 //! temporary AUTHDECK_HOME and a keyring service of its own per test. These tests need a real
 //! keyring: `make test` runs them under scripts/with-keyring.sh.
 
+mod support;
+
 use authdeck_core::vault::Vault;
 use authdeck_sandbox::{PASSWORD, Sandbox};
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use tempfile::TempDir;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -20,45 +21,38 @@ struct World {
 }
 
 impl World {
-    fn new(test: &str) -> Result<World, Box<dyn std::error::Error>> {
-        assert!(
-            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
-            "the CLI login tests need a real keyring (Secret Service on D-Bus) and none is running: \
-             run them under scripts/with-keyring.sh, e.g. \
-             `scripts/with-keyring.sh cargo test -p authdeck-cli --test login_cli` (or `make test`)"
-        );
+    fn new() -> Result<World, Box<dyn std::error::Error>> {
+        support::require_keyring();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()?;
-        let sandbox = runtime.block_on(Sandbox::start(([127, 0, 0, 1], 0).into()))?;
+        let support::World {
+            sandbox,
+            home,
+            service,
+        } = runtime.block_on(support::World::start())?;
         Ok(World {
             runtime,
             sandbox,
-            home: tempfile::tempdir()?,
-            service: format!("authdeck-cli-test-{}-{test}", std::process::id()),
+            home,
+            service,
         })
     }
 
     /// Runs `authdeck ARGS`, with `stdin` piped in (or a closed, non-terminal stdin).
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Result<Run, Box<dyn std::error::Error>> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_authdeck"))
-            .args(args)
-            .env("AUTHDECK_HOME", self.home.path())
-            .env("AUTHDECK_KEYRING_SERVICE", &self.service)
-            .env_remove("AUTHDECK_LOG")
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
-            pipe.write_all(text.as_bytes())?;
-        }
-        Ok(Run::from(child.wait_with_output()?))
+    fn run<S: AsRef<std::ffi::OsStr>>(
+        &self,
+        args: &[S],
+        stdin: Option<&str>,
+    ) -> Result<Run, Box<dyn std::error::Error>> {
+        let mut cmd = support::authdeck(self.home.path(), &self.service);
+        cmd.args(args);
+        let output = match stdin {
+            Some(text) => support::run_with_stdin(&mut cmd, text)?,
+            None => cmd.stdin(Stdio::null()).output()?,
+        };
+        Ok(Run::from(output))
     }
 
     /// `authdeck login ACCOUNT --provider API --base-url (sandbox) --email EMAIL --password-stdin EXTRA`.
@@ -70,19 +64,8 @@ impl World {
         password: &str,
         extra: &[&str],
     ) -> Result<Run, Box<dyn std::error::Error>> {
-        let base_url = self.sandbox.base_url(api);
-        let mut args = vec![
-            "login",
-            account,
-            "--provider",
-            api,
-            "--base-url",
-            &base_url,
-            "--email",
-            email,
-            "--password-stdin",
-        ];
-        args.extend_from_slice(extra);
+        let mut args = support::login_args(&self.sandbox, account, api, email);
+        args.extend(extra.iter().map(|a| a.to_string()));
         self.run(&args, Some(&format!("{password}\n")))
     }
 }
@@ -145,7 +128,7 @@ fn keys(value: &Value) -> Vec<&str> {
 
 #[test]
 fn json_success_has_exactly_the_documented_keys_and_exits_0() -> TestResult {
-    let world = World::new("json_success")?;
+    let world = World::new()?;
     let run = world.login(
         "dev",
         "user-login",
@@ -194,7 +177,7 @@ fn json_success_has_exactly_the_documented_keys_and_exits_0() -> TestResult {
 
 #[test]
 fn json_failure_has_exactly_the_documented_keys_and_exits_1() -> TestResult {
-    let world = World::new("json_failure")?;
+    let world = World::new()?;
     let run = world.login(
         "dev",
         "user-login",
@@ -235,7 +218,7 @@ fn json_failure_has_exactly_the_documented_keys_and_exits_1() -> TestResult {
 
 #[test]
 fn json_rate_limit_carries_retry_after() -> TestResult {
-    let world = World::new("json_rate_limit")?;
+    let world = World::new()?;
     let run = world.login(
         "ts",
         "talkstack",
@@ -256,7 +239,7 @@ fn json_rate_limit_carries_retry_after() -> TestResult {
 
 #[test]
 fn a_new_account_without_provider_is_a_usage_error() -> TestResult {
-    let world = World::new("no_provider")?;
+    let world = World::new()?;
     let base_url = world.sandbox.base_url("meetra");
     let run = world.run(
         &[
@@ -282,7 +265,7 @@ fn a_new_account_without_provider_is_a_usage_error() -> TestResult {
 
 #[test]
 fn an_unknown_flag_is_a_usage_error() -> TestResult {
-    let world = World::new("unknown_flag")?;
+    let world = World::new()?;
     let run = world.run(
         &["login", "dev", "--provider", "meetra", "--pasword-stdin"],
         None,
@@ -294,7 +277,7 @@ fn an_unknown_flag_is_a_usage_error() -> TestResult {
 
 #[test]
 fn plain_http_to_another_host_is_a_usage_error_before_asking_for_a_password() -> TestResult {
-    let world = World::new("plain_http")?;
+    let world = World::new()?;
     let run = world.run(
         &[
             "login",
@@ -324,7 +307,7 @@ fn plain_http_to_another_host_is_a_usage_error_before_asking_for_a_password() ->
 
 #[test]
 fn no_password_on_a_non_terminal_stdin_is_a_usage_error() -> TestResult {
-    let world = World::new("no_password")?;
+    let world = World::new()?;
     let base_url = world.sandbox.base_url("meetra");
     let run = world.run(
         &[
@@ -351,7 +334,7 @@ fn no_password_on_a_non_terminal_stdin_is_a_usage_error() -> TestResult {
 
 #[test]
 fn password_stdin_logs_in_with_the_piped_password() -> TestResult {
-    let world = World::new("password_stdin")?;
+    let world = World::new()?;
     let run = world.login("dev", "meetra", "alice@meetra.test", PASSWORD, &[])?;
     assert_eq!(run.code, Some(0), "{}", run.shown());
     assert!(run.stdout.contains("Logged in dev"), "{}", run.shown());
@@ -368,7 +351,7 @@ fn password_stdin_logs_in_with_the_piped_password() -> TestResult {
 
 #[test]
 fn timeout_2_against_a_silent_server_fails_as_a_network_error() -> TestResult {
-    let world = World::new("timeout")?;
+    let world = World::new()?;
     let listener = world
         .runtime
         .block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))?;
@@ -408,7 +391,7 @@ fn timeout_2_against_a_silent_server_fails_as_a_network_error() -> TestResult {
 
 #[test]
 fn password_and_tokens_appear_nowhere_in_the_output_at_vv() -> TestResult {
-    let world = World::new("no_leak")?;
+    let world = World::new()?;
     let human = world.login(
         "secret-check",
         "talkstack",

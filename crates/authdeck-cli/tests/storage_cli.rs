@@ -2,6 +2,8 @@
 //! Accounts and events are set up through authdeck-core (as a login would leave them); the
 //! commands that touch secrets run against a real gnome-keyring (`scripts/with-keyring.sh`).
 
+mod support;
+
 use authdeck_core::accounts::{self, AccountConfig, SessionState};
 use authdeck_core::deck::Deck;
 use authdeck_core::history::{Action, NewEvent};
@@ -14,20 +16,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-/// The binary with its own home and keyring service, and no way to reach any keyring unless
-/// `keyring` is true (then the current D-Bus session, i.e. the test's gnome-keyring, is used).
-fn authdeck(home: &Path, service: &str, keyring: bool, runtime_dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_authdeck"));
-    cmd.env("AUTHDECK_HOME", home)
-        .env("AUTHDECK_KEYRING_SERVICE", service)
-        .env_remove("AUTHDECK_LOG");
-    if !keyring {
-        cmd.env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .env("XDG_RUNTIME_DIR", runtime_dir);
-    }
-    cmd
-}
 
 struct Fixture {
     tmp: tempfile::TempDir,
@@ -51,15 +39,15 @@ impl Fixture {
         Deck::open(Home::at(&self.home)?)
     }
 
+    /// Runs the binary with no way to reach any keyring unless `keyring` is true (then the
+    /// current D-Bus session, i.e. the test's gnome-keyring, is used).
     fn run(&self, args: &[&str], keyring: bool) -> std::io::Result<Output> {
-        authdeck(
-            &self.home,
-            &self.service,
-            keyring,
-            &self.tmp.path().join("runtime"),
-        )
-        .args(args)
-        .output()
+        let mut cmd = support::authdeck(&self.home, &self.service);
+        if !keyring {
+            cmd.env_remove("DBUS_SESSION_BUS_ADDRESS")
+                .env("XDG_RUNTIME_DIR", self.tmp.path().join("runtime"));
+        }
+        cmd.args(args).output()
     }
 
     /// Runs and requires success; returns stdout.

@@ -1,83 +1,31 @@
 //! `authdeck token` and `authdeck refresh` against the sandbox, with the real keyring.
 //! Run under scripts/with-keyring.sh (make test does).
 
-use authdeck_sandbox::{PASSWORD, Sandbox, Stats};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use authdeck_sandbox::{PASSWORD, Stats};
+use std::process::{Output, Stdio};
 use std::time::Duration;
+use support::{World, stderr};
 
-struct Env {
-    home: tempfile::TempDir,
-    service: String,
-    sandbox: Sandbox,
+async fn env() -> World {
+    support::require_keyring();
+    World::start().await.unwrap()
 }
 
-async fn env() -> Env {
-    assert!(
-        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
-        "these tests need a Secret Service: run them under scripts/with-keyring.sh (make test does)"
-    );
-    let sandbox = Sandbox::start("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let service = format!(
-        "authdeck-test-token-{}",
-        home.path().file_name().unwrap().to_string_lossy()
-    );
-    Env {
-        home,
-        service,
-        sandbox,
-    }
-}
-
-impl Env {
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_authdeck"));
-        c.args(args)
-            .env("AUTHDECK_HOME", self.home.path())
-            .env("AUTHDECK_KEYRING_SERVICE", &self.service)
-            .env_remove("AUTHDECK_LOG");
-        c
-    }
-
+impl World {
     fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).stdin(Stdio::null()).output().unwrap()
+        self.authdeck(args).stdin(Stdio::null()).output().unwrap()
     }
 
     fn login(&self, account: &str, api: &str, email: &str, extra: &[&str]) {
-        let base = self.sandbox.base_url(api);
-        let mut args = vec![
-            "login",
-            account,
-            "--provider",
-            api,
-            "--base-url",
-            &base,
-            "--email",
-            email,
-            "--password-stdin",
-        ];
-        args.extend_from_slice(extra);
-        let mut child = self
-            .cmd(&args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(PASSWORD.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let mut args = support::login_args(&self.sandbox, account, api, email);
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let out = support::run_with_stdin(&mut self.authdeck(&args), PASSWORD).unwrap();
         assert!(
             out.status.success(),
             "login {account} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+            stderr(&out)
         );
     }
 
@@ -88,10 +36,6 @@ impl Env {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).trim_end().to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
 }
 
 async fn wait_past(secs: u64) {
@@ -208,7 +152,7 @@ async fn twenty_concurrent_token_processes_cause_exactly_one_refresh() {
     lock.lock().unwrap();
     let children: Vec<_> = (0..20)
         .map(|_| {
-            e.cmd(&["token", "dev"])
+            e.authdeck(&["token", "dev"])
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -242,7 +186,7 @@ async fn a_rotated_refresh_token_survives_a_crash_after_the_refresh() {
     // Refresh, and kill the process as soon as it reports success: the rotated refresh token
     // must already be in the keyring, since the old one is revoked.
     let mut child = e
-        .cmd(&["refresh", "dev", "--json"])
+        .authdeck(&["refresh", "dev", "--json"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()
