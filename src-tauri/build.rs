@@ -22,6 +22,12 @@ const COMMANDS: &[&str] = &[
     "settings_get",
     "settings_set",
     "sandbox_start",
+    "account_save",
+    "suites_list",
+    "suite_open",
+    "suite_create",
+    "suite_save",
+    "suite_run",
 ];
 
 fn main() {

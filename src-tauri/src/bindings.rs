@@ -68,6 +68,9 @@ mod tests {
             decl::<RefreshEvent>(&cfg),
             decl::<VerifyResult>(&cfg),
             decl::<TestLogin>(&cfg),
+            decl::<SuiteEntry>(&cfg),
+            decl::<SuiteDoc>(&cfg),
+            decl::<QaCase>(&cfg),
         ]
         .concat()
     }

@@ -4,13 +4,14 @@
 use crate::dto::*;
 use crate::error::CmdResult;
 use crate::state::AppState;
-use crate::{inspect, providers};
+use crate::{inspect, providers, qa};
 use authdeck_core::Error;
 use authdeck_core::copy::Format;
 use authdeck_core::history::Event;
 use authdeck_core::jwt::Inspection;
 use authdeck_core::secret::Secret;
 use authdeck_core::session::{LoginReport, LoginRequest};
+use authdeck_core::suite::{Suite, SuiteReport};
 use jiff::Timestamp;
 use tauri::{AppHandle, Manager, State};
 
@@ -204,4 +205,56 @@ pub async fn sandbox_start(state: State<'_, AppState>) -> CmdResult<SandboxInfo>
     let info = crate::sandbox::start(&state).await?;
     crate::refresher::poke(&state);
     Ok(info)
+}
+
+#[tauri::command]
+pub async fn suites_list(state: State<'_, AppState>) -> CmdResult<Vec<SuiteEntry>> {
+    Ok(qa::list(&qa::suites_dir(&state)))
+}
+
+#[tauri::command]
+pub async fn suite_open(path: String) -> CmdResult<SuiteDoc> {
+    Ok(qa::open(&path)?)
+}
+
+#[tauri::command]
+pub async fn suite_create(state: State<'_, AppState>, name: String) -> CmdResult<SuiteDoc> {
+    Ok(qa::create(&qa::suites_dir(&state), &name)?)
+}
+
+#[tauri::command]
+pub async fn suite_save(
+    state: State<'_, AppState>,
+    path: Option<String>,
+    suite: Suite,
+) -> CmdResult<SuiteDoc> {
+    Ok(qa::save(&qa::suites_dir(&state), path.as_deref(), &suite)?)
+}
+
+/// Runs the suite as edited (`only`: these case positions); results also arrive as `qa-case`.
+#[tauri::command]
+pub async fn suite_run(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: Option<String>,
+    suite: Suite,
+    only: Option<Vec<usize>>,
+) -> CmdResult<SuiteReport> {
+    let sandbox_url = state.sandbox.lock().await.as_ref().map(|s| s.url());
+    let plan = qa::plan(
+        &state,
+        &suite,
+        path.as_deref(),
+        only.as_deref(),
+        sandbox_url,
+    )?;
+    // Core's run future is not provably Send (a higher-ranked closure inside), so it runs on
+    // a blocking thread of its own instead of a command worker.
+    let report = tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        tauri::async_runtime::block_on(qa::run(&app, &state, &plan))
+    })
+    .await
+    .map_err(|e| Error::Io(format!("the suite run stopped unexpectedly: {e}")))??;
+    Ok(report)
 }

@@ -299,3 +299,31 @@ pub struct TestLogin {
     #[ts(type = "Failure | null")]
     pub failure: Option<Failure>,
 }
+
+/// A suite in the QA screen's list: the user's files, then the built-in examples.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SuiteEntry {
+    pub title: String,
+    /// A file path, or `example:ID` for a built-in example.
+    pub path: String,
+    pub example: bool,
+}
+
+/// An open suite: where it is and what it says.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SuiteDoc {
+    pub title: String,
+    pub path: String,
+    /// A built-in example: saving writes a copy to the suites folder.
+    pub example: bool,
+    #[ts(type = "Suite")]
+    pub suite: authdeck_core::suite::Suite,
+}
+
+/// One case's result during a run (event `qa-case`), tagged with the run it belongs to.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct QaCase {
+    pub run_id: String,
+    #[ts(type = "CaseResult")]
+    pub result: authdeck_core::suite::CaseResult,
+}

@@ -8,6 +8,7 @@ mod dto;
 mod error;
 mod inspect;
 mod providers;
+mod qa;
 mod refresher;
 mod sandbox;
 mod settings;
@@ -69,6 +70,11 @@ fn main() {
             commands::settings_get,
             commands::settings_set,
             commands::sandbox_start,
+            commands::suites_list,
+            commands::suite_open,
+            commands::suite_create,
+            commands::suite_save,
+            commands::suite_run,
         ])
         .setup(|app| {
             tray::install(app.handle())?;

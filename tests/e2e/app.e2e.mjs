@@ -159,6 +159,26 @@ try {
     await shot('07-signed-out')
   })
 
+  await step('the QA screen runs the user-login example suite against the sandbox, live', async () => {
+    await (await $('button[data-screen="qa"]')).click()
+    await (await $('button[data-suite="example:user-login"]')).click()
+    const cases = 9
+    await waitFor('the example\'s nine cases', async () => (await browser.$$('tr[data-case]')).length === cases)
+    await (await $('button[data-action="run-suite"]')).click()
+    await waitFor('every case to pass', async () => (await text('[data-field="qa-passed"]').catch(() => '')) === `${cases} passed`, 60000)
+    assert.equal((await browser.$$('tr[data-status="pass"]')).length, cases, 'each row shows its pass')
+    // The raw answer of the wrong-password case: the server's words, nothing secret.
+    const wrong = await $('tr[data-case="3"]')
+    await (await wrong.$('button[data-action="raw-answer"]')).click()
+    assert.equal(await text('[data-field="raw-status"]'), '401')
+    const body = await text('[data-field="raw-body"]')
+    assert.match(body, /INVALID_PASSWORD/)
+    assert.ok(!body.includes('wrong-password'), 'the password sent is not in the raw view')
+    await browser.keys('Escape')
+    await waitFor('the toasts to go', async () => (await browser.$$('.toast')).length === 0, 8000)
+    await shot('11-qa')
+  })
+
   await step('providers and settings screens, and the dark theme', async () => {
     await (await $('button[data-screen="providers"]')).click()
     await (await $('button[data-provider="user-login"]')).click()

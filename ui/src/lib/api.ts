@@ -14,10 +14,15 @@ import type {
   LoginReport,
   ProviderCheck,
   ProviderView,
+  QaCase,
   RefreshEvent,
   RefresherEvent,
   SandboxInfo,
   Settings,
+  Suite,
+  SuiteDoc,
+  SuiteEntry,
+  SuiteReport,
   TestLogin,
   VerifyResult,
 } from './types'
@@ -49,6 +54,15 @@ export const api = {
   settings: () => invoke<Settings>('settings_get'),
   saveSettings: (settings: Settings) => invoke<Settings>('settings_set', { settings }),
   startSandbox: () => invoke<SandboxInfo>('sandbox_start'),
+  suites: () => invoke<SuiteEntry[]>('suites_list'),
+  openSuite: (path: string) => invoke<SuiteDoc>('suite_open', { path }),
+  createSuite: (name: string) => invoke<SuiteDoc>('suite_create', { name }),
+  saveSuite: (path: string | null, suite: Suite) => invoke<SuiteDoc>('suite_save', { path, suite }),
+  /** Runs the suite as edited; `only` keeps those case positions. Results also arrive live. */
+  runSuite: (path: string | null, suite: Suite, only: number[] | null) =>
+    invoke<SuiteReport>('suite_run', { path, suite, only }),
+  onQaCase: (handler: (e: QaCase) => void): Promise<UnlistenFn> =>
+    listen<QaCase>('qa-case', (e) => handler(e.payload)),
   onRefresh: (handler: (e: RefreshEvent) => void): Promise<UnlistenFn> =>
     listen<RefreshEvent>('refresh', (e) => handler(e.payload)),
   /** Core's background refresher: renewed, failed (retrying), stopped, cannot renew. */

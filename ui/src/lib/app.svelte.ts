@@ -3,7 +3,7 @@ import { api } from './api'
 import { Accounts, Clock, Notices, applyTheme, defaultSettings } from './stores.svelte'
 import type { Settings } from './types'
 
-export type Screen = 'accounts' | 'inspector' | 'history' | 'providers' | 'settings'
+export type Screen = 'accounts' | 'inspector' | 'history' | 'qa' | 'providers' | 'settings'
 
 export const clock = new Clock()
 export const accounts = new Accounts(api.accounts)

@@ -367,3 +367,17 @@ export type RefreshEvent = { account: string, ok: boolean, action: Action, messa
 export type VerifyResult = { valid: boolean, message: string, };
 
 export type TestLogin = { latency_ms: number, http_status: number | null, expires_at: string | null, refreshable: boolean, failure: Failure | null, };
+
+export type SuiteEntry = { title: string, 
+/**
+ * A file path, or `example:ID` for a built-in example.
+ */
+path: string, example: boolean, };
+
+export type SuiteDoc = { title: string, path: string, 
+/**
+ * A built-in example: saving writes a copy to the suites folder.
+ */
+example: boolean, suite: Suite, };
+
+export type QaCase = { run_id: string, result: CaseResult, };
