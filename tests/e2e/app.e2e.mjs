@@ -2,7 +2,7 @@
 // X clipboard. Run by scripts/app-e2e.sh, which provides Xvfb, D-Bus, gnome-keyring and the driver.
 import { remote } from 'webdriverio'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import assert from 'node:assert/strict'
 
@@ -191,6 +191,56 @@ try {
     await (await $('.account-row[data-account="demo-talkstack"]')).click()
     await waitFor('the toasts to go', async () => (await browser.$$('.toast')).length === 0, 8000)
     await shot('10-accounts-dark')
+  })
+
+  await step('no token, refresh token or password of the run is in the webview\'s storage or the logs', async () => {
+    // Every secret the run used: what the keyring holds now for each account, the token
+    // Reveal showed (its account is signed out by now), and every password typed or sent.
+    const service = process.env.AUTHDECK_KEYRING_SERVICE
+    await (await $('button[data-screen="accounts"]')).click()
+    const names = []
+    for (const row of await browser.$$('.account-row')) names.push(await row.getAttribute('data-account'))
+    assert.ok(names.length >= 6, `every account is listed (${names.join(', ')})`)
+    const secrets = new Set([revealed, 's3cret-pass', 'not-the-password', 'wrong-password'])
+    for (const name of names) {
+      let doc = '{}'
+      try {
+        doc = execFileSync('secret-tool', ['lookup', 'service', service, 'username', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      } catch {
+        continue // nothing stored for it (a failed first login)
+      }
+      for (const value of Object.values(JSON.parse(doc))) if (value) secrets.add(String(value))
+    }
+    assert.ok(secrets.size > 10, `tokens of every demo account were found in the keyring (${secrets.size} secrets)`)
+    // WebKit keeps localStorage, IndexedDB and its caches under XDG_DATA_HOME / XDG_CACHE_HOME.
+    const home = process.env.HOME
+    const webkit = [process.env.XDG_DATA_HOME, process.env.XDG_CACHE_HOME]
+      .map((d) => path.join(d, 'dev.authdeck.desktop'))
+      .filter((d) => existsSync(d))
+    assert.ok(webkit.length > 0, 'the webview\'s data or cache folder exists, so the search is not empty')
+    const roots = [home, process.env.XDG_DATA_HOME, process.env.XDG_CACHE_HOME, process.env.AUTHDECK_HOME]
+    const files = new Set()
+    const walk = (dir) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name)
+        // The OS keyring's own (encrypted) store is where secrets belong.
+        if (entry.isDirectory() && entry.name !== 'keyrings') walk(full)
+        else if (entry.isFile() && lstatSync(full).size < 64 * 1024 * 1024) files.add(full)
+      }
+    }
+    for (const root of roots) if (root && existsSync(root)) walk(root)
+    const found = []
+    for (const file of files) {
+      const bytes = readFileSync(file)
+      for (const secret of secrets) {
+        // WebKit stores localStorage values as UTF-16: look for both encodings.
+        if (bytes.includes(Buffer.from(secret, 'utf8')) || bytes.includes(Buffer.from(secret, 'utf16le'))) {
+          found.push(`${file}: ${secret.slice(0, 6)}…`)
+        }
+      }
+    }
+    assert.deepEqual(found, [], `secrets found on disk (searched ${files.size} files)`)
+    console.log(`(${secrets.size} secrets, ${files.size} files including ${webkit.join(', ')}) `)
   })
 
   console.log(`\n${steps.length} steps passed`)
