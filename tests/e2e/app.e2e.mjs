@@ -2,7 +2,7 @@
 // X clipboard. Run by scripts/app-e2e.sh, which provides Xvfb, D-Bus, gnome-keyring and the driver.
 import { remote } from 'webdriverio'
 import { execFileSync } from 'node:child_process'
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import assert from 'node:assert/strict'
 
@@ -219,26 +219,36 @@ try {
       .filter((d) => existsSync(d))
     assert.ok(webkit.length > 0, 'the webview\'s data or cache folder exists, so the search is not empty')
     const roots = [home, process.env.XDG_DATA_HOME, process.env.XDG_CACHE_HOME, process.env.AUTHDECK_HOME]
-    const files = new Set()
-    const walk = (dir) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const full = path.join(dir, entry.name)
-        // The OS keyring's own (encrypted) store is where secrets belong.
-        if (entry.isDirectory() && entry.name !== 'keyrings') walk(full)
-        else if (entry.isFile() && lstatSync(full).size < 64 * 1024 * 1024) files.add(full)
-      }
-    }
-    for (const root of roots) if (root && existsSync(root)) walk(root)
-    const found = []
-    for (const file of files) {
-      const bytes = readFileSync(file)
-      for (const secret of secrets) {
-        // WebKit stores localStorage values as UTF-16: look for both encodings.
-        if (bytes.includes(Buffer.from(secret, 'utf8')) || bytes.includes(Buffer.from(secret, 'utf16le'))) {
-          found.push(`${file}: ${secret.slice(0, 6)}…`)
+    const search = () => {
+      const files = new Set()
+      const walk = (dir) => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const full = path.join(dir, entry.name)
+          // The OS keyring's own (encrypted) store is where secrets belong.
+          if (entry.isDirectory() && entry.name !== 'keyrings') walk(full)
+          else if (entry.isFile() && lstatSync(full).size < 64 * 1024 * 1024) files.add(full)
         }
       }
+      for (const root of roots) if (root && existsSync(root)) walk(root)
+      const found = []
+      for (const file of files) {
+        const bytes = readFileSync(file)
+        for (const secret of secrets) {
+          // WebKit stores localStorage values as UTF-16: look for both encodings.
+          if (bytes.includes(Buffer.from(secret, 'utf8')) || bytes.includes(Buffer.from(secret, 'utf16le'))) {
+            found.push(`${file}: ${secret.slice(0, 6)}…`)
+          }
+        }
+      }
+      return { files, found }
     }
+    // The search can fail: a token planted in the webview's folder, as UTF-16, is found.
+    const canary = path.join(webkit[0], 'e2e-canary.bin')
+    writeFileSync(canary, Buffer.from(`x${revealed}x`, 'utf16le'))
+    const planted = search().found
+    rmSync(canary)
+    assert.ok(planted.some((f) => f.startsWith(canary)), 'the search finds a planted token')
+    const { files, found } = search()
     assert.deepEqual(found, [], `secrets found on disk (searched ${files.size} files)`)
     console.log(`(${secrets.size} secrets, ${files.size} files including ${webkit.join(', ')}) `)
   })
