@@ -15,6 +15,8 @@ if [ -z "${AUTHDECK_E2E_INSIDE:-}" ]; then
 fi
 
 export NO_AT_BRIDGE=1 GTK_A11Y=none
+# Everything core and the app log goes to tauri-driver.log, which the hygiene step searches.
+export AUTHDECK_LOG="info,authdeck_core=trace,authdeck_app=trace,authdeck_sandbox=trace"
 export AUTHDECK_HOME="$(mktemp -d)" AUTHDECK_KEYRING_SERVICE="authdeck-e2e-$$"
 tauri-driver --port 4444 --native-port 4445 >"$AUTHDECK_HOME/tauri-driver.log" 2>&1 &
 driver=$!

@@ -22,6 +22,7 @@ use tauri::{AppHandle, Manager};
 fn main() {
     let started = std::time::Instant::now();
     calm_webkit();
+    log_to_stderr();
     let state = match state::AppState::open() {
         Ok(state) => state,
         Err(e) => {
@@ -104,6 +105,20 @@ fn calm_webkit() {
         // SAFETY: first thing in main, before any other thread exists to read the environment.
         unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
     }
+}
+
+/// Logs on stderr like the CLI: warnings by default, `AUTHDECK_LOG` (an env filter such as
+/// `debug` or `authdeck_core=trace`) for more. Core never logs a secret.
+fn log_to_stderr() {
+    let filter = std::env::var("AUTHDECK_LOG")
+        .ok()
+        .and_then(|v| tracing_subscriber::EnvFilter::try_new(v).ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
 }
 
 /// Brings the main window to the front (second launch, tray "Open").

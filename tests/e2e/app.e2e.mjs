@@ -46,6 +46,11 @@ function clipboard() {
     return ''
   }
 }
+// Waits for an element to show exactly `expected` (the UI updates a frame after a click).
+async function waitText(sel, expected) {
+  await browser.waitUntil(async () => (await text(sel).catch(() => '')) === expected, { timeout: 5000 }).catch(() => {})
+  assert.equal(await text(sel), expected, sel)
+}
 const rows = async () => (await browser.$$('.account-row')).length
 
 async function addAccount({ name, email, password, baseUrl }) {
@@ -109,7 +114,7 @@ try {
     await alert.waitForDisplayed()
     assert.match(await alert.getText(), /The password is wrong\./)
     await (await alert.$('button=Details')).click()
-    assert.equal(await text('.dialog [data-detail="HTTP status"]'), '401')
+    await waitText('.dialog [data-detail="HTTP status"]', '401')
     await shot('05-failed-login')
     await browser.keys('Escape')
   })
@@ -120,7 +125,7 @@ try {
     const row = await $('tr[data-kind="invalid_password"]')
     await row.waitForDisplayed()
     await (await row.$('td:nth-child(2)')).click()
-    assert.equal(await text('[data-detail="status"]'), '401')
+    await waitText('[data-detail="status"]', '401')
     assert.equal(await text('[data-detail="kind"]'), 'invalid_password')
     await shot('06-history')
   })
@@ -170,7 +175,7 @@ try {
     // The raw answer of the wrong-password case: the server's words, nothing secret.
     const wrong = await $('tr[data-case="3"]')
     await (await wrong.$('button[data-action="raw-answer"]')).click()
-    assert.equal(await text('[data-field="raw-status"]'), '401')
+    await waitText('[data-field="raw-status"]', '401')
     const body = await text('[data-field="raw-body"]')
     assert.match(body, /INVALID_PASSWORD/)
     assert.ok(!body.includes('wrong-password'), 'the password sent is not in the raw view')
@@ -249,6 +254,8 @@ try {
     rmSync(canary)
     assert.ok(planted.some((f) => f.startsWith(canary)), 'the search finds a planted token')
     const { files, found } = search()
+    const log = path.join(process.env.AUTHDECK_HOME, 'tauri-driver.log')
+    assert.ok(files.has(log) && lstatSync(log).size > 0, 'the app\'s log (its stderr, at trace level) was searched')
     assert.deepEqual(found, [], `secrets found on disk (searched ${files.size} files)`)
     console.log(`(${secrets.size} secrets, ${files.size} files including ${webkit.join(', ')}) `)
   })
