@@ -135,11 +135,7 @@ fn registered_claims_are_explained_with_utc_local_and_relative_times() -> TestRe
     let decoded = jwt::decode(&token_with(&claims))?;
     let inspection = jwt::inspect(&decoded, now, &paris());
 
-    let names: Vec<&str> = inspection
-        .explained
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
+    let names: Vec<&str> = inspection.explained.iter().map(|c| c.name).collect();
     assert_eq!(names, ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"]);
     assert!(
         inspection

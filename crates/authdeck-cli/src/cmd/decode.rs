@@ -148,9 +148,12 @@ fn signature_word(check: Option<&SignatureCheck>) -> &'static str {
 /// The `--json` document: the fields scripts rely on, in a stable order.
 fn json_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Value {
     let mut out = serde_json::Map::new();
-    out.insert("header".into(), Value::Object(inspection.header.clone()));
+    out.insert(
+        "header".into(),
+        Value::Object(inspection.header.as_ref().clone()),
+    );
     if let Some(claims) = &inspection.claims {
-        out.insert("claims".into(), Value::Object(claims.clone()));
+        out.insert("claims".into(), Value::Object(claims.as_ref().clone()));
     } else if let Some(text) = &inspection.payload_text {
         out.insert("payload_text".into(), Value::String(text.clone()));
     } else if let Some(b64) = &inspection.payload_base64 {
@@ -182,7 +185,7 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
     let mut out = String::new();
 
     let mut header: Vec<[String; 3]> = Vec::new();
-    for (name, value) in &inspection.header {
+    for (name, value) in inspection.header.iter() {
         let note = match name.as_str() {
             "alg" => inspection
                 .alg_description
@@ -203,11 +206,11 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
                     Some(t) => time_text(t),
                     None => c.text.clone(),
                 };
-                [c.name.clone(), c.label.to_owned(), text]
+                [c.name.to_owned(), c.label.to_owned(), text]
             })
             .collect();
-        for (name, value) in claims {
-            if !inspection.explained.iter().any(|c| &c.name == name) {
+        for (name, value) in claims.iter() {
+            if !inspection.explained.iter().any(|c| c.name == name) {
                 rows.push([name.clone(), String::new(), plain(value)]);
             }
         }

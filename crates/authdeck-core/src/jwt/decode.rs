@@ -5,6 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use serde_json::{Map, Value};
 use std::fmt;
+use std::sync::Arc;
 
 /// One of the three dot-separated parts of a compact JWS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +50,8 @@ pub enum Malformed {
 /// anything (RFC 7520 signs a paragraph of prose).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Payload {
-    Claims(Map<String, Value>),
+    /// Shared, so an [`super::Inspection`] can hold the claims without copying them.
+    Claims(Arc<Map<String, Value>>),
     Text(String),
     Binary(Vec<u8>),
 }
@@ -61,7 +63,7 @@ pub struct Decoded {
     compact: String,
     /// Byte offset of the second dot: `compact[..signing_input_end]` is what was signed.
     signing_input_end: usize,
-    header: Map<String, Value>,
+    header: Arc<Map<String, Value>>,
     payload: Payload,
     signature: Vec<u8>,
 }
@@ -115,7 +117,7 @@ pub fn decode(text: &str) -> Result<Decoded, Malformed> {
     Ok(Decoded {
         compact,
         signing_input_end,
-        header,
+        header: Arc::new(header),
         payload,
         signature,
     })
@@ -192,7 +194,7 @@ fn classify_payload(bytes: Vec<u8>, header: &Map<String, Value>) -> Result<Paylo
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'{') {
         match serde_json::from_slice::<Value>(&bytes) {
-            Ok(Value::Object(map)) => return Ok(Payload::Claims(map)),
+            Ok(Value::Object(map)) => return Ok(Payload::Claims(Arc::new(map))),
             Ok(_) => {}
             Err(e) if says_jwt(header) => {
                 return Err(Malformed::NotJson {
@@ -235,6 +237,11 @@ impl Decoded {
 
     pub fn payload(&self) -> &Payload {
         &self.payload
+    }
+
+    /// The header, shared (for DTOs that keep it without copying).
+    pub fn header_shared(&self) -> Arc<Map<String, Value>> {
+        Arc::clone(&self.header)
     }
 
     /// The header's `alg`, when it is a string.

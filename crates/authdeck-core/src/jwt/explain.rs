@@ -10,15 +10,19 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// Everything the UI and `authdeck decode` show about a token. Signature validity is not here:
 /// it needs a key, see [`super::verify`].
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Inspection {
-    pub header: Map<String, Value>,
+    // Shared with the `Decoded` token (as are the claims): inspecting copies no JSON.
+    #[serde(serialize_with = "shared_map")]
+    pub header: Arc<Map<String, Value>>,
     /// The payload as claims when it is a JSON object...
-    pub claims: Option<Map<String, Value>>,
+    #[serde(serialize_with = "shared_optional_map")]
+    pub claims: Option<Arc<Map<String, Value>>>,
     /// ...else as text when it is UTF-8...
     pub payload_text: Option<String>,
     /// ...else as standard base64.
@@ -47,7 +51,7 @@ pub struct Inspection {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExplainedClaim {
-    pub name: String,
+    pub name: &'static str,
     pub label: &'static str,
     pub kind: ClaimKind,
     pub value: Value,
@@ -105,38 +109,76 @@ impl TimeStatus {
     }
 }
 
-const REGISTERED: [(&str, &str); 7] = [
-    ("iss", "Issuer"),
-    ("sub", "Subject"),
-    ("aud", "Audience"),
-    ("exp", "Expires"),
-    ("nbf", "Not before"),
-    ("iat", "Issued at"),
-    ("jti", "Token ID"),
+/// The claims we explain, in display order: RFC 7519's registered ones, then common ones.
+const KNOWN: [(&str, &str, ClaimKind); 25] = [
+    ("iss", "Issuer", ClaimKind::Registered),
+    ("sub", "Subject", ClaimKind::Registered),
+    ("aud", "Audience", ClaimKind::Registered),
+    ("exp", "Expires", ClaimKind::Registered),
+    ("nbf", "Not before", ClaimKind::Registered),
+    ("iat", "Issued at", ClaimKind::Registered),
+    ("jti", "Token ID", ClaimKind::Registered),
+    ("name", "Name", ClaimKind::Common),
+    ("preferred_username", "Username", ClaimKind::Common),
+    ("given_name", "Given name", ClaimKind::Common),
+    ("family_name", "Family name", ClaimKind::Common),
+    ("email", "Email", ClaimKind::Common),
+    ("email_verified", "Email verified", ClaimKind::Common),
+    ("scope", "Scope", ClaimKind::Common),
+    ("scp", "Scopes", ClaimKind::Common),
+    ("roles", "Roles", ClaimKind::Common),
+    ("groups", "Groups", ClaimKind::Common),
+    ("permissions", "Permissions", ClaimKind::Common),
+    ("realm_access", "Realm roles", ClaimKind::Common),
+    ("azp", "Authorized party", ClaimKind::Common),
+    ("client_id", "Client ID", ClaimKind::Common),
+    ("sid", "Session ID", ClaimKind::Common),
+    ("auth_time", "Authenticated at", ClaimKind::Common),
+    ("nonce", "Nonce", ClaimKind::Common),
+    ("tid", "Tenant ID", ClaimKind::Common),
 ];
 
-const COMMON: [(&str, &str); 18] = [
-    ("name", "Name"),
-    ("preferred_username", "Username"),
-    ("given_name", "Given name"),
-    ("family_name", "Family name"),
-    ("email", "Email"),
-    ("email_verified", "Email verified"),
-    ("scope", "Scope"),
-    ("scp", "Scopes"),
-    ("roles", "Roles"),
-    ("groups", "Groups"),
-    ("permissions", "Permissions"),
-    ("realm_access", "Realm roles"),
-    ("azp", "Authorized party"),
-    ("client_id", "Client ID"),
-    ("sid", "Session ID"),
-    ("auth_time", "Authenticated at"),
-    ("nonce", "Nonce"),
-    ("tid", "Tenant ID"),
-];
+/// Where a claim name sits in [`KNOWN`]; a `match` so that looking up every claim of a token
+/// costs no hashing.
+fn known_slot(name: &str) -> Option<usize> {
+    Some(match name {
+        "iss" => 0,
+        "sub" => 1,
+        "aud" => 2,
+        "exp" => EXP,
+        "nbf" => NBF,
+        "iat" => IAT,
+        "jti" => 6,
+        "name" => 7,
+        "preferred_username" => 8,
+        "given_name" => 9,
+        "family_name" => 10,
+        "email" => 11,
+        "email_verified" => 12,
+        "scope" => 13,
+        "scp" => 14,
+        "roles" => 15,
+        "groups" => 16,
+        "permissions" => 17,
+        "realm_access" => 18,
+        "azp" => 19,
+        "client_id" => 20,
+        "sid" => 21,
+        "auth_time" => AUTH_TIME,
+        "nonce" => 23,
+        "tid" => 24,
+        _ => return None,
+    })
+}
 
-const TIME_CLAIMS: [&str; 4] = ["exp", "nbf", "iat", "auth_time"];
+const EXP: usize = 3;
+const NBF: usize = 4;
+const IAT: usize = 5;
+const AUTH_TIME: usize = 22;
+
+fn is_time_slot(slot: usize) -> bool {
+    matches!(slot, EXP | NBF | IAT | AUTH_TIME)
+}
 
 /// Seconds an `iat` may lie in the future before we call it clock skew.
 const SKEW_TOLERANCE_SECS: i64 = 60;
@@ -146,7 +188,7 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
     let header = decoded.header();
     let mut notes = Vec::new();
     let (claims, payload_text, payload_base64) = match decoded.payload() {
-        Payload::Claims(map) => (Some(map.clone()), None, None),
+        Payload::Claims(map) => (Some(Arc::clone(map)), None, None),
         Payload::Text(text) => {
             notes.push("the payload is text, not JSON claims (a JWS may sign anything)".into());
             (None, Some(text.clone()), None)
@@ -173,42 +215,52 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         ));
     }
 
-    let mut explained = Vec::new();
-    let mut expires_at = None;
+    // One pass over the claims puts each known one in its display slot.
+    let mut slots: [Option<&Value>; KNOWN.len()] = [None; KNOWN.len()];
     if let Some(map) = decoded.claims() {
-        for (list, kind) in [
-            (&REGISTERED[..], ClaimKind::Registered),
-            (&COMMON[..], ClaimKind::Common),
-        ] {
-            for &(name, label) in list {
-                let Some(value) = map.get(name) else { continue };
-                let time = if TIME_CLAIMS.contains(&name) {
-                    time_claim(name, value, now, tz, &mut notes)
-                } else {
-                    None
-                };
-                let text = match &time {
-                    Some(t) => format!("{} ({})", t.utc, t.relative),
-                    None => display_text(name, value),
-                };
-                if name == "exp" {
-                    expires_at = time.clone();
-                }
-                explained.push(ExplainedClaim {
-                    name: name.to_owned(),
-                    label,
-                    kind,
-                    value: value.clone(),
-                    text,
-                    time,
-                });
+        for (name, value) in map {
+            if let Some(slot) = known_slot(name) {
+                slots[slot] = Some(value);
             }
         }
     }
+    let mut times: [Option<Timestamp>; KNOWN.len()] = [None; KNOWN.len()];
+    let mut explained = Vec::with_capacity(slots.iter().flatten().count());
+    let mut expires_at = None;
+    for (slot, value) in slots.iter().enumerate() {
+        let Some(value) = *value else { continue };
+        let (name, label, kind) = KNOWN[slot];
+        let time = if is_time_slot(slot) {
+            times[slot] = numeric_date(value);
+            time_claim(name, value, times[slot], now, tz, &mut notes)
+        } else {
+            None
+        };
+        let text = match &time {
+            Some(t) => {
+                let mut text = String::with_capacity(t.utc.len() + t.relative.len() + 3);
+                text.push_str(&t.utc);
+                text.push_str(" (");
+                text.push_str(&t.relative);
+                text.push(')');
+                text
+            }
+            None => display_text(name, value),
+        };
+        if slot == EXP {
+            expires_at = time.clone();
+        }
+        explained.push(ExplainedClaim {
+            name,
+            label,
+            kind,
+            value: value.clone(),
+            text,
+            time,
+        });
+    }
 
-    let exp = decoded.expires_at();
-    let nbf = decoded.numeric_date("nbf");
-    let iat = decoded.numeric_date("iat");
+    let (exp, nbf, iat) = (times[EXP], times[NBF], times[IAT]);
     let expired = exp.is_some_and(|e| now >= e);
     let time_status = if expired {
         TimeStatus::Expired
@@ -234,7 +286,7 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
     }
 
     Inspection {
-        header: header.clone(),
+        header: decoded.header_shared(),
         claims,
         payload_text,
         payload_base64,
@@ -255,20 +307,20 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
 fn time_claim(
     name: &str,
     value: &Value,
+    time: Option<Timestamp>,
     now: Timestamp,
     tz: &TimeZone,
     notes: &mut Vec<String>,
 ) -> Option<TimeView> {
-    match numeric_date(value) {
+    match time {
         Some(t) => {
-            let view = time_view(t, now, tz, name == "exp");
             if value.as_f64().is_some_and(|secs| secs > 1e11) {
                 notes.push(format!(
                     "{name} is in the year {}: it may be milliseconds, but NumericDate is seconds",
                     tz.to_datetime(t).year()
                 ));
             }
-            Some(view)
+            Some(time_view(t, now, tz, name == "exp"))
         }
         None if value.is_number() => {
             notes.push(format!(
@@ -288,80 +340,165 @@ fn time_claim(
 /// A moment shown in UTC, in `tz`, and relative to `now`.
 pub fn time_view(t: Timestamp, now: Timestamp, tz: &TimeZone, is_expiry: bool) -> TimeView {
     let delta = t.as_second() - now.as_second();
-    let relative = if is_expiry && delta <= 0 {
-        format!("expired {}", relative_words(delta))
-    } else {
-        relative_words(delta)
-    };
+    let mut relative = String::with_capacity(24);
+    if is_expiry && delta <= 0 {
+        relative.push_str("expired ");
+    }
+    push_relative(&mut relative, delta);
+    let utc = civil_text(t, &TimeZone::UTC);
+    let local = civil_text(t, tz);
     TimeView {
         timestamp: t,
         unix: t.as_second(),
-        utc: civil_text(t, &TimeZone::UTC),
-        local: civil_text(t, tz),
+        utc,
+        local,
         relative,
     }
 }
 
-/// `2026-11-22 05:40:58 CET`, without going through a format-string parser.
+/// `2026-11-22 05:40:58 CET`, pushed digit by digit: this runs for every time claim of every
+/// token the app shows, so it avoids the formatting machinery.
 fn civil_text(t: Timestamp, tz: &TimeZone) -> String {
     let dt = tz.to_datetime(t);
     let info = tz.to_offset_info(t);
-    let mut out = String::with_capacity(28);
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} {}",
-        dt.year(),
-        dt.month(),
-        dt.day(),
-        dt.hour(),
-        dt.minute(),
-        dt.second(),
-        info.abbreviation()
-    );
+    let abbreviation = info.abbreviation();
+    let mut out = String::with_capacity(20 + abbreviation.len());
+    let year = dt.year();
+    if (0..=9999).contains(&year) {
+        push_digits(&mut out, year.unsigned_abs().into(), 4);
+    } else {
+        let _ = write!(out, "{year}");
+    }
+    for (sep, value) in [
+        ('-', dt.month()),
+        ('-', dt.day()),
+        (' ', dt.hour()),
+        (':', dt.minute()),
+        (':', dt.second()),
+    ] {
+        out.push(sep);
+        push_digits(&mut out, value.unsigned_abs().into(), 2);
+    }
+    out.push(' ');
+    out.push_str(abbreviation);
     out
+}
+
+/// Pushes `value` zero-padded to `width` digits.
+fn push_digits(out: &mut String, value: u32, width: usize) {
+    let mut buf = [b'0'; 10];
+    let mut n = value;
+    let mut i = buf.len();
+    while n > 0 {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let start = (buf.len() - width).min(i);
+    for &b in &buf[start..] {
+        out.push(char::from(b));
+    }
 }
 
 /// `in 1 h 59 min`, `3 days ago`, `now`.
 pub fn relative_words(delta_secs: i64) -> String {
+    let mut out = String::with_capacity(16);
+    push_relative(&mut out, delta_secs);
+    out
+}
+
+fn push_relative(out: &mut String, delta_secs: i64) {
     if delta_secs == 0 {
-        return "now".into();
+        out.push_str("now");
+        return;
     }
-    let words = duration_words(delta_secs.unsigned_abs());
     if delta_secs > 0 {
-        format!("in {words}")
-    } else {
-        format!("{words} ago")
+        out.push_str("in ");
+    }
+    push_duration(out, delta_secs.unsigned_abs());
+    if delta_secs < 0 {
+        out.push_str(" ago");
     }
 }
 
 /// A duration in the largest units that matter: `42 s`, `5 min`, `1 h 59 min`, `1 day 3 h`,
 /// `3 days`, `15 years`. Truncates, so "1 h 59 min" never rounds up to a time not yet reached.
 pub fn duration_words(secs: u64) -> String {
+    let mut out = String::with_capacity(12);
+    push_duration(&mut out, secs);
+    out
+}
+
+fn push_duration(out: &mut String, secs: u64) {
     const MIN: u64 = 60;
     const HOUR: u64 = 60 * MIN;
     const DAY: u64 = 24 * HOUR;
     const YEAR: u64 = 365 * DAY + DAY / 4;
-    let plural = |n: u64, unit: &str| {
-        if n == 1 {
-            format!("1 {unit}")
-        } else {
-            format!("{n} {unit}s")
-        }
-    };
-    match secs {
-        s if s < MIN => format!("{s} s"),
-        s if s < HOUR => format!("{} min", s / MIN),
-        s if s < DAY => match (s / HOUR, (s % HOUR) / MIN) {
-            (h, 0) => format!("{h} h"),
-            (h, m) => format!("{h} h {m} min"),
-        },
-        s if s < 2 * DAY => match (s % DAY) / HOUR {
-            0 => "1 day".into(),
-            h => format!("1 day {h} h"),
-        },
-        s if s < YEAR => plural(s / DAY, "day"),
-        s => plural(s / YEAR, "year"),
+    fn number(out: &mut String, n: u64, unit: &str) {
+        push_number(out, n);
+        out.push(' ');
+        out.push_str(unit);
     }
+    match secs {
+        s if s < MIN => number(out, s, "s"),
+        s if s < HOUR => number(out, s / MIN, "min"),
+        s if s < DAY => {
+            number(out, s / HOUR, "h");
+            let m = (s % HOUR) / MIN;
+            if m > 0 {
+                out.push(' ');
+                number(out, m, "min");
+            }
+        }
+        s if s < 2 * DAY => {
+            out.push_str("1 day");
+            let h = (s % DAY) / HOUR;
+            if h > 0 {
+                out.push(' ');
+                number(out, h, "h");
+            }
+        }
+        s if s < YEAR => {
+            let days = s / DAY;
+            number(out, days, if days == 1 { "day" } else { "days" })
+        }
+        s => {
+            let years = s / YEAR;
+            number(out, years, if years == 1 { "year" } else { "years" })
+        }
+    }
+}
+
+fn push_number(out: &mut String, n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
+    }
+}
+
+// serde serializes `Arc` only with its `rc` feature; these keep the JSON a plain object.
+fn shared_map<S: serde::Serializer>(
+    map: &Arc<Map<String, Value>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    map.as_ref().serialize(serializer)
+}
+
+fn shared_optional_map<S: serde::Serializer>(
+    map: &Option<Arc<Map<String, Value>>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    map.as_deref().serialize(serializer)
 }
 
 /// Lists joined with ", ", strings bare, booleans as yes/no, the rest as compact JSON.
