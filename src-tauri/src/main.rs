@@ -21,6 +21,10 @@ use tauri::{AppHandle, Manager};
 
 fn main() {
     let started = std::time::Instant::now();
+    // Tokens live in this process's memory: keep them out of core files and other processes.
+    if let Err(e) = authdeck_core::hygiene::disable_core_dumps() {
+        eprintln!("authdeck: could not turn off core dumps: {e}");
+    }
     calm_webkit();
     log_to_stderr();
     let state = match state::AppState::open() {

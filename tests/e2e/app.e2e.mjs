@@ -260,10 +260,11 @@ try {
     console.log(`(${secrets.size} secrets, ${files.size} files including ${webkit.join(', ')}) `)
   })
 
-  console.log(`\n${steps.length} steps passed`)
+  console.log(`\ne2e: ${steps.length} passed, 0 failed`)
 } catch (e) {
   await shot('failure').catch(() => {})
   console.error(`\nFAILED: ${e.message}`)
+  console.log(`\ne2e: ${steps.length - 1} passed, 1 failed`)
   process.exitCode = 1
 } finally {
   await browser.deleteSession().catch(() => {})
