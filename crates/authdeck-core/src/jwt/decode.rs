@@ -139,24 +139,20 @@ fn clean(text: &str) -> String {
 }
 
 fn base64url(text: &str, segment: Segment) -> Result<Vec<u8>, Malformed> {
-    if let Some(pos) = text.find(['+', '/']) {
-        let c = &text[pos..pos + 1];
-        return Err(Malformed::NotBase64Url {
-            segment,
-            reason: format!(
-                "'{c}' at character {} is standard base64; JWTs use base64url ('-' and '_')",
-                pos + 1
-            ),
-        });
-    }
     // Padding is not part of a JWS, but some encoders add it; it carries no information.
     let unpadded = text.trim_end_matches('=');
-    URL_SAFE_NO_PAD
-        .decode(unpadded)
-        .map_err(|e| Malformed::NotBase64Url {
-            segment,
-            reason: describe_base64_error(e),
-        })
+    URL_SAFE_NO_PAD.decode(unpadded).map_err(|e| {
+        // Only on failure: look for the standard alphabet, the most common cause.
+        let reason = match text.bytes().position(|b| b == b'+' || b == b'/') {
+            Some(pos) => format!(
+                "'{}' at character {} is standard base64; JWTs use base64url ('-' and '_')",
+                char::from(text.as_bytes()[pos]),
+                pos + 1
+            ),
+            None => describe_base64_error(e),
+        };
+        Malformed::NotBase64Url { segment, reason }
+    })
 }
 
 fn describe_base64_error(e: base64::DecodeError) -> String {
