@@ -8,5 +8,7 @@ export RUSTC_BOOTSTRAP=1 # cargo-fuzz passes nightly flags; stable's compiler ac
 cd fuzz
 for target in $(cargo fuzz list); do
   echo "== $target ($secs s)"
-  cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$secs" -rss_limit_mb=2048
+  # New inputs go to work/ (ignored); the committed seed corpus is only read.
+  mkdir -p "work/$target"
+  cargo fuzz run "$target" "work/$target" "corpus/$target" -- -max_total_time="$secs" -rss_limit_mb=2048
 done
