@@ -25,7 +25,7 @@ run login cargo bench -q -p authdeck-core --bench login
 run jwt cargo bench -q -p authdeck-core --bench jwt
 run history cargo bench -q -p authdeck-core --bench history
 run token scripts/with-keyring.sh cargo bench -q -p authdeck-cli --bench token
-if [ -x scripts/app-bench.sh ]; then run app scripts/app-bench.sh; fi
+if [ -x scripts/app-bench.sh ]; then run app scripts/app-bench.sh; sed -i "/SpiRegistry daemon/d" "$tmp/app.txt"; fi
 
 {
   echo "# Benchmarks"
