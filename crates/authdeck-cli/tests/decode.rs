@@ -156,6 +156,47 @@ fn a_text_payload_is_printed_as_payload_text() -> TestResult {
 }
 
 #[test]
+fn a_secret_from_the_environment_verifies_and_a_missing_variable_is_a_usage_error() -> TestResult {
+    let token = access_token("env-held-secret");
+    let run = |var: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_authdeck"));
+        cmd.args([
+            "decode",
+            "--json",
+            &token,
+            "--secret-env",
+            "AUTHDECK_TEST_JWT_SECRET",
+        ])
+        .env_remove("AUTHDECK_TEST_JWT_SECRET")
+        .stdin(Stdio::null());
+        if let Some(value) = var {
+            cmd.env("AUTHDECK_TEST_JWT_SECRET", value);
+        }
+        cmd.output().expect("authdeck runs")
+    };
+    let good = run(Some("env-held-secret"));
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&good.stdout)?["signature"],
+        "valid"
+    );
+    let wrong = run(Some("another"));
+    assert_eq!(
+        wrong.status.code(),
+        Some(1),
+        "a wrong secret from the environment is invalid"
+    );
+    let unset = run(None);
+    assert_eq!(unset.status.code(), Some(2), "{}", stderr(&unset));
+    assert!(
+        stderr(&unset).contains("AUTHDECK_TEST_JWT_SECRET is not set"),
+        "{}",
+        stderr(&unset)
+    );
+    Ok(())
+}
+
+#[test]
 fn the_right_secret_exits_0_and_a_wrong_one_exits_1() -> TestResult {
     let token = access_token("the-secret");
     let good = authdeck(

@@ -19,7 +19,8 @@ const MAX_INPUT: u64 = 1024 * 1024;
   authdeck decode eyJhbGciOi...                    # header, claims, expiry
   authdeck token dev | authdeck decode             # read the token from stdin
   authdeck decode \"Bearer eyJ...\" --json           # machine-readable
-  authdeck decode TOKEN --secret 'my HS256 secret'
+  authdeck decode TOKEN --secret-env JWT_SECRET    # the secret from an environment variable
+  authdeck decode TOKEN --secret 'my HS256 secret' # (visible to other users in the process list)
   authdeck decode TOKEN --secret-base64 hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg
   authdeck decode TOKEN --key public.pem           # SPKI, PKCS#1, certificate, JWK or JWKS file
   authdeck decode TOKEN --jwks https://issuer.example.com/.well-known/jwks.json
@@ -40,6 +41,10 @@ pub struct Args {
     /// Verify with this shared secret (HS256/384/512), taken as UTF-8 text.
     #[arg(long, value_name = "S", group = "verify_key")]
     secret: Option<String>,
+    /// Verify with the shared secret in this environment variable (UTF-8 text), which keeps it
+    /// out of the process list and the shell history.
+    #[arg(long, value_name = "VAR", group = "verify_key")]
+    secret_env: Option<String>,
     /// Verify with this shared secret, given as base64url or base64.
     #[arg(long, value_name = "S", group = "verify_key")]
     secret_base64: Option<String>,
@@ -106,6 +111,13 @@ fn read_token(arg: Option<&str>) -> Result<String, Error> {
 async fn load_key(args: &Args) -> Result<Option<VerifyKey>, Error> {
     let key = if let Some(secret) = &args.secret {
         VerifyKey::secret(secret)?
+    } else if let Some(var) = &args.secret_env {
+        let secret = std::env::var(var).map_err(|_| {
+            Error::Invalid(format!(
+                "--secret-env {var}: the environment variable {var} is not set (or not UTF-8)"
+            ))
+        })?;
+        VerifyKey::secret(&secret)?
     } else if let Some(secret) = &args.secret_base64 {
         VerifyKey::secret_base64(secret)?
     } else if let Some(path) = &args.key {
@@ -231,7 +243,8 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
         (status, _) => status.as_str().to_owned(),
     };
     let signature = match check {
-        None => "not verified (give --secret, --secret-base64, --key or --jwks)".to_owned(),
+        None => "not verified (give --secret-env, --secret, --secret-base64, --key or --jwks)"
+            .to_owned(),
         Some(check) => check.describe(),
     };
     section(
