@@ -199,7 +199,7 @@ impl Deck {
             }
             Ok(session) => session,
         };
-        let facts = facts(&session, provider, at);
+        let facts = facts(&session, provider);
         let refresh_token = session
             .refresh_token
             .clone()
@@ -308,7 +308,7 @@ fn merged_config(
 
 /// The facts worth keeping and showing, with the expiry moved to the local clock when the
 /// server's clock is off.
-fn facts(session: &Session, provider: &Provider, _at: Timestamp) -> SessionFacts {
+fn facts(session: &Session, provider: &Provider) -> SessionFacts {
     let skew = session
         .clock_skew_secs
         .filter(|s| s.abs() > SKEW_TOLERANCE_SECS);
