@@ -18,6 +18,26 @@ fuzz_target!(|data: &[u8]| {
                     .starts_with(decoded.signing_input()),
                 "the signing input is the start of the token"
             );
+            // The member index agrees with a full parse: every name, last value wins; a value
+            // serde_json cannot hold (a number beyond f64) is kept as its text.
+            for object in [Some(decoded.header()), decoded.claims()]
+                .into_iter()
+                .flatten()
+            {
+                let map = object.to_map();
+                if let Ok(full) = serde_json::from_str::<serde_json::Map<_, _>>(object.text()) {
+                    assert_eq!(full, map, "the index parses like serde_json");
+                }
+                let names: std::collections::HashSet<&str> =
+                    object.iter().map(|(name, _)| name).collect();
+                assert_eq!(map.len(), names.len());
+                for name in names {
+                    let raw = object.get(name).expect("an indexed name is found");
+                    let value = serde_json::from_str::<serde_json::Value>(raw)
+                        .unwrap_or_else(|_| serde_json::Value::String(raw.to_owned()));
+                    assert_eq!(map.get(name), Some(&value), "member {name}");
+                }
+            }
             let inspection = jwt::inspect(
                 &decoded,
                 jiff::Timestamp::UNIX_EPOCH,

@@ -242,8 +242,7 @@ pub fn read_answer(
         .map(|t| Secret::new(t.trim()));
     let claims = crate::jwt::decode(token.expose())
         .ok()
-        .and_then(|d| d.claims().cloned())
-        .map(Value::Object);
+        .and_then(|d| d.claims().map(|c| Value::Object(c.to_map())));
     let jwt_exp = || {
         claims
             .as_ref()

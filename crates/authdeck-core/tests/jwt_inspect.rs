@@ -163,6 +163,11 @@ fn registered_claims_are_explained_with_utc_local_and_relative_times() -> TestRe
         Some("1 min ago")
     );
     assert_eq!(
+        iat.text,
+        (now.as_second() - 60).to_string(),
+        "a time claim's text is the NumericDate as written"
+    );
+    assert_eq!(
         inspection.alg_description,
         Some("HMAC using SHA-256 (shared secret)")
     );

@@ -103,12 +103,12 @@ fn rfc7515_payloads_decode_to_the_published_claims_and_text() -> TestResult {
     let set = vectors("rfc7515.json")?;
     let a1 = jwt::decode(token(vector(&set, "A.1")))?;
     let claims = a1.claims().ok_or("A.1 carries JSON claims")?;
-    assert_eq!(claims["iss"], "joe");
-    assert_eq!(claims["http://example.com/is_root"], true);
+    assert_eq!(claims.get_str("iss").as_deref(), Some("joe"));
+    assert_eq!(claims.get("http://example.com/is_root"), Some("true"));
     assert_eq!(a1.expires_at().map(|t| t.as_second()), Some(1_300_819_380));
     assert_eq!(
-        a1.header()["typ"],
-        "JWT",
+        a1.header().get_str("typ").as_deref(),
+        Some("JWT"),
         "A.1's header has a CRLF inside and still parses"
     );
 

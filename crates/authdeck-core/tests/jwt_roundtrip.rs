@@ -49,7 +49,7 @@ fn assert_round_trip(alg: &str, token: &str, right: &VerifyKey, wrong: &VerifyKe
     assert_eq!(
         jwt::decode(token)
             .ok()
-            .and_then(|d| d.alg().map(str::to_owned)),
+            .and_then(|d| d.alg().map(|a| a.into_owned())),
         Some(alg.to_owned())
     );
     assert_eq!(

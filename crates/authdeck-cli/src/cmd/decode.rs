@@ -160,12 +160,9 @@ fn signature_word(check: Option<&SignatureCheck>) -> &'static str {
 /// The `--json` document: the fields scripts rely on, in a stable order.
 fn json_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Value {
     let mut out = serde_json::Map::new();
-    out.insert(
-        "header".into(),
-        Value::Object(inspection.header.as_ref().clone()),
-    );
+    out.insert("header".into(), Value::Object(inspection.header.to_map()));
     if let Some(claims) = &inspection.claims {
-        out.insert("claims".into(), Value::Object(claims.as_ref().clone()));
+        out.insert("claims".into(), Value::Object(claims.to_map()));
     } else if let Some(text) = &inspection.payload_text {
         out.insert("payload_text".into(), Value::String(text.clone()));
     } else if let Some(b64) = &inspection.payload_base64 {
@@ -198,14 +195,14 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
 
     let mut header: Vec<[String; 3]> = Vec::new();
     for (name, value) in inspection.header.iter() {
-        let note = match name.as_str() {
+        let note = match name {
             "alg" => inspection
                 .alg_description
                 .unwrap_or("unknown algorithm")
                 .to_owned(),
             _ => String::new(),
         };
-        header.push([name.clone(), plain(value), note]);
+        header.push([name.to_owned(), jwt::plain(value).into_owned(), note]);
     }
     section(&mut out, "Header", &header);
 
@@ -223,7 +220,11 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
             .collect();
         for (name, value) in claims.iter() {
             if !inspection.explained.iter().any(|c| c.name == name) {
-                rows.push([name.clone(), String::new(), plain(value)]);
+                rows.push([
+                    name.to_owned(),
+                    String::new(),
+                    jwt::plain(value).into_owned(),
+                ]);
             }
         }
         section(&mut out, "Claims", &rows);
@@ -283,13 +284,6 @@ fn time_text(t: &TimeView) -> String {
         format!("{}, {}", t.utc, t.relative)
     } else {
         format!("{} ({local} here), {}", t.utc, t.relative)
-    }
-}
-
-fn plain(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 

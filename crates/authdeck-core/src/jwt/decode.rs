@@ -1,9 +1,10 @@
 //! Splitting a compact token into its parts, with errors that say which part is wrong and why.
 
+use super::object::{JsonObject, NotObject};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
-use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -51,7 +52,7 @@ pub enum Malformed {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Payload {
     /// Shared, so an [`super::Inspection`] can hold the claims without copying them.
-    Claims(Arc<Map<String, Value>>),
+    Claims(Arc<JsonObject>),
     Text(String),
     Binary(Vec<u8>),
 }
@@ -63,7 +64,7 @@ pub struct Decoded {
     compact: String,
     /// Byte offset of the second dot: `compact[..signing_input_end]` is what was signed.
     signing_input_end: usize,
-    header: Arc<Map<String, Value>>,
+    header: Arc<JsonObject>,
     payload: Payload,
     signature: Vec<u8>,
 }
@@ -73,7 +74,23 @@ pub struct Decoded {
 /// Accepts surrounding whitespace, line breaks inside (tokens wrapped by a terminal or an RFC),
 /// and a leading `Bearer ` (any case), because people paste Authorization headers.
 pub fn decode(text: &str) -> Result<Decoded, Malformed> {
-    let compact = clean(text);
+    let trimmed = strip_bearer(text);
+    // Whitespace inside (a wrapped token) always fails base64url, so it is looked for only then:
+    // scanning every token for it would cost more than decoding one.
+    match decode_compact(trimmed) {
+        Err(_) if trimmed.bytes().any(|b| b.is_ascii_whitespace()) => {
+            let joined: String = trimmed
+                .chars()
+                .filter(|c| !c.is_ascii_whitespace())
+                .collect();
+            decode_compact(&joined)
+        }
+        decoded => decoded,
+    }
+}
+
+/// Decodes a token that has nothing around it.
+fn decode_compact(compact: &str) -> Result<Decoded, Malformed> {
     if compact.is_empty() {
         return Err(Malformed::Empty);
     }
@@ -99,11 +116,18 @@ pub fn decode(text: &str) -> Result<Decoded, Malformed> {
             segment: Segment::Header,
         });
     }
-    let header_bytes = base64url(header_b64, Segment::Header)?;
-    let header = match serde_json::from_slice::<Value>(&header_bytes) {
-        Ok(Value::Object(map)) => map,
-        Ok(_) => return Err(Malformed::HeaderNotObject),
-        Err(e) => {
+    let header_text = String::from_utf8(base64url(header_b64, Segment::Header)?).map_err(|e| {
+        Malformed::NotJson {
+            segment: Segment::Header,
+            reason: format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+        }
+    })?;
+    let header = match JsonObject::parse(header_text) {
+        Ok(object) => object,
+        Err(NotObject { invalid: None, .. }) => return Err(Malformed::HeaderNotObject),
+        Err(NotObject {
+            invalid: Some(e), ..
+        }) => {
             return Err(Malformed::NotJson {
                 segment: Segment::Header,
                 reason: e.to_string(),
@@ -115,7 +139,7 @@ pub fn decode(text: &str) -> Result<Decoded, Malformed> {
     let signature = base64url(signature_b64, Segment::Signature)?;
 
     Ok(Decoded {
-        compact,
+        compact: compact.to_owned(),
         signing_input_end,
         header: Arc::new(header),
         payload,
@@ -123,24 +147,23 @@ pub fn decode(text: &str) -> Result<Decoded, Malformed> {
     })
 }
 
-/// Trims, drops a `Bearer ` prefix and removes whitespace inside the token.
-fn clean(text: &str) -> String {
-    let mut t = text.trim();
-    if let Some(prefix) = t.get(..7)
-        && prefix.eq_ignore_ascii_case("bearer ")
-    {
-        t = t[7..].trim_start();
-    }
-    if t.bytes().any(|b| b.is_ascii_whitespace()) {
-        t.chars().filter(|c| !c.is_ascii_whitespace()).collect()
-    } else {
-        t.to_owned()
+/// Trims and drops a `Bearer ` prefix.
+fn strip_bearer(text: &str) -> &str {
+    let t = text.trim();
+    match t.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => t[7..].trim_start(),
+        _ => t,
     }
 }
 
 fn base64url(text: &str, segment: Segment) -> Result<Vec<u8>, Malformed> {
     // Padding is not part of a JWS, but some encoders add it; it carries no information.
     let unpadded = text.trim_end_matches('=');
+    // The SIMD decoder is three times faster; it says only "invalid", so on failure the
+    // other one (just as strict) tells where and why.
+    if let Ok(bytes) = base64_simd::URL_SAFE_NO_PAD.decode_to_vec(unpadded) {
+        return Ok(bytes);
+    }
     URL_SAFE_NO_PAD.decode(unpadded).map_err(|e| {
         // Only on failure: look for the standard alphabet, the most common cause.
         let reason = match text.bytes().position(|b| b == b'+' || b == b'/') {
@@ -186,32 +209,38 @@ fn shown_byte(byte: u8) -> String {
 
 /// JSON object → claims; otherwise text if it is UTF-8, else binary. A header `cty` or `typ`
 /// that says JWT means the payload must be claims, so bad JSON there is an error worth naming.
-fn classify_payload(bytes: Vec<u8>, header: &Map<String, Value>) -> Result<Payload, Malformed> {
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if first == Some(&b'{') {
-        match serde_json::from_slice::<Value>(&bytes) {
-            Ok(Value::Object(map)) => return Ok(Payload::Claims(Arc::new(map))),
-            Ok(_) => {}
-            Err(e) if says_jwt(header) => {
-                return Err(Malformed::NotJson {
-                    segment: Segment::Payload,
-                    reason: e.to_string(),
-                });
-            }
-            Err(_) => {}
+fn classify_payload(bytes: Vec<u8>, header: &JsonObject) -> Result<Payload, Malformed> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) if first == Some(b'{') && says_jwt(header) => {
+            return Err(Malformed::NotJson {
+                segment: Segment::Payload,
+                reason: format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+            });
         }
+        Err(e) => return Ok(Payload::Binary(e.into_bytes())),
+    };
+    if first != Some(b'{') {
+        return Ok(Payload::Text(text));
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(Payload::Text(text)),
-        Err(e) => Ok(Payload::Binary(e.into_bytes())),
+    match JsonObject::parse(text) {
+        Ok(claims) => Ok(Payload::Claims(Arc::new(claims))),
+        Err(NotObject { invalid, .. }) if says_jwt(header) => Err(Malformed::NotJson {
+            segment: Segment::Payload,
+            reason: invalid.map_or_else(
+                || "it is JSON but not an object of claims".into(),
+                |e| e.to_string(),
+            ),
+        }),
+        Err(NotObject { text, .. }) => Ok(Payload::Text(text)),
     }
 }
 
-fn says_jwt(header: &Map<String, Value>) -> bool {
+fn says_jwt(header: &JsonObject) -> bool {
     let is_jwt = |key: &str| {
         header
-            .get(key)
-            .and_then(Value::as_str)
+            .get_str(key)
             .is_some_and(|v| v.eq_ignore_ascii_case("JWT"))
     };
     is_jwt("typ") || is_jwt("cty")
@@ -219,12 +248,12 @@ fn says_jwt(header: &Map<String, Value>) -> bool {
 
 impl Decoded {
     /// The JOSE header.
-    pub fn header(&self) -> &Map<String, Value> {
+    pub fn header(&self) -> &JsonObject {
         &self.header
     }
 
     /// The claims, or `None` when the payload is not a JSON object.
-    pub fn claims(&self) -> Option<&Map<String, Value>> {
+    pub fn claims(&self) -> Option<&JsonObject> {
         match &self.payload {
             Payload::Claims(map) => Some(map),
             _ => None,
@@ -236,18 +265,18 @@ impl Decoded {
     }
 
     /// The header, shared (for DTOs that keep it without copying).
-    pub fn header_shared(&self) -> Arc<Map<String, Value>> {
+    pub fn header_shared(&self) -> Arc<JsonObject> {
         Arc::clone(&self.header)
     }
 
     /// The header's `alg`, when it is a string.
-    pub fn alg(&self) -> Option<&str> {
-        self.header.get("alg").and_then(Value::as_str)
+    pub fn alg(&self) -> Option<Cow<'_, str>> {
+        self.header.get_str("alg")
     }
 
     /// The header's `kid`, when it is a string.
-    pub fn kid(&self) -> Option<&str> {
-        self.header.get("kid").and_then(Value::as_str)
+    pub fn kid(&self) -> Option<Cow<'_, str>> {
+        self.header.get_str("kid")
     }
 
     /// The `exp` claim as a time, when it is a NumericDate (seconds, possibly fractional).
@@ -277,12 +306,16 @@ impl Decoded {
     }
 }
 
-/// Seconds since the epoch (RFC 7519 NumericDate) as a timestamp.
-pub(crate) fn numeric_date(value: &Value) -> Option<Timestamp> {
-    if let Some(secs) = value.as_i64() {
+/// Seconds since the epoch (RFC 7519 NumericDate), given as the claim's JSON text, as a
+/// timestamp.
+pub(crate) fn numeric_date(raw: &str) -> Option<Timestamp> {
+    if let Ok(secs) = raw.parse::<i64>() {
         return Timestamp::from_second(secs).ok();
     }
-    let secs = value.as_f64()?;
+    if !raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+        return None;
+    }
+    let secs = raw.parse::<f64>().ok()?;
     if !secs.is_finite() {
         return None;
     }
@@ -304,9 +337,9 @@ mod tests {
     #[test]
     fn decodes_header_claims_and_signing_input() {
         let d = decode(JWT_IO).expect("a well-formed token decodes");
-        assert_eq!(d.alg(), Some("HS256"));
+        assert_eq!(d.alg().as_deref(), Some("HS256"));
         let claims = d.claims().expect("payload is a JSON object");
-        assert_eq!(claims["name"], "John Doe");
+        assert_eq!(claims.get_str("name").as_deref(), Some("John Doe"));
         assert_eq!(d.signature().len(), 32, "HS256 signatures are 32 bytes");
         let dot2 = JWT_IO.rfind('.').expect("three parts");
         assert_eq!(d.signing_input(), &JWT_IO.as_bytes()[..dot2]);

@@ -3,13 +3,14 @@
 
 use super::alg::Algorithm;
 use super::decode::{Decoded, Payload, numeric_date};
+use super::object::{JsonObject, plain};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
+use jiff::tz::{Offset, TimeZone};
 use serde::Serialize;
-use serde_json::{Map, Value};
-use std::fmt::Write as _;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Everything the UI and `authdeck decode` show about a token. Signature validity is not here:
@@ -18,11 +19,13 @@ use std::sync::Arc;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Inspection {
     // Shared with the `Decoded` token (as are the claims): inspecting copies no JSON.
-    #[serde(serialize_with = "shared_map")]
-    pub header: Arc<Map<String, Value>>,
+    #[serde(serialize_with = "shared_object")]
+    #[cfg_attr(feature = "ts", ts(type = "{ [key in string]: JsonValue }"))]
+    pub header: Arc<JsonObject>,
     /// The payload as claims when it is a JSON object...
-    #[serde(serialize_with = "shared_optional_map")]
-    pub claims: Option<Arc<Map<String, Value>>>,
+    #[serde(serialize_with = "shared_optional_object")]
+    #[cfg_attr(feature = "ts", ts(type = "{ [key in string]: JsonValue } | null"))]
+    pub claims: Option<Arc<JsonObject>>,
     /// ...else as text when it is UTF-8...
     pub payload_text: Option<String>,
     /// ...else as standard base64.
@@ -54,11 +57,12 @@ pub struct ExplainedClaim {
     pub name: &'static str,
     pub label: &'static str,
     pub kind: ClaimKind,
-    pub value: Value,
-    /// The value as a person reads it (lists joined, times formatted).
+    /// The value as a person reads it (lists joined, strings unquoted); for a time claim, the
+    /// NumericDate as written, its readable forms being in `time`.
     pub text: String,
     /// Set for time claims (exp, nbf, iat, auth_time) that are valid NumericDates.
-    pub time: Option<TimeView>,
+    // Boxed: it is the bulk of a claim, and most claims are not times.
+    pub time: Option<Box<TimeView>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -200,8 +204,8 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
     };
 
     let alg = decoded.alg();
-    let parsed_alg = alg.and_then(Algorithm::parse);
-    match (alg, parsed_alg) {
+    let parsed_alg = alg.as_deref().and_then(Algorithm::parse);
+    match (&alg, parsed_alg) {
         (None, _) => notes.push("the header has no \"alg\": no one can verify this token".into()),
         (Some(a), None) => notes.push(format!("\"{a}\" is not a JWS signature algorithm")),
         (_, Some(Algorithm::None)) => {
@@ -216,9 +220,9 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
     }
 
     // One pass over the claims puts each known one in its display slot.
-    let mut slots: [Option<&Value>; KNOWN.len()] = [None; KNOWN.len()];
-    if let Some(map) = decoded.claims() {
-        for (name, value) in map {
+    let mut slots: [Option<&str>; KNOWN.len()] = [None; KNOWN.len()];
+    if let Some(claims) = decoded.claims() {
+        for (name, value) in claims.iter() {
             if let Some(slot) = known_slot(name) {
                 slots[slot] = Some(value);
             }
@@ -232,29 +236,33 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         let (name, label, kind) = KNOWN[slot];
         let time = if is_time_slot(slot) {
             times[slot] = numeric_date(value);
-            time_claim(name, value, times[slot], now, tz, &mut notes)
+            check_time_claim(name, value, times[slot], tz, &mut notes);
+            times[slot].map(|t| {
+                // nbf and iat are often the same moment: format it once.
+                let same = explained.iter().rev().find_map(|c: &ExplainedClaim| {
+                    let view = c.time.as_ref()?;
+                    (slot != EXP && c.name != "exp" && view.timestamp == t).then_some(view)
+                });
+                match same {
+                    Some(view) => view.clone(),
+                    None => Box::new(time_view(t, now, tz, slot == EXP)),
+                }
+            })
         } else {
             None
         };
+        // A time's readable forms are in `time`; its text is the NumericDate as written.
         let text = match &time {
-            Some(t) => {
-                let mut text = String::with_capacity(t.utc.len() + t.relative.len() + 3);
-                text.push_str(&t.utc);
-                text.push_str(" (");
-                text.push_str(&t.relative);
-                text.push(')');
-                text
-            }
+            Some(_) => value.to_owned(),
             None => display_text(name, value),
         };
         if slot == EXP {
-            expires_at = time.clone();
+            expires_at = time.as_deref().cloned();
         }
         explained.push(ExplainedClaim {
             name,
             label,
             kind,
-            value: value.clone(),
             text,
             time,
         });
@@ -290,10 +298,10 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         claims,
         payload_text,
         payload_base64,
-        alg: alg.map(str::to_owned),
+        alg: alg.map(Cow::into_owned),
         alg_description: parsed_alg.map(Algorithm::describe),
-        kid: decoded.kid().map(str::to_owned),
-        typ: header.get("typ").and_then(Value::as_str).map(str::to_owned),
+        kid: decoded.kid().map(Cow::into_owned),
+        typ: header.get_str("typ").map(Cow::into_owned),
         explained,
         expires_at,
         time_status,
@@ -304,35 +312,33 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
     }
 }
 
-fn time_claim(
+/// Notes what is odd about a time claim: milliseconds where seconds belong, not a number.
+fn check_time_claim(
     name: &str,
-    value: &Value,
+    value: &str,
     time: Option<Timestamp>,
-    now: Timestamp,
     tz: &TimeZone,
     notes: &mut Vec<String>,
-) -> Option<TimeView> {
+) {
     match time {
         Some(t) => {
-            if value.as_f64().is_some_and(|secs| secs > 1e11) {
+            // 1e11 s is in the year 5138: 12 characters at least.
+            if value.len() >= 12 && value.parse::<f64>().is_ok_and(|secs| secs > 1e11) {
                 notes.push(format!(
                     "{name} is in the year {}: it may be milliseconds, but NumericDate is seconds",
                     tz.to_datetime(t).year()
                 ));
             }
-            Some(time_view(t, now, tz, name == "exp"))
         }
-        None if value.is_number() => {
+        None if value.starts_with(|c: char| c == '-' || c.is_ascii_digit()) => {
             notes.push(format!(
                 "{name} = {value} is out of range: it looks like milliseconds, but NumericDate is seconds"
             ));
-            None
         }
         None => {
             notes.push(format!(
                 "{name} is not a NumericDate (seconds since 1970): {value}"
             ));
-            None
         }
     }
 }
@@ -345,8 +351,9 @@ pub fn time_view(t: Timestamp, now: Timestamp, tz: &TimeZone, is_expiry: bool) -
         relative.push_str("expired ");
     }
     push_relative(&mut relative, delta);
-    let utc = civil_text(t, &TimeZone::UTC);
-    let local = civil_text(t, tz);
+    let utc = civil_text(t, Offset::UTC, "UTC");
+    let info = tz.to_offset_info(t);
+    let local = civil_text(t, info.offset(), info.abbreviation());
     TimeView {
         timestamp: t,
         unix: t.as_second(),
@@ -358,46 +365,35 @@ pub fn time_view(t: Timestamp, now: Timestamp, tz: &TimeZone, is_expiry: bool) -
 
 /// `2026-11-22 05:40:58 CET`, pushed digit by digit: this runs for every time claim of every
 /// token the app shows, so it avoids the formatting machinery.
-fn civil_text(t: Timestamp, tz: &TimeZone) -> String {
-    let dt = tz.to_datetime(t);
-    let info = tz.to_offset_info(t);
-    let abbreviation = info.abbreviation();
-    let mut out = String::with_capacity(20 + abbreviation.len());
+fn civil_text(t: Timestamp, offset: Offset, abbreviation: &str) -> String {
+    let dt = offset.to_datetime(t);
     let year = dt.year();
-    if (0..=9999).contains(&year) {
-        push_digits(&mut out, year.unsigned_abs().into(), 4);
-    } else {
-        let _ = write!(out, "{year}");
+    if !(0..=9999).contains(&year) {
+        return format!("{} {abbreviation}", dt.strftime("%Y-%m-%d %H:%M:%S"));
     }
-    for (sep, value) in [
-        ('-', dt.month()),
-        ('-', dt.day()),
-        (' ', dt.hour()),
-        (':', dt.minute()),
-        (':', dt.second()),
-    ] {
-        out.push(sep);
-        push_digits(&mut out, value.unsigned_abs().into(), 2);
-    }
+    // `YYYY-MM-DD hh:mm:ss`, written into a fixed buffer.
+    let mut buf = *b"0000-00-00 00:00:00";
+    let two = |buf: &mut [u8; 19], at: usize, n: i8| {
+        let n = n.unsigned_abs();
+        buf[at] = b'0' + n / 10;
+        buf[at + 1] = b'0' + n % 10;
+    };
+    let y = year.unsigned_abs();
+    buf[0] = b'0' + (y / 1000) as u8;
+    buf[1] = b'0' + (y / 100 % 10) as u8;
+    buf[2] = b'0' + (y / 10 % 10) as u8;
+    buf[3] = b'0' + (y % 10) as u8;
+    two(&mut buf, 5, dt.month());
+    two(&mut buf, 8, dt.day());
+    two(&mut buf, 11, dt.hour());
+    two(&mut buf, 14, dt.minute());
+    two(&mut buf, 17, dt.second());
+    let mut out = String::with_capacity(buf.len() + 1 + abbreviation.len());
+    // Only ASCII digits and separators were written.
+    out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
     out.push(' ');
     out.push_str(abbreviation);
     out
-}
-
-/// Pushes `value` zero-padded to `width` digits.
-fn push_digits(out: &mut String, value: u32, width: usize) {
-    let mut buf = [b'0'; 10];
-    let mut n = value;
-    let mut i = buf.len();
-    while n > 0 {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    let start = (buf.len() - width).min(i);
-    for &b in &buf[start..] {
-        out.push(char::from(b));
-    }
 }
 
 /// `in 1 h 59 min`, `3 days ago`, `now`.
@@ -487,40 +483,50 @@ fn push_number(out: &mut String, n: u64) {
 }
 
 // serde serializes `Arc` only with its `rc` feature; these keep the JSON a plain object.
-fn shared_map<S: serde::Serializer>(
-    map: &Arc<Map<String, Value>>,
+fn shared_object<S: serde::Serializer>(
+    object: &Arc<JsonObject>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    map.as_ref().serialize(serializer)
+    object.as_ref().serialize(serializer)
 }
 
-fn shared_optional_map<S: serde::Serializer>(
-    map: &Option<Arc<Map<String, Value>>>,
+fn shared_optional_object<S: serde::Serializer>(
+    object: &Option<Arc<JsonObject>>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    map.as_deref().serialize(serializer)
+    object.as_deref().serialize(serializer)
 }
 
-/// Lists joined with ", ", strings bare, booleans as yes/no, the rest as compact JSON.
-fn display_text(name: &str, value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Bool(true) => "yes".into(),
-        Value::Bool(false) => "no".into(),
-        Value::Array(items) => items
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        // Keycloak puts roles one level down: {"roles": [...]}.
-        Value::Object(map) if name == "realm_access" => match map.get("roles") {
-            Some(roles) => display_text("roles", roles),
-            None => value.to_string(),
+/// A claim's JSON text as a person reads it: lists joined with ", ", strings bare, booleans as
+/// yes/no, numbers as written, the rest as compact JSON.
+fn display_text(name: &str, raw: &str) -> String {
+    match raw.as_bytes().first() {
+        Some(b'[') => match serde_json::from_str::<Vec<&RawValue>>(raw) {
+            Ok(items) => {
+                let mut out = String::with_capacity(raw.len());
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&plain(item.get()));
+                }
+                out
+            }
+            Err(_) => plain(raw).into_owned(),
         },
-        other => other.to_string(),
+        // Keycloak puts roles one level down: {"roles": [...]}.
+        Some(b'{') if name == "realm_access" => {
+            match JsonObject::parse(raw.to_owned()).ok().and_then(|o| {
+                let roles = o.get("roles")?;
+                Some(display_text("roles", roles))
+            }) {
+                Some(roles) => roles,
+                None => plain(raw).into_owned(),
+            }
+        }
+        Some(b't') => "yes".into(),
+        Some(b'f') => "no".into(),
+        _ => plain(raw).into_owned(),
     }
 }
 
@@ -537,6 +543,17 @@ mod tests {
         assert_eq!(duration_words(86400 + 3 * 3600), "1 day 3 h");
         assert_eq!(duration_words(3 * 86400 + 5), "3 days");
         assert_eq!(duration_words(15 * 31_557_600), "15 years");
+    }
+
+    #[test]
+    fn civil_text_pads_every_field_and_handles_years_before_0() {
+        let t = Timestamp::from_second(1_000_000_000 - 86400 * 365 * 30).expect("in range");
+        assert_eq!(civil_text(t, Offset::UTC, "UTC"), "1971-09-17 01:46:40 UTC");
+        let ancient = Timestamp::from_second(-70_000_000_000).expect("in range");
+        assert_eq!(
+            civil_text(ancient, Offset::UTC, "UTC"),
+            "-249-10-15 19:33:20 UTC"
+        );
     }
 
     #[test]

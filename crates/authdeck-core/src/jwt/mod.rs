@@ -8,6 +8,7 @@ mod alg;
 mod decode;
 mod explain;
 mod key;
+mod object;
 mod verify;
 
 pub use alg::{Algorithm, KeyFamily};
@@ -17,6 +18,7 @@ pub use explain::{
     relative_words, time_view,
 };
 pub use key::{Key, KeyError, VerifyKey};
+pub use object::{JsonObject, json_str, plain};
 pub use verify::{SignatureCheck, verify};
 
 impl From<Malformed> for crate::Error {

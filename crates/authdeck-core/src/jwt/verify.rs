@@ -50,7 +50,7 @@ pub fn verify(decoded: &Decoded, key: &VerifyKey) -> SignatureCheck {
             reason: "the header has no \"alg\"".into(),
         };
     };
-    let Some(alg) = Algorithm::parse(alg_text) else {
+    let Some(alg) = Algorithm::parse(&alg_text) else {
         return SignatureCheck::Invalid {
             reason: format!("\"{alg_text}\" is not a JWS signature algorithm Authdeck verifies"),
         };
@@ -62,7 +62,10 @@ pub fn verify(decoded: &Decoded, key: &VerifyKey) -> SignatureCheck {
     let keys = key.keys();
     let by_kid: Vec<&Key> = match (decoded.kid(), key) {
         (Some(kid), VerifyKey::Set(_)) => {
-            let found: Vec<&Key> = keys.iter().filter(|k| k.kid() == Some(kid)).collect();
+            let found: Vec<&Key> = keys
+                .iter()
+                .filter(|k| k.kid() == Some(kid.as_ref()))
+                .collect();
             if found.is_empty() {
                 return SignatureCheck::KeyMismatch {
                     reason: format!("no key with kid \"{kid}\" in the set ({})", kids(keys)),
