@@ -150,9 +150,10 @@ inspected_at: string,
  */
 notes: Array<string>, };
 
-export type ExplainedClaim = { name: string, label: string, kind: ClaimKind, value: JsonValue, 
+export type ExplainedClaim = { name: string, label: string, kind: ClaimKind, 
 /**
- * The value as a person reads it (lists joined, times formatted).
+ * The value as a person reads it (lists joined, strings unquoted); for a time claim, the
+ * NumericDate as written, its readable forms being in `time`.
  */
 text: string, 
 /**
