@@ -4,6 +4,7 @@ use super::object::{JsonObject, NotObject};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
+use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
@@ -87,6 +88,25 @@ pub fn decode(text: &str) -> Result<Decoded, Malformed> {
         }
         decoded => decoded,
     }
+}
+
+/// The claims of a compact JWT when its payload is a JSON object; `None` for anything else.
+/// For callers that need nothing more (a login's outcome), this skips the header, the
+/// signature and the member index that [`decode`] builds.
+pub fn claims(token: &str) -> Option<Map<String, Value>> {
+    let mut parts = token.trim().split('.');
+    let (Some(_), Some(payload), Some(_), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let bytes = base64_simd::URL_SAFE_NO_PAD
+        .decode_to_vec(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok().or_else(|| {
+        // What serde_json cannot hold (a number beyond f64), the index keeps as text.
+        decode(token).ok()?.claims().map(JsonObject::to_map)
+    })
 }
 
 /// Decodes a token that has nothing around it.
@@ -343,6 +363,19 @@ mod tests {
         assert_eq!(d.signature().len(), 32, "HS256 signatures are 32 bytes");
         let dot2 = JWT_IO.rfind('.').expect("three parts");
         assert_eq!(d.signing_input(), &JWT_IO.as_bytes()[..dot2]);
+    }
+
+    #[test]
+    fn claims_alone_match_the_decoded_claims() {
+        let claims = claims(JWT_IO).expect("a JWT has claims");
+        let decoded = decode(JWT_IO).expect("decodes");
+        assert_eq!(Some(claims), decoded.claims().map(JsonObject::to_map));
+        assert_eq!(
+            super::claims("abc.def.ghi"),
+            None,
+            "an opaque token has none"
+        );
+        assert_eq!(super::claims("a.b"), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod object;
 mod verify;
 
 pub use alg::{Algorithm, KeyFamily};
-pub use decode::{Decoded, Malformed, Payload, Segment, decode};
+pub use decode::{Decoded, Malformed, Payload, Segment, claims, decode};
 pub use explain::{
     ClaimKind, ExplainedClaim, Inspection, TimeStatus, TimeView, duration_words, inspect,
     relative_words, time_view,
