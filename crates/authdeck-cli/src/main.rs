@@ -7,6 +7,11 @@ mod show;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+// mimalloc: the engine's many small, cross-thread allocations cost a fraction under glibc's
+// malloc (docs/BENCHMARKS.md, login round trip).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "authdeck",

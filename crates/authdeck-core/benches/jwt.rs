@@ -3,6 +3,10 @@
 //!
 //! Run: `cargo bench -p authdeck-core --bench jwt`
 
+// The allocator the `authdeck` binary and the app ship with, so the figures are theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use authdeck_core::jwt::{self, VerifyKey};
 use criterion::{Criterion, criterion_group, criterion_main};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
