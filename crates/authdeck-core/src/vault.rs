@@ -207,7 +207,12 @@ impl Vault {
             return self.delete(account);
         }
         let json = doc.to_json();
-        let old_chunks = self.chunk_count(account)?;
+        // Only a store with a size limit ever holds chunks; elsewhere looking for old ones
+        // would cost a keyring read per save (a search over every item, in gnome-keyring).
+        let old_chunks = match self.max_entry_bytes {
+            Some(_) => self.chunk_count(account)?,
+            None => 0,
+        };
         let new_chunks = match self.max_entry_bytes {
             Some(limit) if json.len() > limit => {
                 let parts: Vec<&[u8]> = json.chunks(limit.max(1)).collect();
