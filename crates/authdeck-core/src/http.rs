@@ -7,6 +7,7 @@
 use crate::error::{Error, Result};
 use crate::outcome::{Failure, Kind};
 use jiff::Timestamp;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use url::Url;
 use zeroize::Zeroizing;
@@ -54,21 +55,37 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
-/// One client per process, so connections are reused.
-#[derive(Clone)]
+/// One client per process, so connections are reused. It is built on the first request:
+/// building it reads every system root certificate (over 100 files, ~5 ms), which
+/// `authdeck token` on a fresh session never needs.
+#[derive(Clone, Default)]
 pub struct Http {
-    client: reqwest::Client,
+    client: Arc<OnceLock<reqwest::Client>>,
 }
 
 impl Http {
     pub fn new() -> Result<Http> {
-        let client = reqwest::Client::builder()
+        Ok(Http::default())
+    }
+
+    fn client(&self) -> std::result::Result<&reqwest::Client, Failure> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let built = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)
             .user_agent(concat!("authdeck/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| Error::Io(format!("could not set up the HTTP client: {e}")))?;
-        Ok(Http { client })
+            .map_err(|e| Failure {
+                kind: Kind::NetworkError,
+                http_status: None,
+                error_code: None,
+                message: Some(format!("could not set up the HTTP client: {e}")),
+                retry_after_secs: None,
+            })?;
+        // Two first requests at once may both build one; the first stored is kept.
+        Ok(self.client.get_or_init(|| built))
     }
 
     /// Sends the request and reads the answer within the policy. A refused redirect, an
@@ -82,7 +99,7 @@ impl Http {
         let method = out.method.clone();
         let shown_url = out.url.to_string();
         let mut request = self
-            .client
+            .client()?
             .request(out.method, out.url)
             .timeout(policy.timeout);
         for (name, value) in &out.headers {
