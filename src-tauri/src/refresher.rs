@@ -58,38 +58,42 @@ pub fn poke(state: &AppState) {
 }
 
 fn forward(app: &AppHandle, event: Event) {
-    match &event {
-        Event::Renewed { .. } => {}
+    if let Some((title, body)) = notification(&event, &jiff::tz::TimeZone::system()) {
+        notify(app, &title, &body);
+    }
+    let _ = app.emit("refresher", &event);
+    crate::tray::update(app);
+}
+
+/// The desktop notification an event deserves (title, body): a failed refresh, a stopped
+/// account, a session that will expire with nothing to renew it. A renewal is silent.
+fn notification(event: &Event, tz: &jiff::tz::TimeZone) -> Option<(String, String)> {
+    match event {
+        Event::Renewed { .. } => None,
         Event::Failed {
             account,
             message,
             retry_at,
             ..
-        } => notify(
-            app,
-            &format!("Refreshing {account} failed"),
-            &format!(
+        } => Some((
+            format!("Refreshing {account} failed"),
+            format!(
                 "{message}. Trying again at {}.",
-                retry_at
-                    .to_zoned(jiff::tz::TimeZone::system())
-                    .strftime("%H:%M:%S")
+                retry_at.to_zoned(tz.clone()).strftime("%H:%M:%S")
             ),
-        ),
+        )),
         Event::Stopped {
             account, message, ..
-        } => notify(
-            app,
-            &format!("{account} needs a new login"),
-            &format!("{message}. Authdeck stopped refreshing it: log in again."),
-        ),
-        Event::CannotRenew { account, .. } => notify(
-            app,
-            &format!("{account} will expire"),
-            "It cannot be refreshed (no refresh token, no remembered password): log in again.",
-        ),
+        } => Some((
+            format!("{account} needs a new login"),
+            format!("{message}. Authdeck stopped refreshing it: log in again."),
+        )),
+        Event::CannotRenew { account, .. } => Some((
+            format!("{account} will expire"),
+            "It cannot be refreshed (no refresh token, no remembered password): log in again."
+                .into(),
+        )),
     }
-    let _ = app.emit("refresher", &event);
-    crate::tray::update(app);
 }
 
 /// Renews every signed-in account now ("Refresh all" in the tray and the UI).
@@ -155,6 +159,47 @@ mod tests {
                 "lifetime {life} s"
             );
         }
+    }
+
+    #[test]
+    fn failures_stops_and_unrenewable_sessions_notify_and_renewals_do_not() -> Result<(), String> {
+        let tz = jiff::tz::TimeZone::UTC;
+        let at = Timestamp::from_second(1_800_000_000).expect("in range");
+        let renewed = Event::Renewed {
+            account: "dev".into(),
+            expires_at: Some(at),
+        };
+        assert_eq!(notification(&renewed, &tz), None);
+        let failed = Event::Failed {
+            account: "dev".into(),
+            kind: Some(authdeck_core::outcome::Kind::ServerError),
+            message: "the server failed (HTTP 503)".into(),
+            retry_at: at,
+        };
+        assert_eq!(
+            notification(&failed, &tz),
+            Some((
+                "Refreshing dev failed".into(),
+                "the server failed (HTTP 503). Trying again at 08:00:00.".into()
+            ))
+        );
+        let stopped = Event::Stopped {
+            account: "qa".into(),
+            kind: Some(authdeck_core::outcome::Kind::InvalidCredentials),
+            message: "wrong email or password".into(),
+        };
+        assert_eq!(
+            notification(&stopped, &tz).map(|(title, _)| title),
+            Some("qa needs a new login".into())
+        );
+        let expiring = Event::CannotRenew {
+            account: "prod".into(),
+            expires_at: at,
+        };
+        let (title, body) = notification(&expiring, &tz).ok_or("a notification for CannotRenew")?;
+        assert_eq!(title, "prod will expire");
+        assert!(body.contains("log in again"), "{body}");
+        Ok(())
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The tray: each account with its time left (click copies its Authorization header),
-//! "Refresh all", "Open Authdeck" and "Quit".
+//! "Refresh all", "Open Authdeck" and "Quit". The menu is built from [`items`], a plain list
+//! the tests check; there is no tray host under Xvfb to click a real one.
 
+use crate::dto::AccountView;
 use crate::state::AppState;
 use crate::time_left;
 use authdeck_core::accounts::Status;
@@ -36,70 +38,225 @@ pub fn update(app: &AppHandle) {
 
 fn menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     let menu = Menu::new(app)?;
-    let now = Timestamp::now();
     let views = app
         .state::<AppState>()
-        .account_views(now)
+        .account_views(Timestamp::now())
         .unwrap_or_default();
-    for v in &views {
-        let left = match v.status {
-            Status::SignedOut => "signed out".to_string(),
-            Status::UnknownExpiry => "no expiry".to_string(),
-            _ => time_left(v.expires_at, now),
-        };
-        let label = format!("{} — {left}", v.name);
-        menu.append(&MenuItem::with_id(
-            app,
-            format!("copy:{}", v.name),
-            label,
-            v.signed_in,
-            None::<&str>,
-        )?)?;
+    let accounts: Vec<Line> = views.iter().map(Line::from).collect();
+    for item in items(&accounts, Timestamp::now()) {
+        match item {
+            Item::Separator => menu.append(&PredefinedMenuItem::separator(app)?)?,
+            Item::Entry { id, label, enabled } => {
+                menu.append(&MenuItem::with_id(app, id, label, enabled, None::<&str>)?)?
+            }
+        }
     }
-    if !views.is_empty() {
-        menu.append(&PredefinedMenuItem::separator(app)?)?;
-    }
-    menu.append(&MenuItem::with_id(
-        app,
-        "refresh-all",
-        "Refresh all",
-        !views.is_empty(),
-        None::<&str>,
-    )?)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "open",
-        "Open Authdeck",
-        true,
-        None::<&str>,
-    )?)?;
-    menu.append(&MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?)?;
     Ok(menu)
 }
 
+/// What the tray shows of an account.
+struct Line<'a> {
+    name: &'a str,
+    status: Status,
+    expires_at: Option<Timestamp>,
+    signed_in: bool,
+}
+
+impl<'a> From<&'a AccountView> for Line<'a> {
+    fn from(v: &'a AccountView) -> Self {
+        Line {
+            name: &v.name,
+            status: v.status,
+            expires_at: v.expires_at,
+            signed_in: v.signed_in,
+        }
+    }
+}
+
+/// One row of the tray menu.
+#[derive(Debug, PartialEq)]
+enum Item {
+    Entry {
+        id: String,
+        label: String,
+        enabled: bool,
+    },
+    Separator,
+}
+
+/// What a click on a tray row asks for.
+#[derive(Debug, PartialEq)]
+enum Action {
+    Copy(String),
+    RefreshAll,
+    Open,
+    Quit,
+}
+
+/// The menu as of `now`: each account with its time left (a signed-out one greyed), then
+/// "Refresh all", "Open Authdeck", "Quit".
+fn items(accounts: &[Line], now: Timestamp) -> Vec<Item> {
+    let entry = |id: String, label: String, enabled: bool| Item::Entry { id, label, enabled };
+    let mut items: Vec<Item> = accounts
+        .iter()
+        .map(|a| {
+            let left = match a.status {
+                Status::SignedOut => "signed out".to_string(),
+                Status::UnknownExpiry => "no expiry".to_string(),
+                _ => time_left(a.expires_at, now),
+            };
+            entry(
+                format!("{COPY}{}", a.name),
+                format!("{} — {left}", a.name),
+                a.signed_in,
+            )
+        })
+        .collect();
+    if !items.is_empty() {
+        items.push(Item::Separator);
+    }
+    items.push(entry(
+        REFRESH_ALL.into(),
+        "Refresh all".into(),
+        !accounts.is_empty(),
+    ));
+    items.push(entry(OPEN.into(), "Open Authdeck".into(), true));
+    items.push(entry(QUIT.into(), "Quit".into(), true));
+    items
+}
+
+const COPY: &str = "copy:";
+const REFRESH_ALL: &str = "refresh-all";
+const OPEN: &str = "open";
+const QUIT: &str = "quit";
+
+fn action(id: &str) -> Option<Action> {
+    match id {
+        OPEN => Some(Action::Open),
+        QUIT => Some(Action::Quit),
+        REFRESH_ALL => Some(Action::RefreshAll),
+        _ => id
+            .strip_prefix(COPY)
+            .map(|account| Action::Copy(account.to_string())),
+    }
+}
+
 fn on_menu(app: &AppHandle, event: MenuEvent) {
-    let id = event.id().as_ref().to_string();
-    match id.as_str() {
-        "open" => crate::show_main(app),
-        "quit" => app.exit(0),
-        "refresh-all" => {
+    match action(event.id().as_ref()) {
+        Some(Action::Open) => crate::show_main(app),
+        Some(Action::Quit) => app.exit(0),
+        Some(Action::RefreshAll) => {
             let app = app.clone();
             tauri::async_runtime::spawn(async move { crate::refresher::refresh_all(&app).await });
         }
-        _ => {
-            if let Some(account) = id.strip_prefix("copy:") {
-                let (app, account) = (app.clone(), account.to_string());
-                tauri::async_runtime::spawn(async move {
-                    let state = app.state::<AppState>();
-                    if let Err(e) = state.copy(&account, Format::Header).await {
-                        crate::refresher::notify(
-                            &app,
-                            &format!("Could not copy {account}"),
-                            &e.to_string(),
-                        );
-                    }
-                });
-            }
+        Some(Action::Copy(account)) => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                let state = app.state::<AppState>();
+                if let Err(e) = state.copy(&account, Format::Header).await {
+                    crate::refresher::notify(
+                        &app,
+                        &format!("Could not copy {account}"),
+                        &e.to_string(),
+                    );
+                }
+            });
         }
+        None => tracing::debug!("unknown tray item {}", event.id().as_ref()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + secs).expect("in range")
+    }
+
+    fn labels(items: &[Item]) -> Vec<(&str, &str, bool)> {
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Entry { id, label, enabled } => (id.as_str(), label.as_str(), *enabled),
+                Item::Separator => ("-", "-", false),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_account_shows_its_time_left_and_a_signed_out_one_cannot_be_copied() {
+        let accounts = [
+            Line {
+                name: "dev",
+                status: Status::Valid,
+                expires_at: Some(at(3600 + 120)),
+                signed_in: true,
+            },
+            Line {
+                name: "qa",
+                status: Status::SignedOut,
+                expires_at: None,
+                signed_in: false,
+            },
+            Line {
+                name: "opaque",
+                status: Status::UnknownExpiry,
+                expires_at: None,
+                signed_in: true,
+            },
+        ];
+        assert_eq!(
+            labels(&items(&accounts, at(0))),
+            [
+                ("copy:dev", "dev — 1h 02m left", true),
+                ("copy:qa", "qa — signed out", false),
+                ("copy:opaque", "opaque — no expiry", true),
+                ("-", "-", false),
+                ("refresh-all", "Refresh all", true),
+                ("open", "Open Authdeck", true),
+                ("quit", "Quit", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn without_accounts_there_is_nothing_to_refresh() {
+        assert_eq!(
+            labels(&items(&[], at(0))),
+            [
+                ("refresh-all", "Refresh all", false),
+                ("open", "Open Authdeck", true),
+                ("quit", "Quit", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_item_id_maps_to_its_action() -> Result<(), String> {
+        let accounts = [Line {
+            name: "team:prod",
+            status: Status::Expiring,
+            expires_at: Some(at(30)),
+            signed_in: true,
+        }];
+        let actions: Vec<Action> = items(&accounts, at(0))
+            .iter()
+            .filter_map(|i| match i {
+                Item::Entry { id, .. } => Some(action(id).ok_or(format!("no action for {id}"))),
+                Item::Separator => None,
+            })
+            .collect::<Result<_, _>>()?;
+        assert_eq!(
+            actions,
+            [
+                Action::Copy("team:prod".into()),
+                Action::RefreshAll,
+                Action::Open,
+                Action::Quit
+            ]
+        );
+        assert_eq!(action("something-else"), None);
+        Ok(())
     }
 }
