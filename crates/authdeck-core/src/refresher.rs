@@ -148,31 +148,50 @@ impl Schedule {
                 continue;
             }
             let s = &account.session;
-            let renewable = s.has_refresh_token || s.password_remembered;
-            if let (true, false, Some(expires)) = (s.signed_in, renewable, s.expires_at) {
-                let warn_from =
-                    expires.checked_sub(self.config.margin(crate::accounts::lifetime(s)));
-                let already = matches!(self.holds.get(name), Some(Hold::Warned { fingerprint }) if *fingerprint == s.token_fingerprint);
-                if !already && warn_from.is_ok_and(|w| w <= now) && expires > now {
-                    self.holds.insert(
-                        name.clone(),
-                        Hold::Warned {
-                            fingerprint: s.token_fingerprint.clone(),
-                        },
-                    );
-                    events.push(Event::CannotRenew {
-                        account: name.clone(),
-                        expires_at: expires,
-                    });
-                }
+            if let (Some(at), Some(expires)) = (self.warn_at(account), s.expires_at)
+                && at <= now
+                && expires > now
+            {
+                self.holds.insert(
+                    name.clone(),
+                    Hold::Warned {
+                        fingerprint: s.token_fingerprint.clone(),
+                    },
+                );
+                events.push(Event::CannotRenew {
+                    account: name.clone(),
+                    expires_at: expires,
+                });
             }
         }
         (due, events)
     }
 
-    /// The earliest time something is due, to sleep until then.
+    /// When to warn that a session will expire with nothing to renew it (no refresh token, no
+    /// remembered password): from its refresh margin on, once per token.
+    fn warn_at(&self, account: &Account) -> Option<Timestamp> {
+        let s = &account.session;
+        if !s.signed_in || s.has_refresh_token || s.password_remembered {
+            return None;
+        }
+        let warned = matches!(
+            self.holds.get(&account.config.name),
+            Some(Hold::Warned { fingerprint }) if *fingerprint == s.token_fingerprint
+        );
+        if warned {
+            return None;
+        }
+        s.expires_at?
+            .checked_sub(self.config.margin(crate::accounts::lifetime(s)))
+            .ok()
+    }
+
+    /// The earliest time something is due (a renewal or a warning), to sleep until then.
     pub fn next_wake(&self, accounts: &[Account]) -> Option<Timestamp> {
-        accounts.iter().filter_map(|a| self.due_at(a)).min()
+        accounts
+            .iter()
+            .filter_map(|a| self.due_at(a).or_else(|| self.warn_at(a)))
+            .min()
     }
 
     /// Records how a renewal went and says what to report.
@@ -441,6 +460,24 @@ mod tests {
         s.record(&a, &refused(Kind::NetworkError, None), t(3300));
         s.record(&a, &Ok(Some(t(7200))), t(3320));
         assert_eq!(s.due_at(&a), Some(t(3300)), "back to the natural schedule");
+    }
+
+    #[test]
+    fn the_refresher_wakes_for_a_warning_too_not_only_for_renewals() {
+        // A short unrenewable session beside a long renewable one: sleeping until the long
+        // one's renewal would pass the short one's whole warning window.
+        let mut s = Schedule::new(Config::default());
+        let short = account("short", 0, 45, false, false, "f1");
+        let long = account("long", 0, 86_400, true, false, "f2");
+        let both = [short.clone(), long];
+        assert_eq!(s.next_wake(&both), Some(t(15)), "45 s token, 30 s margin");
+        let (_, events) = s.due(&both, t(15));
+        assert!(matches!(&events[..], [Event::CannotRenew { .. }]));
+        assert_eq!(
+            s.next_wake(&both),
+            Some(t(86_400 - 300)),
+            "once warned, only the renewal is left to wake for"
+        );
     }
 
     #[test]
