@@ -53,9 +53,12 @@ async function waitText(sel, expected) {
 }
 const rows = async () => (await browser.$$('.account-row')).length
 
-async function addAccount({ name, email, password, baseUrl }) {
+// What the app sent to the desktop's notification server (dbus-monitor's record of it).
+const notifications = () => readFileSync(process.env.AUTHDECK_NOTIFICATIONS, 'utf8')
+
+async function addAccount({ name, email, password, baseUrl, provider = 'user-login' }) {
   await (await $('button[data-action="add-account"]')).click()
-  await (await $('select[data-field="provider"]')).selectByAttribute('value', 'user-login')
+  await (await $('select[data-field="provider"]')).selectByAttribute('value', provider)
   await (await $('input[data-field="base-url"]')).setValue(baseUrl)
   await (await $('input[data-field="email"]')).setValue(email)
   await (await $('input[data-field="name"]')).setValue(name)
@@ -196,6 +199,25 @@ try {
     await (await $('.account-row[data-account="demo-talkstack"]')).click()
     await waitFor('the toasts to go', async () => (await browser.$$('.toast')).length === 0, 8000)
     await shot('10-accounts-dark')
+  })
+
+  await step('a session that will expire with nothing to renew it is announced on the desktop', async () => {
+    // meetra has no refresh flow (only re-login), and the password is not remembered: nothing
+    // can renew it. A 45 s token is inside the 30 s refresh margin after 15 s.
+    await (await $('button[data-screen="accounts"]')).click()
+    await addAccount({
+      name: 'qa-short',
+      email: 'alice+ttl45@meetra.test',
+      password: 's3cret-pass',
+      baseUrl: baseUrl.replace(/\/user-login$/, '/meetra'),
+      provider: 'meetra',
+    })
+    const remember = await $('input[data-field="remember"]')
+    if (await remember.isSelected()) await remember.click()
+    await (await $('button[data-action="submit-login"]')).click()
+    await waitFor('the new account to be selected', async () => (await text('[data-field="account-name"]')) === 'qa-short')
+    assert.ok(!notifications().includes('qa-short will expire'), 'not announced while it has time left')
+    await waitFor('the notification', async () => notifications().includes('qa-short will expire'), 45000)
   })
 
   await step('no token, refresh token or password of the run is in the webview\'s storage or the logs', async () => {
