@@ -19,11 +19,6 @@ use jiff::Timestamp;
 use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Manager};
 
-// mimalloc: the engine's many small, cross-thread allocations cost a fraction under glibc's
-// malloc (docs/BENCHMARKS.md, login round trip).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let started = std::time::Instant::now();
     // Tokens live in this process's memory: keep them out of core files and other processes.

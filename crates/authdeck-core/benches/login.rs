@@ -6,7 +6,8 @@
 //! `cargo bench -p authdeck-core --bench login`; after criterion's figures it prints the
 //! medians of an interleaved run, the overhead, and how much of it is the HTTP layer.
 
-// The allocator the `authdeck` binary and the app ship with, so the figures are theirs.
+// The allocator the `authdeck` CLI ships with, so the figures are its own. The app keeps
+// glibc's malloc for its memory footprint; docs/BENCHMARKS.md notes what that costs here.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
