@@ -68,7 +68,7 @@ size() { [ -f "$1" ] && echo "$(( $(stat -c %s "$1") / 1024 )) KiB" || echo "not
 deb=$(ls "$root"/target/release/bundle/deb/*.deb 2>/dev/null | head -1 || true)
 
 cat <<MD
-## Desktop app ($(date -u +%Y-%m-%d), $(nproc) cores, Xvfb, ${app#$root/})
+## Desktop app (issue #6; $(date -u +%Y-%m-%d), $(nproc) cores, Xvfb, ${app#$root/})
 
 | measure | value | target |
 |---|---|---|

@@ -44,9 +44,6 @@ if [ -x scripts/app-bench.sh ]; then run app scripts/app-bench.sh; sed -i "/SpiR
   echo
   echo "## Sessions (issue #4)"
   echo; cat "$tmp/token.txt"
-  if [ -f "$tmp/app.txt" ]; then
-    echo "## Desktop app (issue #6)"
-    echo; cat "$tmp/app.txt"
-  fi
+  if [ -f "$tmp/app.txt" ]; then cat "$tmp/app.txt"; fi
 } >"$out"
 echo "wrote $out"
