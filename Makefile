@@ -57,7 +57,9 @@ bench: deps-test ui
 fuzz: deps
 	scripts/fuzz.sh
 
+# The .deb carries the app and the `authdeck` CLI (src-tauri/tauri.conf.json, bundle.linux).
 package: ui
+	$(CARGO) build --release -p authdeck-cli
 	ui/node_modules/.bin/tauri build --bundles deb
 	@ls -1 target/release/bundle/deb/*.deb
 
