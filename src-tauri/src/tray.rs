@@ -38,12 +38,13 @@ pub fn update(app: &AppHandle) {
 
 fn menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     let menu = Menu::new(app)?;
+    let now = Timestamp::now();
     let views = app
         .state::<AppState>()
-        .account_views(Timestamp::now())
+        .account_views(now)
         .unwrap_or_default();
     let accounts: Vec<Line> = views.iter().map(Line::from).collect();
-    for item in items(&accounts, Timestamp::now()) {
+    for item in items(&accounts, now) {
         match item {
             Item::Separator => menu.append(&PredefinedMenuItem::separator(app)?)?,
             Item::Entry { id, label, enabled } => {
