@@ -2,6 +2,10 @@ import { mount } from 'svelte'
 import '@fontsource-variable/inter'
 import './app.css'
 import App from './App.svelte'
+import { applyTheme } from './lib/stores.svelte'
+
+// Follow the OS until the saved settings arrive, so a dark desktop never flashes a light window.
+applyTheme('system')
 
 const target = document.getElementById('app')
 if (target) mount(App, { target })

@@ -88,8 +88,28 @@ export const defaultSettings: Settings = {
   theme: 'system',
 }
 
-/** Applies the theme to the document: `system` follows the OS through CSS media queries. */
-export function applyTheme(theme: Theme, root: HTMLElement = document.documentElement) {
-  if (theme === 'system') delete root.dataset.theme
-  else root.dataset.theme = theme
+let stopFollowing: (() => void) | null = null
+
+/** The OS's dark preference, where the webview reports one. */
+const systemDark = () => (typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null)
+
+/**
+ * Applies the theme to the document as `data-theme="light" | "dark"`. `system` takes the OS's
+ * current scheme and follows its changes, so app.css writes the dark palette once.
+ */
+export function applyTheme(
+  theme: Theme,
+  root: HTMLElement = document.documentElement,
+  prefersDark: Pick<MediaQueryList, 'matches' | 'addEventListener' | 'removeEventListener'> | null = systemDark(),
+) {
+  stopFollowing?.()
+  stopFollowing = null
+  const set = () => {
+    root.dataset.theme = theme === 'system' ? (prefersDark?.matches ? 'dark' : 'light') : theme
+  }
+  if (theme === 'system' && prefersDark) {
+    prefersDark.addEventListener('change', set)
+    stopFollowing = () => prefersDark.removeEventListener('change', set)
+  }
+  set()
 }

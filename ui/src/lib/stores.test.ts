@@ -75,11 +75,52 @@ describe('Clock', () => {
 })
 
 describe('applyTheme', () => {
-  it('sets light or dark explicitly and leaves system to the media query', () => {
+  /** A stand-in for matchMedia('(prefers-color-scheme: dark)') whose answer the test changes. */
+  function osScheme(dark: boolean) {
+    const listeners = new Set<() => void>()
+    return {
+      matches: dark,
+      addEventListener: (_: string, f: () => void) => listeners.add(f),
+      removeEventListener: (_: string, f: () => void) => listeners.delete(f),
+      change(next: boolean) {
+        this.matches = next
+        listeners.forEach((f) => f())
+      },
+      listening: () => listeners.size,
+    }
+  }
+
+  it('sets light or dark as chosen, whatever the OS prefers', () => {
     const root = document.createElement('html')
-    applyTheme('dark', root)
+    const os = osScheme(true)
+    applyTheme('light', root, os as never)
+    expect(root.dataset.theme).toBe('light')
+    applyTheme('dark', root, osScheme(false) as never)
     expect(root.dataset.theme).toBe('dark')
-    applyTheme('system', root)
-    expect(root.dataset.theme).toBeUndefined()
+  })
+
+  it('system takes the OS scheme now and follows it when it changes', () => {
+    const root = document.createElement('html')
+    const os = osScheme(true)
+    applyTheme('system', root, os as never)
+    expect(root.dataset.theme).toBe('dark')
+    os.change(false)
+    expect(root.dataset.theme).toBe('light')
+  })
+
+  it('an explicit choice stops following the OS', () => {
+    const root = document.createElement('html')
+    const os = osScheme(false)
+    applyTheme('system', root, os as never)
+    applyTheme('dark', root, os as never)
+    expect(os.listening()).toBe(0)
+    os.change(false)
+    expect(root.dataset.theme).toBe('dark')
+  })
+
+  it('system without a media query answer (no matchMedia) is light', () => {
+    const root = document.createElement('html')
+    applyTheme('system', root, null)
+    expect(root.dataset.theme).toBe('light')
   })
 })
