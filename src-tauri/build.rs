@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "suite_create",
     "suite_save",
     "suite_run",
+    "app_quit",
 ];
 
 fn main() {

@@ -68,6 +68,12 @@ pub async fn accounts_refresh_all(app: AppHandle) -> CmdResult<()> {
     Ok(())
 }
 
+/// Ctrl+Q: quits like the tray's "Quit", so the window's size and position are saved on the way out.
+#[tauri::command]
+pub fn app_quit(app: AppHandle) {
+    app.exit(0);
+}
+
 #[tauri::command]
 pub async fn account_logout(state: State<'_, AppState>, account: String) -> CmdResult<()> {
     Ok(state.deck.logout(&account, Timestamp::now())?)

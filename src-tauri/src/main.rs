@@ -80,6 +80,7 @@ fn main() {
             commands::suite_create,
             commands::suite_save,
             commands::suite_run,
+            commands::app_quit,
         ])
         .setup(|app| {
             tray::install(app.handle())?;

@@ -11,12 +11,15 @@ const app = process.env.AUTHDECK_APP ?? path.join(root, 'target/debug/authdeck-a
 const shots = process.env.AUTHDECK_SHOTS ?? path.join(root, 'docs/screenshots')
 mkdirSync(shots, { recursive: true })
 
-const browser = await remote({
-  hostname: '127.0.0.1',
-  port: 4444,
-  logLevel: 'warn',
-  capabilities: { 'tauri:options': { application: app } },
-})
+// A WebDriver session starts the app; a second one (after Ctrl+Q) starts it again.
+const start = () =>
+  remote({
+    hostname: '127.0.0.1',
+    port: 4444,
+    logLevel: 'warn',
+    capabilities: { 'tauri:options': { application: app } },
+  })
+let browser = await start()
 
 const steps = []
 async function step(name, body) {
@@ -31,10 +34,22 @@ const $ = (sel) => browser.$(sel)
 // them while the app runs WebKit without compositing (its shipped, lighter setting).
 async function shot(name) {
   await browser.pause(300) // let transitions settle
+  const { x, y, width, height } = windowRect()
+  execFileSync('import', ['-window', 'root', '-crop', `${width}x${height}+${x}+${y}`, '+repage', path.join(shots, `${name}.png`)])
+}
+// Where the X server has the app's window, as xwininfo reports it.
+function windowRect() {
   const info = execFileSync('xwininfo', ['-name', 'Authdeck'], { encoding: 'utf8' })
   const num = (label) => Number(info.match(new RegExp(`${label}:\\s+(-?\\d+)`))[1])
-  const geometry = `${num('Width')}x${num('Height')}+${num('Absolute upper-left X')}+${num('Absolute upper-left Y')}`
-  execFileSync('import', ['-window', 'root', '-crop', geometry, '+repage', path.join(shots, `${name}.png`)])
+  return { x: num('Absolute upper-left X'), y: num('Absolute upper-left Y'), width: num('Width'), height: num('Height') }
+}
+const running = () => {
+  try {
+    execFileSync('pgrep', ['-f', app], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
 }
 const text = async (sel) => (await $(sel)).getText()
 const waitFor = (what, fn, timeout = 15000) => browser.waitUntil(fn, { timeout, timeoutMsg: `timed out waiting for ${what}` })
@@ -280,6 +295,19 @@ try {
     assert.ok(files.has(log) && lstatSync(log).size > 0, 'the app\'s log (its stderr, at trace level) was searched')
     assert.deepEqual(found, [], `secrets found on disk (searched ${files.size} files)`)
     console.log(`(${secrets.size} secrets, ${files.size} files including ${webkit.join(', ')}) `)
+  })
+
+  await step('Ctrl+Q quits, and the next start puts the window back where it was, at its size', async () => {
+    const want = { x: 64, y: 40, width: 1000, height: 640 }
+    await browser.setWindowRect(want.x, want.y, want.width, want.height)
+    await waitFor('the window to move and take its new size', async () => JSON.stringify(windowRect()) === JSON.stringify(want), 5000)
+    // The app quits while the driver is still sending the keys, so the driver reports an error.
+    await browser.keys(['Control', 'q']).catch(() => {})
+    await waitFor('the app to quit', async () => !running())
+    await browser.deleteSession().catch(() => {}) // the app is gone; end the driver's session too
+    browser = await start()
+    await waitFor('the accounts to load', async () => (await rows()) > 0)
+    assert.deepEqual(windowRect(), want, 'the window opens where it was closed, at the same size')
   })
 
   console.log(`\ne2e: ${steps.length} passed, 0 failed`)

@@ -28,6 +28,8 @@ import type {
 } from './types'
 
 export const api = {
+  /** Quits the app (Ctrl+Q); the window's size and position are saved on the way out. */
+  quit: () => invoke<void>('app_quit'),
   accounts: () => invoke<AccountView[]>('accounts_list'),
   login: (input: LoginInput) => invoke<LoginReport>('account_login', { input }),
   /** Saves an edited account without logging in. */
