@@ -101,14 +101,24 @@ fn main() {
     }
 }
 
-/// WebKitGTK's accelerated compositing doubles the web process's memory (about 210 MB to 110 MB
-/// PSS measured with scripts/app-bench.sh) and buys nothing for a forms-and-tables UI. The
-/// user's own setting wins.
+/// Memory, measured with scripts/app-bench.sh (PSS of the app and its WebKit processes):
+/// - WebKitGTK's accelerated compositing doubles the web process (about 210 MB to 110 MB) and buys
+///   nothing for a forms-and-tables UI.
+/// - JavaScriptCore's JIT tiers cost 20 MiB with 50 accounts listed (248 to 228 MiB). The
+///   interpreter runs this UI's small script fast enough, and a webview without a JIT is a smaller
+///   target for an exploit.
+///
+/// Set before any thread exists; the web processes inherit them. The user's own settings win.
 fn calm_webkit() {
     #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        // SAFETY: first thing in main, before any other thread exists to read the environment.
-        unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
+    for (name, value) in [
+        ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
+        ("JSC_useJIT", "0"),
+    ] {
+        if std::env::var_os(name).is_none() {
+            // SAFETY: first thing in main, before any other thread exists to read the environment.
+            unsafe { std::env::set_var(name, value) };
+        }
     }
 }
 
