@@ -88,6 +88,14 @@ try {
     await shot('01-first-run')
   })
 
+  await step('the app\'s own process starts no GL driver: its UI draws in software', async () => {
+    // GTK and WebKit would each start one (Mesa's, with LLVM: 30 MiB) with nothing to draw.
+    const pid = execFileSync('pgrep', ['-f', '-n', app], { encoding: 'utf8' }).trim()
+    const maps = readFileSync(`/proc/${pid}/maps`, 'utf8')
+    const gl = [...new Set(maps.match(/\S*(\/dri\/|libLLVM|libGLX_|libEGL_)\S*/g) ?? [])]
+    assert.deepEqual(gl, [], `GL driver libraries in the app process ${pid}`)
+  })
+
   await step('"Try the built-in sandbox" adds one signed-in demo account per API', async () => {
     await (await $('button[data-action="try-sandbox"]')).click()
     await waitFor('five demo accounts', async () => (await rows()) === 5)
