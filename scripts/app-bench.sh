@@ -56,7 +56,12 @@ for run in 1 2 3; do
   starts+=("${ms:-timeout}")
   if [ "$run" = 3 ]; then
     sleep 10  # idle: the countdowns tick, the refresher has run once
-    rss=$(tree_kb Rss "$pid"); pss=$(tree_kb Pss "$pid")
+    # Every second's repaint holds a few MiB for a moment: sample 4 s of idle, report the median
+    # and the highest.
+    for _ in $(seq 20); do echo "$(tree_kb Pss "$pid") $(tree_kb Rss "$pid")" >>"$work/samples"; sleep 0.2; done
+    pss=$(sort -n "$work/samples" | awk '{print $1}' | sed -n 10p)
+    pss_max=$(sort -n "$work/samples" | awk '{print $1}' | tail -1)
+    rss=$(awk '{print $2}' "$work/samples" | sort -n | sed -n 10p)
     procs=$(( 1 + $(pgrep -P "$pid" | wc -l) ))
   fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
@@ -73,8 +78,8 @@ cat <<MD
 | measure | value | target |
 |---|---|---|
 | cold start to first paint (page loaded), median of 3 | ${median} ms (runs: ${starts[*]} ms) | ≤ 1000 ms |
-| memory idle with 50 accounts, app + WebKit processes, PSS | $(( pss / 1024 )) MiB | ≤ 200 MB |
-| same, RSS summed (counts shared pages once per process) | $(( rss / 1024 )) MiB | |
+| memory idle with 50 accounts, app + WebKit processes, PSS, median of 20 samples over 4 s | $(( pss / 1024 )) MiB (highest $(( pss_max / 1024 )) MiB) | ≤ 200 MB |
+| same, RSS summed (counts shared pages once per process), median | $(( rss / 1024 )) MiB | |
 | processes measured | ${procs} | |
 | release binary \`target/release/authdeck-app\` | $(size "$root/target/release/authdeck-app") | |
 | \`.deb\` package | $(size "${deb:-/nonexistent}") | |
