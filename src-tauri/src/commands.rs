@@ -254,13 +254,5 @@ pub async fn suite_run(
         only.as_deref(),
         sandbox_url,
     )?;
-    // Core's run future is not provably Send (a higher-ranked closure inside), so it runs on
-    // a blocking thread of its own instead of a command worker.
-    let report = tauri::async_runtime::spawn_blocking(move || {
-        let state = app.state::<AppState>();
-        tauri::async_runtime::block_on(qa::run(&app, &state, &plan))
-    })
-    .await
-    .map_err(|e| Error::Io(format!("the suite run stopped unexpectedly: {e}")))??;
-    Ok(report)
+    Ok(qa::run(&app, &state, &plan).await?)
 }

@@ -114,6 +114,29 @@ async fn every_example_suite_passes_against_the_sandbox() -> TestResult {
     Ok(())
 }
 
+/// The app awaits a run on its multi-threaded runtime, as a spawned task: that needs the run's
+/// future to be `Send`. This compiles only while it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_can_be_spawned_on_a_multithreaded_runtime() -> TestResult {
+    let run = tokio::spawn(async {
+        let f = fixture().await.map_err(|e| e.to_string())?;
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/qa/user-login.toml");
+        let plan =
+            Suite::load_plan(&file, &f.deck.catalog(), &f.vars()).map_err(|e| e.to_string())?;
+        let mut seen = 0;
+        let report = suite::run(&f.deck, &f.http, &plan, &RunOptions::new("spawned"), |_| {
+            seen += 1
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok::<_, String>((report, seen))
+    });
+    let (report, seen) = run.await??;
+    assert!(report.all_passed(), "{}", explain(&report));
+    assert_eq!(seen, report.cases.len(), "every case reached the callback");
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_example_suites_cover_every_outcome_the_sandbox_lists() -> TestResult {
     let mut covered = Vec::new();

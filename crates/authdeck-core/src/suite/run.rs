@@ -12,6 +12,7 @@ use crate::login::{self, Credentials};
 use crate::outcome::{Attempt, Kind};
 use crate::secret::Secret;
 use futures_util::StreamExt;
+use futures_util::future::BoxFuture;
 use jiff::Timestamp;
 use serde::Serialize;
 use std::hash::{BuildHasher, Hasher};
@@ -140,12 +141,16 @@ where
 {
     let started_at = Timestamp::now();
     let started = Instant::now();
-    let mut stream = futures_util::stream::iter(
-        plan.cases
-            .iter()
-            .map(|case| run_case(deck, http, plan, case, options)),
-    )
-    .buffer_unordered(options.concurrency.max(1));
+    // The cases' futures are collected first: a `map` closure kept inside this future makes
+    // rustc unable to prove the run `Send` (a higher-ranked lifetime), and the app awaits it on
+    // its async runtime.
+    let pending: Vec<BoxFuture<'_, Result<CaseResult>>> = plan
+        .cases
+        .iter()
+        .map(|case| Box::pin(run_case(deck, http, plan, case, options)) as BoxFuture<'_, _>)
+        .collect();
+    let mut stream =
+        futures_util::stream::iter(pending).buffer_unordered(options.concurrency.max(1));
     let mut cases = Vec::with_capacity(plan.cases.len());
     while let Some(result) = stream.next().await {
         let result = result?;
