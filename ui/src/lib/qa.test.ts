@@ -31,5 +31,7 @@ describe('case form', () => {
     expect(expectation({ name: 'a', email: 'e', kind: 'invalid_password', http_status: 401, error_code: 'INVALID_PASSWORD' }))
       .toBe('invalid password · 401 · INVALID_PASSWORD')
     expect(expectation({ name: 'a', email: 'e', ok: true, http_status: 200 })).toBe('ok · 200')
+    expect(expectation({ name: 'a', email: 'e', ok: false, message_contains: 'password', message_matches: '(?i)^wrong' }))
+      .toBe('fails · “password” · /(?i)^wrong/')
   })
 })

@@ -53,5 +53,6 @@ export function expectation(c: Case): string {
   if (c.http_status != null) parts.push(String(c.http_status))
   if (c.error_code) parts.push(c.error_code)
   if (c.message_contains) parts.push(`“${c.message_contains}”`)
+  if (c.message_matches) parts.push(`/${c.message_matches}/`)
   return parts.join(' · ') || 'anything'
 }
