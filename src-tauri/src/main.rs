@@ -86,6 +86,8 @@ fn main() {
             tray::install(app.handle())?;
             refresher::start(app.handle());
             refresher::keep_tray_current(app.handle().clone());
+            #[cfg(unix)]
+            quit_on_signals(app.handle().clone());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 if let Err(e) = sandbox::resume(&handle.state::<state::AppState>()).await {
@@ -136,6 +138,26 @@ fn set_default(name: &str, value: &str) {
         // SAFETY: called first thing in main, before any other thread exists to read the environment.
         unsafe { std::env::set_var(name, value) };
     }
+}
+
+/// SIGTERM (logging out of the desktop, `kill`) and SIGINT (Ctrl+C in a terminal) quit like
+/// Ctrl+Q, so the window's size and position are saved. A second signal ends it at once.
+#[cfg(unix)]
+fn quit_on_signals(app: AppHandle) {
+    use tokio::signal::unix::{SignalKind, signal};
+    tauri::async_runtime::spawn(async move {
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            tracing::warn!("cannot catch SIGTERM or SIGINT: they will end the app at once");
+            return;
+        };
+        tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+        app.exit(0);
+        tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+        std::process::exit(1);
+    });
 }
 
 /// Logs on stderr like the CLI: warnings by default, `AUTHDECK_LOG` (an env filter such as

@@ -327,6 +327,15 @@ try {
     assert.deepEqual(windowRect(), want, 'the window opens where it was closed, at the same size')
   })
 
+  await step('SIGTERM (logging out of the desktop) quits the same way: the window is saved', async () => {
+    await browser.setWindowRect(null, null, 1100, 700)
+    await waitFor('the new size', async () => windowRect().width === 1100 && windowRect().height === 700, 5000)
+    execFileSync('pkill', ['-TERM', '-f', app])
+    await waitFor('the app to quit', async () => !running())
+    const saved = JSON.parse(readFileSync(path.join(process.env.XDG_CONFIG_HOME, 'dev.authdeck.desktop', '.window-state.json'), 'utf8'))
+    assert.deepEqual([saved.main?.width, saved.main?.height], [1100, 700], `the saved window: ${JSON.stringify(saved)}`)
+  })
+
   console.log(`\ne2e: ${steps.length} passed, 0 failed`)
 } catch (e) {
   await shot('failure').catch(() => {})
