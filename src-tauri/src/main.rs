@@ -14,6 +14,7 @@ mod sandbox;
 mod settings;
 mod state;
 mod tray;
+mod webkit;
 
 use jiff::Timestamp;
 use tauri::webview::PageLoadEvent;
@@ -25,7 +26,7 @@ fn main() {
     if let Err(e) = authdeck_core::hygiene::disable_core_dumps() {
         eprintln!("authdeck: could not turn off core dumps: {e}");
     }
-    calm_webkit();
+    webkit::calm();
     log_to_stderr();
     let state = match state::AppState::open() {
         Ok(state) => state,
@@ -100,43 +101,6 @@ fn main() {
     if let Err(e) = result {
         eprintln!("authdeck: the app could not start: {e}");
         std::process::exit(1);
-    }
-}
-
-/// Memory, measured with scripts/app-bench.sh (PSS of the app and its WebKit processes, 50
-/// accounts):
-/// - WebKitGTK's accelerated compositing doubles the web process (about 210 MB to 110 MB) and buys
-///   nothing for a forms-and-tables UI.
-/// - With compositing off nothing here draws with the GPU, yet GTK (GLX) and WebKit (EGL, to find
-///   a GPU for the web process) still start a GL driver in the app's own process; Mesa's, with its
-///   LLVM, is 30 MiB there. GDK_GL, the DMA-BUF renderer switch and a render device that does not
-///   exist keep them from it; the web process then finds its own display, as it would without a GPU.
-/// - JavaScriptCore's JIT tiers cost 20 MiB. The interpreter runs this UI's small script fast
-///   enough, and a webview without a JIT is a smaller target for an exploit.
-///
-/// Set before any thread exists; the web processes inherit them. The user's own settings win, and
-/// a user who turns compositing back on keeps the GPU.
-fn calm_webkit() {
-    #[cfg(target_os = "linux")]
-    {
-        set_default("JSC_useJIT", "0");
-        set_default("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-        if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some_and(|v| v == "1") {
-            set_default("GDK_GL", "disable");
-            set_default("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
-            set_default(
-                "WEBKIT_WEB_RENDER_DEVICE_FILE",
-                "/nonexistent/authdeck-renders-in-software",
-            );
-        }
-    }
-}
-
-#[cfg(target_os = "linux")]
-fn set_default(name: &str, value: &str) {
-    if std::env::var_os(name).is_none() {
-        // SAFETY: called first thing in main, before any other thread exists to read the environment.
-        unsafe { std::env::set_var(name, value) };
     }
 }
 
