@@ -137,10 +137,7 @@ fn raw_answer(
         }
     }
     for secret in secrets.into_iter().filter(|s| s.len() >= 4) {
-        if let Some(redacted) = without(&text, secret) {
-            // The text being replaced holds the secret: wipe it.
-            drop(Zeroizing::new(std::mem::replace(&mut *text, redacted)));
-        }
+        redact_in(&mut text, secret);
     }
     RawAnswer {
         http_status: status,
@@ -163,12 +160,18 @@ fn redact(mut failure: Failure, vars: &[(&str, &str)]) -> Failure {
         .flatten()
     {
         for secret in &secrets {
-            if let Some(redacted) = without(text, secret) {
-                *text = redacted;
-            }
+            redact_in(text, secret);
         }
     }
     failure
+}
+
+/// Replaces every `secret` in `text` by `<redacted>`, wiping the text it replaces (it held the
+/// secret).
+fn redact_in(text: &mut String, secret: &str) {
+    if let Some(redacted) = without(text, secret) {
+        drop(Zeroizing::new(std::mem::replace(text, redacted)));
+    }
 }
 
 /// `text` with every `secret` in it replaced by `<redacted>`; `None` when there is none.
@@ -444,6 +447,8 @@ fn type_name(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::{PRESETS, Provider};
+    use serde_json::json;
 
     #[test]
     fn without_cuts_every_occurrence_and_leaves_near_misses() {
@@ -463,8 +468,6 @@ mod tests {
             "an empty secret matches nothing"
         );
     }
-    use crate::provider::{PRESETS, Provider};
-    use serde_json::json;
 
     fn preset(id: &str) -> Provider {
         let text = PRESETS.iter().find(|(i, _)| *i == id).unwrap().1;
