@@ -43,14 +43,15 @@ function windowRect() {
   const num = (label) => Number(info.match(new RegExp(`${label}:\\s+(-?\\d+)`))[1])
   return { x: num('Absolute upper-left X'), y: num('Absolute upper-left Y'), width: num('Width'), height: num('Height') }
 }
-const running = () => {
+// The app's process id, or null once it has quit.
+function appPid() {
   try {
-    execFileSync('pgrep', ['-f', app], { stdio: 'ignore' })
-    return true
+    return execFileSync('pgrep', ['-f', '-n', app], { encoding: 'utf8' }).trim()
   } catch {
-    return false
+    return null
   }
 }
+const running = () => appPid() !== null
 const text = async (sel) => (await $(sel)).getText()
 const waitFor = (what, fn, timeout = 15000) => browser.waitUntil(fn, { timeout, timeoutMsg: `timed out waiting for ${what}` })
 // The X clipboard as another program sees it; empty while nothing has been copied yet.
@@ -90,7 +91,7 @@ try {
 
   await step('the app\'s own process starts no GL driver: its UI draws in software', async () => {
     // GTK and WebKit would each start one (Mesa's, with LLVM: 30 MiB) with nothing to draw.
-    const pid = execFileSync('pgrep', ['-f', '-n', app], { encoding: 'utf8' }).trim()
+    const pid = appPid()
     const maps = readFileSync(`/proc/${pid}/maps`, 'utf8')
     const gl = [...new Set(maps.match(/\S*(\/dri\/|libLLVM)\S*/g) ?? [])]
     assert.deepEqual(gl, [], `GL driver libraries in the app process ${pid}`)
