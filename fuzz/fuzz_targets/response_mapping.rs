@@ -8,7 +8,7 @@
 
 use authdeck_core::Kind;
 use authdeck_core::http::Answer;
-use authdeck_core::login::read_answer;
+use authdeck_core::exchange::read_answer;
 use authdeck_core::provider::{PRESETS, Provider};
 use jiff::Timestamp;
 use libfuzzer_sys::fuzz_target;

@@ -6,7 +6,9 @@
 #[cfg(test)]
 mod tests {
     use crate::dto::*;
-    use authdeck_core::{accounts, copy, error, history, jwt, outcome, refresher, session, suite};
+    use authdeck_core::{
+        accounts, copy, deck, error, exchange, history, jwt, outcome, refresher, suite,
+    };
     use ts_rs::{Config, TS};
 
     const HEADER: &str = "// Generated from authdeck-core's types and src-tauri/src/dto.rs by ts-rs: do not edit.\n\
@@ -32,9 +34,11 @@ mod tests {
             decl::<accounts::Account>(&cfg),
             decl::<history::Action>(&cfg),
             decl::<history::Event>(&cfg),
-            decl::<session::LoginReport>(&cfg),
-            decl::<session::Outcome>(&cfg),
-            decl::<session::SessionFacts>(&cfg),
+            decl::<deck::AccountEdit>(&cfg),
+            decl::<deck::LoginReport>(&cfg),
+            decl::<deck::Outcome>(&cfg),
+            decl::<deck::SessionFacts>(&cfg),
+            decl::<exchange::Trial>(&cfg),
             decl::<copy::Format>(&cfg),
             decl::<jwt::Inspection>(&cfg),
             decl::<jwt::ExplainedClaim>(&cfg),
@@ -51,10 +55,11 @@ mod tests {
             decl::<suite::SuiteReport>(&cfg),
             decl::<suite::Actual>(&cfg),
             decl::<suite::Mismatch>(&cfg),
+            decl::<suite::SuiteEntry>(&cfg),
+            decl::<suite::SuiteDoc>(&cfg),
             // src-tauri/src/dto.rs
             decl::<AccountView>(&cfg),
             decl::<LoginInput>(&cfg),
-            decl::<AccountEdit>(&cfg),
             decl::<HistoryFilter>(&cfg),
             decl::<CopyReceipt>(&cfg),
             decl::<KeyInput>(&cfg),
@@ -67,9 +72,6 @@ mod tests {
             decl::<SandboxInfo>(&cfg),
             decl::<RefreshEvent>(&cfg),
             decl::<VerifyResult>(&cfg),
-            decl::<TestLogin>(&cfg),
-            decl::<SuiteEntry>(&cfg),
-            decl::<SuiteDoc>(&cfg),
             decl::<QaCase>(&cfg),
         ]
         .concat()

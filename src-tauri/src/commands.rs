@@ -3,17 +3,20 @@
 
 use crate::dto::*;
 use crate::error::CmdResult;
+use crate::inspect;
 use crate::state::AppState;
-use crate::{inspect, providers, qa};
 use authdeck_core::Error;
 use authdeck_core::copy::Format;
+use authdeck_core::deck::{AccountEdit, LoginReport, LoginRequest};
+use authdeck_core::exchange::{self, Credentials, Trial};
 use authdeck_core::history::Event;
 use authdeck_core::jwt::Inspection;
+use authdeck_core::provider::{Provider, Source, provider_file_path, save_provider_file};
 use authdeck_core::secret::Secret;
-use authdeck_core::session::{LoginReport, LoginRequest};
-use authdeck_core::suite::{Suite, SuiteReport};
+use authdeck_core::suite::library::{self, SuiteDoc, SuiteEntry};
+use authdeck_core::suite::{self, CaseResult, RunOptions, Suite, SuiteReport, Vars};
 use jiff::Timestamp;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 
 #[tauri::command]
 pub async fn accounts_list(state: State<'_, AppState>) -> CmdResult<Vec<AccountView>> {
@@ -35,20 +38,16 @@ pub async fn account_login(
         remember_password: input.remember_password,
         ..LoginRequest::default()
     };
-    let report = state.deck.login(&state.http, request).await?;
-    crate::refresher::poke(&state);
+    let plan = state.deck.plan_login(request)?;
+    let report = state.deck.login(&state.http, plan).await?;
+    state.poke_refresher();
     Ok(report)
 }
 
-/// Saves an edited account without logging in (overrides and the insecure-http choice kept).
+/// Saves an edited account without logging in; a new server, user or provider signs it out.
 #[tauri::command]
 pub async fn account_save(state: State<'_, AppState>, input: AccountEdit) -> CmdResult<()> {
-    let mut config = state.deck.account(&input.account)?.config;
-    config.provider = input.provider;
-    config.base_url = input.base_url.trim().to_string();
-    config.email = input.email.trim().to_string();
-    config.validate()?;
-    state.deck.save_account(&config, Timestamp::now())?;
+    state.deck.edit_account(&input, Timestamp::now())?;
     Ok(())
 }
 
@@ -58,7 +57,7 @@ pub async fn account_refresh(
     account: String,
 ) -> CmdResult<LoginReport> {
     let report = state.deck.refresh(&state.http, &account).await?;
-    crate::refresher::poke(&state);
+    state.poke_refresher();
     Ok(report)
 }
 
@@ -156,24 +155,27 @@ pub async fn history_export_csv(
         Timestamp::now().strftime("%Y%m%d-%H%M%S")
     ));
     std::fs::create_dir_all(&dir)
-        .and_then(|()| std::fs::write(&path, authdeck_core::history_csv::events(&events)))
+        .and_then(|()| std::fs::write(&path, authdeck_core::history::csv::events(&events)))
         .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
     Ok(path.display().to_string())
 }
 
 #[tauri::command]
 pub async fn providers_list(state: State<'_, AppState>) -> CmdResult<Vec<ProviderView>> {
-    Ok(providers::views(&state.deck.catalog()))
+    Ok(ProviderView::list(&state.deck.catalog()))
 }
 
 #[tauri::command]
 pub async fn provider_check(toml: String) -> CmdResult<ProviderCheck> {
-    Ok(providers::check(&toml))
+    Ok(ProviderCheck::of(&toml))
 }
 
 #[tauri::command]
 pub async fn provider_save(state: State<'_, AppState>, toml: String) -> CmdResult<ProviderView> {
-    Ok(providers::save(&state.deck.home().providers_dir(), &toml)?)
+    let dir = state.deck.home().providers_dir();
+    let provider = save_provider_file(&dir, &toml).map_err(|p| Error::Invalid(p.to_string()))?;
+    let source = Source::File(provider_file_path(&dir, &provider.id));
+    Ok(ProviderView::new(&provider, &source, toml))
 }
 
 #[tauri::command]
@@ -183,8 +185,13 @@ pub async fn provider_test_login(
     base_url: String,
     email: String,
     password: String,
-) -> CmdResult<TestLogin> {
-    Ok(providers::test_login(&state.http, &toml, base_url, email, Secret::new(password)).await?)
+) -> CmdResult<Trial> {
+    let provider = Provider::from_toml(&toml).map_err(|p| Error::Invalid(p.to_string()))?;
+    let creds = Credentials {
+        email,
+        password: Secret::new(password),
+    };
+    Ok(exchange::trial(&state.http, provider, base_url, &creds).await?)
 }
 
 #[tauri::command]
@@ -209,23 +216,23 @@ pub async fn settings_set(
 #[tauri::command]
 pub async fn sandbox_start(state: State<'_, AppState>) -> CmdResult<SandboxInfo> {
     let info = crate::sandbox::start(&state).await?;
-    crate::refresher::poke(&state);
+    state.poke_refresher();
     Ok(info)
 }
 
 #[tauri::command]
 pub async fn suites_list(state: State<'_, AppState>) -> CmdResult<Vec<SuiteEntry>> {
-    Ok(qa::list(&qa::suites_dir(&state)))
+    Ok(library::list(&state.deck.home().suites_dir()))
 }
 
 #[tauri::command]
 pub async fn suite_open(path: String) -> CmdResult<SuiteDoc> {
-    Ok(qa::open(&path)?)
+    Ok(library::open(&path)?)
 }
 
 #[tauri::command]
 pub async fn suite_create(state: State<'_, AppState>, name: String) -> CmdResult<SuiteDoc> {
-    Ok(qa::create(&qa::suites_dir(&state), &name)?)
+    Ok(library::create(&state.deck.home().suites_dir(), &name)?)
 }
 
 #[tauri::command]
@@ -234,10 +241,12 @@ pub async fn suite_save(
     path: Option<String>,
     suite: Suite,
 ) -> CmdResult<SuiteDoc> {
-    Ok(qa::save(&qa::suites_dir(&state), path.as_deref(), &suite)?)
+    let dir = state.deck.home().suites_dir();
+    Ok(library::save(&dir, path.as_deref(), &suite)?)
 }
 
-/// Runs the suite as edited (`only`: these case positions); results also arrive as `qa-case`.
+/// Runs the suite as edited (`only`: these case positions); each case's result also goes to
+/// the UI as it ends (event `qa-case`). `${SANDBOX_URL}` is the in-app sandbox when it runs.
 #[tauri::command]
 pub async fn suite_run(
     app: AppHandle,
@@ -246,13 +255,27 @@ pub async fn suite_run(
     suite: Suite,
     only: Option<Vec<usize>>,
 ) -> CmdResult<SuiteReport> {
-    let sandbox_url = state.sandbox.lock().await.as_ref().map(|s| s.url());
-    let plan = qa::plan(
-        &state,
-        &suite,
-        path.as_deref(),
-        only.as_deref(),
-        sandbox_url,
-    )?;
-    Ok(qa::run(&app, &state, &plan).await?)
+    let mut vars = Vars::from_env();
+    if let Some(sandbox) = state.sandbox.lock().await.as_ref() {
+        vars = vars.with("SANDBOX_URL", sandbox.url());
+    }
+    let file = library::source_file(path.as_deref());
+    let plan = suite.plan(&state.deck.catalog(), &vars, file)?;
+    let plan = match only {
+        Some(indexes) => plan.only(&indexes),
+        None => plan,
+    };
+    let options = RunOptions::new(suite::new_run_id(Timestamp::now()));
+    let run_id = options.run_id.clone();
+    let emit = |result: &CaseResult| {
+        let result = result.clone();
+        let _ = app.emit(
+            "qa-case",
+            QaCase {
+                run_id: run_id.clone(),
+                result,
+            },
+        );
+    };
+    Ok(suite::run(&state.deck, &state.http, &plan, &options, emit).await?)
 }

@@ -5,7 +5,7 @@ use authdeck_core::accounts::{self, Status};
 use authdeck_core::deck::AccountSummary;
 use authdeck_core::history::{Action, Event};
 use authdeck_core::outcome::{Failure, Kind};
-use authdeck_core::provider::{Provider, Source};
+use authdeck_core::provider::{Catalog, Provider, Source, source_text};
 use authdeck_core::{Error, Result};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -40,18 +40,19 @@ pub struct AccountView {
 }
 
 impl AccountView {
-    /// `provider_name` comes from the catalog; `latest` is the account's newest history event.
+    /// `provider_name` comes from the catalog; `last_failure` is the account's newest history
+    /// event when that event failed ([`authdeck_core::deck::Deck::last_failures`]).
     pub fn new(
         summary: AccountSummary,
         provider_name: String,
         margin: Option<SignedDuration>,
-        latest: Option<Event>,
+        last_failure: Option<Event>,
         now: Timestamp,
     ) -> AccountView {
         let a = summary.account;
         let margin =
             margin.unwrap_or_else(|| accounts::default_margin(accounts::lifetime(&a.session)));
-        let last_error = latest.filter(|e| !e.ok).and_then(|e| {
+        let last_error = last_failure.filter(|e| !e.ok).and_then(|e| {
             Some(Failure {
                 kind: e.kind?,
                 http_status: e.http_status,
@@ -89,16 +90,6 @@ pub struct LoginInput {
     pub email: String,
     pub password: String,
     pub remember_password: bool,
-}
-
-/// An account's settings changed in the edit form, saved without logging in. Changing the
-/// provider, base URL or email signs the account out (core's rule).
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct AccountEdit {
-    pub account: String,
-    pub provider: String,
-    pub base_url: String,
-    pub email: String,
 }
 
 /// Which history events to show; every field narrows.
@@ -173,6 +164,15 @@ pub struct ProviderView {
 }
 
 impl ProviderView {
+    /// Every provider of the catalog, each with the TOML it came from.
+    pub fn list(catalog: &Catalog) -> Vec<ProviderView> {
+        catalog
+            .providers
+            .iter()
+            .map(|(p, source)| ProviderView::new(p, source, source_text(&p.id, source)))
+            .collect()
+    }
+
     pub fn new(p: &Provider, source: &Source, toml: String) -> ProviderView {
         let (source, path) = match source {
             Source::Preset => ("preset", None),
@@ -205,6 +205,26 @@ pub struct ProviderProblem {
 pub struct ProviderCheck {
     pub ok: bool,
     pub problem: Option<ProviderProblem>,
+}
+
+impl ProviderCheck {
+    /// Whether `text` is a valid provider file, and where it is not.
+    pub fn of(text: &str) -> ProviderCheck {
+        match Provider::from_toml(text) {
+            Ok(_) => ProviderCheck {
+                ok: true,
+                problem: None,
+            },
+            Err(p) => ProviderCheck {
+                ok: false,
+                problem: Some(ProviderProblem {
+                    line: p.line,
+                    field: p.field,
+                    message: p.message,
+                }),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -288,42 +308,37 @@ pub struct VerifyResult {
     pub message: String,
 }
 
-/// How a provider's test login went. Nothing is stored.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct TestLogin {
-    pub latency_ms: u64,
-    pub http_status: Option<u16>,
-    #[ts(type = "string | null")]
-    pub expires_at: Option<Timestamp>,
-    pub refreshable: bool,
-    #[ts(type = "Failure | null")]
-    pub failure: Option<Failure>,
-}
-
-/// A suite in the QA screen's list: the user's files, then the built-in examples.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct SuiteEntry {
-    pub title: String,
-    /// A file path, or `example:ID` for a built-in example.
-    pub path: String,
-    pub example: bool,
-}
-
-/// An open suite: where it is and what it says.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct SuiteDoc {
-    pub title: String,
-    pub path: String,
-    /// A built-in example: saving writes a copy to the suites folder.
-    pub example: bool,
-    #[ts(type = "Suite")]
-    pub suite: authdeck_core::suite::Suite,
-}
-
 /// One case's result during a run (event `qa-case`), tagged with the run it belongs to.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct QaCase {
     pub run_id: String,
     #[ts(type = "CaseResult")]
     pub result: authdeck_core::suite::CaseResult,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use authdeck_core::provider::PRESETS;
+
+    #[test]
+    fn every_preset_is_listed_with_its_own_text() {
+        let views = ProviderView::list(&Catalog::presets());
+        assert_eq!(views.len(), PRESETS.len());
+        for v in &views {
+            assert!(
+                v.toml.contains(&format!("\"{}\"", v.id)),
+                "{} shows its own file",
+                v.id
+            );
+        }
+    }
+
+    #[test]
+    fn a_broken_file_is_reported_with_where_and_why() {
+        let check = ProviderCheck::of("id = \"x\"\nname = 3\n");
+        assert!(!check.ok);
+        let problem = check.problem.expect("a problem");
+        assert!(!problem.message.is_empty(), "the message says why");
+    }
 }

@@ -7,8 +7,7 @@ mod commands;
 mod dto;
 mod error;
 mod inspect;
-mod providers;
-mod qa;
+mod notifications;
 mod refresher;
 mod sandbox;
 mod settings;
@@ -86,7 +85,6 @@ fn main() {
         .setup(|app| {
             tray::install(app.handle())?;
             refresher::start(app.handle());
-            refresher::keep_tray_current(app.handle().clone());
             #[cfg(unix)]
             quit_on_signals(app.handle().clone());
             let handle = app.handle().clone();

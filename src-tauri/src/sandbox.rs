@@ -4,8 +4,8 @@
 use crate::dto::SandboxInfo;
 use crate::state::AppState;
 use authdeck_core::Result;
+use authdeck_core::deck::LoginRequest;
 use authdeck_core::secret::Secret;
-use authdeck_core::session::LoginRequest;
 use authdeck_sandbox::{APIS, PASSWORD, Sandbox};
 
 /// Starts the sandbox (once) and logs in one demo user of each API, remembering its password.
@@ -25,21 +25,16 @@ pub async fn start(state: &AppState) -> Result<SandboxInfo> {
     for api in APIS {
         let Some(user) = demo_user(api) else { continue };
         let name = format!("demo-{api}");
-        state
-            .deck
-            .login(
-                &state.http,
-                LoginRequest {
-                    account: name.clone(),
-                    provider: Some(api.to_string()),
-                    base_url: Some(sandbox.base_url(api)),
-                    email: Some(user.to_string()),
-                    password: Some(Secret::new(PASSWORD)),
-                    remember_password: true,
-                    ..LoginRequest::default()
-                },
-            )
-            .await?;
+        let plan = state.deck.plan_login(LoginRequest {
+            account: name.clone(),
+            provider: Some(api.to_string()),
+            base_url: Some(sandbox.base_url(api)),
+            email: Some(user.to_string()),
+            password: Some(Secret::new(PASSWORD)),
+            remember_password: true,
+            ..LoginRequest::default()
+        })?;
+        state.deck.login(&state.http, plan).await?;
         accounts.push(name);
     }
     Ok(SandboxInfo {

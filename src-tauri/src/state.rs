@@ -5,7 +5,6 @@ use crate::clipboard::Clip;
 use crate::dto::{AccountView, CopyReceipt, Settings};
 use authdeck_core::copy::{self, Format};
 use authdeck_core::deck::Deck;
-use authdeck_core::history::Filter;
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
 use authdeck_core::{Error, Result};
@@ -77,30 +76,31 @@ impl AppState {
         })
     }
 
+    /// Wakes core's refresher now: an account was added, logged in or renewed.
+    pub fn poke_refresher(&self) {
+        self.poke.notify_one();
+    }
+
     /// Every account with its provider's name, status under the user's margin and last error.
+    /// Three reads whatever the number of accounts: accounts, last failures, the catalog.
     pub fn account_views(&self, now: Timestamp) -> Result<Vec<AccountView>> {
         let catalog = self.deck.catalog();
         let margin = self.settings().margin();
-        let mut views = Vec::new();
-        for summary in self.deck.accounts(now)? {
-            let name = &summary.account.config.name;
-            let latest = self.deck.history(&Filter {
-                account: Some(name.clone()),
-                limit: Some(1),
-                ..Filter::default()
-            })?;
-            let provider_name = catalog
-                .get(&summary.account.config.provider)
-                .map(|p| p.name.clone())
-                .unwrap_or_else(|_| summary.account.config.provider.clone());
-            views.push(AccountView::new(
-                summary,
-                provider_name,
-                margin,
-                latest.into_iter().next(),
-                now,
-            ));
-        }
+        let mut failures = self.deck.last_failures()?;
+        let views = self
+            .deck
+            .accounts(now)?
+            .into_iter()
+            .map(|summary| {
+                let config = &summary.account.config;
+                let provider_name = catalog
+                    .get(&config.provider)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_else(|_| config.provider.clone());
+                let failure = failures.remove(&config.name);
+                AccountView::new(summary, provider_name, margin, failure, now)
+            })
+            .collect();
         Ok(views)
     }
 }

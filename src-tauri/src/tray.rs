@@ -1,6 +1,7 @@
 //! The tray: each account with its time left (click copies its Authorization header),
 //! "Refresh all", "Open Authdeck" and "Quit". The menu is built from [`items`], a plain list
-//! the tests check; there is no tray host under Xvfb to click a real one.
+//! the tests check; there is no tray host under Xvfb to click a real one. It follows the
+//! refresher's events ("refresher", "refresh") and a 30 s timer for the times left.
 
 use crate::dto::AccountView;
 use crate::state::AppState;
@@ -10,7 +11,7 @@ use authdeck_core::copy::Format;
 use jiff::Timestamp;
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Manager, Wry};
+use tauri::{AppHandle, Listener, Manager, Wry};
 
 const TRAY: &str = "authdeck";
 
@@ -24,7 +25,22 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
+    for event in ["refresher", "refresh"] {
+        let app = app.clone();
+        app.clone().listen_any(event, move |_| update(&app));
+    }
+    keep_current(app.clone());
     Ok(())
+}
+
+/// Keeps the "time left" labels current between the refresher's events.
+fn keep_current(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            update(&app);
+        }
+    });
 }
 
 /// Rebuilds the menu so the times left stay current.
@@ -155,7 +171,7 @@ fn on_menu(app: &AppHandle, event: MenuEvent) {
             tauri::async_runtime::spawn(async move {
                 let state = app.state::<AppState>();
                 if let Err(e) = state.copy(&account, Format::Header).await {
-                    crate::refresher::notify(
+                    crate::notifications::notify(
                         &app,
                         &format!("Could not copy {account}"),
                         &e.to_string(),

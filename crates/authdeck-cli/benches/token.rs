@@ -7,9 +7,9 @@
 
 use authdeck_core::Secret;
 use authdeck_core::deck::Deck;
+use authdeck_core::deck::LoginRequest;
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
-use authdeck_core::session::LoginRequest;
 use authdeck_core::vault::Vault;
 use authdeck_sandbox::{PASSWORD, Sandbox};
 use std::process::{Command, Stdio};
@@ -48,7 +48,8 @@ fn main() {
             password: Some(Secret::new(PASSWORD)),
             ..LoginRequest::default()
         };
-        deck.login(&http, login("dev".into())).await.expect("login dev");
+        let plan = deck.plan_login(login("dev".into())).expect("plan dev");
+        deck.login(&http, plan).await.expect("login dev");
 
         let (ours, theirs) = token_vs_secret_tool(&service);
         let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
@@ -93,9 +94,10 @@ async fn refresh_all(
     login: &impl Fn(String) -> LoginRequest,
 ) -> String {
     for i in 0..ACCOUNTS {
-        deck.login(http, login(format!("acct-{i:04}")))
-            .await
-            .expect("login");
+        let plan = deck
+            .plan_login(login(format!("acct-{i:04}")))
+            .expect("plan");
+        deck.login(http, plan).await.expect("login");
     }
     let names: Vec<String> = (0..ACCOUNTS).map(|i| format!("acct-{i:04}")).collect();
     let before = sandbox.stats().refreshes;

@@ -57,6 +57,8 @@ enum Command {
     Import(cmd::import::Args),
     /// Run QA suites: check that each login answers what its case expects.
     Check(cmd::check::Args),
+    /// List the QA suite library (your suites and the built-in examples), create or show one.
+    Suites(cmd::suites::Args),
 }
 
 fn main() -> ExitCode {
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
             Command::Export(args) => cmd::export::run(args),
             Command::Import(args) => cmd::import::run(args),
             Command::Check(args) => cmd::check::run(args).await,
+            Command::Suites(args) => cmd::suites::run(args),
         }
     });
     match result {

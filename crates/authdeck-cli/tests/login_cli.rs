@@ -436,3 +436,42 @@ fn password_and_tokens_appear_nowhere_in_the_output_at_vv() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn logging_in_at_another_server_drops_the_old_token_even_when_that_login_fails() -> TestResult {
+    let world = World::new()?;
+    let first = world.login("dev", "user-login", "alice@userlogin.test", PASSWORD, &[])?;
+    assert_eq!(first.code, Some(0), "{}", first.shown());
+    // Nothing listens on the discard port: the new server cannot be reached.
+    let moved = world.run(
+        &[
+            "login",
+            "dev",
+            "--base-url",
+            "http://127.0.0.1:9/user-login",
+            "--password-stdin",
+            "--timeout",
+            "5",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    )?;
+    assert_eq!(moved.code, Some(1), "the login fails: {}", moved.shown());
+    let token = world.run(&["token", "dev"], None)?;
+    assert_ne!(
+        token.code,
+        Some(0),
+        "no token is handed out: {}",
+        token.shown()
+    );
+    assert!(
+        token.stderr.contains("signed out"),
+        "the user is told the account is signed out: {}",
+        token.shown()
+    );
+    let doc = Vault::open_with_service(world.service.clone())?.load("dev")?;
+    assert!(
+        doc.is_none_or(|d| d.token.is_none() && d.refresh_token.is_none()),
+        "the old server's tokens left the keyring"
+    );
+    Ok(())
+}

@@ -1,5 +1,5 @@
 //! A login round trip against the sandbox on a warm connection: through the engine
-//! (`login::login` with one reused `Http`) and the same request by a bare `reqwest::Client`.
+//! (`exchange::login` with one reused `Http`) and the same request by a bare `reqwest::Client`.
 //! The engine's overhead (building the request, policy checks, reading the answer into an
 //! outcome, decoding the JWT) should stay within 10% of the bare round trip.
 //!
@@ -12,8 +12,8 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use authdeck_core::Secret;
+use authdeck_core::exchange::{self, Credentials, Target};
 use authdeck_core::http::{Http, Outgoing, Policy};
-use authdeck_core::login::{self, Credentials, Target};
 use authdeck_core::provider::Catalog;
 use authdeck_sandbox::{PASSWORD, Sandbox};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -86,7 +86,7 @@ impl Bench {
     fn engine(&self) {
         let attempt = self
             .runtime
-            .block_on(login::login(&self.http, &self.target, &self.creds))
+            .block_on(exchange::login(&self.http, &self.target, &self.creds))
             .expect("the request can be sent");
         assert!(attempt.result.is_ok(), "the engine's login must succeed");
         black_box(attempt);
@@ -128,7 +128,7 @@ impl Bench {
 fn login_round_trip(c: &mut Criterion) {
     let bench = Bench::new();
     let mut group = c.benchmark_group("login round trip (meetra, warm connection)");
-    group.bench_function("engine: login::login", |b| b.iter(|| bench.engine()));
+    group.bench_function("engine: exchange::login", |b| b.iter(|| bench.engine()));
     group.bench_function("bare reqwest::Client", |b| b.iter(|| bench.reqwest()));
     group.finish();
     summary(&bench);

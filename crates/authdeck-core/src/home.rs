@@ -69,6 +69,11 @@ impl Home {
         self.config_dir.join("providers")
     }
 
+    /// The user's QA suite files ([`crate::suite::library`]).
+    pub fn suites_dir(&self) -> PathBuf {
+        self.data_dir.join("suites")
+    }
+
     /// Lock files that serialize refreshes of one account across processes.
     pub fn locks_dir(&self) -> PathBuf {
         self.data_dir.join("locks")

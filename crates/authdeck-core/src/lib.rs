@@ -1,26 +1,27 @@
 //! Authdeck's core: everything the CLI and the desktop app share. No Tauri here.
+//!
+//! Start at [`deck::Deck`]: every verb the front ends call (accounts, login, token and
+//! refresh, export) is a method of it, one file per verb group under `deck/`. The HTTP side of
+//! a login or refresh is [`exchange`]; secrets are kept by [`vault`], everything else by the
+//! SQLite tables [`accounts`] and [`history`]. `docs/ARCHITECTURE.md` has the whole map.
 
 pub mod accounts;
 pub mod copy;
 pub mod db;
 pub mod deck;
 pub mod error;
+pub mod exchange;
 pub mod expiry;
 pub mod history;
-pub mod history_csv;
 pub mod home;
 pub mod http;
 pub mod hygiene;
 pub mod jwt;
 pub mod lock;
-pub mod login;
 pub mod outcome;
-pub mod peek;
 pub mod provider;
-pub mod refresh;
 pub mod refresher;
 pub mod secret;
-pub mod session;
 pub mod suite;
 pub mod vault;
 

@@ -382,3 +382,113 @@ fn logout_waits_for_a_refresh_holding_the_account_lock() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn editing_the_server_user_or_provider_drops_the_old_token_and_keeps_the_password() -> TestResult {
+    use authdeck_core::deck::AccountEdit;
+    type Edit = fn(&mut AccountEdit);
+    let edits: [(&str, Edit); 3] = [
+        ("base_url", |e| {
+            e.base_url = "http://127.0.0.1:9999/other".into()
+        }),
+        ("email", |e| e.email = "someone-else@example.test".into()),
+        ("provider", |e| e.provider = "meetra".into()),
+    ];
+    for (field, change) in edits {
+        let f = fixture()?;
+        f.signed_in("dev", now(), Some(3600))?;
+        let before = f.deck.account("dev")?.config;
+        let mut edit = AccountEdit {
+            account: "dev".into(),
+            provider: before.provider,
+            base_url: before.base_url,
+            email: before.email,
+        };
+        change(&mut edit);
+        let after = f.deck.edit_account(&edit, now())?;
+        assert!(
+            !after.session.signed_in,
+            "{field}: the edit signs the account out"
+        );
+        assert_eq!(
+            after.session.token_fingerprint, None,
+            "{field}: no fingerprint of the old token stays"
+        );
+        assert!(
+            f.deck.stored_token("dev")?.is_none(),
+            "{field}: the inspector and Reveal get no token"
+        );
+        let doc = f.vault().load("dev")?.ok_or("the password entry stays")?;
+        assert!(
+            doc.token.is_none() && doc.refresh_token.is_none(),
+            "{field}: the old server's tokens left the keyring"
+        );
+        assert_eq!(
+            doc.password.as_ref().map(|p| p.expose().to_string()),
+            Some("password-of-dev".to_string()),
+            "{field}: the remembered password stays"
+        );
+        assert!(after.session.password_remembered, "{field}: and says so");
+    }
+    Ok(())
+}
+
+#[test]
+fn editing_only_other_fields_keeps_the_session() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("dev", now(), Some(3600))?;
+    let mut config = f.deck.account("dev")?.config;
+    config.overrides.insert(
+        "success".into(),
+        serde_json::json!({"expires_format": "unix_ms"}),
+    );
+    let after = f.deck.save_account(&config, now())?;
+    assert!(
+        after.session.signed_in,
+        "an override edit keeps the session"
+    );
+    let token = f.deck.stored_token("dev")?.ok_or("the token stays")?;
+    assert_eq!(token.expose(), "token-of-dev");
+    Ok(())
+}
+
+#[test]
+fn a_signed_out_account_shows_no_token_even_if_the_keyring_still_has_one() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("dev", now(), Some(3600))?;
+    // Signed out in SQLite alone, as an older Authdeck left an edited account.
+    let conn = db::open(&f.home.db_path())?;
+    accounts::set_session(&conn, "dev", &SessionState::default(), now())?;
+    assert!(f.vault().load("dev")?.and_then(|d| d.token).is_some());
+    assert!(f.deck.stored_token("dev")?.is_none());
+    Ok(())
+}
+
+#[test]
+fn an_import_that_moves_an_account_to_another_server_drops_its_tokens() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("dev", now(), Some(3600))?;
+    f.signed_in("stay", now(), Some(3600))?;
+    let mut export = f.deck.export(now())?;
+    for config in &mut export.accounts {
+        if config.name == "dev" {
+            config.base_url = "http://127.0.0.1:9999/elsewhere".into();
+        }
+    }
+    let report = f.deck.import(&export, now())?;
+    assert_eq!(report.accounts.changed, vec!["dev".to_string()]);
+    assert!(
+        !f.deck.account("dev")?.session.signed_in,
+        "dev is signed out"
+    );
+    let doc = f.vault().load("dev")?.ok_or("dev's password stays")?;
+    assert!(
+        doc.token.is_none() && doc.refresh_token.is_none(),
+        "dev's tokens left"
+    );
+    assert!(
+        f.deck.stored_token("stay")?.is_some(),
+        "an account the import did not move keeps its session"
+    );
+    Ok(())
+}

@@ -3,9 +3,9 @@
 
 use authdeck_core::Secret;
 use authdeck_core::deck::Deck;
+use authdeck_core::deck::{LoginRequest, Outcome};
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
-use authdeck_core::session::{LoginRequest, Outcome};
 use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -58,20 +58,17 @@ async fn expiry_is_judged_on_the_servers_clock_and_the_skew_is_kept() {
     // SAFETY: set before the vault is opened; this test binary has no other threads reading it.
     unsafe { std::env::set_var("AUTHDECK_KEYRING_SERVICE", &service) };
     let deck = Deck::open(Home::at(home.path()).unwrap()).unwrap();
-    let report = deck
-        .login(
-            &Http::new().unwrap(),
-            LoginRequest {
-                account: "skewed".into(),
-                provider: Some("sealmetrics".into()),
-                base_url: Some(base),
-                email: Some("a@b.test".into()),
-                password: Some(Secret::new("pw")),
-                ..LoginRequest::default()
-            },
-        )
-        .await
+    let plan = deck
+        .plan_login(LoginRequest {
+            account: "skewed".into(),
+            provider: Some("sealmetrics".into()),
+            base_url: Some(base),
+            email: Some("a@b.test".into()),
+            password: Some(Secret::new("pw")),
+            ..LoginRequest::default()
+        })
         .unwrap();
+    let report = deck.login(&Http::new().unwrap(), plan).await.unwrap();
     let Outcome::Ok(facts) = report.outcome else {
         panic!("login failed: {report:?}")
     };

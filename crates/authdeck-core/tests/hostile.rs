@@ -9,8 +9,8 @@ mod hostile {
     pub mod tls;
 }
 
+use authdeck_core::exchange::{self, Credentials, Target};
 use authdeck_core::http::{Http, Policy};
-use authdeck_core::login::{self, Credentials, Target};
 use authdeck_core::provider::Provider;
 use authdeck_core::{Failure, Kind, Secret, Session};
 use hostile::server::{self, Server, canned, json, read_request, response_head};
@@ -60,7 +60,7 @@ async fn attempt_at(
         email: "qa@example.test".into(),
         password: Secret::new("hunter2-password"),
     };
-    Ok(login::login(&http, &target(base_url)?, &creds)
+    Ok(exchange::login(&http, &target(base_url)?, &creds)
         .await?
         .result)
 }

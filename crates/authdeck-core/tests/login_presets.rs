@@ -1,8 +1,8 @@
 //! Every preset against the sandbox over real loopback HTTP: each documented outcome comes back
 //! with the exact kind, status, provider code, message and expiry. Nothing is stored here.
 
+use authdeck_core::exchange::{self, Credentials, Target};
 use authdeck_core::http::{Http, Policy};
-use authdeck_core::login::{self, Credentials, Target};
 use authdeck_core::provider::Catalog;
 use authdeck_core::{Failure, Kind, Secret, Session};
 use authdeck_sandbox::{PASSWORD, Sandbox};
@@ -34,7 +34,7 @@ async fn log_in(
         email: email.into(),
         password: Secret::new(password),
     };
-    Ok(login::login(http, target, &creds).await?.result)
+    Ok(exchange::login(http, target, &creds).await?.result)
 }
 
 /// What a login must produce.
@@ -406,7 +406,7 @@ async fn a_base_url_path_prefix_is_kept() -> TestResult {
     Ok(())
 }
 
-/// Logs in, refreshes once with `login::refresh`, and checks the new session and the counters.
+/// Logs in, refreshes once with `exchange::refresh`, and checks the new session and the counters.
 /// `revoked` is the kind a reused refresh token must get (`None`: any credential problem).
 async fn refresh_once(api: &str, email: &str, lifetime: i64, revoked: Option<Kind>) -> TestResult {
     let sandbox = start_sandbox().await?;
@@ -419,7 +419,7 @@ async fn refresh_once(api: &str, email: &str, lifetime: i64, revoked: Option<Kin
         .refresh_token
         .clone()
         .ok_or("login gave a refresh token")?;
-    let attempt = login::refresh(&http, &target, &refresh_token)
+    let attempt = exchange::refresh(&http, &target, &refresh_token)
         .await?
         .ok_or("the preset has a refresh flow")?;
     let second = attempt.result.map_err(|f| f.summary())?;
@@ -448,7 +448,7 @@ async fn refresh_once(api: &str, email: &str, lifetime: i64, revoked: Option<Kin
     );
     assert_eq!(second.expires_at.map(|t| t.as_second()), Some(exp));
     // The used refresh token is revoked: a second use is refused as bad credentials.
-    let again = login::refresh(&http, &target, &refresh_token)
+    let again = exchange::refresh(&http, &target, &refresh_token)
         .await?
         .ok_or("refresh flow")?;
     let failure = again
@@ -490,7 +490,7 @@ async fn presets_without_a_refresh_flow_say_so() -> TestResult {
     let http = Http::new()?;
     for api in ["meetra", "meetmates", "sealmetrics"] {
         let target = target("http://127.0.0.1:9/x".into(), api)?;
-        let attempt = login::refresh(&http, &target, &Secret::new("rt")).await?;
+        let attempt = exchange::refresh(&http, &target, &Secret::new("rt")).await?;
         assert!(
             attempt.is_none(),
             "{api} documents no refresh: nothing must be sent"

@@ -3,10 +3,10 @@
 //! rows, results arriving one by one, and nothing kept from a case.
 
 use authdeck_core::deck::Deck;
+use authdeck_core::deck::{LoginRequest, Outcome};
 use authdeck_core::history::{Action, Filter};
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
-use authdeck_core::session::{LoginRequest, Outcome};
 use authdeck_core::suite::{self, Plan, RunOptions, Status, Suite, SuiteReport, Vars};
 use authdeck_core::vault::Vault;
 use authdeck_core::{Kind, Secret};
@@ -411,21 +411,16 @@ async fn re_running_only_the_failed_cases_sends_only_those() -> TestResult {
 async fn passwords_come_from_the_environment_or_a_remembered_account() -> TestResult {
     let f = fixture().await?;
     // An account that remembers its password (this login writes the keyring; the check must not).
-    let report = f
-        .deck
-        .login(
-            &f.http,
-            LoginRequest {
-                account: "qa-alice".into(),
-                provider: Some("talkstack".into()),
-                base_url: Some(f.sandbox.base_url("talkstack")),
-                email: Some("alice@talkstack.test".into()),
-                password: Some(Secret::new(PASSWORD)),
-                remember_password: true,
-                ..LoginRequest::default()
-            },
-        )
-        .await?;
+    let plan = f.deck.plan_login(LoginRequest {
+        account: "qa-alice".into(),
+        provider: Some("talkstack".into()),
+        base_url: Some(f.sandbox.base_url("talkstack")),
+        email: Some("alice@talkstack.test".into()),
+        password: Some(Secret::new(PASSWORD)),
+        remember_password: true,
+        ..LoginRequest::default()
+    })?;
+    let report = f.deck.login(&f.http, plan).await?;
     assert!(matches!(report.outcome, Outcome::Ok(_)), "{report:?}");
     let vault = Vault::with_store(f.store.clone(), SERVICE, None);
     let stored_before = vault.load("qa-alice")?;

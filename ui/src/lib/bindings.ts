@@ -103,6 +103,8 @@ export type Action = "login" | "refresh" | "relogin" | "logout" | "remove" | "fo
 
 export type Event = { id: number, at: string, account: string, provider: string, action: Action, ok: boolean, http_status: number | null, kind: Kind | null, error_code: string | null, message: string | null, latency_ms: number | null, token_fingerprint: string | null, expires_at: string | null, note: string | null, suite_run: string | null, };
 
+export type AccountEdit = { account: string, provider: string, base_url: string, email: string, };
+
 export type LoginReport = { account: string, provider: string, email: string, base_url: string, latency_ms: number, } & ({ "ok_tag": "ok" } & SessionFacts | { "ok_tag": "failed" } & Failure);
 
 export type Outcome = { "ok_tag": "ok" } & SessionFacts | { "ok_tag": "failed" } & Failure;
@@ -112,6 +114,12 @@ export type SessionFacts = { http_status: number,
  * On the local clock (corrected for the server's clock skew).
  */
 expires_at: string | null, refreshable: boolean, claims: JsonValue | null, token_fingerprint: string, clock_skew_secs: number | null, notes: Array<string>, };
+
+export type TestLogin = { latency_ms: number, http_status: number | null, expires_at: string | null, 
+/**
+ * The provider has a refresh flow.
+ */
+refreshable: boolean, failure: Failure | null, };
 
 export type CopyFormat = "raw" | "header" | "curl" | "env" | "json";
 
@@ -309,6 +317,18 @@ export type Mismatch = {
  */
 field: string, expected: string, actual: string, };
 
+export type SuiteEntry = { title: string, 
+/**
+ * A file path, or `example:ID` for a built-in example.
+ */
+path: string, example: boolean, };
+
+export type SuiteDoc = { title: string, path: string, 
+/**
+ * A built-in example: saving writes a copy to the suites folder.
+ */
+example: boolean, suite: Suite, };
+
 export type AccountView = { name: string, provider: string, provider_name: string, base_url: string, email: string, status: Status, signed_in: boolean, issued_at: string | null, expires_at: string | null, 
 /**
  * Seconds before expiry at which the account counts as expiring (and is refreshed).
@@ -320,8 +340,6 @@ margin_secs: number, token_fingerprint: string | null, has_refresh_token: boolea
 last_error: Failure | null, };
 
 export type LoginInput = { account: string, provider: string, base_url: string, email: string, password: string, remember_password: boolean, };
-
-export type AccountEdit = { account: string, provider: string, base_url: string, email: string, };
 
 export type HistoryFilter = { account: string | null, action: Action | null, kind: Kind | null, ok: boolean | null, since: string | null, limit: number | null, };
 
@@ -366,19 +384,5 @@ export type SandboxInfo = { url: string, accounts: Array<string>, };
 export type RefreshEvent = { account: string, ok: boolean, action: Action, message: string | null, };
 
 export type VerifyResult = { valid: boolean, message: string, };
-
-export type TestLogin = { latency_ms: number, http_status: number | null, expires_at: string | null, refreshable: boolean, failure: Failure | null, };
-
-export type SuiteEntry = { title: string, 
-/**
- * A file path, or `example:ID` for a built-in example.
- */
-path: string, example: boolean, };
-
-export type SuiteDoc = { title: string, path: string, 
-/**
- * A built-in example: saving writes a copy to the suites folder.
- */
-example: boolean, suite: Suite, };
 
 export type QaCase = { run_id: string, result: CaseResult, };

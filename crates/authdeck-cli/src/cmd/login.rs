@@ -3,9 +3,9 @@
 use super::CmdResult;
 use crate::show;
 use authdeck_core::deck::Deck;
+use authdeck_core::deck::{LoginReport, LoginRequest, Outcome};
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
-use authdeck_core::session::{LoginReport, LoginRequest, Outcome};
 use authdeck_core::{Error, Secret};
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
@@ -58,7 +58,7 @@ pub struct Args {
 pub async fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
     let overrides = overrides(&args.set)?;
-    let mut request = LoginRequest {
+    let request = LoginRequest {
         account: args.account.clone(),
         provider: args.provider.clone(),
         base_url: args.base_url.clone(),
@@ -69,10 +69,15 @@ pub async fn run(args: Args) -> CmdResult {
         allow_insecure_http: args.allow_insecure_http.then_some(true),
         timeout: args.timeout.map(Duration::from_secs),
     };
-    deck.login_config(&request)?;
-    request.password = read_password(&args, &deck)?;
+    // Planned first, so a typo is reported before the password is asked for.
+    let mut plan = deck.plan_login(request)?;
+    if args.password_stdin {
+        plan.set_password(stdin_password()?);
+    } else if plan.needs_password() {
+        plan.set_password(prompt_password(&args.account)?);
+    }
     let http = Http::new()?;
-    let report = deck.login(&http, request).await?;
+    let report = deck.login(&http, plan).await?;
     if args.json {
         println!("{}", json(&report));
     } else {
@@ -84,38 +89,33 @@ pub async fn run(args: Args) -> CmdResult {
     })
 }
 
-/// The password from stdin, a hidden prompt, or (None) the keyring's remembered one.
-fn read_password(args: &Args, deck: &Deck) -> Result<Option<Secret>, Error> {
-    if args.password_stdin {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::Invalid(format!("could not read the password from stdin: {e}")))?;
-        let secret = Secret::new(text.trim_end_matches(['\n', '\r']));
-        text.clear();
-        if secret.is_empty() {
-            return Err(Error::Invalid(
-                "--password-stdin got an empty password: pipe it in, e.g. `echo \"$PW\" | authdeck login ...`".into(),
-            ));
-        }
-        return Ok(Some(secret));
+/// The password piped to standard input (one line).
+fn stdin_password() -> Result<Secret, Error> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Error::Invalid(format!("could not read the password from stdin: {e}")))?;
+    let secret = Secret::new(text.trim_end_matches(['\n', '\r']));
+    text.clear();
+    if secret.is_empty() {
+        return Err(Error::Invalid(
+            "--password-stdin got an empty password: pipe it in, e.g. `echo \"$PW\" | authdeck login ...`".into(),
+        ));
     }
-    let remembered = deck
-        .account(&args.account)
-        .map(|a| a.session.password_remembered)
-        .unwrap_or(false);
-    if remembered {
-        return Ok(None);
+    Ok(secret)
+}
+
+/// The password typed at a hidden prompt; without a terminal, an error that says how to give it.
+fn prompt_password(account: &str) -> Result<Secret, Error> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Invalid(
+            "no password: pass --password-stdin and pipe it in, or run in a terminal to be asked"
+                .into(),
+        ));
     }
-    if std::io::stdin().is_terminal() {
-        let typed = rpassword::prompt_password(format!("Password for {}: ", args.account))
-            .map_err(|e| Error::Invalid(format!("could not read the password: {e}")))?;
-        return Ok(Some(Secret::new(typed)));
-    }
-    Err(Error::Invalid(
-        "no password: pass --password-stdin and pipe it in, or run in a terminal to be asked"
-            .into(),
-    ))
+    let typed = rpassword::prompt_password(format!("Password for {account}: "))
+        .map_err(|e| Error::Invalid(format!("could not read the password: {e}")))?;
+    Ok(Secret::new(typed))
 }
 
 fn overrides(

@@ -16,6 +16,7 @@ pub mod providers;
 pub mod refresh;
 pub mod remove;
 pub mod sandbox;
+pub mod suites;
 pub mod token;
 
 pub type CmdResult = Result<ExitCode, Error>;

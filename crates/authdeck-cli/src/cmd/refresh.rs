@@ -2,9 +2,9 @@
 
 use super::CmdResult;
 use authdeck_core::deck::Deck;
+use authdeck_core::deck::Outcome;
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
-use authdeck_core::session::Outcome;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]

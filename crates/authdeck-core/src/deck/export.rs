@@ -3,7 +3,7 @@
 
 use super::Deck;
 use crate::accounts::{self, AccountConfig};
-use crate::{Error, Result, db};
+use crate::{Error, Result, db, lock};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -144,7 +144,8 @@ impl Deck {
     }
 
     /// Adds what is new, replaces what differs, skips what is identical. Sessions and secrets
-    /// of existing accounts are left as they are.
+    /// of existing accounts are left as they are, except that an account moved to another
+    /// server, user or provider is signed out and its tokens dropped ([`Deck::save_account`]).
     pub fn import(&self, export: &Export, now: Timestamp) -> Result<ImportReport> {
         export.validate("the import")?;
         let mut report = ImportReport::default();
@@ -166,22 +167,40 @@ impl Deck {
             }
             write_file_atomically(&path, &provider.content)?;
         }
-        let conn = self.db()?;
-        db::write(&conn, |tx| {
-            for config in &export.accounts {
-                let tally = &mut report.accounts;
-                match accounts::get(tx, &config.name)? {
-                    Some(existing) if existing.config == *config => {
-                        tally.skipped.push(config.name.clone());
-                        continue;
+        let signed_out = {
+            let conn = self.db()?;
+            db::write(&conn, |tx| {
+                let mut signed_out = Vec::new();
+                for config in &export.accounts {
+                    let tally = &mut report.accounts;
+                    let was_signed_in = match accounts::get(tx, &config.name)? {
+                        Some(existing) if existing.config == *config => {
+                            tally.skipped.push(config.name.clone());
+                            continue;
+                        }
+                        Some(existing) => {
+                            tally.changed.push(config.name.clone());
+                            existing.session.signed_in
+                        }
+                        None => {
+                            tally.added.push(config.name.clone());
+                            false
+                        }
+                    };
+                    let account = accounts::upsert(tx, config, now)?;
+                    if was_signed_in && !account.session.signed_in {
+                        signed_out.push(account);
                     }
-                    Some(_) => tally.changed.push(config.name.clone()),
-                    None => tally.added.push(config.name.clone()),
                 }
-                accounts::upsert(tx, config, now)?;
-            }
-            Ok(())
-        })?;
+                Ok(signed_out)
+            })?
+        };
+        // An import that moved an account to another server, user or provider signed it out:
+        // its old tokens leave the keyring too, as with any edit.
+        for account in &signed_out {
+            let _lock = lock::acquire(&self.home.locks_dir(), &account.config.name)?;
+            self.drop_tokens(account, now)?;
+        }
         Ok(report)
     }
 }

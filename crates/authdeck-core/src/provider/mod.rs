@@ -22,6 +22,19 @@ pub const PRESETS: [(&str, &str); 5] = [
     ),
 ];
 
+/// The TOML text provider `id` came from: the preset's own text, or the file's (empty when
+/// the file can no longer be read). For the provider editor.
+pub fn source_text(id: &str, source: &Source) -> String {
+    match source {
+        Source::Preset => PRESETS
+            .iter()
+            .find(|(preset, _)| *preset == id)
+            .map(|(_, text)| text.to_string())
+            .unwrap_or_default(),
+        Source::File(path) => std::fs::read_to_string(path).unwrap_or_default(),
+    }
+}
+
 impl Provider {
     /// Reads a provider from TOML text. The error names the line and field.
     pub fn from_toml(text: &str) -> std::result::Result<Provider, LoadProblem> {

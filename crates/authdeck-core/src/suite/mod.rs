@@ -10,16 +10,20 @@
 //! 3. [`run`]: send the logins, compare, record every attempt in the history (action `check`,
 //!    tagged with the run id; never a token), and hand each [`CaseResult`] to a callback as it ends.
 //! 4. [`junit`] for CI; the results are `Serialize` for `--json` and the app.
+//!
+//! [`library`] keeps the user's suite files and the built-in examples.
 
 mod expect;
 mod file;
 mod junit;
+pub mod library;
 mod plan;
 mod run;
 
 pub use expect::{Actual, Mismatch, compare};
 pub use file::Problem;
 pub use junit::junit;
+pub use library::{SuiteDoc, SuiteEntry};
 pub use plan::{PasswordSource, Plan, PlannedCase, Vars, expand};
 pub use run::{CaseResult, RunOptions, Status, SuiteReport, new_run_id, run};
 

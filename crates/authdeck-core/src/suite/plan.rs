@@ -4,8 +4,8 @@
 
 use super::file::{Layout, Problem};
 use super::{Case, Suite};
+use crate::exchange::Target;
 use crate::http::{DEFAULT_TIMEOUT, Policy};
-use crate::login::Target;
 use crate::provider::Catalog;
 use crate::secret::Secret;
 use std::collections::BTreeMap;

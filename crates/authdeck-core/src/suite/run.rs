@@ -6,9 +6,9 @@ use super::expect::{Actual, Mismatch, compare};
 use super::plan::{PasswordSource, Plan, PlannedCase};
 use crate::deck::Deck;
 use crate::error::{Error, Result};
+use crate::exchange::{self, Credentials};
 use crate::history::{Action, NewEvent};
 use crate::http::Http;
-use crate::login::{self, Credentials};
 use crate::outcome::{Attempt, Kind};
 use crate::secret::Secret;
 use futures_util::StreamExt;
@@ -209,7 +209,7 @@ async fn run_case(
     let attempt = loop {
         result.attempts += 1;
         let at = Timestamp::now();
-        let attempt = match login::login(http, &planned.target, &creds).await {
+        let attempt = match exchange::login(http, &planned.target, &creds).await {
             Ok(attempt) => attempt,
             Err(e) => {
                 result.error = Some(e.to_string());
@@ -316,14 +316,6 @@ fn record(
     ));
     deck.record(&event)?;
     Ok(())
-}
-
-impl Deck {
-    /// The password remembered for a stored account, if any. Reads the keyring.
-    pub fn remembered_password(&self, account: &str) -> Result<Option<Secret>> {
-        self.account(account)?;
-        Ok(self.vault()?.load(account)?.and_then(|doc| doc.password))
-    }
 }
 
 fn millis(d: Duration) -> u64 {

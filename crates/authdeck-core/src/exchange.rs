@@ -1,5 +1,6 @@
-//! Login and refresh requests: send what the provider spec describes, read the answer into an
-//! outcome. Nothing here stores anything; `deck` decides what to keep.
+//! The HTTP exchange of a login or a refresh: send the request the provider spec describes,
+//! read the answer into an outcome ([`Attempt`]). Nothing here stores anything: `deck`
+//! decides what to keep ("login" and "refresh" as the user means them live there).
 
 use crate::error::Result;
 use crate::expiry;
@@ -8,6 +9,7 @@ use crate::outcome::{Attempt, Failure, Kind, RawAnswer, Session};
 use crate::provider::{ErrorSpec, ExpiryFormat, Provider, Request, SuccessSpec};
 use crate::secret::Secret;
 use jiff::Timestamp;
+use serde::Serialize;
 use serde_json::Value;
 use std::time::Instant;
 use zeroize::Zeroizing;
@@ -33,7 +35,7 @@ pub async fn login(http: &Http, target: &Target, creds: &Credentials) -> Result<
         ("{email}", creds.email.as_str()),
         ("{password}", creds.password.expose()),
     ];
-    exchange(http, target, &p.login, &vars, &p.success, &p.errors).await
+    send(http, target, &p.login, &vars, &p.success, &p.errors).await
 }
 
 /// Renews a session with a refresh token, per the provider's `[refresh]` spec.
@@ -50,12 +52,55 @@ pub async fn refresh(
     let vars = [("{refresh_token}", refresh_token.expose())];
     let success = spec.success.as_ref().unwrap_or(&p.success);
     let errors = spec.errors.as_ref().unwrap_or(&p.errors);
-    exchange(http, target, &spec.request, &vars, success, errors)
+    send(http, target, &spec.request, &vars, success, errors)
         .await
         .map(Some)
 }
 
-async fn exchange(
+/// How a trial login went (the provider editor's "Test login"). Nothing is stored.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "TestLogin"))]
+pub struct Trial {
+    pub latency_ms: u64,
+    pub http_status: Option<u16>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub expires_at: Option<Timestamp>,
+    /// The provider has a refresh flow.
+    pub refreshable: bool,
+    pub failure: Option<Failure>,
+}
+
+/// Logs in with `provider` (say, an unsaved provider file) at `base_url` and reports how it
+/// went; nothing is kept. `Err` only for input we cannot send (a bad base URL, plain http to
+/// a host other than loopback: Invalid).
+pub async fn trial(
+    http: &Http,
+    provider: Provider,
+    base_url: String,
+    creds: &Credentials,
+) -> Result<Trial> {
+    let refreshable = provider.refresh.is_some();
+    let target = Target {
+        provider,
+        base_url,
+        policy: Policy::default(),
+    };
+    let attempt = login(http, &target, creds).await?;
+    let (http_status, expires_at, failure) = match attempt.result {
+        Ok(session) => (Some(session.http_status), session.expires_at, None),
+        Err(failure) => (failure.http_status, None, Some(failure)),
+    };
+    Ok(Trial {
+        latency_ms: attempt.latency_ms,
+        http_status,
+        expires_at,
+        refreshable,
+        failure,
+    })
+}
+
+async fn send(
     http: &Http,
     target: &Target,
     request: &Request,

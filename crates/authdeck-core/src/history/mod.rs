@@ -4,12 +4,15 @@
 //! not thrown away. Never a secret: `message` is the server's error message, tokens appear only
 //! as a fingerprint.
 
+pub mod csv;
+
 use crate::outcome::{Failure, Kind};
 use crate::{Error, Result};
 use jiff::Timestamp;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row, params, params_from_iter};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Creates `events` with indexes for "latest N of one account", "filter by kind" and "latest N
 /// overall". Rows are ordered by `at` then `id` (the rowid, implicitly last in each index).
@@ -241,10 +244,7 @@ pub fn query(conn: &Connection, filter: &Filter) -> Result<Vec<Event>> {
         conditions.push("at >= ?");
         values.push(Value::Integer(since.as_millisecond()));
     }
-    let mut sql = String::from(
-        "SELECT id, at, account, provider, action, ok, http_status, kind, error_code, message,
-             latency_ms, token_fingerprint, expires_at, note, suite_run FROM events",
-    );
+    let mut sql = format!("SELECT {COLUMNS} FROM events");
     if !conditions.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&conditions.join(" AND "));
@@ -262,6 +262,30 @@ pub fn query(conn: &Connection, filter: &Filter) -> Result<Vec<Event>> {
     }
     Ok(events)
 }
+
+/// The newest event of each account in the `accounts` table, where that event is a failure
+/// (the account list's "last error"), by account name. One query: each account's newest row
+/// is found through the `events_by_account` index, so the cost follows the number of
+/// accounts, not of events.
+pub fn last_failures(conn: &Connection) -> Result<HashMap<String, Event>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE ok = 0 AND id IN (
+             SELECT (SELECT e.id FROM events e WHERE e.account = a.name
+                     ORDER BY e.at DESC, e.id DESC LIMIT 1)
+             FROM accounts a)"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], read_row)?;
+    let mut failures = HashMap::new();
+    for row in rows {
+        let event = row??;
+        failures.insert(event.account.clone(), event);
+    }
+    Ok(failures)
+}
+
+const COLUMNS: &str = "id, at, account, provider, action, ok, http_status, kind, error_code, \
+    message, latency_ms, token_fingerprint, expires_at, note, suite_run";
 
 fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<Event>> {
     let id: i64 = row.get(0)?;
@@ -443,5 +467,43 @@ mod tests {
             assert_eq!(Action::parse(action.as_str()), Some(action));
         }
         assert_eq!(Action::parse("nope"), None);
+    }
+
+    #[test]
+    fn last_failures_are_the_accounts_whose_newest_event_failed() -> Result<()> {
+        let (_tmp, conn) = conn()?;
+        for name in ["a", "b", "c"] {
+            let config = crate::accounts::AccountConfig {
+                name: name.into(),
+                provider: "p".into(),
+                base_url: "http://127.0.0.1:1".into(),
+                email: "e@x.test".into(),
+                overrides: Default::default(),
+                allow_insecure_http: false,
+            };
+            crate::accounts::upsert(&conn, &config, at(0))?;
+        }
+        let server = Failure::new(Kind::ServerError, "boom");
+        // a: a success, then a failure (its last error); b: the other way round (none).
+        insert(&conn, &NewEvent::new(at(1), "a", "p", Action::Login, true))?;
+        insert(
+            &conn,
+            &NewEvent::failed(at(2), "a", "p", Action::Refresh, &server),
+        )?;
+        insert(
+            &conn,
+            &NewEvent::failed(at(1), "b", "p", Action::Login, &server),
+        )?;
+        insert(&conn, &NewEvent::new(at(2), "b", "p", Action::Login, true))?;
+        // c has no events; "gone" failed but is no account any more.
+        insert(
+            &conn,
+            &NewEvent::failed(at(3), "gone", "p", Action::Login, &server),
+        )?;
+        let failures = last_failures(&conn)?;
+        let names: Vec<&str> = failures.keys().map(String::as_str).collect();
+        assert_eq!(names, vec!["a"], "only a's newest event is a failure");
+        assert_eq!(failures["a"].action, Action::Refresh, "the newest failure");
+        Ok(())
     }
 }

@@ -1,13 +1,14 @@
-//! Keeping a session valid: hand out the stored token while it is fresh enough, else renew it
-//! (refresh token, then the remembered password) under the account's cross-process lock.
+//! Tokens: hand out the stored token while it is fresh enough, else renew it (refresh token,
+//! then the remembered password) under the account's cross-process lock; refresh now; refresh
+//! many; peek at the stored token or password without renewing anything.
 
+use super::Deck;
+use super::login::{LoginReport, Outcome};
 use crate::accounts::Account;
-use crate::deck::Deck;
+use crate::exchange::{self, Credentials, Target};
 use crate::history::Action;
 use crate::http::{Http, Policy};
-use crate::login::{self, Credentials, Target};
 use crate::secret::Secret;
-use crate::session::{LoginReport, Outcome};
 use crate::vault::VaultDoc;
 use crate::{Error, Result, lock};
 use jiff::{SignedDuration, Timestamp};
@@ -108,6 +109,25 @@ impl Deck {
         results
     }
 
+    /// The token in the keyring for `name` as it is, even an expired one: no renewal, no
+    /// network, no history event (the app's inspector and Reveal). `None` when the account is
+    /// signed out, even if the keyring still holds an old token. Errors: NotFound (no such
+    /// account), Keyring.
+    pub fn stored_token(&self, name: &str) -> Result<Option<Secret>> {
+        let account = self.account(name)?;
+        if !account.session.signed_in {
+            return Ok(None);
+        }
+        Ok(self.vault()?.load(name)?.and_then(|doc| doc.token))
+    }
+
+    /// The password remembered for a stored account, if any (a QA case that borrows it).
+    /// Reads the keyring. Errors: NotFound (no such account), Keyring.
+    pub fn remembered_password(&self, name: &str) -> Result<Option<Secret>> {
+        self.account(name)?;
+        Ok(self.vault()?.load(name)?.and_then(|doc| doc.password))
+    }
+
     /// The stored token when it is valid for `min_valid` (or its expiry is unknown).
     fn fresh_token(
         &self,
@@ -155,7 +175,7 @@ impl Deck {
         };
         let mut refused = None;
         if let Some(refresh_token) = doc.refresh_token.clone()
-            && let Some(attempt) = login::refresh(http, &target, &refresh_token).await?
+            && let Some(attempt) = exchange::refresh(http, &target, &refresh_token).await?
         {
             let report = self.keep(
                 account,
@@ -187,7 +207,7 @@ impl Deck {
             email: account.config.email.clone(),
             password: password.clone(),
         };
-        let attempt = login::login(http, &target, &creds).await?;
+        let attempt = exchange::login(http, &target, &creds).await?;
         let previous = VaultDoc {
             refresh_token: None,
             ..doc
@@ -223,4 +243,79 @@ fn warn_if_short(out: &mut TokenOut, min_valid: SignedDuration, now: Timestamp) 
 
 fn signed_out(name: &str) -> Error {
     Error::SessionExpired(format!("{name} is signed out: run `authdeck login {name}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::accounts::AccountConfig;
+    use crate::deck::Deck;
+    use crate::history::Filter;
+    use crate::home::Home;
+    use crate::vault::{Vault, VaultDoc};
+    use crate::{Error, Secret};
+    use jiff::Timestamp;
+
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    fn deck(
+        dir: &std::path::Path,
+    ) -> std::result::Result<(Deck, Vault), Box<dyn std::error::Error>> {
+        let store = keyring_core::mock::Store::new()?;
+        let home = Home::at(dir.join("home"))?;
+        let deck =
+            Deck::open_with_vault(home, Vault::with_store(store.clone(), "peek-test", None))?;
+        Ok((deck, Vault::with_store(store, "peek-test", None)))
+    }
+
+    fn config(name: &str) -> AccountConfig {
+        AccountConfig {
+            name: name.into(),
+            provider: "user-login".into(),
+            // Nothing listens here: a renewal attempt would fail instead of going unnoticed.
+            base_url: "http://127.0.0.1:9/user-login".into(),
+            email: "a@b.c".into(),
+            overrides: Default::default(),
+            allow_insecure_http: false,
+        }
+    }
+
+    #[test]
+    fn the_stored_token_is_returned_as_is_without_renewing_or_recording() -> TestResult {
+        let tmp = tempfile::tempdir()?;
+        let (deck, vault) = deck(tmp.path())?;
+        deck.save_account(&config("alice"), Timestamp::now())?;
+        let signed_in = crate::accounts::SessionState {
+            signed_in: true,
+            ..Default::default()
+        };
+        crate::accounts::set_session(&*deck.db()?, "alice", &signed_in, Timestamp::now())?;
+        vault.save(
+            "alice",
+            &VaultDoc {
+                token: Some(Secret::new("stored.jwt.token")),
+                refresh_token: Some(Secret::new("refresh")),
+                password: None,
+            },
+        )?;
+        let token = deck.stored_token("alice")?.ok_or("a stored token")?;
+        assert_eq!(token.expose(), "stored.jwt.token");
+        assert!(
+            deck.history(&Filter::default())?.is_empty(),
+            "peeking records no event"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_signed_out_account_has_no_token_and_an_unknown_one_is_not_found() -> TestResult {
+        let tmp = tempfile::tempdir()?;
+        let (deck, _vault) = deck(tmp.path())?;
+        deck.save_account(&config("bob"), Timestamp::now())?;
+        assert!(deck.stored_token("bob")?.is_none(), "nothing stored");
+        assert!(
+            matches!(deck.stored_token("nobody"), Err(Error::NotFound(_))),
+            "an unknown account is NotFound"
+        );
+        Ok(())
+    }
 }

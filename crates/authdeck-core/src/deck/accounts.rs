@@ -1,33 +1,14 @@
-//! `Deck`: the open Authdeck home (database, and the keyring when needed), and the storage
-//! operations the CLI and the app share.
-//!
-//! The keyring is opened on first use, so commands that need no secret (`accounts`,
-//! `history`, `export`) work without one. Every method blocks (SQLite, keyring): async callers
-//! run them in `tokio::task::spawn_blocking`. Login and refresh live in other files as further
-//! `impl Deck` blocks. Changes to an account's secrets take its cross-process lock, so they
-//! never interleave with a refresh of the same account.
+//! The account verbs: list, read, save (create or edit), log out, forget the remembered
+//! password, remove. Rows live in [`crate::accounts`], secrets in [`crate::vault`].
 
-mod export;
-
-pub use export::{EXPORT_FORMAT_VERSION, Export, ImportReport, ProviderFile, Tally};
-
+use super::Deck;
 use crate::accounts::{self, Account, AccountConfig, SessionState, Status};
-use crate::history::{self, Action, Event, Filter, NewEvent};
-use crate::home::Home;
-use crate::vault::{Stored, Vault, VaultDoc};
-use crate::{Error, Result, db, lock};
+use crate::history::{self, Action, Event, NewEvent};
+use crate::vault::{Stored, VaultDoc};
+use crate::{Result, db, lock};
 use jiff::Timestamp;
-use rusqlite::Connection;
-use serde::Serialize;
-use std::sync::{Mutex, MutexGuard, OnceLock};
-
-/// The open home: database connection and (lazily) the keyring.
-#[derive(Debug)]
-pub struct Deck {
-    pub(crate) home: Home,
-    pub(crate) db: Mutex<Connection>,
-    pub(crate) vault: OnceLock<Vault>,
-}
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// An account with its status at the time of listing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -37,46 +18,19 @@ pub struct AccountSummary {
     pub status: Status,
 }
 
+/// A change of where and as whom an account logs in (the app's edit form), saved without
+/// logging in. Values are trimmed.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AccountEdit {
+    pub account: String,
+    pub provider: String,
+    pub base_url: String,
+    pub email: String,
+}
+
 impl Deck {
-    /// Opens (creating and migrating if needed) the database in `home`. The keyring is not
-    /// touched until a secret is needed.
-    pub fn open(home: Home) -> Result<Deck> {
-        let conn = db::open(&home.db_path())?;
-        Ok(Deck {
-            home,
-            db: Mutex::new(conn),
-            vault: OnceLock::new(),
-        })
-    }
-
-    /// Like [`Deck::open`], with a given vault (tests, or a store other than the platform's).
-    pub fn open_with_vault(home: Home, vault: Vault) -> Result<Deck> {
-        let deck = Deck::open(home)?;
-        let _ = deck.vault.set(vault);
-        Ok(deck)
-    }
-
-    pub fn home(&self) -> &Home {
-        &self.home
-    }
-
-    /// The database connection. One at a time: SQLite connections are not shared across threads.
-    pub(crate) fn db(&self) -> Result<MutexGuard<'_, Connection>> {
-        self.db.lock().map_err(|_| {
-            Error::Storage("the database connection is unusable after an earlier crash".into())
-        })
-    }
-
-    /// The keyring, opened on first use.
-    pub(crate) fn vault(&self) -> Result<&Vault> {
-        if let Some(vault) = self.vault.get() {
-            return Ok(vault);
-        }
-        let vault = Vault::open()?;
-        Ok(self.vault.get_or_init(|| vault))
-    }
-
-    /// Every account with its status at `now`, by name.
+    /// Every account with its status at `now`, by name. Reads SQLite only, never the keyring.
     pub fn accounts(&self, now: Timestamp) -> Result<Vec<AccountSummary>> {
         let accounts = accounts::list(&*self.db()?)?;
         Ok(accounts
@@ -94,29 +48,76 @@ impl Deck {
         accounts::get(&*self.db()?, name)?.ok_or_else(|| accounts::not_found(name))
     }
 
-    /// Creates the account or replaces its configuration (its session and secrets are kept).
+    /// Each account's newest history event, for the accounts whose newest event is a failure
+    /// (the account list's "last error"), by account name. One query, whatever the count.
+    pub fn last_failures(&self) -> Result<HashMap<String, Event>> {
+        history::last_failures(&*self.db()?)
+    }
+
+    /// Creates the account or changes its configuration. A change of provider, base URL or
+    /// email signs the account out ([`accounts::upsert`]), and its tokens leave the keyring
+    /// too, so the old server's token is never handed out or shown for the new one (a
+    /// remembered password stays). Takes the account's lock: a refresh running at the same
+    /// time finishes first. Errors: Invalid (a bad config), Storage, Keyring.
     pub fn save_account(&self, config: &AccountConfig, now: Timestamp) -> Result<Account> {
+        accounts::validate_name(&config.name)?;
+        let _lock = lock::acquire(&self.home.locks_dir(), &config.name)?;
+        self.save_account_locked(config, now)
+    }
+
+    /// Applies `edit` to the stored account (its overrides and other choices stay) through
+    /// [`Deck::save_account`]: a new provider, base URL or email signs it out and drops its
+    /// tokens. Errors: NotFound (no such account), Invalid, Storage, Keyring.
+    pub fn edit_account(&self, edit: &AccountEdit, now: Timestamp) -> Result<Account> {
+        let mut config = self.account(&edit.account)?.config;
+        config.provider = edit.provider.trim().to_string();
+        config.base_url = edit.base_url.trim().to_string();
+        config.email = edit.email.trim().to_string();
+        self.save_account(&config, now)
+    }
+
+    /// [`Deck::save_account`] for a caller that already holds the account's lock.
+    pub(super) fn save_account_locked(
+        &self,
+        config: &AccountConfig,
+        now: Timestamp,
+    ) -> Result<Account> {
+        let (before, after) = {
+            let conn = self.db()?;
+            db::write(&conn, |tx| {
+                let before = accounts::get(tx, &config.name)?;
+                Ok((before, accounts::upsert(tx, config, now)?))
+            })?
+        };
+        let signed_out_by_edit =
+            before.is_some_and(|b| b.session.signed_in) && !after.session.signed_in;
+        if signed_out_by_edit {
+            self.drop_tokens(&after, now)?;
+            return self.account(&config.name);
+        }
+        Ok(after)
+    }
+
+    /// Takes the tokens of an account that was just signed out by an edit out of the keyring
+    /// (its remembered password stays) and clears the session facts that described them.
+    /// Call with the account's lock held.
+    pub(super) fn drop_tokens(&self, account: &Account, now: Timestamp) -> Result<()> {
+        let name = &account.config.name;
+        let (password_kept, _) = self.clear_tokens(name)?;
+        let session = SessionState {
+            password_remembered: password_kept,
+            ..SessionState::default()
+        };
         let conn = self.db()?;
-        db::write(&conn, |tx| accounts::upsert(tx, config, now))
+        db::write(&conn, |tx| accounts::set_session(tx, name, &session, now))
     }
 
-    /// History events matching `filter`, newest first.
-    pub fn history(&self, filter: &Filter) -> Result<Vec<Event>> {
-        history::query(&*self.db()?, filter)
-    }
-
-    /// Records an event in the history.
-    pub fn record(&self, event: &NewEvent) -> Result<i64> {
-        history::insert(&*self.db()?, event)
-    }
-
-    /// Signs the account out: its tokens leave the keyring (a remembered password stays), the
-    /// account shows as signed out, and the history says so. An unreadable keyring entry is
-    /// deleted whole, since nothing in it can be used.
-    pub fn logout(&self, name: &str, now: Timestamp) -> Result<()> {
-        let account = self.account(name)?;
-        let _lock = lock::acquire(&self.home.locks_dir(), name)?;
-        let cleared = self.vault().and_then(|vault| match vault.read(name)? {
+    /// Takes the account's tokens out of the keyring and keeps a remembered password. Returns
+    /// whether a password is kept, and a note when an unreadable entry had to be deleted whole
+    /// (nothing in it could be used). Call with the account's lock held.
+    fn clear_tokens(&self, name: &str) -> Result<(bool, Option<&'static str>)> {
+        let vault = self.vault()?;
+        match vault.read(name)? {
             Stored::Missing => Ok((false, None)),
             Stored::Doc(doc) => {
                 let kept = VaultDoc {
@@ -133,7 +134,15 @@ impl Deck {
                     Some("the unreadable keyring entry was deleted, with any remembered password"),
                 ))
             }
-        });
+        }
+    }
+
+    /// Signs the account out: its tokens leave the keyring (a remembered password stays), the
+    /// account shows as signed out, and the history says so.
+    pub fn logout(&self, name: &str, now: Timestamp) -> Result<()> {
+        let account = self.account(name)?;
+        let _lock = lock::acquire(&self.home.locks_dir(), name)?;
+        let cleared = self.clear_tokens(name);
         let (password_kept, note) =
             self.or_record_failure(&account, Action::Logout, now, cleared)?;
         let session = SessionState {

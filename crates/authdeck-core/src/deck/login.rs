@@ -1,16 +1,19 @@
-//! Logging an account in and keeping what came back: the keyring gets the secrets, SQLite the
+//! Logging an account in, one way through: [`Deck::plan_login`] decides once (the account as
+//! it will be stored, its provider with overrides, whether a password is remembered) before
+//! anything is asked for or sent; [`Deck::login`] sends the plan's request
+//! ([`crate::exchange`]) and keeps what came back: the keyring gets the secrets, SQLite the
 //! account, the non-secret session facts and a history event.
 
+use super::Deck;
 use crate::accounts::{self, Account, AccountConfig, SessionState};
-use crate::deck::Deck;
+use crate::exchange::{self, Credentials, Target};
 use crate::history::{self, Action, NewEvent};
 use crate::http::{Http, Policy};
-use crate::login::{self, Credentials, Target};
 use crate::outcome::{Attempt, Failure, Session};
 use crate::provider::{Catalog, Provider};
 use crate::secret::{Secret, fingerprint};
 use crate::vault::VaultDoc;
-use crate::{Error, Result, db};
+use crate::{Error, Result, db, lock};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use std::time::Duration;
@@ -72,98 +75,143 @@ pub struct SessionFacts {
     pub notes: Vec<String>,
 }
 
+/// A login decided before anything is asked for, sent or stored: the account row and the
+/// provider catalog are read once, the login URL is checked. The CLI asks it whether to
+/// prompt for a password; [`Deck::login`] consumes it.
+#[derive(Debug)]
+pub struct LoginPlan {
+    config: AccountConfig,
+    provider: Provider,
+    /// The account as stored before this login; `None` for a new account.
+    existing: Option<Account>,
+    password: Option<Secret>,
+    remember_password: bool,
+    timeout: Duration,
+}
+
+impl LoginPlan {
+    /// The account as this login will store it.
+    pub fn config(&self) -> &AccountConfig {
+        &self.config
+    }
+
+    /// The login will use the password remembered in the keyring: none was given, and the
+    /// stored account has one.
+    pub fn uses_remembered_password(&self) -> bool {
+        self.password.is_none()
+            && self
+                .existing
+                .as_ref()
+                .is_some_and(|a| a.session.password_remembered)
+    }
+
+    /// No password yet: none was given and none is remembered. Give one with
+    /// [`LoginPlan::set_password`], or [`Deck::login`] refuses.
+    pub fn needs_password(&self) -> bool {
+        self.password.is_none() && !self.uses_remembered_password()
+    }
+
+    /// The password to send (it wins over a remembered one).
+    pub fn set_password(&mut self, password: Secret) {
+        self.password = Some(password);
+    }
+}
+
 impl Deck {
     /// The providers: presets and the files in this home's providers folder.
     pub fn catalog(&self) -> Catalog {
         Catalog::load(&self.home.providers_dir())
     }
 
-    /// The account's provider with its overrides applied.
+    /// The account's provider with its overrides applied. Errors: NotFound (no such
+    /// provider), Invalid (an override that does not fit the spec).
     pub fn provider_of(&self, config: &AccountConfig) -> Result<Provider> {
-        let catalog = self.catalog();
-        let provider = catalog.get(&config.provider)?;
-        provider.with_overrides(&serde_json::Value::Object(config.overrides.clone()))
+        provider_with_overrides(&self.catalog(), config)
     }
 
-    /// Logs in (a new account, or a stored one again) and stores the session.
-    ///
-    /// `Ok` with a failed outcome when the server refused: that is an answer, recorded in the
-    /// history. `Err` when we could not ask (bad input, no password) or could not keep the
-    /// session (keyring trouble; the history then says the session was not stored).
-    /// The account config a login request would use, checked: call it before asking for a
-    /// password, so a typo is reported first.
-    pub fn login_config(&self, req: &LoginRequest) -> Result<AccountConfig> {
+    /// Plans a login: the stored account (if any) updated by `req`, checked, with its
+    /// provider. Reads SQLite and the providers, never the keyring or the network, so a typo
+    /// is reported before the user is asked for a password. Errors: Invalid (a bad name, URL,
+    /// override or a new account without provider or email), NotFound (no such provider).
+    pub fn plan_login(&self, req: LoginRequest) -> Result<LoginPlan> {
+        accounts::validate_name(&req.account)?;
         let existing = accounts::get(&*self.db()?, &req.account)?;
-        let config = merged_config(existing.as_ref(), req, &self.catalog())?;
-        let provider = self.provider_of(&config)?;
+        let catalog = self.catalog();
+        let config = merged_config(existing.as_ref(), &req, &catalog)?;
+        let provider = provider_with_overrides(&catalog, &config)?;
+        // Check the URL before anything is written, so a typo leaves no trace.
         crate::http::endpoint(
             &config.base_url,
             &provider.login.path,
             config.allow_insecure_http,
         )?;
-        Ok(config)
+        Ok(LoginPlan {
+            config,
+            provider,
+            existing,
+            password: req.password,
+            remember_password: req.remember_password,
+            timeout: req.timeout.unwrap_or(crate::http::DEFAULT_TIMEOUT),
+        })
     }
 
-    pub async fn login(&self, http: &Http, req: LoginRequest) -> Result<LoginReport> {
-        let existing = accounts::get(&*self.db()?, &req.account)?;
-        let config = merged_config(existing.as_ref(), &req, &self.catalog())?;
-        let provider = self.provider_of(&config)?;
-        let stored_doc = match existing.as_ref() {
+    /// Logs in as planned and stores the session, holding the account's lock so no refresh
+    /// of it runs meanwhile.
+    ///
+    /// `Ok` with a failed outcome when the server refused: that is an answer, recorded in the
+    /// history. `Err` when we could not ask (no password: Invalid) or could not keep the
+    /// session (Keyring, Storage; the history then says the session was not stored).
+    pub async fn login(&self, http: &Http, plan: LoginPlan) -> Result<LoginReport> {
+        let name = plan.config.name.clone();
+        let _lock = lock::acquire_async(&self.home.locks_dir(), &name).await?;
+        let stored_doc = match plan.existing.as_ref() {
             Some(a) if a.session.signed_in || a.session.password_remembered => {
-                self.vault()?.load(&config.name)?
+                self.vault()?.load(&name)?
             }
             _ => None,
         };
-        let password = match (
-            &req.password,
-            stored_doc.as_ref().and_then(|d| d.password.clone()),
-        ) {
-            (Some(p), _) => p.clone(),
-            (None, Some(remembered)) => remembered,
-            (None, None) => {
-                return Err(Error::Invalid(format!(
-                    "no password for {}: give it with --password-stdin or at the prompt (add --remember-password to keep it in the keyring)",
-                    config.name
-                )));
-            }
+        let remembered = stored_doc.as_ref().and_then(|d| d.password.clone());
+        let Some(password) = plan.password.or(remembered) else {
+            return Err(Error::Invalid(format!(
+                "no password for {name}: give it with --password-stdin or at the prompt (add --remember-password to keep it in the keyring)"
+            )));
         };
-        let remember = req.remember_password
-            || existing
+        let remember = plan.remember_password
+            || plan
+                .existing
                 .as_ref()
                 .is_some_and(|a| a.session.password_remembered);
+        let account = self.save_account_locked(&plan.config, Timestamp::now())?;
+        // Saving signed the account out when its server, user or provider changed: then
+        // nothing of the old session (its refresh token) may pass into the new one.
+        let previous = match stored_doc {
+            Some(doc) if !account.session.signed_in => Some(VaultDoc {
+                password: doc.password,
+                ..VaultDoc::default()
+            }),
+            doc => doc,
+        };
         let target = Target {
-            base_url: config.base_url.clone(),
+            base_url: plan.config.base_url.clone(),
             policy: Policy {
-                timeout: req.timeout.unwrap_or(crate::http::DEFAULT_TIMEOUT),
-                allow_insecure_http: config.allow_insecure_http,
+                timeout: plan.timeout,
+                allow_insecure_http: plan.config.allow_insecure_http,
                 ..Policy::default()
             },
-            provider,
-        };
-        // Check the URL before anything is written, so a typo leaves no trace.
-        crate::http::endpoint(
-            &target.base_url,
-            &target.provider.login.path,
-            config.allow_insecure_http,
-        )?;
-        let now = Timestamp::now();
-        let account = {
-            let conn = self.db()?;
-            db::write(&conn, |tx| accounts::upsert(tx, &config, now))?
+            provider: plan.provider,
         };
         let creds = Credentials {
-            email: config.email.clone(),
+            email: plan.config.email.clone(),
             password: password.clone(),
         };
-        let attempt = login::login(http, &target, &creds).await?;
-        let remembered = remember.then_some(password);
+        let attempt = exchange::login(http, &target, &creds).await?;
         self.keep(
             &account,
             &target.provider,
             Action::Login,
             attempt,
-            remembered,
-            stored_doc,
+            remember.then_some(password),
+            previous,
         )
     }
 
@@ -243,6 +291,12 @@ impl Deck {
     }
 }
 
+fn provider_with_overrides(catalog: &Catalog, config: &AccountConfig) -> Result<Provider> {
+    catalog
+        .get(&config.provider)?
+        .with_overrides(&serde_json::Value::Object(config.overrides.clone()))
+}
+
 /// The account as stored, updated by what the request gives.
 fn merged_config(
     existing: Option<&Account>,
@@ -250,7 +304,6 @@ fn merged_config(
     catalog: &Catalog,
 ) -> Result<AccountConfig> {
     let name = req.account.clone();
-    accounts::validate_name(&name)?;
     let provider_id = match (&req.provider, existing) {
         (Some(p), _) => p.clone(),
         (None, Some(a)) => a.config.provider.clone(),

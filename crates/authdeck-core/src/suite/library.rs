@@ -1,45 +1,61 @@
-//! The QA screen's work over core's suites: list, open, save and run suite files.
+//! The suite library: the user's suite files in [`crate::home::Home::suites_dir`], and the
+//! example suites (`examples/qa/`), built in so every install has them. List, open, create and
+//! save; the app's QA screen and the CLI's `suites` command share it.
 //!
-//! Suites live in `<AUTHDECK_HOME>/suites/`; the examples (`examples/qa/`) are built in and
-//! open read-only (saving one writes a copy to the suites folder). Any other file can be
-//! opened by typing its path. A run sends each case's result to the UI as it ends
-//! (event `qa-case`), so results arrive live.
+//! A built-in example is named `example:ID` instead of a path and opens read-only: saving one
+//! writes a copy to the suites folder. Any other file can be opened by its path.
 
-use crate::dto::{QaCase, SuiteDoc, SuiteEntry};
-use crate::state::AppState;
-use authdeck_core::suite::{self, CaseResult, Plan, RunOptions, Suite, SuiteReport, Vars};
-use authdeck_core::{Error, Result};
-use jiff::Timestamp;
+use super::{Case, Defaults, PlainPassword, Suite};
+use crate::{Error, Result};
+use serde::Serialize;
 use std::path::{Path, PathBuf};
-use tauri::{AppHandle, Emitter};
+
+/// A suite in a listing: the user's files, then the built-in examples.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SuiteEntry {
+    pub title: String,
+    /// A file path, or `example:ID` for a built-in example.
+    pub path: String,
+    pub example: bool,
+}
+
+/// An open suite: where it is and what it says.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SuiteDoc {
+    pub title: String,
+    pub path: String,
+    /// A built-in example: saving writes a copy to the suites folder.
+    pub example: bool,
+    pub suite: Suite,
+}
 
 /// The example suites, built in so the app has them wherever it is installed.
 const EXAMPLES: [(&str, &str); 5] = [
     (
         "user-login",
-        include_str!("../../examples/qa/user-login.toml"),
+        include_str!("../../../../examples/qa/user-login.toml"),
     ),
-    ("meetra", include_str!("../../examples/qa/meetra.toml")),
+    (
+        "meetra",
+        include_str!("../../../../examples/qa/meetra.toml"),
+    ),
     (
         "meetmates",
-        include_str!("../../examples/qa/meetmates.toml"),
+        include_str!("../../../../examples/qa/meetmates.toml"),
     ),
     (
         "sealmetrics",
-        include_str!("../../examples/qa/sealmetrics.toml"),
+        include_str!("../../../../examples/qa/sealmetrics.toml"),
     ),
     (
         "talkstack",
-        include_str!("../../examples/qa/talkstack.toml"),
+        include_str!("../../../../examples/qa/talkstack.toml"),
     ),
 ];
-/// How the UI names a built-in example instead of a path.
-const EXAMPLE_PREFIX: &str = "example:";
-
-/// The user's suites folder.
-pub fn suites_dir(state: &AppState) -> PathBuf {
-    state.deck.home().data_dir.join("suites")
-}
+/// How a listing names a built-in example instead of a path.
+pub const EXAMPLE_PREFIX: &str = "example:";
 
 /// The user's suites (by file name), then the examples.
 pub fn list(dir: &Path) -> Vec<SuiteEntry> {
@@ -101,7 +117,7 @@ pub fn open(path: &str) -> Result<SuiteDoc> {
 /// A new suite file in the suites folder with one case to start from. Never overwrites.
 pub fn create(dir: &Path, name: &str) -> Result<SuiteDoc> {
     let name = name.trim();
-    authdeck_core::accounts::validate_name(name).map_err(|_| {
+    crate::accounts::validate_name(name).map_err(|_| {
         Error::Invalid(format!(
             "{name:?} cannot be a file name: use letters, digits, . _ - (up to 64)"
         ))
@@ -115,17 +131,17 @@ pub fn create(dir: &Path, name: &str) -> Result<SuiteDoc> {
     }
     let suite = Suite {
         name: Some(name.to_string()),
-        defaults: suite::Defaults {
+        defaults: Defaults {
             provider: Some("user-login".into()),
             base_url: Some("${SANDBOX_URL}/user-login".into()),
-            ..suite::Defaults::default()
+            ..Defaults::default()
         },
-        cases: vec![suite::Case {
+        cases: vec![Case {
             name: "valid credentials log in".into(),
             email: "alice@userlogin.test".into(),
-            password: Some(suite::PlainPassword("s3cret-pass".into())),
+            password: Some(PlainPassword("s3cret-pass".into())),
             ok: Some(true),
-            ..suite::Case::default()
+            ..Case::default()
         }],
     };
     save(dir, Some(&path.display().to_string()), &suite)
@@ -134,12 +150,9 @@ pub fn create(dir: &Path, name: &str) -> Result<SuiteDoc> {
 /// Writes the suite as TOML: to `path` when it is the user's file, else (an example, or no
 /// path yet) to `<suites>/<name>.toml`. The text is checked by reading it back first.
 pub fn save(dir: &Path, path: Option<&str>, suite: &Suite) -> Result<SuiteDoc> {
-    let target = match path.map(str::trim) {
-        Some(p) if !p.is_empty() && !p.starts_with(EXAMPLE_PREFIX) => PathBuf::from(p),
-        _ => {
-            let title = suite.title(None);
-            dir.join(format!("{}.toml", file_name(&title)))
-        }
+    let target = match source_file(path) {
+        Some(file) => file.to_path_buf(),
+        None => dir.join(format!("{}.toml", file_name(&suite.title(None)))),
     };
     let text = suite.to_toml()?;
     Suite::parse(&text, Some(&target))?;
@@ -155,6 +168,14 @@ pub fn save(dir: &Path, path: Option<&str>, suite: &Suite) -> Result<SuiteDoc> {
         example: false,
         suite: suite.clone(),
     })
+}
+
+/// The file a suite was opened from, which its relative paths are read against: `None` for a
+/// built-in example or a suite not saved yet.
+pub fn source_file(path: Option<&str>) -> Option<&Path> {
+    path.map(str::trim)
+        .filter(|p| !p.is_empty() && !p.starts_with(EXAMPLE_PREFIX))
+        .map(Path::new)
 }
 
 /// A title as a file name: letters, digits, `.`, `_`, `-` kept, the rest as `-`.
@@ -175,56 +196,6 @@ fn file_name(title: &str) -> String {
     } else {
         name
     }
-}
-
-/// The variables `${VAR}` expands from: the environment, and `SANDBOX_URL` as the in-app
-/// sandbox's address when it runs.
-pub fn vars(sandbox_url: Option<String>) -> Vars {
-    let vars = Vars::from_env();
-    match sandbox_url {
-        Some(url) => vars.with("SANDBOX_URL", url),
-        None => vars,
-    }
-}
-
-/// Plans the suite as edited (saved or not); `only` keeps those case positions (re-run failed).
-pub fn plan(
-    state: &AppState,
-    suite: &Suite,
-    path: Option<&str>,
-    only: Option<&[usize]>,
-    sandbox_url: Option<String>,
-) -> Result<Plan> {
-    let file = path
-        .filter(|p| !p.starts_with(EXAMPLE_PREFIX))
-        .map(Path::new);
-    let plan = suite.plan(&state.deck.catalog(), &vars(sandbox_url), file)?;
-    Ok(match only {
-        Some(indexes) => plan.only(indexes),
-        None => plan,
-    })
-}
-
-/// Runs the plan; each case's result goes to the UI (`qa-case`) as soon as it ends.
-pub async fn run(app: &AppHandle, state: &AppState, plan: &Plan) -> Result<SuiteReport> {
-    let run_id = suite::new_run_id(Timestamp::now());
-    let options = RunOptions::new(run_id.clone());
-    suite::run(
-        &state.deck,
-        &state.http,
-        plan,
-        &options,
-        |result: &CaseResult| {
-            let _ = app.emit(
-                "qa-case",
-                QaCase {
-                    run_id: run_id.clone(),
-                    result: result.clone(),
-                },
-            );
-        },
-    )
-    .await
 }
 
 #[cfg(test)]

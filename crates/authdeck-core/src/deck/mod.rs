@@ -1,0 +1,91 @@
+//! `Deck`: the open Authdeck home (database, and the keyring when needed) and every verb the
+//! CLI and the app share. One file per verb group:
+//!
+//! | file | verbs |
+//! |---|---|
+//! | `mod.rs` | open a home, reach its database, keyring and history |
+//! | `accounts.rs` | list, read, save (edit), log out, forget a password, remove |
+//! | `login.rs` | plan a login, log in, keep what came back |
+//! | `token.rs` | hand out a valid token, refresh now, refresh many, peek at the stored token |
+//! | `export.rs` | export and import accounts and provider files |
+//!
+//! The keyring is opened on first use, so commands that need no secret (`accounts`,
+//! `history`, `export`) work without one. Methods that are not `async` block (SQLite,
+//! keyring): async callers run them in `tokio::task::spawn_blocking`. Changes to an account's
+//! secrets take its cross-process lock ([`crate::lock`]), so they never interleave with a
+//! refresh of the same account.
+
+mod accounts;
+mod export;
+mod login;
+mod token;
+
+pub use accounts::{AccountEdit, AccountSummary};
+pub use export::{EXPORT_FORMAT_VERSION, Export, ImportReport, ProviderFile, Tally};
+pub use login::{LoginPlan, LoginReport, LoginRequest, Outcome, SessionFacts};
+pub use token::{Clock, TokenOut};
+
+use crate::history::{self, Event, Filter, NewEvent};
+use crate::home::Home;
+use crate::vault::Vault;
+use crate::{Error, Result, db};
+use rusqlite::Connection;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+/// The open home: database connection and (lazily) the keyring.
+#[derive(Debug)]
+pub struct Deck {
+    home: Home,
+    db: Mutex<Connection>,
+    vault: OnceLock<Vault>,
+}
+
+impl Deck {
+    /// Opens (creating and migrating if needed) the database in `home`. The keyring is not
+    /// touched until a secret is needed.
+    pub fn open(home: Home) -> Result<Deck> {
+        let conn = db::open(&home.db_path())?;
+        Ok(Deck {
+            home,
+            db: Mutex::new(conn),
+            vault: OnceLock::new(),
+        })
+    }
+
+    /// Like [`Deck::open`], with a given vault (tests, or a store other than the platform's).
+    pub fn open_with_vault(home: Home, vault: Vault) -> Result<Deck> {
+        let deck = Deck::open(home)?;
+        let _ = deck.vault.set(vault);
+        Ok(deck)
+    }
+
+    pub fn home(&self) -> &Home {
+        &self.home
+    }
+
+    /// The database connection. One at a time: SQLite connections are not shared across threads.
+    pub(crate) fn db(&self) -> Result<MutexGuard<'_, Connection>> {
+        self.db.lock().map_err(|_| {
+            Error::Storage("the database connection is unusable after an earlier crash".into())
+        })
+    }
+
+    /// The keyring, opened on first use.
+    pub(crate) fn vault(&self) -> Result<&Vault> {
+        if let Some(vault) = self.vault.get() {
+            return Ok(vault);
+        }
+        let vault = Vault::open()?;
+        Ok(self.vault.get_or_init(|| vault))
+    }
+
+    /// History events matching `filter`, newest first.
+    pub fn history(&self, filter: &Filter) -> Result<Vec<Event>> {
+        history::query(&*self.db()?, filter)
+    }
+
+    /// Records an event in the history.
+    pub fn record(&self, event: &NewEvent) -> Result<i64> {
+        history::insert(&*self.db()?, event)
+    }
+}
