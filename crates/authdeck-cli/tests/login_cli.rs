@@ -475,3 +475,55 @@ fn logging_in_at_another_server_drops_the_old_token_even_when_that_login_fails()
     );
     Ok(())
 }
+
+/// A listener on 127.0.0.1 that counts the connections it accepts and answers none.
+fn counting_listener()
+-> Result<(String, std::sync::Arc<std::sync::atomic::AtomicUsize>), Box<dyn std::error::Error>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            counted.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    Ok((url, count))
+}
+
+#[test]
+fn moving_an_account_to_another_server_asks_for_its_password_and_sends_the_old_one_nowhere()
+-> TestResult {
+    let world = World::new()?;
+    let first = world.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        PASSWORD,
+        &["--remember-password"],
+    )?;
+    assert_eq!(first.code, Some(0), "{}", first.shown());
+    let (other, connections) = counting_listener()?;
+    let moved = world.run(
+        &["login", "dev", "--base-url", &format!("{other}/user-login")],
+        None,
+    )?;
+    assert_eq!(moved.code, Some(2), "a usage error: {}", moved.shown());
+    assert!(
+        moved.stderr.contains(&world.sandbox.url()) && moved.stderr.contains(&other),
+        "the message names both servers: {}",
+        moved.shown()
+    );
+    assert!(
+        moved.stderr.contains("--password-stdin"),
+        "and says what to do"
+    );
+    assert_eq!(
+        connections.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing was sent to the new server"
+    );
+    Ok(())
+}

@@ -80,6 +80,7 @@ impl Fixture {
             has_refresh_token: true,
             password_remembered: true,
             clock_skew_secs: None,
+            secrets_origin: None,
         };
         accounts::set_session(&conn, name, &session, now)?;
         accounts::set_last_login(&conn, name, now)?;

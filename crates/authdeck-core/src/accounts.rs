@@ -30,6 +30,11 @@ CREATE TABLE accounts (
 ) STRICT;
 ";
 
+/// Adds the origin the account's secrets were given for. Never edit a shipped migration.
+pub(crate) const MIGRATION_2: &str = "
+ALTER TABLE accounts ADD COLUMN secrets_origin TEXT;
+";
+
 /// What the user chose for an account: everything that is exported and imported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -49,6 +54,12 @@ pub struct AccountConfig {
 }
 
 impl AccountConfig {
+    /// The origin (`scheme://host:port`) of the account's server, which its secrets are bound
+    /// to. Errors: Invalid (a base URL that is not a URL).
+    pub fn origin(&self) -> Result<String> {
+        crate::http::origin(&self.base_url)
+    }
+
     /// Checks what can be checked without knowing the provider.
     pub fn validate(&self) -> Result<()> {
         validate_name(&self.name)?;
@@ -87,6 +98,11 @@ pub struct SessionState {
     pub password_remembered: bool,
     /// Server time minus local time, when the server's `Date` header told us.
     pub clock_skew_secs: Option<i64>,
+    /// The origin (`scheme://host:port`) the account's secrets (tokens, remembered password)
+    /// were given for, recorded when they were stored. Nothing is sent to another origin.
+    /// `None`: no secrets, or secrets kept by an Authdeck that did not record it (they count
+    /// as given for the account's base URL).
+    pub secrets_origin: Option<String>,
 }
 
 /// One row of the `accounts` table.
@@ -103,6 +119,16 @@ pub struct Account {
     pub last_login_at: Option<Timestamp>,
     #[serde(flatten)]
     pub session: SessionState,
+}
+
+impl Account {
+    /// `Some((given_for, now_at))` when the account's secrets were given for another origin
+    /// than the one its base URL now points at; then none of them may be sent.
+    pub fn secrets_moved(&self) -> Option<(String, String)> {
+        let given_for = self.session.secrets_origin.as_ref()?;
+        let now_at = self.config.origin().ok()?;
+        (*given_for != now_at).then(|| (given_for.clone(), now_at))
+    }
 }
 
 /// Where an account's session stands, as the account list and the tray show it.
@@ -192,7 +218,7 @@ pub fn validate_name(name: &str) -> Result<()> {
 
 const COLUMNS: &str = "name, provider, base_url, email, overrides, allow_insecure_http, \
     created_at, updated_at, last_login_at, signed_in, session_issued_at, session_expires_at, \
-    token_fingerprint, has_refresh_token, password_remembered, clock_skew_secs";
+    token_fingerprint, has_refresh_token, password_remembered, clock_skew_secs, secrets_origin";
 
 /// The account named `name`, if any.
 pub fn get(conn: &Connection, name: &str) -> Result<Option<Account>> {
@@ -257,7 +283,7 @@ pub fn set_session(
     let changed = conn.execute(
         "UPDATE accounts SET signed_in = ?2, session_issued_at = ?3, session_expires_at = ?4,
              token_fingerprint = ?5, has_refresh_token = ?6, password_remembered = ?7,
-             clock_skew_secs = ?8, updated_at = ?9
+             clock_skew_secs = ?8, updated_at = ?9, secrets_origin = ?10
          WHERE name = ?1",
         params![
             name,
@@ -268,7 +294,8 @@ pub fn set_session(
             session.has_refresh_token,
             session.password_remembered,
             session.clock_skew_secs,
-            now.as_millisecond()
+            now.as_millisecond(),
+            session.secrets_origin
         ],
     )?;
     if changed == 0 {
@@ -327,6 +354,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
         has_refresh_token: row.get(13)?,
         password_remembered: row.get(14)?,
         clock_skew_secs: row.get(15)?,
+        secrets_origin: row.get(16)?,
     };
     Ok(finish_row(config, session, &overrides_text, times))
 }

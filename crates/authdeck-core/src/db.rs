@@ -10,7 +10,11 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Every migration ever shipped, oldest first. Append only: never edit or reorder.
-const MIGRATIONS: &[&str] = &[crate::accounts::MIGRATION_1, crate::history::MIGRATION_1];
+const MIGRATIONS: &[&str] = &[
+    crate::accounts::MIGRATION_1,
+    crate::history::MIGRATION_1,
+    crate::accounts::MIGRATION_2,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -241,7 +241,27 @@ pub fn endpoint(base_url: &str, path: &str, allow_insecure_http: bool) -> Result
         ))
     })?;
     check_scheme(&url, allow_insecure_http)?;
+    // A path such as "@evil.test/x" or ".evil.test" would move the request to another host.
+    if origin(base)? != url.origin().ascii_serialization() {
+        return Err(Error::Invalid(format!(
+            "the path \"{path}\" would take the request away from {base}: an endpoint path must \
+             start with '/'"
+        )));
+    }
     Ok(url)
+}
+
+/// The origin of `url` as `scheme://host[:port]` (RFC 6454; the default port left out): what
+/// a kept secret is bound to. Errors: Invalid (not an http(s) URL with a host).
+pub fn origin(url: &str) -> Result<String> {
+    match Url::parse(url.trim()) {
+        Ok(parsed) if parsed.has_host() && matches!(parsed.scheme(), "http" | "https") => {
+            Ok(parsed.origin().ascii_serialization())
+        }
+        _ => Err(Error::Invalid(format!(
+            "\"{url}\" is not an http:// or https:// URL"
+        ))),
+    }
 }
 
 /// `https` anywhere; plain `http` only to loopback unless explicitly allowed.
@@ -402,6 +422,37 @@ mod tests {
     fn base_url_path_prefix_is_kept() {
         let url = endpoint("https://gw.example.com/talkstack/", "/auth/login", false).unwrap();
         assert_eq!(url.as_str(), "https://gw.example.com/talkstack/auth/login");
+    }
+
+    #[test]
+    fn a_path_that_would_leave_the_base_urls_origin_is_refused() {
+        for path in ["@evil.test/login", ".evil.test/login", ":8443/login"] {
+            let err =
+                endpoint("https://api.example.com", path, false).expect_err("another host or port");
+            assert!(
+                err.to_string().contains("must start with '/'"),
+                "{path}: {err}"
+            );
+        }
+        assert!(endpoint("https://api.example.com", "//x/login", false).is_ok());
+    }
+
+    #[test]
+    fn the_origin_is_scheme_host_and_a_non_default_port() -> Result<()> {
+        assert_eq!(
+            origin("https://API.example.com/x/y")?,
+            "https://api.example.com"
+        );
+        assert_eq!(
+            origin("https://api.example.com:443/")?,
+            "https://api.example.com"
+        );
+        assert_eq!(
+            origin("http://127.0.0.1:8787/user-login")?,
+            "http://127.0.0.1:8787"
+        );
+        assert!(origin("not a url").is_err());
+        Ok(())
     }
 
     #[test]

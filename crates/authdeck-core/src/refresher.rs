@@ -365,6 +365,7 @@ mod tests {
                 has_refresh_token: refresh,
                 password_remembered: password,
                 clock_skew_secs: None,
+                secrets_origin: None,
             },
         }
     }

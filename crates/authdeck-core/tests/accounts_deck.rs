@@ -54,6 +54,7 @@ impl Fixture {
             has_refresh_token: true,
             password_remembered: true,
             clock_skew_secs: None,
+            secrets_origin: Some("http://127.0.0.1:8787".into()),
         };
         accounts::set_session(&conn, name, &session, now)?;
         self.vault().save(
@@ -388,8 +389,8 @@ fn editing_the_server_user_or_provider_drops_the_old_token_and_keeps_the_passwor
     use authdeck_core::deck::AccountEdit;
     type Edit = fn(&mut AccountEdit);
     let edits: [(&str, Edit); 3] = [
-        ("base_url", |e| {
-            e.base_url = "http://127.0.0.1:9999/other".into()
+        ("base_url path", |e| {
+            e.base_url = "http://127.0.0.1:8787/other-prefix".into()
         }),
         ("email", |e| e.email = "someone-else@example.test".into()),
         ("provider", |e| e.provider = "meetra".into()),
@@ -397,15 +398,7 @@ fn editing_the_server_user_or_provider_drops_the_old_token_and_keeps_the_passwor
     for (field, change) in edits {
         let f = fixture()?;
         f.signed_in("dev", now(), Some(3600))?;
-        let before = f.deck.account("dev")?.config;
-        let mut edit = AccountEdit {
-            account: "dev".into(),
-            provider: before.provider,
-            base_url: before.base_url,
-            email: before.email,
-        };
-        change(&mut edit);
-        let after = f.deck.edit_account(&edit, now())?;
+        let after = f.deck.edit_account(&edit_of(&f, "dev", change)?, now())?;
         assert!(
             !after.session.signed_in,
             "{field}: the edit signs the account out"
@@ -426,9 +419,58 @@ fn editing_the_server_user_or_provider_drops_the_old_token_and_keeps_the_passwor
         assert_eq!(
             doc.password.as_ref().map(|p| p.expose().to_string()),
             Some("password-of-dev".to_string()),
-            "{field}: the remembered password stays"
+            "{field}: the password, given for this server, stays"
         );
         assert!(after.session.password_remembered, "{field}: and says so");
+        assert_eq!(
+            after.session.secrets_origin.as_deref(),
+            Some("http://127.0.0.1:8787"),
+            "{field}: still bound to its origin"
+        );
+    }
+    Ok(())
+}
+
+/// An edit of `name` as the app's form sends it, changed by `change`.
+fn edit_of(
+    f: &Fixture,
+    name: &str,
+    change: fn(&mut authdeck_core::deck::AccountEdit),
+) -> Result<authdeck_core::deck::AccountEdit, Box<dyn std::error::Error>> {
+    let config = f.deck.account(name)?.config;
+    let mut edit = authdeck_core::deck::AccountEdit {
+        account: name.into(),
+        provider: config.provider,
+        base_url: config.base_url,
+        email: config.email,
+    };
+    change(&mut edit);
+    Ok(edit)
+}
+
+#[test]
+fn moving_an_account_to_another_origin_drops_every_secret_it_had() -> TestResult {
+    for other in [
+        "http://127.0.0.1:9999/user-login",
+        "https://127.0.0.1:8787/user-login",
+    ] {
+        let f = fixture()?;
+        f.signed_in("dev", now(), Some(3600))?;
+        let edit = edit_of(&f, "dev", |e| e.base_url = String::new())?;
+        let edit = authdeck_core::deck::AccountEdit {
+            base_url: other.into(),
+            ..edit
+        };
+        let after = f.deck.edit_account(&edit, now())?;
+        assert!(
+            f.vault().load("dev")?.is_none(),
+            "{other}: no secret is left"
+        );
+        assert!(
+            !after.session.signed_in && !after.session.password_remembered,
+            "{other}: signed out, no password remembered"
+        );
+        assert_eq!(after.session.secrets_origin, None, "{other}: nothing bound");
     }
     Ok(())
 }
@@ -465,7 +507,7 @@ fn a_signed_out_account_shows_no_token_even_if_the_keyring_still_has_one() -> Te
 }
 
 #[test]
-fn an_import_that_moves_an_account_to_another_server_drops_its_tokens() -> TestResult {
+fn an_import_that_moves_an_account_to_another_server_drops_its_secrets() -> TestResult {
     let f = fixture()?;
     f.signed_in("dev", now(), Some(3600))?;
     f.signed_in("stay", now(), Some(3600))?;
@@ -477,14 +519,18 @@ fn an_import_that_moves_an_account_to_another_server_drops_its_tokens() -> TestR
     }
     let report = f.deck.import(&export, now())?;
     assert_eq!(report.accounts.changed, vec!["dev".to_string()]);
+    assert_eq!(
+        report.secrets_dropped,
+        vec!["dev".to_string()],
+        "the import says so"
+    );
     assert!(
         !f.deck.account("dev")?.session.signed_in,
         "dev is signed out"
     );
-    let doc = f.vault().load("dev")?.ok_or("dev's password stays")?;
     assert!(
-        doc.token.is_none() && doc.refresh_token.is_none(),
-        "dev's tokens left"
+        f.vault().load("dev")?.is_none(),
+        "none of dev's secrets is left"
     );
     assert!(
         f.deck.stored_token("stay")?.is_some(),

@@ -59,7 +59,14 @@ token_fingerprint: string | null, has_refresh_token: boolean, password_remembere
 /**
  * Server time minus local time, when the server's `Date` header told us.
  */
-clock_skew_secs: number | null, };
+clock_skew_secs: number | null, 
+/**
+ * The origin (`scheme://host:port`) the account's secrets (tokens, remembered password)
+ * were given for, recorded when they were stored. Nothing is sent to another origin.
+ * `None`: no secrets, or secrets kept by an Authdeck that did not record it (they count
+ * as given for the account's base URL).
+ */
+secrets_origin: string | null, };
 
 export type Account = { created_at: string, updated_at: string, last_login_at: string | null, 
 /**
@@ -97,7 +104,14 @@ token_fingerprint: string | null, has_refresh_token: boolean, password_remembere
 /**
  * Server time minus local time, when the server's `Date` header told us.
  */
-clock_skew_secs: number | null, };
+clock_skew_secs: number | null, 
+/**
+ * The origin (`scheme://host:port`) the account's secrets (tokens, remembered password)
+ * were given for, recorded when they were stored. Nothing is sent to another origin.
+ * `None`: no secrets, or secrets kept by an Authdeck that did not record it (they count
+ * as given for the account's base URL).
+ */
+secrets_origin: string | null, };
 
 export type Action = "login" | "refresh" | "relogin" | "logout" | "remove" | "forget_password" | "check";
 

@@ -43,11 +43,19 @@ pub fn run(args: Args) -> CmdResult {
     if args.json {
         return print_json(&report);
     }
-    print(&format!(
+    let mut text = format!(
         "Imported from {source}:\n  accounts:  {}\n  providers: {}\n",
         summary(&report.accounts),
         summary(&report.providers)
-    ))
+    );
+    if !report.secrets_dropped.is_empty() {
+        text.push_str(&format!(
+            "  signed out: {} (their server or user changed, so the secrets kept for the old \
+             one were dropped: log in again)\n",
+            report.secrets_dropped.join(", ")
+        ));
+    }
+    print(&text)
 }
 
 fn summary(tally: &Tally) -> String {

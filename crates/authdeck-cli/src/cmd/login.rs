@@ -74,7 +74,7 @@ pub async fn run(args: Args) -> CmdResult {
     if args.password_stdin {
         plan.set_password(stdin_password()?);
     } else if plan.needs_password() {
-        plan.set_password(prompt_password(&args.account)?);
+        plan.set_password(prompt_password(&args.account, plan.moved())?);
     }
     let http = Http::new()?;
     let report = deck.login(&http, plan).await?;
@@ -105,13 +105,25 @@ fn stdin_password() -> Result<Secret, Error> {
     Ok(secret)
 }
 
-/// The password typed at a hidden prompt; without a terminal, an error that says how to give it.
-fn prompt_password(account: &str) -> Result<Secret, Error> {
+/// The password typed at a hidden prompt; without a terminal, an error that says how to give
+/// it. `moved`: the account moves to another server, so the password remembered for the old
+/// one is not used (and the user is told).
+fn prompt_password(account: &str, moved: Option<(String, String)>) -> Result<Secret, Error> {
+    let why = moved.map(|(from, to)| {
+        format!(
+            "{account} moves from {from} to {to}: the secrets kept for {from} are not sent to \
+             {to}, and this login drops them"
+        )
+    });
     if !std::io::stdin().is_terminal() {
-        return Err(Error::Invalid(
-            "no password: pass --password-stdin and pipe it in, or run in a terminal to be asked"
-                .into(),
-        ));
+        let how = "pass --password-stdin and pipe it in, or run in a terminal to be asked";
+        return Err(Error::Invalid(match why {
+            Some(why) => format!("{why}. Give the password for the new server: {how}"),
+            None => format!("no password: {how}"),
+        }));
+    }
+    if let Some(why) = why {
+        eprintln!("{why}.");
     }
     let typed = rpassword::prompt_password(format!("Password for {account}: "))
         .map_err(|e| Error::Invalid(format!("could not read the password: {e}")))?;

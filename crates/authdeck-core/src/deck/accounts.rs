@@ -56,8 +56,9 @@ impl Deck {
 
     /// Creates the account or changes its configuration. A change of provider, base URL or
     /// email signs the account out ([`accounts::upsert`]), and its tokens leave the keyring
-    /// too, so the old server's token is never handed out or shown for the new one (a
-    /// remembered password stays). Takes the account's lock: a refresh running at the same
+    /// too, so the old server's token is never handed out or shown for the new one. A move to
+    /// another origin drops the remembered password as well: it was given for the old server
+    /// ([`Deck::drop_stale_secrets`]). Takes the account's lock: a refresh running at the same
     /// time finishes first. Errors: Invalid (a bad config), Storage, Keyring.
     pub fn save_account(&self, config: &AccountConfig, now: Timestamp) -> Result<Account> {
         accounts::validate_name(&config.name)?;
@@ -89,13 +90,40 @@ impl Deck {
                 Ok((before, accounts::upsert(tx, config, now)?))
             })?
         };
-        let signed_out_by_edit =
-            before.is_some_and(|b| b.session.signed_in) && !after.session.signed_in;
-        if signed_out_by_edit {
-            self.drop_tokens(&after, now)?;
-            return self.account(&config.name);
+        match before {
+            Some(before) if self.drop_stale_secrets(&before, &after, now)? => {
+                self.account(&config.name)
+            }
+            _ => Ok(after),
         }
-        Ok(after)
+    }
+
+    /// After an edit turned `before` into `after` (already written), drops the secrets it made
+    /// stale: every one of them when the account moved to another origin (the tokens and the
+    /// password were given for the old server); its tokens when the edit signed it out (another
+    /// user or provider at the same server). Returns whether anything was dropped. Call with
+    /// the account's lock held.
+    pub(super) fn drop_stale_secrets(
+        &self,
+        before: &Account,
+        after: &Account,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let had_secrets = before.session.signed_in || before.session.password_remembered;
+        if had_secrets && before.config.origin().ok() != after.config.origin().ok() {
+            self.vault()?.delete(&after.config.name)?;
+            let conn = self.db()?;
+            let cleared = SessionState::default();
+            db::write(&conn, |tx| {
+                accounts::set_session(tx, &after.config.name, &cleared, now)
+            })?;
+            return Ok(true);
+        }
+        if before.session.signed_in && !after.session.signed_in {
+            self.drop_tokens(after, now)?;
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     /// Takes the tokens of an account that was just signed out by an edit out of the keyring
@@ -104,10 +132,7 @@ impl Deck {
     pub(super) fn drop_tokens(&self, account: &Account, now: Timestamp) -> Result<()> {
         let name = &account.config.name;
         let (password_kept, _) = self.clear_tokens(name)?;
-        let session = SessionState {
-            password_remembered: password_kept,
-            ..SessionState::default()
-        };
+        let session = tokens_dropped(&account.session, password_kept);
         let conn = self.db()?;
         db::write(&conn, |tx| accounts::set_session(tx, name, &session, now))
     }
@@ -145,10 +170,7 @@ impl Deck {
         let cleared = self.clear_tokens(name);
         let (password_kept, note) =
             self.or_record_failure(&account, Action::Logout, now, cleared)?;
-        let session = SessionState {
-            password_remembered: password_kept,
-            ..SessionState::default()
-        };
+        let session = tokens_dropped(&account.session, password_kept);
         let conn = self.db()?;
         db::write(&conn, |tx| {
             accounts::set_session(tx, name, &session, now)?;
@@ -224,6 +246,16 @@ impl Deck {
             }
         }
         result
+    }
+}
+
+/// The session facts once the tokens are gone: signed out, and a kept password still bound
+/// to the origin it was given for.
+fn tokens_dropped(session: &SessionState, password_kept: bool) -> SessionState {
+    SessionState {
+        password_remembered: password_kept,
+        secrets_origin: session.secrets_origin.clone().filter(|_| password_kept),
+        ..SessionState::default()
     }
 }
 

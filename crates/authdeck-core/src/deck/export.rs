@@ -35,6 +35,9 @@ pub struct ProviderFile {
 pub struct ImportReport {
     pub accounts: Tally,
     pub providers: Tally,
+    /// Changed accounts whose secrets were dropped: moved to another server (every secret) or
+    /// signed out by the change (their tokens).
+    pub secrets_dropped: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -145,7 +148,8 @@ impl Deck {
 
     /// Adds what is new, replaces what differs, skips what is identical. Sessions and secrets
     /// of existing accounts are left as they are, except that an account moved to another
-    /// server, user or provider is signed out and its tokens dropped ([`Deck::save_account`]).
+    /// server, user or provider loses the secrets that no longer fit ([`Deck::save_account`]),
+    /// listed in [`ImportReport::secrets_dropped`].
     pub fn import(&self, export: &Export, now: Timestamp) -> Result<ImportReport> {
         export.validate("the import")?;
         let mut report = ImportReport::default();
@@ -167,39 +171,36 @@ impl Deck {
             }
             write_file_atomically(&path, &provider.content)?;
         }
-        let signed_out = {
+        let edited = {
             let conn = self.db()?;
             db::write(&conn, |tx| {
-                let mut signed_out = Vec::new();
+                let mut edited = Vec::new();
                 for config in &export.accounts {
                     let tally = &mut report.accounts;
-                    let was_signed_in = match accounts::get(tx, &config.name)? {
+                    match accounts::get(tx, &config.name)? {
                         Some(existing) if existing.config == *config => {
                             tally.skipped.push(config.name.clone());
-                            continue;
                         }
                         Some(existing) => {
                             tally.changed.push(config.name.clone());
-                            existing.session.signed_in
+                            edited.push((existing, accounts::upsert(tx, config, now)?));
                         }
                         None => {
                             tally.added.push(config.name.clone());
-                            false
+                            accounts::upsert(tx, config, now)?;
                         }
-                    };
-                    let account = accounts::upsert(tx, config, now)?;
-                    if was_signed_in && !account.session.signed_in {
-                        signed_out.push(account);
                     }
                 }
-                Ok(signed_out)
+                Ok(edited)
             })?
         };
-        // An import that moved an account to another server, user or provider signed it out:
-        // its old tokens leave the keyring too, as with any edit.
-        for account in &signed_out {
-            let _lock = lock::acquire(&self.home.locks_dir(), &account.config.name)?;
-            self.drop_tokens(account, now)?;
+        // As with any edit: an account moved to another server loses the secrets given for the
+        // old one, an account signed out by the change loses its tokens.
+        for (before, after) in &edited {
+            let _lock = lock::acquire(&self.home.locks_dir(), &after.config.name)?;
+            if self.drop_stale_secrets(before, after, now)? {
+                report.secrets_dropped.push(after.config.name.clone());
+            }
         }
         Ok(report)
     }

@@ -95,14 +95,30 @@ impl LoginPlan {
         &self.config
     }
 
-    /// The login will use the password remembered in the keyring: none was given, and the
-    /// stored account has one.
+    /// The login will use the password remembered in the keyring: none was given, the stored
+    /// account has one, and it was given for the server this login goes to.
     pub fn uses_remembered_password(&self) -> bool {
         self.password.is_none()
+            && self.moved().is_none()
             && self
                 .existing
                 .as_ref()
                 .is_some_and(|a| a.session.password_remembered)
+    }
+
+    /// `Some((from, to))` when this login moves an account that holds secrets to another
+    /// origin: nothing kept for `from` is sent to `to`, and the login drops it.
+    pub fn moved(&self) -> Option<(String, String)> {
+        let existing = self.existing.as_ref()?;
+        if !existing.session.signed_in && !existing.session.password_remembered {
+            return None;
+        }
+        let from = match &existing.session.secrets_origin {
+            Some(origin) => origin.clone(),
+            None => existing.config.origin().ok()?,
+        };
+        let to = self.config.origin().ok()?;
+        (from != to).then_some((from, to))
     }
 
     /// No password yet: none was given and none is remembered. Give one with
@@ -164,23 +180,24 @@ impl Deck {
     pub async fn login(&self, http: &Http, plan: LoginPlan) -> Result<LoginReport> {
         let name = plan.config.name.clone();
         let _lock = lock::acquire_async(&self.home.locks_dir(), &name).await?;
+        // Secrets kept for another origin are never read for this login, let alone sent.
         let stored_doc = match plan.existing.as_ref() {
-            Some(a) if a.session.signed_in || a.session.password_remembered => {
+            Some(a)
+                if plan.moved().is_none()
+                    && (a.session.signed_in || a.session.password_remembered) =>
+            {
                 self.vault()?.load(&name)?
             }
             _ => None,
         };
+        let remember = plan.remember_password || plan.uses_remembered_password();
         let remembered = stored_doc.as_ref().and_then(|d| d.password.clone());
         let Some(password) = plan.password.or(remembered) else {
             return Err(Error::Invalid(format!(
                 "no password for {name}: give it with --password-stdin or at the prompt (add --remember-password to keep it in the keyring)"
             )));
         };
-        let remember = plan.remember_password
-            || plan
-                .existing
-                .as_ref()
-                .is_some_and(|a| a.session.password_remembered);
+
         let account = self.save_account_locked(&plan.config, Timestamp::now())?;
         // Saving signed the account out when its server, user or provider changed: then
         // nothing of the old session (its refresh token) may pass into the new one.
@@ -278,6 +295,7 @@ impl Deck {
             has_refresh_token: doc.refresh_token.is_some(),
             password_remembered: doc.password.is_some(),
             clock_skew_secs: facts.clock_skew_secs,
+            secrets_origin: account.config.origin().ok(),
         };
         let conn = self.db()?;
         db::write(&conn, |tx| {

@@ -121,10 +121,23 @@ impl Deck {
         Ok(self.vault()?.load(name)?.and_then(|doc| doc.token))
     }
 
-    /// The password remembered for a stored account, if any (a QA case that borrows it).
-    /// Reads the keyring. Errors: NotFound (no such account), Keyring.
-    pub fn remembered_password(&self, name: &str) -> Result<Option<Secret>> {
-        self.account(name)?;
+    /// The password remembered for a stored account, if any, to be sent to `url` (a QA case
+    /// that borrows it). Reads the keyring only when `url` has the origin the password was
+    /// given for. Errors: NotFound (no such account), Invalid (another origin: nothing is read
+    /// or sent), Keyring.
+    pub fn remembered_password(&self, name: &str, url: &str) -> Result<Option<Secret>> {
+        let account = self.account(name)?;
+        let given_for = match &account.session.secrets_origin {
+            Some(origin) => origin.clone(),
+            None => account.config.origin()?,
+        };
+        let wanted = crate::http::origin(url)?;
+        if given_for != wanted {
+            return Err(Error::Invalid(format!(
+                "the password of {name} was given for {given_for} and is not sent to {wanted}: \
+                 log this case in at {given_for}, or give its password with password_env"
+            )));
+        }
         Ok(self.vault()?.load(name)?.and_then(|doc| doc.password))
     }
 
@@ -163,6 +176,13 @@ impl Deck {
     /// Every attempt lands in the history. Call with the account's lock held.
     async fn renew(&self, http: &Http, account: &Account) -> Result<LoginReport> {
         let name = &account.config.name;
+        if let Some((given_for, now_at)) = account.secrets_moved() {
+            return Err(Error::SessionExpired(format!(
+                "the session of {name} cannot be renewed: its secrets were given for {given_for}, \
+                 and it now points at {now_at}, where nothing of them is sent. Run `authdeck \
+                 login {name}` with the password for {now_at}"
+            )));
+        }
         let provider = self.provider_of(&account.config)?;
         let doc = self.vault()?.load(name)?.unwrap_or_default();
         let target = Target {

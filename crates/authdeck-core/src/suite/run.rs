@@ -194,7 +194,7 @@ async fn run_case(
         notes: Vec::new(),
         duration_ms: 0,
     };
-    let password = match password(deck, &planned.password) {
+    let password = match password(deck, &planned.password, &planned.target.base_url) {
         Ok(p) => p,
         Err(e) => {
             result.error = Some(e.to_string());
@@ -271,15 +271,18 @@ async fn run_case(
     Ok(result)
 }
 
-fn password(deck: &Deck, source: &PasswordSource) -> Result<Secret> {
+/// The case's password; a remembered one only for the origin it was given for (`url`).
+fn password(deck: &Deck, source: &PasswordSource, url: &str) -> Result<Secret> {
     match source {
         PasswordSource::Given(secret) => Ok(secret.clone()),
-        PasswordSource::Account(account) => deck.remembered_password(account)?.ok_or_else(|| {
-            Error::NotFound(format!(
-                "account {account} has no remembered password: log in with `authdeck login \
+        PasswordSource::Account(account) => {
+            deck.remembered_password(account, url)?.ok_or_else(|| {
+                Error::NotFound(format!(
+                    "account {account} has no remembered password: log in with `authdeck login \
                  {account} --remember-password` first"
-            ))
-        }),
+                ))
+            })
+        }
     }
 }
 
