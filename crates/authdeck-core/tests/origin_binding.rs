@@ -158,6 +158,13 @@ async fn a_renewal_refuses_secrets_kept_for_another_origin_than_the_account_now_
         text.contains(&w.sandbox.url()) && text.contains(&w.other.url()),
         "the message names both origins: {text}"
     );
+    // The background refresher renews through `token` with its margin: a year forces it.
+    let year = jiff::SignedDuration::from_hours(24 * 365);
+    let token = w.deck.token(&w.http, "prod", year, &Timestamp::now).await;
+    assert!(
+        token.is_err(),
+        "the refresher's path refuses too: {token:?}"
+    );
     assert_eq!(w.other.connections(), 0, "nothing was sent to B");
     Ok(())
 }

@@ -192,10 +192,17 @@ impl Deck {
         };
         let remember = plan.remember_password || plan.uses_remembered_password();
         let remembered = stored_doc.as_ref().and_then(|d| d.password.clone());
+        let moved = plan.moved();
         let Some(password) = plan.password.or(remembered) else {
-            return Err(Error::Invalid(format!(
-                "no password for {name}: give it with --password-stdin or at the prompt (add --remember-password to keep it in the keyring)"
-            )));
+            return Err(Error::Invalid(match moved {
+                Some((from, to)) => format!(
+                    "{name} moves from {from} to {to}: the password kept for {from} is not sent \
+                     there. Give the password for {to}"
+                ),
+                None => format!(
+                    "no password for {name}: give it with --password-stdin or at the prompt (add --remember-password to keep it in the keyring)"
+                ),
+            }));
         };
 
         let account = self.save_account_locked(&plan.config, Timestamp::now())?;
