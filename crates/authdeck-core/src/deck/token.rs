@@ -60,14 +60,10 @@ impl Deck {
             Some(self.renew(http, &account).await?)
         };
         let account = self.account(name)?;
-        let mut out = self
-            .fresh_token(&account, SignedDuration::ZERO, clock())?
-            .ok_or_else(|| {
-                Error::SessionExpired(format!(
-                    "{name} was renewed but its new token is already expired: check the server's clock, or run `authdeck login {name}`"
-                ))
-            })?;
-        warn_if_short(&mut out, min_valid, clock());
+        let now = clock();
+        let found = self.fresh_token(&account, SignedDuration::ZERO, now)?;
+        let mut out = found.ok_or_else(|| not_found_after_renewal(&account, now))?;
+        warn_if_short(&mut out, min_valid, now);
         out.renewed = report;
         Ok(out)
     }
@@ -261,6 +257,23 @@ fn warn_if_short(out: &mut TokenOut, min_valid: SignedDuration, now: Timestamp) 
     }
 }
 
+/// Why a renewal that went through left no usable token: the new one is already expired (the
+/// server's clock), or the keyring no longer holds the entry (its daemon stopped, or another
+/// program deleted it while we renewed).
+fn not_found_after_renewal(account: &Account, now: Timestamp) -> Error {
+    let name = &account.config.name;
+    match account.session.expires_at {
+        Some(t) if t <= now => Error::SessionExpired(format!(
+            "{name} was renewed but its new token is already expired: check the server's clock, or run `authdeck login {name}`"
+        )),
+        _ => Error::Keyring(format!(
+            "{name} was renewed, but the keyring lost its entry meanwhile (the keyring daemon may \
+             have stopped, or another program deleted it): check that the keyring runs, then run \
+             `authdeck login {name}`"
+        )),
+    }
+}
+
 fn signed_out(name: &str) -> Error {
     Error::SessionExpired(format!("{name} is signed out: run `authdeck login {name}`"))
 }
@@ -337,5 +350,27 @@ mod tests {
             "an unknown account is NotFound"
         );
         Ok(())
+    }
+
+    #[test]
+    fn a_token_lost_from_the_keyring_after_a_renewal_is_not_blamed_on_the_clock() {
+        let now = Timestamp::from_second(1_800_000_000).expect("in range");
+        let mut account = crate::accounts::Account {
+            config: config("dev"),
+            created_at: now,
+            updated_at: now,
+            last_login_at: None,
+            session: crate::accounts::SessionState {
+                signed_in: true,
+                expires_at: Some(now + jiff::SignedDuration::from_secs(3600)),
+                ..Default::default()
+            },
+        };
+        let lost = super::not_found_after_renewal(&account, now);
+        assert!(matches!(lost, Error::Keyring(_)), "{lost:?}");
+        assert!(lost.to_string().contains("keyring lost"), "{lost}");
+        account.session.expires_at = Some(now - jiff::SignedDuration::from_secs(1));
+        let expired = super::not_found_after_renewal(&account, now);
+        assert!(expired.to_string().contains("server's clock"), "{expired}");
     }
 }
