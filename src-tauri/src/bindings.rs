@@ -27,6 +27,7 @@ mod tests {
             decl::<outcome::Kind>(&cfg),
             decl::<outcome::Failure>(&cfg),
             decl::<outcome::RawAnswer>(&cfg),
+            decl::<error::ErrorCode>(&cfg),
             decl::<error::ErrorPayload>(&cfg),
             decl::<accounts::Status>(&cfg),
             decl::<accounts::AccountConfig>(&cfg),

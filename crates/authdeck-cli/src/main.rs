@@ -61,6 +61,29 @@ enum Command {
     Suites(cmd::suites::Args),
 }
 
+impl Command {
+    /// The user asked for JSON (`--json`, `token --format json`): a failure is printed as
+    /// JSON on stdout too.
+    fn wants_json(&self) -> bool {
+        match self {
+            Command::Providers(a) => a.json,
+            Command::Login(a) => a.json,
+            Command::Decode(a) => a.json,
+            Command::Token(a) => a.json(),
+            Command::Refresh(a) => a.json,
+            Command::Accounts(a) => a.json,
+            Command::History(a) => a.json,
+            Command::Logout(a) => a.json,
+            Command::ForgetPassword(a) => a.json,
+            Command::Remove(a) => a.json,
+            Command::Import(a) => a.json,
+            Command::Check(a) => a.json,
+            Command::Suites(a) => a.json,
+            Command::Sandbox(_) | Command::Export(_) => false,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     restore_sigpipe();
     let cli = Cli::parse();
@@ -76,6 +99,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let json = cli.command.wants_json();
     let result = runtime.block_on(async {
         match cli.command {
             Command::Providers(args) => cmd::providers::run(args),
@@ -97,7 +121,7 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(code) => code,
-        Err(e) => cmd::report_error(&e),
+        Err(e) => cmd::report_error(&e, json),
     }
 }
 

@@ -30,20 +30,74 @@ pub enum Error {
     Refused(crate::outcome::Failure),
     #[error("{0}")]
     Io(String),
+    /// A token that is not a readable JWT (the inspector, `authdeck decode`).
+    #[error("{0}")]
+    MalformedToken(String),
 }
 
 impl Error {
     /// A stable code the UI and scripts can match on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Invalid(_) => "invalid_input",
-            Error::Provider(_) => "provider",
-            Error::NotFound(_) => "not_found",
-            Error::Keyring(_) => "keyring",
-            Error::Storage(_) => "storage",
-            Error::SessionExpired(_) => "session_expired",
-            Error::Refused(_) => "refused",
-            Error::Io(_) => "io",
+            Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::Provider(_) => ErrorCode::Provider,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Keyring(_) => ErrorCode::Keyring,
+            Error::Storage(_) => ErrorCode::Storage,
+            Error::SessionExpired(_) => ErrorCode::SessionExpired,
+            Error::Refused(_) => ErrorCode::Refused,
+            Error::Io(_) => ErrorCode::Io,
+            Error::MalformedToken(_) => ErrorCode::MalformedToken,
+        }
+    }
+}
+
+/// The stable code of an [`Error`], which the UI's words and scripts match on. Exported to
+/// TypeScript, so the UI's table of words is checked against every code by the compiler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidInput,
+    Provider,
+    NotFound,
+    Keyring,
+    Storage,
+    SessionExpired,
+    Refused,
+    Io,
+    MalformedToken,
+    /// Never sent by Authdeck: the UI's code for anything thrown that is not an error payload.
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::InvalidInput,
+        ErrorCode::Provider,
+        ErrorCode::NotFound,
+        ErrorCode::Keyring,
+        ErrorCode::Storage,
+        ErrorCode::SessionExpired,
+        ErrorCode::Refused,
+        ErrorCode::Io,
+        ErrorCode::MalformedToken,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as it appears on the wire (`invalid_input`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::Provider => "provider",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Keyring => "keyring",
+            ErrorCode::Storage => "storage",
+            ErrorCode::SessionExpired => "session_expired",
+            ErrorCode::Refused => "refused",
+            ErrorCode::Io => "io",
+            ErrorCode::MalformedToken => "malformed_token",
+            ErrorCode::Internal => "internal",
         }
     }
 }
@@ -52,7 +106,7 @@ impl Error {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorPayload {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -67,8 +121,43 @@ impl From<&Error> for ErrorPayload {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        Error::Storage(format!("the history database failed: {e}"))
+        Error::Storage(format!("Authdeck's database failed: {e}"))
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_serializes_to_its_wire_name() -> Result<(), serde_json::Error> {
+        for code in ErrorCode::ALL {
+            assert_eq!(
+                serde_json::to_string(&code)?,
+                format!("\"{}\"", code.as_str()),
+                "{code:?}"
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_payload_is_code_and_message() -> Result<(), serde_json::Error> {
+        let e = Error::MalformedToken("expected 3 parts, found 2".into());
+        let json = serde_json::to_value(ErrorPayload::from(&e))?;
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "malformed_token", "message": "expected 3 parts, found 2"})
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_sqlite_failure_does_not_blame_the_history() {
+        let e = Error::from(rusqlite::Error::InvalidQuery);
+        assert!(!e.to_string().contains("history"), "{e}");
+        assert_eq!(e.code(), ErrorCode::Storage);
+    }
+}

@@ -206,7 +206,7 @@ mod tests {
             message.contains(&file.join("sub").display().to_string()),
             "the error names the folder: {message}"
         );
-        assert_eq!(err.code(), "io");
+        assert_eq!(err.code(), crate::error::ErrorCode::Io);
         Ok(())
     }
 }

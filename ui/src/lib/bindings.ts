@@ -17,7 +17,9 @@ export type RawAnswer = { http_status: number, content_type: string | null, body
  */
 truncated: boolean, };
 
-export type ErrorPayload = { code: string, message: string, };
+export type ErrorCode = "invalid_input" | "provider" | "not_found" | "keyring" | "storage" | "session_expired" | "refused" | "io" | "malformed_token" | "internal";
+
+export type ErrorPayload = { code: ErrorCode, message: string, };
 
 export type Status = "valid" | "expiring" | "expired" | "unknown_expiry" | "signed_out";
 

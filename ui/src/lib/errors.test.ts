@@ -38,5 +38,7 @@ describe('showError', () => {
     expect(asPayload(new Error('boom'))).toEqual({ code: 'internal', message: 'boom' })
     expect(asPayload('plain')).toEqual({ code: 'internal', message: 'plain' })
     expect(asPayload({ nested: { a: 1 } })).toEqual({ code: 'internal', message: 'unknown error' })
+    expect(asPayload({ code: 'made_up', message: 'm' })).toEqual({ code: 'internal', message: 'm' })
+    expect(asPayload({ code: 'malformed_token', message: 'm' }).code).toBe('malformed_token')
   })
 })

@@ -1,5 +1,5 @@
 // Errors in plain words, with the details (status, code, message) one click away.
-import type { ErrorPayload, Failure, Kind } from './types'
+import type { ErrorCode, ErrorPayload, Failure, Kind } from './types'
 
 export interface Shown {
   /** One sentence a person can act on. */
@@ -23,7 +23,8 @@ const KIND_WORDS: Record<Kind, string> = {
   rejected: 'The server refused the login.',
 }
 
-const CODE_WORDS: Record<string, string> = {
+// Record<ErrorCode, …>: a code core adds without words here fails `npm run check`.
+const CODE_WORDS: Record<ErrorCode, string> = {
   invalid_input: 'Something in the form needs fixing.',
   provider: 'The provider could not be read.',
   not_found: 'It does not exist (any more).',
@@ -32,6 +33,7 @@ const CODE_WORDS: Record<string, string> = {
   session_expired: 'The session expired and cannot be renewed without you.',
   refused: 'The server refused.',
   io: 'A file could not be read or written.',
+  malformed_token: 'This is not a readable JWT.',
   internal: 'Something went wrong inside Authdeck.',
 }
 
@@ -52,7 +54,7 @@ export function showFailure(f: Failure): Shown {
 /** Anything a command threw: an ErrorPayload, or (defensively) anything else. */
 export function showError(e: unknown): Shown {
   const p = asPayload(e)
-  const general = CODE_WORDS[p.code] ?? 'Something went wrong.'
+  const general = CODE_WORDS[p.code]
   // Our own messages are written for people already; use them as the title when short.
   const title = p.message && p.message.length <= 160 ? sentence(p.message) : general
   return { title, details: [['Code', p.code], ['Message', p.message || general]] }
@@ -61,7 +63,7 @@ export function showError(e: unknown): Shown {
 export function asPayload(e: unknown): ErrorPayload {
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
     const o = e as { code: unknown; message: unknown }
-    return { code: String(o.code), message: String(o.message) }
+    return { code: knownCode(o.code), message: String(o.message) }
   }
   if (e instanceof Error) return { code: 'internal', message: e.message }
   return { code: 'internal', message: typeof e === 'string' ? e : 'unknown error' }
@@ -71,4 +73,9 @@ function sentence(text: string): string {
   const t = text.trim()
   const capital = t.charAt(0).toUpperCase() + t.slice(1)
   return /[.!?]$/.test(capital) ? capital : `${capital}.`
+}
+
+/** The code when it is one of ours, else `internal` (a payload from something else). */
+function knownCode(code: unknown): ErrorCode {
+  return typeof code === 'string' && code in CODE_WORDS ? (code as ErrorCode) : 'internal'
 }

@@ -18,7 +18,7 @@ but nobody said when the token expires), signed_out. Needs no keyring access.")]
 pub struct Args {
     /// Print JSON (an array of accounts) instead of a table.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 pub fn run(args: Args) -> CmdResult {

@@ -47,7 +47,7 @@ pub struct Args {
     junit: Option<PathBuf>,
     /// Print one JSON object with every result instead of the table.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
     /// Cases in flight at once.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=32))]
     concurrency: u16,

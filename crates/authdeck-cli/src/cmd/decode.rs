@@ -37,7 +37,7 @@ pub struct Args {
     token: Option<String>,
     /// Print JSON: header, claims (or payload_text), alg, kid, expires_at, expired, signature.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
     /// Verify with this shared secret (HS256/384/512), taken as UTF-8 text.
     #[arg(long, value_name = "S", group = "verify_key")]
     secret: Option<String>,
@@ -62,14 +62,9 @@ pub async fn run(args: Args) -> CmdResult {
     let decoded = match jwt::decode(&text) {
         Ok(decoded) => decoded,
         Err(malformed) => {
-            if args.json {
-                let error =
-                    json!({"error": {"code": "malformed_token", "message": malformed.to_string()}});
-                println!("{error:#}");
-            } else {
-                eprintln!("error: not a readable JWT: {malformed}");
-            }
-            return Ok(ExitCode::FAILURE);
+            return Err(Error::MalformedToken(format!(
+                "not a readable JWT: {malformed}"
+            )));
         }
     };
     let inspection = jwt::inspect(&decoded, Timestamp::now(), &TimeZone::system());

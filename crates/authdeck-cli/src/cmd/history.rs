@@ -40,7 +40,7 @@ pub struct Args {
     since: Option<SignedDuration>,
     /// Print JSON (an array of events) instead of a table.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 pub fn run(args: Args) -> CmdResult {

@@ -21,7 +21,7 @@ pub struct Args {
     file: PathBuf,
     /// Print the report as JSON.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 pub fn run(args: Args) -> CmdResult {

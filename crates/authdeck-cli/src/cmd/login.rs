@@ -52,7 +52,7 @@ pub struct Args {
     set: Vec<String>,
     /// Print one JSON object instead of the human summary.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 pub async fn run(args: Args) -> CmdResult {

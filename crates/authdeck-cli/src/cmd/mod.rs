@@ -1,6 +1,7 @@
 //! One module per command; each has `Args` (clap) and `run(args) -> Result<ExitCode, Error>`.
 
 use authdeck_core::Error;
+use authdeck_core::error::ErrorPayload;
 use std::process::ExitCode;
 
 pub mod accounts;
@@ -21,10 +22,15 @@ pub mod token;
 
 pub type CmdResult = Result<ExitCode, Error>;
 
-/// Prints an error in words a user can act on. Bad input and unknown names exit 2 (like clap's usage errors);
-/// everything else exits 1.
-pub fn report_error(e: &Error) -> ExitCode {
+/// Prints an error in words a user can act on, on stderr; under `--json` (`json`) also as
+/// `{"error":{"code","message"}}` on stdout, the one shape every command uses. Bad input and
+/// unknown names exit 2 (like clap's usage errors); everything else exits 1.
+pub fn report_error(e: &Error, json: bool) -> ExitCode {
     eprintln!("error: {e}");
+    if json {
+        let payload = serde_json::json!({ "error": ErrorPayload::from(e) });
+        println!("{payload}");
+    }
     match e {
         Error::Invalid(_) | Error::NotFound(_) => ExitCode::from(2),
         _ => ExitCode::FAILURE,

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 pub struct Args {
     /// Print one JSON object (providers, and any files that could not be read).
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 pub fn run(args: Args) -> CmdResult {

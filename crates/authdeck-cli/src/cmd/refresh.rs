@@ -18,7 +18,7 @@ pub struct Args {
     account: String,
     /// Print one JSON object (the same shape as `login --json`).
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 pub async fn run(args: Args) -> CmdResult {

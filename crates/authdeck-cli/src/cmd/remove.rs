@@ -18,7 +18,7 @@ pub struct Args {
     account: String,
     /// Print the result as JSON.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 }
 
 pub fn run(args: Args) -> CmdResult {

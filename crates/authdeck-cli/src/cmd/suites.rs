@@ -15,9 +15,9 @@ use std::process::ExitCode;
 pub struct Args {
     #[command(subcommand)]
     action: Option<Action>,
-    /// Print the list as JSON (title, path, example).
-    #[arg(long)]
-    json: bool,
+    /// Print the list as JSON (title, path, example); errors as JSON too.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
 }
 
 #[derive(clap::Subcommand)]

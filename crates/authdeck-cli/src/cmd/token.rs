@@ -30,6 +30,13 @@ pub struct Args {
     format: FormatArg,
 }
 
+impl Args {
+    /// `--format json`: a failure is printed as JSON on stdout too.
+    pub(crate) fn json(&self) -> bool {
+        matches!(self.format, FormatArg::Json)
+    }
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum FormatArg {
     Raw,

@@ -23,6 +23,6 @@ pub use verify::{SignatureCheck, verify};
 
 impl From<Malformed> for crate::Error {
     fn from(e: Malformed) -> Self {
-        crate::Error::Invalid(e.to_string())
+        crate::Error::MalformedToken(e.to_string())
     }
 }
