@@ -12,7 +12,7 @@ use authdeck_core::vault::{Vault, VaultDoc};
 use authdeck_core::{Failure, Kind, Secret, db};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -276,20 +276,7 @@ fn logout_without_a_keyring_service_fails_clearly_and_changes_nothing() -> TestR
 
 #[test]
 fn logout_forget_password_and_remove_with_a_real_keyring() -> TestResult {
-    if std::env::var_os("AUTHDECK_IN_KEYRING_SESSION").is_none() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/with-keyring.sh");
-        let status = Command::new(script)
-            .arg(std::env::current_exe()?)
-            .args([
-                "logout_forget_password_and_remove_with_a_real_keyring",
-                "--exact",
-                "--nocapture",
-            ])
-            .status()?;
-        assert!(
-            status.success(),
-            "failed inside a real keyring session (output above)"
-        );
+    if !support::in_keyring_session("logout_forget_password_and_remove_with_a_real_keyring") {
         return Ok(());
     }
     let f = Fixture::new("keyring")?;

@@ -191,15 +191,21 @@ pub fn lifetime(session: &SessionState) -> Option<SignedDuration> {
     life.is_positive().then_some(life)
 }
 
-/// How long before expiry a session counts as expiring (and gets refreshed): 10 % of its
-/// lifetime, between 30 s and 5 min; 5 min when the lifetime is unknown.
+/// How long before expiry a session counts as expiring (and gets refreshed): the background
+/// refresher's default margin ([`crate::refresher::Config::margin`]: 10 % of the lifetime,
+/// between 30 s and 5 min; 5 min when the lifetime is unknown).
 pub fn default_margin(lifetime: Option<SignedDuration>) -> SignedDuration {
-    const MIN: SignedDuration = SignedDuration::from_secs(30);
-    const MAX: SignedDuration = SignedDuration::from_mins(5);
-    match lifetime {
-        Some(life) => (life / 10).clamp(MIN, MAX),
-        None => MAX,
-    }
+    crate::refresher::Config::default().margin(lifetime)
+}
+
+/// Clock skew up to this many seconds is ordinary network delay and clock jitter: not worth
+/// correcting an expiry for, nor mentioning.
+pub const SKEW_TOLERANCE_SECS: i64 = 5;
+
+/// The server's clock skew (seconds, server minus local) when it is more than jitter
+/// ([`SKEW_TOLERANCE_SECS`]); `None` otherwise.
+pub fn notable_skew(skew_secs: Option<i64>) -> Option<i64> {
+    skew_secs.filter(|s| s.abs() > SKEW_TOLERANCE_SECS)
 }
 
 /// Account names end up in keyring entries, file names and shell commands: keep them plain.

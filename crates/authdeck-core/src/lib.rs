@@ -24,6 +24,7 @@ pub mod refresher;
 pub mod secret;
 pub mod suite;
 pub mod vault;
+pub mod words;
 
 pub use error::{Error, Result};
 pub use outcome::{Attempt, Failure, Kind, Session};

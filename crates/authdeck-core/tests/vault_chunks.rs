@@ -5,14 +5,16 @@
 //! secret above 2560 bytes, like Windows Credential Manager. It wraps keyring-core's in-memory
 //! mock store, and (re-run inside `scripts/with-keyring.sh`) the real Secret Service.
 
+#[cfg(target_os = "linux")]
+#[path = "support/keyring.rs"]
+mod keyring;
+
 use authdeck_core::vault::{Vault, VaultDoc, WINDOWS_MAX_ENTRY_BYTES};
 use authdeck_core::{Error, Secret};
 use keyring_core::api::{CredentialApi, CredentialStoreApi};
 use keyring_core::{Credential, CredentialStore, Entry};
 use std::any::Any;
 use std::collections::HashMap;
-use std::path::Path;
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -232,20 +234,7 @@ fn missing_chunk_makes_the_entry_unreadable_not_a_wrong_document() -> TestResult
 #[cfg(target_os = "linux")]
 #[test]
 fn chunking_works_over_the_real_secret_service() -> TestResult {
-    if std::env::var_os("AUTHDECK_IN_KEYRING_SESSION").is_none() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/with-keyring.sh");
-        let status = Command::new(script)
-            .arg(std::env::current_exe()?)
-            .args([
-                "chunking_works_over_the_real_secret_service",
-                "--exact",
-                "--nocapture",
-            ])
-            .status()?;
-        assert!(
-            status.success(),
-            "failed inside a real keyring session (output above)"
-        );
+    if !keyring::in_keyring_session("chunking_works_over_the_real_secret_service") {
         return Ok(());
     }
     let service = format!("authdeck-test-{}-chunks", std::process::id());

@@ -4,35 +4,15 @@
 //! (`scripts/with-keyring.sh cargo test -p authdeck-core --test vault_secret_service` runs them
 //! all in one session). The trouble cases start their own, broken, sessions.
 
+#[path = "support/keyring.rs"]
+mod keyring;
+
 use authdeck_core::vault::{Vault, VaultDoc};
 use authdeck_core::{Error, Secret};
-use std::path::{Path, PathBuf};
+use keyring::in_keyring_session;
 use std::process::{Command, Output, Stdio};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// True when the caller runs inside a keyring session; otherwise runs `test` again inside one
-/// (asserting it passed there) and returns false.
-fn in_keyring_session(test: &str) -> bool {
-    if std::env::var_os("AUTHDECK_IN_KEYRING_SESSION").is_some() {
-        return true;
-    }
-    let exe = std::env::current_exe().expect("the test binary knows its path");
-    let status = Command::new(repo_root().join("scripts/with-keyring.sh"))
-        .arg(exe)
-        .args([test, "--exact", "--nocapture", "--include-ignored"])
-        .status()
-        .expect("scripts/with-keyring.sh runs (it needs dbus-run-session and gnome-keyring)");
-    assert!(
-        status.success(),
-        "{test} failed inside a real keyring session (output above)"
-    );
-    false
-}
 
 /// A service name of its own per test, so parallel tests never see each other's entries.
 /// (Not via $AUTHDECK_KEYRING_SERVICE: the environment is shared by parallel tests.)

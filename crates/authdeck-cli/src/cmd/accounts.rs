@@ -1,8 +1,8 @@
 //! `authdeck accounts`: every account with its session status.
 
 use super::CmdResult;
-use crate::show;
 use authdeck_core::Error;
+use authdeck_core::accounts;
 use authdeck_core::deck::{AccountSummary, Deck};
 use authdeck_core::home::Home;
 use jiff::Timestamp;
@@ -57,16 +57,12 @@ pub fn run(args: Args) -> CmdResult {
 /// A line for an account whose server clock is off by more than a few seconds: its expiry is
 /// judged on the server's clock, which the user should know when times look odd.
 fn skew_note(summary: &AccountSummary) -> Option<String> {
-    let skew = summary
-        .account
-        .session
-        .clock_skew_secs
-        .filter(|s| s.abs() > 5)?;
+    let skew = accounts::notable_skew(summary.account.session.clock_skew_secs)?;
     let side = if skew > 0 { "ahead of" } else { "behind" };
     Some(format!(
         "Clock skew: the server of {} is {} {side} this machine; its expiry is judged on the server's clock.\n",
         summary.account.config.name,
-        show::human_duration(skew.unsigned_abs()),
+        authdeck_core::words::duration_words(skew.unsigned_abs()),
     ))
 }
 
@@ -74,7 +70,7 @@ fn row(summary: &AccountSummary, now: Timestamp) -> Vec<String> {
     let account = &summary.account;
     let session = &account.session;
     let expires = match session.expires_at {
-        Some(at) if session.signed_in => show::relative(at, now),
+        Some(at) if session.signed_in => authdeck_core::words::relative_to(at, now),
         _ => "-".to_string(),
     };
     // Always in the past: a login in this very second reads "0 s ago", not "in 0 s".
@@ -82,7 +78,7 @@ fn row(summary: &AccountSummary, now: Timestamp) -> Vec<String> {
         || "never".to_string(),
         |at| {
             let secs = (now.as_second() - at.as_second()).max(0).unsigned_abs();
-            format!("{} ago", show::human_duration(secs))
+            format!("{} ago", authdeck_core::words::duration_words(secs))
         },
     );
     let password = if session.password_remembered {

@@ -184,7 +184,7 @@ fn print_human(report: &LoginReport) {
                 Some(t) => println!(
                     "Token expires {} ({}).",
                     show::local_time(t),
-                    show::relative(t, now)
+                    authdeck_core::words::relative_to(t, now)
                 ),
                 None => println!(
                     "The token's expiry is unknown: neither the answer nor the token says."

@@ -32,7 +32,7 @@ pub async fn run(args: Args) -> CmdResult {
             format!(
                 "{} ({})",
                 crate::show::local_time(t),
-                crate::show::relative(t, jiff::Timestamp::now())
+                authdeck_core::words::relative_to(t, jiff::Timestamp::now())
             )
         });
         println!(

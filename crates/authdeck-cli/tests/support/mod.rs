@@ -103,22 +103,11 @@ pub fn require_keyring() {
     );
 }
 
-/// True inside a keyring session; otherwise runs `test` again inside one and returns false.
 #[allow(dead_code)]
-pub fn in_keyring_session(test: &str) -> bool {
-    if std::env::var_os("AUTHDECK_IN_KEYRING_SESSION").is_some() {
-        return true;
-    }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/with-keyring.sh");
-    let exe = std::env::current_exe().expect("the test binary knows its path");
-    let status = Command::new(script)
-        .arg(exe)
-        .args([test, "--exact", "--nocapture"])
-        .status()
-        .expect("scripts/with-keyring.sh runs (it needs dbus-run-session and gnome-keyring)");
-    assert!(status.success(), "{test} failed inside a keyring session");
-    false
-}
+#[path = "../../../authdeck-core/tests/support/keyring.rs"]
+mod keyring;
+#[allow(unused_imports)]
+pub use keyring::in_keyring_session;
 
 /// A small xorshift generator: random kill points without a dependency; the seed is printed.
 #[allow(dead_code)]

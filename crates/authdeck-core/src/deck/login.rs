@@ -18,9 +18,6 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use std::time::Duration;
 
-/// Skew below this is ordinary network delay and clock jitter, not worth correcting for.
-const SKEW_TOLERANCE_SECS: i64 = 5;
-
 /// What the user asked for. Fields left `None` keep what the stored account has.
 #[derive(Debug, Default)]
 pub struct LoginRequest {
@@ -387,9 +384,7 @@ fn merged_config(
 /// The facts worth keeping and showing, with the expiry moved to the local clock when the
 /// server's clock is off.
 fn facts(session: &Session, provider: &Provider) -> SessionFacts {
-    let skew = session
-        .clock_skew_secs
-        .filter(|s| s.abs() > SKEW_TOLERANCE_SECS);
+    let skew = accounts::notable_skew(session.clock_skew_secs);
     let expires_at = match (session.expires_at, skew) {
         (Some(t), Some(s)) => t.checked_sub(SignedDuration::from_secs(s)).ok(),
         (t, _) => t,

@@ -14,8 +14,7 @@ mod verify;
 pub use alg::{Algorithm, KeyFamily};
 pub use decode::{Decoded, Malformed, Payload, Segment, claims, decode};
 pub use explain::{
-    ClaimKind, ExplainedClaim, Inspection, TimeStatus, TimeView, duration_words, inspect,
-    relative_words, time_view,
+    ClaimKind, ExplainedClaim, Inspection, TimeStatus, TimeView, inspect, time_view,
 };
 pub use key::{Key, KeyError, VerifyKey};
 pub use object::{JsonObject, json_str, plain};
