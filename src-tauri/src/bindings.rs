@@ -7,7 +7,7 @@
 mod tests {
     use crate::dto::*;
     use authdeck_core::{
-        accounts, copy, deck, error, exchange, history, jwt, outcome, refresher, suite,
+        accounts, copy, deck, error, exchange, history, jwt, outcome, problem, refresher, suite,
     };
     use ts_rs::{Config, TS};
 
@@ -27,6 +27,7 @@ mod tests {
             decl::<outcome::Kind>(&cfg),
             decl::<outcome::Failure>(&cfg),
             decl::<outcome::RawAnswer>(&cfg),
+            decl::<problem::Problem>(&cfg),
             decl::<error::ErrorCode>(&cfg),
             decl::<error::ErrorPayload>(&cfg),
             decl::<accounts::Status>(&cfg),
@@ -66,7 +67,6 @@ mod tests {
             decl::<KeyInput>(&cfg),
             decl::<TokenSource>(&cfg),
             decl::<ProviderView>(&cfg),
-            decl::<ProviderProblem>(&cfg),
             decl::<ProviderCheck>(&cfg),
             decl::<Theme>(&cfg),
             decl::<Settings>(&cfg),

@@ -5,6 +5,7 @@ use authdeck_core::accounts::{self, Status};
 use authdeck_core::deck::AccountSummary;
 use authdeck_core::history::{Action, Event};
 use authdeck_core::outcome::{Failure, Kind};
+use authdeck_core::problem::Problem;
 use authdeck_core::provider::{Catalog, Provider, Source, source_text};
 use authdeck_core::{Error, Result};
 use jiff::{SignedDuration, Timestamp};
@@ -193,18 +194,11 @@ impl ProviderView {
     }
 }
 
-/// Where a provider file has a problem, for the editor's validation line.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ProviderProblem {
-    pub line: Option<usize>,
-    pub field: Option<String>,
-    pub message: String,
-}
-
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ProviderCheck {
     pub ok: bool,
-    pub problem: Option<ProviderProblem>,
+    #[ts(type = "Problem | null")]
+    pub problem: Option<Problem>,
 }
 
 impl ProviderCheck {
@@ -215,13 +209,9 @@ impl ProviderCheck {
                 ok: true,
                 problem: None,
             },
-            Err(p) => ProviderCheck {
+            Err(problem) => ProviderCheck {
                 ok: false,
-                problem: Some(ProviderProblem {
-                    line: p.line,
-                    field: p.field,
-                    message: p.message,
-                }),
+                problem: Some(problem),
             },
         }
     }

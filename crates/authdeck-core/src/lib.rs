@@ -19,6 +19,7 @@ pub mod hygiene;
 pub mod jwt;
 pub mod lock;
 pub mod outcome;
+pub mod problem;
 pub mod provider;
 pub mod refresher;
 pub mod secret;

@@ -17,6 +17,20 @@ export type RawAnswer = { http_status: number, content_type: string | null, body
  */
 truncated: boolean, };
 
+export type Problem = { file: string | null, 
+/**
+ * 1-based.
+ */
+line: number | null, 
+/**
+ * The key at fault, e.g. `success.token`, `kind` or `defaults.base_url`.
+ */
+field: string | null, 
+/**
+ * The suite case at fault, by name.
+ */
+case: string | null, message: string, };
+
 export type ErrorCode = "invalid_input" | "provider" | "not_found" | "keyring" | "storage" | "session_expired" | "refused" | "io" | "malformed_token" | "internal";
 
 export type ErrorPayload = { code: ErrorCode, message: string, };
@@ -379,9 +393,7 @@ source: string, path: string | null, refreshable: boolean, choices: Array<string
  */
 toml: string, };
 
-export type ProviderProblem = { line: number | null, field: string | null, message: string, };
-
-export type ProviderCheck = { ok: boolean, problem: ProviderProblem | null, };
+export type ProviderCheck = { ok: boolean, problem: Problem | null, };
 
 export type Theme = "system" | "light" | "dark";
 

@@ -3,6 +3,7 @@
 use super::PRESETS;
 use super::spec::Provider;
 use crate::error::{Error, Result};
+use crate::problem::{Problem, Subject};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -14,37 +15,11 @@ pub enum Source {
     File(PathBuf),
 }
 
-/// A provider file that could not be read, with where and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LoadProblem {
-    pub file: Option<PathBuf>,
-    pub line: Option<usize>,
-    pub field: Option<String>,
-    pub message: String,
-}
-
-impl std::fmt::Display for LoadProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if let Some(file) = &self.file {
-            write!(f, "{}", file.display())?;
-        } else {
-            write!(f, "provider")?;
-        }
-        if let Some(line) = self.line {
-            write!(f, ", line {line}")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ", field `{field}`")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
 /// Every provider we know, and the files we could not read.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub providers: Vec<(Provider, Source)>,
-    pub problems: Vec<LoadProblem>,
+    pub problems: Vec<Problem>,
 }
 
 impl Catalog {
@@ -70,12 +45,13 @@ impl Catalog {
                 .collect(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => {
-                catalog.problems.push(LoadProblem {
-                    file: Some(dir.to_path_buf()),
-                    line: None,
-                    field: None,
-                    message: format!("the providers folder cannot be read: {e}"),
-                });
+                catalog.problems.push(
+                    Problem::new(
+                        Subject::Provider,
+                        format!("the providers folder cannot be read: {e}"),
+                    )
+                    .in_file(Some(dir)),
+                );
                 Vec::new()
             }
         };
@@ -84,15 +60,15 @@ impl Catalog {
             match load_file(&file) {
                 Ok(p) => {
                     if catalog.providers.iter().any(|(q, _)| q.id == p.id) {
-                        catalog.problems.push(LoadProblem {
-                            file: Some(file),
-                            line: None,
-                            field: Some("id".into()),
-                            message: format!(
-                                "the id `{}` is already taken by another provider; choose another id",
-                                p.id
-                            ),
-                        });
+                        let message = format!(
+                            "the id `{}` is already taken by another provider; choose another id",
+                            p.id
+                        );
+                        catalog.problems.push(
+                            Problem::new(Subject::Provider, message)
+                                .in_file(Some(&file))
+                                .at_field(Some("id".into())),
+                        );
                     } else {
                         catalog.providers.push((p, Source::File(file)));
                     }
@@ -128,54 +104,23 @@ impl Catalog {
     }
 }
 
-fn load_file(file: &Path) -> std::result::Result<Provider, LoadProblem> {
-    let text = std::fs::read_to_string(file).map_err(|e| LoadProblem {
-        file: Some(file.to_path_buf()),
-        line: None,
-        field: None,
-        message: format!("cannot be read: {e}"),
+fn load_file(file: &Path) -> std::result::Result<Provider, Problem> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        Problem::new(Subject::Provider, format!("cannot be read: {e}")).in_file(Some(file))
     })?;
-    parse(&text).map_err(|mut problem| {
-        problem.file = Some(file.to_path_buf());
-        problem
-    })
+    parse(&text).map_err(|problem| problem.in_file(Some(file)))
 }
 
 /// Parses and validates one provider, locating any problem by line and field.
-pub(super) fn parse(text: &str) -> std::result::Result<Provider, LoadProblem> {
-    let provider: Provider = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|span| line_of(text, span.start));
-        let field = e.span().and_then(|span| key_at(text, span.start));
-        LoadProblem {
-            file: None,
-            line,
-            field,
-            message: e.message().trim().to_string(),
-        }
+pub(super) fn parse(text: &str) -> std::result::Result<Provider, Problem> {
+    let provider: Provider =
+        toml::from_str(text).map_err(|e| Problem::from_toml(Subject::Provider, text, &e))?;
+    provider.validate().map_err(|(field, message)| {
+        Problem::new(Subject::Provider, message)
+            .at_line(find_key_line(text, &field))
+            .at_field(Some(field))
     })?;
-    provider
-        .validate()
-        .map_err(|(field, message)| LoadProblem {
-            file: None,
-            line: find_key_line(text, &field),
-            field: Some(field),
-            message,
-        })?;
     Ok(provider)
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-/// The key written on the line of `offset`, when the line is `key = value`.
-fn key_at(text: &str, offset: usize) -> Option<String> {
-    let offset = offset.min(text.len());
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[start..].lines().next()?;
-    let (key, _) = line.split_once('=')?;
-    let key = key.trim().trim_matches('"');
-    (!key.is_empty() && !key.starts_with('[')).then(|| key.to_string())
 }
 
 /// The line where a dotted field (`success.token`) is written, as best we can tell.

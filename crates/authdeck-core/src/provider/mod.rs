@@ -4,11 +4,12 @@ mod catalog;
 mod save;
 mod spec;
 
-pub use catalog::{Catalog, LoadProblem, Source};
+pub use catalog::{Catalog, Source};
 pub use save::{provider_file_path, save_provider_file};
 pub use spec::{ErrorRule, ErrorSpec, ExpiryFormat, Provider, RefreshSpec, Request, SuccessSpec};
 
 use crate::error::{Error, Result};
+use crate::problem::Problem;
 
 /// The presets, compiled in. Each is the same TOML a user could write.
 pub const PRESETS: [(&str, &str); 5] = [
@@ -37,7 +38,7 @@ pub fn source_text(id: &str, source: &Source) -> String {
 
 impl Provider {
     /// Reads a provider from TOML text. The error names the line and field.
-    pub fn from_toml(text: &str) -> std::result::Result<Provider, LoadProblem> {
+    pub fn from_toml(text: &str) -> std::result::Result<Provider, Problem> {
         catalog::parse(text)
     }
 

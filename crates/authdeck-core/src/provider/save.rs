@@ -1,7 +1,8 @@
 //! Saving a provider file written in an editor (the app's Providers screen): checked first, so
 //! a broken file never lands in the providers folder where every later load would report it.
 
-use super::{LoadProblem, PRESETS, Provider};
+use super::{PRESETS, Provider};
+use crate::problem::{Problem, Subject};
 use std::path::{Path, PathBuf};
 
 /// Where the provider with `id` is saved in `dir`.
@@ -12,14 +13,10 @@ pub fn provider_file_path(dir: &Path, id: &str) -> PathBuf {
 /// Validates `text` and saves it as `<id>.toml` in `dir` (created when missing). Refused, with
 /// the line and field when known: a file that does not parse, an id that cannot be a file
 /// name, a preset's id.
-pub fn save_provider_file(dir: &Path, text: &str) -> Result<Provider, LoadProblem> {
+pub fn save_provider_file(dir: &Path, text: &str) -> Result<Provider, Problem> {
     let provider = Provider::from_toml(text)?;
-    let problem = |message: String| LoadProblem {
-        file: None,
-        line: None,
-        field: Some("id".into()),
-        message,
-    };
+    let problem =
+        |message: String| Problem::new(Subject::Provider, message).at_field(Some("id".into()));
     if crate::accounts::validate_name(&provider.id).is_err() {
         return Err(problem(format!(
             "the id {:?} cannot be a file name: use letters, digits, . _ -",
@@ -33,11 +30,8 @@ pub fn save_provider_file(dir: &Path, text: &str) -> Result<Provider, LoadProble
         )));
     }
     let path = provider_file_path(dir, &provider.id);
-    let io = |e: std::io::Error| LoadProblem {
-        file: Some(path.clone()),
-        line: None,
-        field: None,
-        message: format!("could not save it: {e}"),
+    let io = |e: std::io::Error| {
+        Problem::new(Subject::Provider, format!("could not save it: {e}")).in_file(Some(&path))
     };
     std::fs::create_dir_all(dir).map_err(io)?;
     // Written beside and renamed, so a crash never leaves half a file to load.

@@ -2,44 +2,12 @@
 
 use super::{Case, Suite};
 use crate::error::{Error, Result};
+use crate::problem::{Problem, Subject, floor_char_boundary, line_of};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
-
-/// Something wrong with a suite, located as precisely as we can.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Problem {
-    pub file: Option<PathBuf>,
-    pub line: Option<usize>,
-    /// The key at fault, e.g. `kind` or `defaults.base_url`.
-    pub field: Option<String>,
-    /// The case at fault, by name.
-    pub case: Option<String>,
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.file {
-            Some(file) => write!(f, "{}", file.display())?,
-            None => f.write_str("suite")?,
-        }
-        if let Some(line) = self.line {
-            write!(f, ", line {line}")?;
-        }
-        if let Some(case) = &self.case {
-            write!(f, ", case \"{case}\"")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ", field `{field}`")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-impl std::error::Error for Problem {}
 
 impl From<Problem> for Error {
     /// A broken suite is bad input: the CLI exits 2 on it.
@@ -80,23 +48,17 @@ impl Layout {
             key_line(&self.text, r.clone(), field).or_else(|| Some(line_of(&self.text, r.start)))
         });
         Problem {
-            file: self.file.clone(),
-            line,
-            field: Some(shown_field),
             case: name,
-            message,
+            ..Problem::new(Subject::Suite, message)
+                .in_file(self.file.as_deref())
+                .at_line(line)
+                .at_field(Some(shown_field))
         }
     }
 
     /// A problem with the suite as a whole.
     pub fn whole(&self, message: String) -> Problem {
-        Problem {
-            file: self.file.clone(),
-            line: None,
-            field: None,
-            case: None,
-            message,
-        }
+        Problem::new(Subject::Suite, message).in_file(self.file.as_deref())
     }
 }
 
@@ -107,12 +69,8 @@ impl Suite {
     }
 
     pub(super) fn load_with_layout(path: &Path) -> std::result::Result<(Suite, Layout), Problem> {
-        let text = std::fs::read_to_string(path).map_err(|e| Problem {
-            file: Some(path.to_path_buf()),
-            line: None,
-            field: None,
-            case: None,
-            message: format!("cannot be read: {e}"),
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Problem::new(Subject::Suite, format!("cannot be read: {e}")).in_file(Some(path))
         })?;
         parse_with_layout(&text, Some(path))
     }
@@ -144,16 +102,7 @@ pub(super) fn parse_with_layout(
     text: &str,
     file: Option<&Path>,
 ) -> std::result::Result<(Suite, Layout), Problem> {
-    let syntax = |e: toml::de::Error| {
-        let span = e.span();
-        Problem {
-            file: file.map(Path::to_path_buf),
-            line: span.as_ref().map(|s| line_of(text, s.start)),
-            field: span.and_then(|s| key_at(text, s.start)),
-            case: None,
-            message: e.message().trim().to_string(),
-        }
-    };
+    let syntax = |e: toml::de::Error| Problem::from_toml(Subject::Suite, text, &e).in_file(file);
     let suite: Suite = toml::from_str(text).map_err(syntax)?;
     let spans: Spans = toml::from_str(text).map_err(syntax)?;
     let layout = Layout {
@@ -327,28 +276,6 @@ fn one_line(text: &str) -> String {
         .find_map(|l| l.trim().strip_prefix("error:"))
         .map(|reason| reason.trim().to_string())
         .unwrap_or_else(|| text.lines().next().unwrap_or_default().trim().to_string())
-}
-
-pub(super) fn line_of(text: &str, offset: usize) -> usize {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    text[..offset].matches('\n').count() + 1
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
-/// The key written on the line of `offset`, when the line is `key = value`.
-fn key_at(text: &str, offset: usize) -> Option<String> {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[start..].lines().next()?;
-    let (key, _) = line.split_once('=')?;
-    let key = key.trim().trim_matches('"');
-    (!key.is_empty() && !key.starts_with('[')).then(|| key.to_string())
 }
 
 /// The line of the table starting at `range.start` (up to the next table header) where

@@ -20,8 +20,8 @@ pub mod library;
 mod plan;
 mod run;
 
+pub use crate::problem::Problem;
 pub use expect::{Actual, Mismatch, compare};
-pub use file::Problem;
 pub use junit::junit;
 pub use library::{SuiteDoc, SuiteEntry};
 pub use plan::{PasswordSource, Plan, PlannedCase, Vars, expand};

@@ -2,10 +2,11 @@
 //! checked, passwords located. Everything that can be wrong before the first request is found
 //! here, with the file, line and field.
 
-use super::file::{Layout, Problem};
+use super::file::Layout;
 use super::{Case, Suite};
 use crate::exchange::Target;
 use crate::http::{DEFAULT_TIMEOUT, Policy};
+use crate::problem::Problem;
 use crate::provider::Catalog;
 use crate::secret::Secret;
 use std::collections::BTreeMap;
