@@ -3,7 +3,7 @@
 use crate::dto::{KeyInput, TokenSource, VerifyResult};
 use crate::state::AppState;
 use authdeck_core::http::Http;
-use authdeck_core::jwt::{self, Inspection, VerifyKey};
+use authdeck_core::jwt::{self, Inspection, KeySource, LoadError, VerifyKey};
 use authdeck_core::secret::Secret;
 use authdeck_core::{Error, Result};
 use jiff::Timestamp;
@@ -48,18 +48,14 @@ pub async fn verify(http: &Http, text: &str, key: KeyInput) -> Result<VerifyResu
 }
 
 async fn verify_key(http: &Http, key: KeyInput) -> Result<VerifyKey> {
-    let bad_key = |e: jwt::KeyError| Error::Invalid(format!("the key cannot be used: {e}"));
-    match key {
-        KeyInput::Secret(text) => VerifyKey::secret(&text).map_err(bad_key),
-        KeyInput::Pem(text) => VerifyKey::from_file_bytes(text.trim().as_bytes()).map_err(bad_key),
-        KeyInput::Jwks(text) => VerifyKey::jwks_json(&json(&text, "the JWKS")?).map_err(bad_key),
-        KeyInput::JwksUrl(url) => {
-            VerifyKey::jwks_json(&authdeck_core::http::fetch_jwks(http, &url).await?)
-                .map_err(bad_key)
-        }
-    }
-}
-
-fn json(text: &str, what: &str) -> Result<serde_json::Value> {
-    serde_json::from_str(text).map_err(|e| Error::Invalid(format!("{what} is not JSON: {e}")))
+    let source = match &key {
+        KeyInput::Secret(text) => KeySource::Secret(text),
+        KeyInput::Pem(text) => KeySource::File(text.trim().as_bytes()),
+        KeyInput::Jwks(text) => KeySource::Jwks(text),
+        KeyInput::JwksUrl(url) => KeySource::JwksUrl(url),
+    };
+    VerifyKey::load(http, source).await.map_err(|e| match e {
+        LoadError::Key(e) => Error::Invalid(format!("the key cannot be used: {e}")),
+        LoadError::Fetch(e) => e,
+    })
 }

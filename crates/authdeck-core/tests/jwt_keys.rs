@@ -1,7 +1,8 @@
 //! Keys are read from every format the issue lists, chosen by `kid` in a set, and bad key input
 //! gets an error that says what to do, without ever showing key material.
 
-use authdeck_core::jwt::{self, KeyError, SignatureCheck, VerifyKey};
+use authdeck_core::http::Http;
+use authdeck_core::jwt::{self, KeyError, KeySource, LoadError, SignatureCheck, VerifyKey};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
 
@@ -183,4 +184,53 @@ fn an_empty_secret_is_refused() {
         VerifyKey::secret_base64("").err(),
         Some(KeyError::EmptySecret)
     );
+}
+
+#[tokio::test]
+async fn every_source_a_front_end_takes_loads_through_one_function() -> TestResult {
+    let http = Http::new()?;
+    let hs = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &json!({"sub": "x"}),
+        &EncodingKey::from_secret(b"s3cret"),
+    )?;
+    let secret = VerifyKey::load(&http, KeySource::Secret("s3cret")).await?;
+    assert_eq!(check(&hs, &secret), SignatureCheck::Valid, "text secret");
+    // "s3cret" in base64url.
+    let b64 = VerifyKey::load(&http, KeySource::SecretBase64("czNjcmV0")).await?;
+    assert_eq!(check(&hs, &b64), SignatureCheck::Valid, "base64 secret");
+
+    let rs = rs256(Some("current"));
+    let pem = VerifyKey::load(&http, KeySource::File(&key_file("rsa.pub.pem"))).await?;
+    assert_eq!(check(&rs, &pem), SignatureCheck::Valid, "PEM file");
+    let jwks = json!({"keys": [rsa_jwk("rsa.pub.pem", "current")]}).to_string();
+    let set = VerifyKey::load(&http, KeySource::Jwks(&jwks)).await?;
+    assert_eq!(check(&rs, &set), SignatureCheck::Valid, "JWKS text");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_bad_key_and_a_refused_url_fail_differently() -> TestResult {
+    let http = Http::new()?;
+    let not_json = VerifyKey::load(&http, KeySource::Jwks("keys: []"))
+        .await
+        .err()
+        .ok_or("not JSON must fail")?;
+    assert!(
+        matches!(&not_json, LoadError::Key(KeyError::JwksNotJson(_))),
+        "{not_json:?}"
+    );
+    assert!(
+        not_json.to_string().starts_with("the JWKS is not JSON"),
+        "{not_json}"
+    );
+    let refused = VerifyKey::load(&http, KeySource::JwksUrl("http://issuer.example.com/jwks"))
+        .await
+        .err()
+        .ok_or("plain http must be refused")?;
+    assert!(
+        matches!(&refused, LoadError::Fetch(_)),
+        "a URL problem is the fetch's, not the key's: {refused:?}"
+    );
+    Ok(())
 }

@@ -3,7 +3,9 @@
 use super::CmdResult;
 use authdeck_core::Error;
 use authdeck_core::http::Http;
-use authdeck_core::jwt::{self, Inspection, SignatureCheck, TimeStatus, TimeView, VerifyKey};
+use authdeck_core::jwt::{
+    self, Inspection, KeySource, LoadError, SignatureCheck, TimeStatus, TimeView, VerifyKey,
+};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
@@ -104,27 +106,38 @@ fn read_token(arg: Option<&str>) -> Result<String, Error> {
 }
 
 async fn load_key(args: &Args) -> Result<Option<VerifyKey>, Error> {
-    let key = if let Some(secret) = &args.secret {
-        VerifyKey::secret(secret)?
+    let env_secret;
+    let file;
+    // The flag a bad key is blamed on; a bad secret speaks for itself.
+    let (source, flag) = if let Some(secret) = &args.secret {
+        (KeySource::Secret(secret), None)
     } else if let Some(var) = &args.secret_env {
-        let secret = std::env::var(var).map_err(|_| {
+        env_secret = std::env::var(var).map_err(|_| {
             Error::Invalid(format!(
                 "--secret-env {var}: the environment variable {var} is not set (or not UTF-8)"
             ))
         })?;
-        VerifyKey::secret(&secret)?
+        (KeySource::Secret(&env_secret), None)
     } else if let Some(secret) = &args.secret_base64 {
-        VerifyKey::secret_base64(secret)?
+        (KeySource::SecretBase64(secret), None)
     } else if let Some(path) = &args.key {
-        let bytes = read_key_file(path)?;
-        VerifyKey::from_file_bytes(&bytes)
-            .map_err(|e| Error::Invalid(format!("--key {}: {e}", path.display())))?
+        file = read_key_file(path)?;
+        (
+            KeySource::File(&file),
+            Some(format!("--key {}", path.display())),
+        )
     } else if let Some(url) = &args.jwks {
-        let jwks = authdeck_core::http::fetch_jwks(&Http::new()?, url).await?;
-        VerifyKey::jwks_json(&jwks).map_err(|e| Error::Invalid(format!("--jwks {url}: {e}")))?
+        (KeySource::JwksUrl(url), Some(format!("--jwks {url}")))
     } else {
         return Ok(None);
     };
+    let key = VerifyKey::load(&Http::new()?, source)
+        .await
+        .map_err(|e| match (e, flag) {
+            (LoadError::Key(e), Some(flag)) => Error::Invalid(format!("{flag}: {e}")),
+            (LoadError::Key(e), None) => e.into(),
+            (LoadError::Fetch(e), _) => e,
+        })?;
     Ok(Some(key))
 }
 

@@ -3,6 +3,7 @@
 //! Keys are parsed once, up front, so verifying many tokens (or a benchmark) does no parsing.
 
 use super::alg::KeyFamily;
+use crate::http::{Http, fetch_jwks};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use serde::Deserialize;
@@ -75,6 +76,8 @@ pub enum KeyError {
     Unsupported(String),
     #[error("the JSON is not a JWK or JWKS: {0}")]
     NotJwk(String),
+    #[error("the JWKS is not JSON: {0}")]
+    JwksNotJson(String),
     #[error("the JWKS has no key that can verify signatures{}", skipped_note(.0))]
     NoUsableKey(Vec<String>),
 }
@@ -93,7 +96,49 @@ impl From<KeyError> for crate::Error {
     }
 }
 
+/// What the user gave to verify signatures with, as the CLI's flags and the app's inspector
+/// take it. No `Debug`: a secret is in here as given.
+#[derive(Clone, Copy)]
+pub enum KeySource<'a> {
+    /// A shared secret as text: its UTF-8 bytes are the HMAC key.
+    Secret(&'a str),
+    /// A shared secret as base64url or base64.
+    SecretBase64(&'a str),
+    /// A key file's bytes, or pasted key text: PEM, JWK, JWKS or DER
+    /// ([`VerifyKey::from_file_bytes`]).
+    File(&'a [u8]),
+    /// A JWKS document's text.
+    Jwks(&'a str),
+    /// A JWKS URL (https, or http to loopback), fetched when loaded.
+    JwksUrl(&'a str),
+}
+
+/// Why [`VerifyKey::load`] failed: the JWKS URL could not be fetched (the HTTP error as it
+/// is), or what was given is not a usable key (each front end says which input it was).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Fetch(#[from] crate::Error),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+}
+
 impl VerifyKey {
+    /// The key `source` gives; a JWKS URL is fetched with `http`.
+    pub async fn load(http: &Http, source: KeySource<'_>) -> Result<VerifyKey, LoadError> {
+        Ok(match source {
+            KeySource::Secret(text) => VerifyKey::secret(text)?,
+            KeySource::SecretBase64(text) => VerifyKey::secret_base64(text)?,
+            KeySource::File(bytes) => VerifyKey::from_file_bytes(bytes)?,
+            KeySource::Jwks(text) => {
+                let value: Value =
+                    serde_json::from_str(text).map_err(|e| KeyError::JwksNotJson(e.to_string()))?;
+                VerifyKey::jwks_json(&value)?
+            }
+            KeySource::JwksUrl(url) => VerifyKey::jwks_json(&fetch_jwks(http, url).await?)?,
+        })
+    }
+
     /// A shared secret given as text: its UTF-8 bytes are the HMAC key.
     pub fn secret(text: &str) -> Result<VerifyKey, KeyError> {
         if text.is_empty() {

@@ -16,7 +16,7 @@ pub use decode::{Decoded, Malformed, Payload, Segment, claims, decode};
 pub use explain::{
     ClaimKind, ExplainedClaim, Inspection, TimeStatus, TimeView, inspect, time_view,
 };
-pub use key::{Key, KeyError, VerifyKey};
+pub use key::{Key, KeyError, KeySource, LoadError, VerifyKey};
 pub use object::{JsonObject, json_str, plain};
 pub use verify::{SignatureCheck, verify};
 
