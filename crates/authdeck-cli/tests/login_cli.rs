@@ -438,11 +438,17 @@ fn password_and_tokens_appear_nowhere_in_the_output_at_vv() -> TestResult {
 }
 
 #[test]
-fn logging_in_at_another_server_drops_the_old_token_even_when_that_login_fails() -> TestResult {
+fn a_failed_login_at_another_server_leaves_the_account_as_it_was() -> TestResult {
     let world = World::new()?;
-    let first = world.login("dev", "user-login", "alice@userlogin.test", PASSWORD, &[])?;
+    let first = world.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        PASSWORD,
+        &["--remember-password"],
+    )?;
     assert_eq!(first.code, Some(0), "{}", first.shown());
-    // Nothing listens on the discard port: the new server cannot be reached.
+    // A typo in the new base URL: nothing listens on the discard port.
     let moved = world.run(
         &[
             "login",
@@ -456,22 +462,56 @@ fn logging_in_at_another_server_drops_the_old_token_even_when_that_login_fails()
         Some(&format!("{PASSWORD}\n")),
     )?;
     assert_eq!(moved.code, Some(1), "the login fails: {}", moved.shown());
+    let accounts = world.run(&["accounts", "--json"], None)?.json()?;
+    assert_eq!(
+        accounts[0]["base_url"],
+        world.sandbox.base_url("user-login"),
+        "the account still points at its server"
+    );
+    assert_eq!(
+        accounts[0]["password_remembered"], true,
+        "and keeps its password"
+    );
     let token = world.run(&["token", "dev"], None)?;
-    assert_ne!(
+    assert_eq!(
         token.code,
         Some(0),
-        "no token is handed out: {}",
+        "its session still works: {}",
         token.shown()
     );
-    assert!(
-        token.stderr.contains("signed out"),
-        "the user is told the account is signed out: {}",
-        token.shown()
-    );
-    let doc = Vault::open_with_service(world.service.clone())?.load("dev")?;
-    assert!(
-        doc.is_none_or(|d| d.token.is_none() && d.refresh_token.is_none()),
-        "the old server's tokens left the keyring"
+    Ok(())
+}
+
+#[test]
+fn a_refused_login_as_another_user_changes_nothing_and_a_successful_one_replaces_the_session()
+-> TestResult {
+    let world = World::new()?;
+    let first = world.login("dev", "user-login", "alice@userlogin.test", PASSWORD, &[])?;
+    assert_eq!(first.code, Some(0), "{}", first.shown());
+    let fingerprint = |w: &World| -> Result<Value, Box<dyn std::error::Error>> {
+        let list = w.run(&["accounts", "--json"], None)?.json()?;
+        Ok(list[0]["token_fingerprint"].clone())
+    };
+    let before = fingerprint(&world)?;
+    let login_as = |email: &str| {
+        world.run(
+            &["login", "dev", "--email", email, "--password-stdin"],
+            Some(&format!("{PASSWORD}\n")),
+        )
+    };
+    let refused = login_as("inactive@userlogin.test")?;
+    assert_eq!(refused.code, Some(1), "{}", refused.shown());
+    let list = world.run(&["accounts", "--json"], None)?.json()?;
+    assert_eq!(list[0]["email"], "alice@userlogin.test", "the email stays");
+    assert_eq!(fingerprint(&world)?, before, "and so does the session");
+    let other = login_as("alice+ttl2@userlogin.test")?;
+    assert_eq!(other.code, Some(0), "{}", other.shown());
+    let list = world.run(&["accounts", "--json"], None)?.json()?;
+    assert_eq!(list[0]["email"], "alice+ttl2@userlogin.test");
+    assert_ne!(
+        fingerprint(&world)?,
+        before,
+        "a new session replaced the old one"
     );
     Ok(())
 }

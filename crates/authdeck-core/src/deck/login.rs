@@ -202,16 +202,13 @@ impl Deck {
             }));
         };
 
-        let account = self.save_account_locked(&plan.config, Timestamp::now())?;
-        // Saving signed the account out when its server, user or provider changed: then
-        // nothing of the old session (its refresh token) may pass into the new one.
-        let previous = match stored_doc {
-            Some(doc) if !account.session.signed_in => Some(VaultDoc {
-                password: doc.password,
-                ..VaultDoc::default()
-            }),
-            doc => doc,
-        };
+        // A new account is created at once (its failed first login shows in the list); an
+        // existing one changes only when the login succeeds, so a typo in a new base URL or
+        // email, or a refused password, leaves it (and its secrets) as it was.
+        let now = Timestamp::now();
+        if plan.existing.is_none() {
+            self.save_account_locked(&plan.config, now)?;
+        }
         let target = Target {
             base_url: plan.config.base_url.clone(),
             policy: Policy {
@@ -226,8 +223,23 @@ impl Deck {
             password: password.clone(),
         };
         let attempt = exchange::login(http, &target, &creds).await?;
+        let previous = if attempt.result.is_ok() && plan.existing.is_some() {
+            // Saving signs the account out when its server, user or provider changed (and
+            // drops what no longer fits): then nothing of the old session (its refresh token)
+            // may pass into the new one.
+            let account = self.save_account_locked(&plan.config, now)?;
+            stored_doc.map(|doc| match account.session.signed_in {
+                true => doc,
+                false => VaultDoc {
+                    password: doc.password,
+                    ..VaultDoc::default()
+                },
+            })
+        } else {
+            stored_doc
+        };
         self.keep(
-            &account,
+            &plan.config,
             &target.provider,
             Action::Login,
             attempt,
@@ -240,7 +252,7 @@ impl Deck {
     /// what the keyring held, so a refresh token the server did not rotate is kept.
     pub(crate) fn keep(
         &self,
-        account: &Account,
+        config: &AccountConfig,
         provider: &Provider,
         action: Action,
         attempt: Attempt,
@@ -248,12 +260,12 @@ impl Deck {
         previous: Option<VaultDoc>,
     ) -> Result<LoginReport> {
         let at = Timestamp::now();
-        let name = &account.config.name;
+        let name = &config.name;
         let report = |outcome| LoginReport {
             account: name.clone(),
-            provider: account.config.provider.clone(),
-            email: account.config.email.clone(),
-            base_url: account.config.base_url.clone(),
+            provider: config.provider.clone(),
+            email: config.email.clone(),
+            base_url: config.base_url.clone(),
             latency_ms: attempt.latency_ms,
             outcome,
         };
@@ -261,7 +273,7 @@ impl Deck {
             Err(failure) => {
                 let event = NewEvent {
                     latency_ms: Some(attempt.latency_ms),
-                    ..NewEvent::failed(at, name, &account.config.provider, action, &failure)
+                    ..NewEvent::failed(at, name, &config.provider, action, &failure)
                 };
                 self.record(&event)?;
                 return Ok(report(Outcome::Failed(failure)));
@@ -284,7 +296,7 @@ impl Deck {
             token_fingerprint: Some(facts.token_fingerprint.clone()),
             expires_at: facts.expires_at,
             note: (!facts.notes.is_empty()).then(|| facts.notes.join("; ")),
-            ..NewEvent::new(at, name, &account.config.provider, action, true)
+            ..NewEvent::new(at, name, &config.provider, action, true)
         };
         if let Err(e) = self.vault().and_then(|v| v.save(name, &doc)) {
             event.note = Some(format!("session not stored: {e}"));
@@ -299,7 +311,7 @@ impl Deck {
             has_refresh_token: doc.refresh_token.is_some(),
             password_remembered: doc.password.is_some(),
             clock_skew_secs: facts.clock_skew_secs,
-            secrets_origin: account.config.origin().ok(),
+            secrets_origin: config.origin().ok(),
         };
         let conn = self.db()?;
         db::write(&conn, |tx| {

@@ -194,7 +194,7 @@ impl Deck {
             && let Some(attempt) = exchange::refresh(http, &target, &refresh_token).await?
         {
             let report = self.keep(
-                account,
+                &account.config,
                 &provider,
                 Action::Refresh,
                 attempt,
@@ -229,7 +229,7 @@ impl Deck {
             ..doc
         };
         let report = self.keep(
-            account,
+            &account.config,
             &provider,
             Action::Relogin,
             attempt,
