@@ -48,6 +48,16 @@ impl Provider {
         if overrides.is_null() || overrides.as_object().is_some_and(|o| o.is_empty()) {
             return Ok(self.clone());
         }
+        for (key, instead) in [
+            ("id", "the account's provider"),
+            ("base_url", "the account's base URL (--base-url)"),
+        ] {
+            if overrides.get(key).is_some() {
+                return Err(Error::Invalid(format!(
+                    "`{key}` cannot be changed per account: change {instead} instead"
+                )));
+            }
+        }
         let mut merged = serde_json::to_value(self)
             .map_err(|e| Error::Provider(format!("could not apply overrides: {e}")))?;
         merge(&mut merged, overrides);
@@ -133,6 +143,16 @@ mod tests {
         let patch = override_from_assignment("success.expires_format=fortnights").unwrap();
         let err = preset.with_overrides(&patch).unwrap_err().to_string();
         assert!(err.contains("fortnights"), "{err}");
+    }
+
+    #[test]
+    fn the_base_url_and_id_cannot_be_overridden() {
+        let preset = Provider::from_toml(PRESETS[1].1).unwrap();
+        for assignment in ["base_url=http://127.0.0.1:1", "id=other"] {
+            let patch = override_from_assignment(assignment).unwrap();
+            let err = preset.with_overrides(&patch).unwrap_err().to_string();
+            assert!(err.contains("cannot be changed per account"), "{err}");
+        }
     }
 
     #[test]
