@@ -86,7 +86,10 @@ impl Command {
 
 fn main() -> ExitCode {
     restore_sigpipe();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     log::init(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -123,6 +126,40 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => cmd::report_error(&e, json),
     }
+}
+
+/// A usage error from clap (an unknown flag, a missing or bad value): clap's own words on
+/// stderr and exit 2, and under `--json` / `--format json` also the one JSON error shape on
+/// stdout, so a script reading stdout sees every failure the same way. `--help` and
+/// `--version` print as usual.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let json = args.iter().any(|a| a == "--json" || a == "--format=json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json");
+    if json {
+        let rendered = e.render().to_string();
+        // The first paragraph: "the following required arguments were not provided: <ACCOUNT>".
+        let message = rendered
+            .lines()
+            .take_while(|line| !line.trim().is_empty())
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let message = message.trim_start_matches("error: ");
+        println!(
+            "{}",
+            serde_json::json!({"error": {"code": "invalid_input", "message": message}})
+        );
+    }
+    let _ = e.print();
+    ExitCode::from(2)
 }
 
 /// Rust ignores SIGPIPE, so `authdeck decode ... | head` would panic on the closed pipe. Like

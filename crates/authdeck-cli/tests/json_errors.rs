@@ -70,6 +70,29 @@ fn every_json_failure_is_one_error_object_with_a_known_code() -> TestResult {
 }
 
 #[test]
+fn a_usage_error_under_json_is_the_same_error_object() -> TestResult {
+    let home = tempfile::tempdir()?;
+    for args in [
+        &["token", "--format", "json"][..],
+        &["accounts", "--json", "--bogus"],
+        &["history", "--since", "5x", "--json"],
+        &["suites", "bogus", "--json"],
+    ] {
+        let (status, json) = run(home.path(), args)?;
+        let shown = format!("`authdeck {}` -> {status:?} {json}", args.join(" "));
+        assert_eq!(status, Some(2), "{shown}");
+        assert_eq!(json["error"]["code"], "invalid_input", "{shown}");
+        assert!(
+            json["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.len() > 10),
+            "clap's words: {shown}"
+        );
+    }
+    Ok(())
+}
+
+#[test]
 fn without_json_a_failure_prints_nothing_on_stdout() -> TestResult {
     let home = tempfile::tempdir()?;
     let out = support::authdeck(home.path(), "authdeck-test-json-errors")

@@ -50,8 +50,9 @@ pub fn run(args: Args) -> CmdResult {
     );
     if !report.secrets_dropped.is_empty() {
         text.push_str(&format!(
-            "  signed out: {} (their server or user changed, so the secrets kept for the old \
-             one were dropped: log in again)\n",
+            "  signed out: {} (the server, user or provider changed: the tokens kept for the \
+             old one were dropped, and a remembered password too where the server changed; log \
+             in again)\n",
             report.secrets_dropped.join(", ")
         ));
     }

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 pub struct Args {
     #[command(subcommand)]
     action: Option<Action>,
-    /// Print the list as JSON (title, path, example); errors as JSON too.
+    /// Print JSON: the list (title, path, example), the new suite's entry; errors too.
     #[arg(long, global = true)]
     pub(crate) json: bool,
 }
@@ -27,8 +27,11 @@ enum Action {
         /// Letters, digits, . _ - (up to 64).
         name: String,
     },
-    /// Print a suite as TOML: a file path, or `example:ID` for a built-in example.
-    Show { path: String },
+    /// Print a suite as TOML.
+    Show {
+        /// A suite file's path, or `example:ID` for a built-in example (see `authdeck suites`).
+        path: String,
+    },
 }
 
 pub fn run(args: Args) -> CmdResult {
@@ -52,10 +55,16 @@ pub fn run(args: Args) -> CmdResult {
         }
         Some(Action::New { name }) => {
             let doc = library::create(&dir, &name)?;
-            println!(
-                "Created {}: edit it, then `authdeck check {}`.",
-                doc.path, doc.path
-            );
+            if args.json {
+                let entry =
+                    serde_json::json!({"title": doc.title, "path": doc.path, "example": false});
+                println!("{entry}");
+            } else {
+                println!(
+                    "Created {}: edit it, then `authdeck check {}`.",
+                    doc.path, doc.path
+                );
+            }
         }
         Some(Action::Show { path }) => {
             let doc = library::open(&path)?;

@@ -117,6 +117,13 @@ pub fn open(path: &str) -> Result<SuiteDoc> {
 /// A new suite file in the suites folder with one case to start from. Never overwrites.
 pub fn create(dir: &Path, name: &str) -> Result<SuiteDoc> {
     let name = name.trim();
+    let name = name.strip_suffix(".toml").unwrap_or(name);
+    if name.starts_with('.') {
+        return Err(Error::Invalid(format!(
+            "{name:?} cannot be a suite's name: it would make a hidden file; start it with a \
+             letter or digit"
+        )));
+    }
     crate::accounts::validate_name(name).map_err(|_| {
         Error::Invalid(format!(
             "{name:?} cannot be a file name: use letters, digits, . _ - (up to 64)"
@@ -235,6 +242,17 @@ mod tests {
         assert_eq!(open(&doc.path)?.suite, suite, "what was saved reads back");
         let again = create(dir.path(), "smoke").err().ok_or("no overwrite")?;
         assert!(again.to_string().contains("already exists"), "{again}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_new_suites_name_makes_a_plain_visible_file() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let doc = create(dir.path(), "smoke.toml")?;
+        assert_eq!(PathBuf::from(&doc.path), dir.path().join("smoke.toml"));
+        for hidden in [".", "..", ".hidden"] {
+            assert!(create(dir.path(), hidden).is_err(), "{hidden:?} is refused");
+        }
         Ok(())
     }
 
