@@ -1,8 +1,9 @@
 //! `authdeck refresh`: renew a session now.
 
 use super::CmdResult;
+use authdeck_core::Error;
 use authdeck_core::deck::Deck;
-use authdeck_core::deck::Outcome;
+use authdeck_core::deck::{LoginReport, Outcome};
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
 use std::process::ExitCode;
@@ -16,7 +17,8 @@ Exit status: 0 renewed, 1 the server refused or the session cannot be renewed, 2
 pub struct Args {
     /// The account's name (see `authdeck accounts`).
     account: String,
-    /// Print one JSON object (the same shape as `login --json`).
+    /// Print one JSON object (the same shape as `login --json`, also when the server refuses;
+    /// `latency_ms` is then 0 and the history has the attempt's).
     #[arg(long)]
     pub(crate) json: bool,
 }
@@ -24,7 +26,25 @@ pub struct Args {
 pub async fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
     let http = Http::new()?;
-    let report = deck.refresh(&http, &args.account).await?;
+    let report = match deck.refresh(&http, &args.account).await {
+        Ok(report) => report,
+        // The server refused the renewal: under --json that is a login result, in the shape
+        // `login --json` gives a refused login (the human line comes from the error).
+        Err(Error::Refused(failure)) if args.json => {
+            let config = deck.account(&args.account)?.config;
+            let report = LoginReport {
+                account: config.name,
+                provider: config.provider,
+                email: config.email,
+                base_url: config.base_url,
+                latency_ms: 0,
+                outcome: Outcome::Failed(failure),
+            };
+            println!("{}", super::login::json(&report));
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(e),
+    };
     if args.json {
         println!("{}", super::login::json(&report));
     } else if let Outcome::Ok(s) = &report.outcome {
