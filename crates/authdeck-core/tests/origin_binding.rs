@@ -15,7 +15,8 @@ use authdeck_core::suite::{self, RunOptions, Status, Suite, Vars};
 use authdeck_core::vault::Vault;
 use authdeck_core::{Error, Secret, db};
 use authdeck_sandbox::{PASSWORD, Sandbox};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
+use std::sync::Arc;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
@@ -25,7 +26,7 @@ const SERVICE: &str = "authdeck-test-origin";
 struct World {
     _tmp: tempfile::TempDir,
     home: Home,
-    deck: Deck,
+    deck: Arc<Deck>,
     http: Http,
     sandbox: Sandbox,
     /// Server B: answers 500 to anything, and counts who came.
@@ -36,7 +37,10 @@ async fn world() -> Fallible<World> {
     let tmp = tempfile::tempdir()?;
     let home = Home::at(tmp.path().join("home"))?;
     let store = keyring_core::mock::Store::new()?;
-    let deck = Deck::open_with_vault(home.clone(), Vault::with_store(store, SERVICE, None))?;
+    let deck = Arc::new(Deck::open_with_vault(
+        home.clone(),
+        Vault::with_store(store, SERVICE, None),
+    )?);
     Ok(World {
         _tmp: tmp,
         home,
@@ -165,6 +169,50 @@ async fn a_renewal_refuses_secrets_kept_for_another_origin_than_the_account_now_
         token.is_err(),
         "the refresher's path refuses too: {token:?}"
     );
+    assert_eq!(w.other.connections(), 0, "nothing was sent to B");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_background_refresher_sends_nothing_to_a_server_the_secrets_were_not_given_for()
+-> TestResult {
+    use authdeck_core::refresher::{self, Config, Event};
+    let w = world().await?;
+    w.prod_at_a().await?;
+    let conn = db::open(&w.home.db_path())?;
+    conn.execute(
+        "UPDATE accounts SET base_url = ?1 WHERE name = 'prod'",
+        [w.b_url()],
+    )?;
+    // A margin of a year: the refresher wants to renew at once.
+    let year = SignedDuration::from_hours(24 * 365);
+    let config = Config {
+        min_margin: year,
+        max_margin: year,
+        ..Config::default()
+    };
+    let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(refresher::run(
+        w.deck.clone(),
+        w.http.clone(),
+        config,
+        events_tx,
+        Arc::new(tokio::sync::Notify::new()),
+        stop,
+    ));
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), events.recv()).await?;
+    let _ = stop_tx.send(true);
+    running.await?;
+    match first {
+        Some(Event::Stopped {
+            account, message, ..
+        }) => {
+            assert_eq!(account, "prod");
+            assert!(message.contains(&w.other.url()), "{message}");
+        }
+        other => panic!("expected the refresher to stop renewing prod, got {other:?}"),
+    }
     assert_eq!(w.other.connections(), 0, "nothing was sent to B");
     Ok(())
 }
