@@ -191,6 +191,30 @@ try {
     await shot('07-signed-out')
   })
 
+  const editedAway = []
+  await step('editing an account to another user signs it out and takes its token out of the keyring', async () => {
+    const service = process.env.AUTHDECK_KEYRING_SERVICE
+    const keyring = (account) => {
+      try {
+        return execFileSync('secret-tool', ['lookup', 'service', service, 'username', account], { encoding: 'utf8' })
+      } catch {
+        return ''
+      }
+    }
+    await (await $('.account-row[data-account="demo-user-login"]')).click()
+    const before = keyring('demo-user-login')
+    assert.match(before, /"token"/, 'signed in: the keyring holds its token')
+    // The hygiene step searches the logs for these too, though they leave the keyring here.
+    for (const value of Object.values(JSON.parse(before))) if (value) editedAway.push(String(value))
+    await (await $('button[data-action="edit"]')).click()
+    await (await $('input[data-field="email"]')).setValue('alice+ttl2@userlogin.test')
+    await (await $('button[data-action="save-account"]')).click()
+    await waitFor('signed out', async () => (await text('[data-field="countdown"]')) === 'Signed out')
+    const kept = keyring('demo-user-login')
+    assert.doesNotMatch(kept, /"token"/, 'the old user\'s token left the keyring')
+    assert.match(kept, /"password"/, 'the password remembered for this server stays')
+  })
+
   await step('the QA screen runs the user-login example suite against the sandbox, live', async () => {
     await (await $('button[data-screen="qa"]')).click()
     await (await $('button[data-suite="example:user-login"]')).click()
@@ -261,7 +285,7 @@ try {
     const names = []
     for (const row of await browser.$$('.account-row')) names.push(await row.getAttribute('data-account'))
     assert.ok(names.length >= 6, `every account is listed (${names.join(', ')})`)
-    const secrets = new Set([revealed, 's3cret-pass', 'not-the-password', 'wrong-password'])
+    const secrets = new Set([revealed, 's3cret-pass', 'not-the-password', 'wrong-password', ...editedAway])
     for (const name of names) {
       let doc = '{}'
       try {
