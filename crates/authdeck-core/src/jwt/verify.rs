@@ -6,6 +6,7 @@
 use super::alg::Algorithm;
 use super::decode::Decoded;
 use super::key::{Key, Material, VerifyKey};
+use super::object::JsonObject;
 use p256::ecdsa::signature::Verifier as _;
 use serde::Serialize;
 
@@ -57,6 +58,9 @@ pub fn verify(decoded: &Decoded, key: &VerifyKey) -> SignatureCheck {
     };
     if alg == Algorithm::None {
         return SignatureCheck::Unsigned;
+    }
+    if let Some(reason) = critical_problem(decoded.header()) {
+        return SignatureCheck::Invalid { reason };
     }
 
     let keys = key.keys();
@@ -246,4 +250,59 @@ where
         )));
     }
     S::try_from(sig).map_err(|_| Problem::Mismatch)
+}
+
+/// The header parameters RFC 7515 §4.1 and RFC 7519 §5 register: `crit` may not name them.
+const REGISTERED: [&str; 11] = [
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit",
+];
+
+/// Why the header's `crit` makes the token one to reject, if it does (RFC 7515 §4.1.11): it
+/// is not a non-empty list of names, it names a registered parameter or one the header lacks,
+/// or it names an extension. Authdeck processes no JWS extension (RFC 7797's unencoded `b64`
+/// payload included), so any well-formed `crit` rejects the token as well.
+fn critical_problem(header: &JsonObject) -> Option<String> {
+    let text = header.get("crit")?;
+    let malformed = || {
+        Some("the header's \"crit\" must be a non-empty list of header names (RFC 7515 §4.1.11): the token is rejected".to_string())
+    };
+    let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(text)
+    else {
+        return malformed();
+    };
+    if items.is_empty() {
+        return malformed();
+    }
+    let mut names = Vec::with_capacity(items.len());
+    for item in &items {
+        match item.as_str() {
+            Some(name) => names.push(name),
+            None => return malformed(),
+        }
+    }
+    for name in &names {
+        if REGISTERED.contains(name) {
+            return Some(format!(
+                "\"crit\" names \"{name}\", a registered header parameter, which it must not (RFC 7515 §4.1.11): the token is rejected"
+            ));
+        }
+        if header.get(name).is_none() {
+            return Some(format!(
+                "\"crit\" names \"{name}\", which the header does not have (RFC 7515 §4.1.11): the token is rejected"
+            ));
+        }
+    }
+    let name = names[0];
+    Some(if name == "b64" {
+        "the token uses an unencoded payload (\"b64\" in \"crit\", RFC 7797), which Authdeck does not verify: the token is rejected, and its payload is not claims".to_string()
+    } else {
+        format!(
+            "the header marks {} as critical, an extension Authdeck does not process (RFC 7515 §4.1.11): the token is rejected",
+            names
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
 }
