@@ -57,6 +57,12 @@ pub enum KeyError {
     #[error("the secret is not base64 or base64url: {0}")]
     SecretNotBase64(String),
     #[error(
+        "the shared secret given is {0}: a public key used as an HMAC secret lets anyone who has \
+         it forge tokens (algorithm confusion), so it is refused. Give it as a key instead \
+         (--key FILE, or the inspector's PEM/JWKS field)"
+    )]
+    PublicKeyAsSecret(&'static str),
+    #[error(
         "the key file is not a PEM public key, certificate, JWK or JWKS (expected '-----BEGIN ...' or '{{')"
     )]
     UnknownFormat,
@@ -144,6 +150,7 @@ impl VerifyKey {
         if text.is_empty() {
             return Err(KeyError::EmptySecret);
         }
+        refuse_key_material(text.as_bytes())?;
         Ok(VerifyKey::One(Box::new(Key::hmac(
             text.as_bytes().to_vec(),
         ))))
@@ -155,6 +162,7 @@ impl VerifyKey {
         if bytes.is_empty() {
             return Err(KeyError::EmptySecret);
         }
+        refuse_key_material(&bytes)?;
         Ok(VerifyKey::One(Box::new(Key::hmac(bytes.to_vec()))))
     }
 
@@ -354,6 +362,40 @@ impl Jwk {
             reason,
         })?;
         Ok(certificate(&der)?.material)
+    }
+}
+
+/// Refuses key material offered as a shared secret: a PEM block (public or private), or
+/// anything that reads as an asymmetric key (DER SPKI or certificate, an RSA/EC/OKP JWK or a
+/// JWKS of them). PyJWT refuses the same since its issue #105.
+fn refuse_key_material(bytes: &[u8]) -> Result<(), KeyError> {
+    if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        return Err(KeyError::PublicKeyAsSecret("a PEM block"));
+    }
+    if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
+        let public = |v: &Value| {
+            matches!(
+                v.get("kty").and_then(Value::as_str),
+                Some("RSA" | "EC" | "OKP")
+            )
+        };
+        let in_set = value
+            .get("keys")
+            .and_then(Value::as_array)
+            .is_some_and(|keys| keys.iter().any(public));
+        if public(&value) || in_set {
+            return Err(KeyError::PublicKeyAsSecret("a JWK of a public key"));
+        }
+    }
+    let asymmetric = |key: &Key| !matches!(key.material, Material::Hmac(_));
+    match VerifyKey::from_file_bytes(bytes) {
+        Ok(VerifyKey::One(key)) if asymmetric(&key) => {
+            Err(KeyError::PublicKeyAsSecret("a public key"))
+        }
+        Ok(VerifyKey::Set(keys)) if keys.iter().any(asymmetric) => {
+            Err(KeyError::PublicKeyAsSecret("a set of public keys (JWKS)"))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -1,6 +1,8 @@
-//! RFC 7515 §4.1.11: a JWS whose protected header lists in `crit` an extension the verifier
-//! does not process must be rejected, however good its signature. Each token here is signed
-//! correctly with HS256 (by hand, with the hmac crate), so only `crit` can make it fail.
+//! Verdicts careful JWT verifiers get right, each from a public bug report against some JWT
+//! library. RFC 7515 §4.1.11: a JWS whose protected header lists in `crit` an extension the
+//! verifier does not process must be rejected, however good its signature (each token here is
+//! signed correctly with HS256, by hand, so only `crit` can make it fail). And a public key
+//! offered as an HMAC secret is refused (algorithm confusion, PyJWT #105).
 
 use authdeck_core::jwt::{self, SignatureCheck, VerifyKey};
 use base64::Engine as _;
@@ -97,5 +99,42 @@ fn an_unencoded_b64_payload_is_rejected_not_decoded_into_valid_claims() -> TestR
         }
     }
     assert!(checked >= 1, "the claims-shaped one decodes and is judged");
+    Ok(())
+}
+
+fn key_file(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/data/jwt/keys/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("test key {path}: {e}"))
+}
+
+#[test]
+fn a_public_key_offered_as_an_hmac_secret_is_refused_and_says_why() -> TestResult {
+    use base64::engine::general_purpose::STANDARD;
+    let pem = String::from_utf8(key_file("rsa.pub.pem"))?;
+    let der = key_file("rsa.cert.der");
+    let jwk = r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRjmyjvBXiEyzTLhROKXvgh8CQPQBeZLX4xjJhI"}"#;
+    let offered = [
+        ("a PEM public key as text", VerifyKey::secret(&pem)),
+        (
+            "the same PEM as base64",
+            VerifyKey::secret_base64(&STANDARD.encode(&pem)),
+        ),
+        (
+            "a DER certificate as base64",
+            VerifyKey::secret_base64(&STANDARD.encode(&der)),
+        ),
+        ("an EC JWK as text", VerifyKey::secret(jwk)),
+    ];
+    for (what, result) in offered {
+        let err = result.err().ok_or(what)?;
+        assert!(
+            err.to_string().contains("algorithm confusion"),
+            "{what}: {err}"
+        );
+    }
+    assert!(
+        VerifyKey::secret("an ordinary shared secret").is_ok(),
+        "a plain secret stays fine"
+    );
     Ok(())
 }
