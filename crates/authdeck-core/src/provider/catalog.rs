@@ -123,20 +123,45 @@ pub(super) fn parse(text: &str) -> std::result::Result<Provider, Problem> {
     Ok(provider)
 }
 
-/// The line where a dotted field (`success.token`) is written, as best we can tell.
+/// The line where a dotted field (`success.token`) is written, as best we can tell: the key
+/// inside its table (`[refresh.request]` for `refresh.request.path`) when the file has that
+/// table header, else the first line that sets the key.
 fn find_key_line(text: &str, field: &str) -> Option<usize> {
-    let last = field.rsplit('.').next()?;
-    text.lines()
-        .position(|line| {
-            line.split_once('=')
-                .is_some_and(|(k, _)| k.trim().trim_matches('"') == last)
-        })
-        .map(|i| i + 1)
+    let (table, last) = field.rsplit_once('.').unwrap_or(("", field));
+    let sets_key = |line: &str| {
+        line.split_once('=')
+            .is_some_and(|(k, _)| k.trim().trim_matches('"') == last)
+    };
+    let header = format!("[{table}]");
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(start) = lines.iter().position(|l| l.trim() == header) {
+        let found = lines[start + 1..]
+            .iter()
+            .take_while(|l| !l.trim_start().starts_with('['))
+            .position(|l| sets_key(l));
+        if let Some(offset) = found {
+            return Some(start + 1 + offset + 1);
+        }
+    }
+    lines.iter().position(|l| sets_key(l)).map(|i| i + 1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_problem_in_a_later_table_points_at_that_tables_line() {
+        let text =
+            "[login]\npath = \"/login\"\n[refresh.request]\nmethod = \"POST\"\npath = \"/x\"\n";
+        assert_eq!(find_key_line(text, "refresh.request.path"), Some(5));
+        assert_eq!(find_key_line(text, "login.path"), Some(2));
+        assert_eq!(
+            find_key_line(text, "nowhere.path"),
+            Some(2),
+            "falls back to the first"
+        );
+    }
 
     #[test]
     fn a_type_error_names_line_and_field() {
