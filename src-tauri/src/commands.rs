@@ -7,7 +7,7 @@ use crate::inspect;
 use crate::state::AppState;
 use authdeck_core::Error;
 use authdeck_core::copy::Format;
-use authdeck_core::deck::{AccountEdit, LoginReport, LoginRequest};
+use authdeck_core::deck::{AccountEdit, Deck, LoginReport, LoginRequest};
 use authdeck_core::exchange::{self, Credentials, Trial};
 use authdeck_core::history::Event;
 use authdeck_core::jwt::Inspection;
@@ -47,7 +47,10 @@ pub async fn account_login(
 /// Saves an edited account without logging in; a new server, user or provider signs it out.
 #[tauri::command]
 pub async fn account_save(state: State<'_, AppState>, input: AccountEdit) -> CmdResult<()> {
-    state.deck.edit_account(&input, Timestamp::now())?;
+    blocking(&state, move |deck| {
+        deck.edit_account(&input, Timestamp::now())
+    })
+    .await?;
     Ok(())
 }
 
@@ -75,17 +78,20 @@ pub fn app_quit(app: AppHandle) {
 
 #[tauri::command]
 pub async fn account_logout(state: State<'_, AppState>, account: String) -> CmdResult<()> {
-    Ok(state.deck.logout(&account, Timestamp::now())?)
+    blocking(&state, move |deck| deck.logout(&account, Timestamp::now())).await
 }
 
 #[tauri::command]
 pub async fn account_remove(state: State<'_, AppState>, account: String) -> CmdResult<()> {
-    Ok(state.deck.remove(&account, Timestamp::now())?)
+    blocking(&state, move |deck| deck.remove(&account, Timestamp::now())).await
 }
 
 #[tauri::command]
 pub async fn account_forget_password(state: State<'_, AppState>, account: String) -> CmdResult<()> {
-    Ok(state.deck.forget_password(&account, Timestamp::now())?)
+    blocking(&state, move |deck| {
+        deck.forget_password(&account, Timestamp::now())
+    })
+    .await
 }
 
 #[tauri::command]
@@ -278,4 +284,18 @@ pub async fn suite_run(
         );
     };
     Ok(suite::run(&state.deck, &state.http, &plan, &options, emit).await?)
+}
+
+/// Runs a deck call that waits on an account's lock (held by a refresh across its HTTP
+/// exchange) on a blocking thread, so it never starves the runtime the refresh needs.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    call: impl FnOnce(&Deck) -> authdeck_core::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    let deck = state.deck.clone();
+    let joined = tauri::async_runtime::spawn_blocking(move || call(&deck)).await;
+    match joined {
+        Ok(result) => Ok(result?),
+        Err(e) => Err(Error::Io(format!("the operation stopped unexpectedly: {e}")).into()),
+    }
 }

@@ -133,6 +133,7 @@ fn main() -> ExitCode {
 /// stdout, so a script reading stdout sees every failure the same way. `--help` and
 /// `--version` print as usual.
 fn usage_error(e: clap::Error) -> ExitCode {
+    use authdeck_core::error::ErrorCode;
     use clap::error::ErrorKind;
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
         let _ = e.print();
@@ -155,7 +156,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         let message = message.trim_start_matches("error: ");
         println!(
             "{}",
-            serde_json::json!({"error": {"code": "invalid_input", "message": message}})
+            serde_json::json!({"error": {"code": ErrorCode::InvalidInput, "message": message}})
         );
     }
     let _ = e.print();

@@ -279,6 +279,25 @@ pub fn upsert(conn: &Connection, config: &AccountConfig, now: Timestamp) -> Resu
     get(conn, &config.name)?.ok_or_else(|| not_found(&config.name))
 }
 
+/// Writes down the origin an account's secrets were given for when an older Authdeck kept
+/// them without it (`secrets_origin` NULL): the origin of its base URL as stored now. Call it
+/// before changing the base URL, in the same transaction, so that a failure after the change
+/// (the keyring cannot drop the old secrets) still leaves them bound to the old server.
+pub fn bind_secrets_origin(conn: &Connection, account: &Account) -> Result<()> {
+    let has_secrets = account.session.signed_in || account.session.password_remembered;
+    if account.session.secrets_origin.is_some() || !has_secrets {
+        return Ok(());
+    }
+    let Ok(origin) = account.config.origin() else {
+        return Ok(());
+    };
+    conn.execute(
+        "UPDATE accounts SET secrets_origin = ?2 WHERE name = ?1 AND secrets_origin IS NULL",
+        params![account.config.name, origin],
+    )?;
+    Ok(())
+}
+
 /// Records the session's non-secret state after a login, refresh or logout.
 pub fn set_session(
     conn: &Connection,
@@ -451,6 +470,40 @@ mod tests {
                 "after changing {field}"
             );
         }
+    }
+
+    #[test]
+    fn an_older_rows_secrets_are_bound_to_its_server_before_it_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("a.db")).unwrap();
+        let config = account(SessionState::default()).config;
+        upsert(&conn, &config, at(1)).unwrap();
+        let legacy = SessionState {
+            signed_in: true,
+            password_remembered: true,
+            ..SessionState::default()
+        };
+        set_session(&conn, "a", &legacy, at(2)).unwrap();
+        bind_secrets_origin(&conn, &get(&conn, "a").unwrap().unwrap()).unwrap();
+        let mut moved = config.clone();
+        moved.base_url = "http://127.0.0.1:2".into();
+        let after = upsert(&conn, &moved, at(3)).unwrap();
+        assert_eq!(
+            after.session.secrets_origin.as_deref(),
+            Some("http://127.0.0.1:1")
+        );
+        assert_eq!(
+            after.secrets_moved(),
+            Some(("http://127.0.0.1:1".into(), "http://127.0.0.1:2".into())),
+            "a renewal now sees the move even if dropping the secrets failed"
+        );
+        // A row without secrets gets no binding.
+        set_session(&conn, "a", &SessionState::default(), at(4)).unwrap();
+        bind_secrets_origin(&conn, &get(&conn, "a").unwrap().unwrap()).unwrap();
+        assert_eq!(
+            get(&conn, "a").unwrap().unwrap().session.secrets_origin,
+            None
+        );
     }
 
     fn signed_in(issued: Option<i64>, expires: Option<i64>) -> Account {

@@ -31,12 +31,15 @@ struct World {
     sandbox: Sandbox,
     /// Server B: answers 500 to anything, and counts who came.
     other: server::Server,
+    /// The same in-memory keyring the deck uses, to look inside.
+    vault: Vault,
 }
 
 async fn world() -> Fallible<World> {
     let tmp = tempfile::tempdir()?;
     let home = Home::at(tmp.path().join("home"))?;
     let store = keyring_core::mock::Store::new()?;
+    let vault = Vault::with_store(store.clone(), SERVICE, None);
     let deck = Arc::new(Deck::open_with_vault(
         home.clone(),
         Vault::with_store(store, SERVICE, None),
@@ -48,6 +51,7 @@ async fn world() -> Fallible<World> {
         http: Http::new()?,
         sandbox: Sandbox::start(([127, 0, 0, 1], 0).into()).await?,
         other: server::json(500, "{}").await?,
+        vault,
     })
 }
 
@@ -214,6 +218,33 @@ async fn the_background_refresher_sends_nothing_to_a_server_the_secrets_were_not
         other => panic!("expected the refresher to stop renewing prod, got {other:?}"),
     }
     assert_eq!(w.other.connections(), 0, "nothing was sent to B");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_password_given_to_a_login_replaces_the_remembered_one() -> TestResult {
+    let w = world().await?;
+    w.prod_at_a().await?;
+    let mut doc = w.vault.load("prod")?.ok_or("prod's entry")?;
+    doc.password = Some(Secret::new("stale-password"));
+    w.vault.save("prod", &doc)?;
+    let plan = w.deck.plan_login(LoginRequest {
+        account: "prod".into(),
+        password: Some(Secret::new(PASSWORD)),
+        ..LoginRequest::default()
+    })?;
+    let report = w.deck.login(&w.http, plan).await?;
+    assert!(matches!(report.outcome, Outcome::Ok(_)), "{report:?}");
+    let kept = w
+        .vault
+        .load("prod")?
+        .and_then(|d| d.password)
+        .ok_or("a password")?;
+    assert_eq!(
+        kept.expose(),
+        PASSWORD,
+        "the password that worked is the one kept"
+    );
     Ok(())
 }
 

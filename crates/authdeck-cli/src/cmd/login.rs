@@ -91,12 +91,11 @@ pub async fn run(args: Args) -> CmdResult {
 
 /// The password piped to standard input (one line).
 fn stdin_password() -> Result<Secret, Error> {
-    let mut text = String::new();
+    let mut text = zeroize::Zeroizing::new(String::new());
     std::io::stdin()
         .read_to_string(&mut text)
         .map_err(|e| Error::Invalid(format!("could not read the password from stdin: {e}")))?;
     let secret = Secret::new(text.trim_end_matches(['\n', '\r']));
-    text.clear();
     if secret.is_empty() {
         return Err(Error::Invalid(
             "--password-stdin got an empty password: pipe it in, e.g. `echo \"$PW\" | authdeck login ...`".into(),
@@ -112,7 +111,7 @@ fn prompt_password(account: &str, moved: Option<(String, String)>) -> Result<Sec
     let why = moved.map(|(from, to)| {
         format!(
             "{account} moves from {from} to {to}: the secrets kept for {from} are not sent to \
-             {to}, and this login drops them"
+             {to}, and a successful login drops them"
         )
     });
     if !std::io::stdin().is_terminal() {

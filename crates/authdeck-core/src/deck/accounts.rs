@@ -87,6 +87,9 @@ impl Deck {
             let conn = self.db()?;
             db::write(&conn, |tx| {
                 let before = accounts::get(tx, &config.name)?;
+                if let Some(before) = &before {
+                    accounts::bind_secrets_origin(tx, before)?;
+                }
                 Ok((before, accounts::upsert(tx, config, now)?))
             })?
         };

@@ -183,6 +183,7 @@ impl Deck {
                         }
                         Some(existing) => {
                             tally.changed.push(config.name.clone());
+                            accounts::bind_secrets_origin(tx, &existing)?;
                             edited.push((existing, accounts::upsert(tx, config, now)?));
                         }
                         None => {

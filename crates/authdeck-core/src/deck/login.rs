@@ -104,7 +104,7 @@ impl LoginPlan {
     }
 
     /// `Some((from, to))` when this login moves an account that holds secrets to another
-    /// origin: nothing kept for `from` is sent to `to`, and the login drops it.
+    /// origin: nothing kept for `from` is sent to `to`, and a successful login drops it.
     pub fn moved(&self) -> Option<(String, String)> {
         let existing = self.existing.as_ref()?;
         if !existing.session.signed_in && !existing.session.password_remembered {
@@ -177,6 +177,25 @@ impl Deck {
     pub async fn login(&self, http: &Http, plan: LoginPlan) -> Result<LoginReport> {
         let name = plan.config.name.clone();
         let _lock = lock::acquire_async(&self.home.locks_dir(), &name).await?;
+        // The plan was made before the lock (and maybe a password prompt): if another process
+        // changed the account meanwhile, what it decided may no longer hold.
+        let current = accounts::get(&*self.db()?, &name)?;
+        // (A renewal meanwhile is fine: only where it logs in and what it keeps matter.)
+        let same = |a: &Account, b: &Account| {
+            a.config == b.config
+                && a.session.secrets_origin == b.session.secrets_origin
+                && a.session.password_remembered == b.session.password_remembered
+        };
+        let unchanged = match (&current, &plan.existing) {
+            (Some(now), Some(then)) => same(now, then),
+            (None, None) => true,
+            _ => false,
+        };
+        if !unchanged {
+            return Err(Error::Invalid(format!(
+                "{name} was changed by another Authdeck while this login was being prepared: run it again"
+            )));
+        }
         // Secrets kept for another origin are never read for this login, let alone sent.
         let stored_doc = match plan.existing.as_ref() {
             Some(a)
@@ -187,7 +206,13 @@ impl Deck {
             }
             _ => None,
         };
-        let remember = plan.remember_password || plan.uses_remembered_password();
+        // A password is kept when asked now or when the account already keeps one (a new
+        // password given now replaces the old); never the old one beside a new.
+        let remember = plan.remember_password
+            || plan
+                .existing
+                .as_ref()
+                .is_some_and(|a| a.session.password_remembered);
         let remembered = stored_doc.as_ref().and_then(|d| d.password.clone());
         let moved = plan.moved();
         let Some(password) = plan.password.or(remembered) else {

@@ -186,7 +186,7 @@ fn is_time_slot(slot: usize) -> bool {
 }
 
 /// Seconds an `iat` may lie in the future before we call it clock skew.
-const SKEW_TOLERANCE_SECS: i64 = 60;
+const FUTURE_IAT_TOLERANCE_SECS: i64 = 60;
 
 /// Explains a decoded token as of `now`, with local times in `tz`.
 pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
@@ -281,7 +281,7 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         TimeStatus::NoExpiry
     };
     if let Some(iat) = iat
-        && iat.as_second() - now.as_second() > SKEW_TOLERANCE_SECS
+        && iat.as_second() - now.as_second() > FUTURE_IAT_TOLERANCE_SECS
     {
         notes.push(format!(
             "iat is {} in the future: the issuer's clock or this computer's is off",
