@@ -72,6 +72,17 @@ impl World {
         Ok(())
     }
 
+    /// Runs a one-case suite that logs in at `base_url` with `prod`'s remembered password.
+    async fn run_borrowing_case(&self, base_url: &str) -> Fallible<suite::SuiteReport> {
+        let text = format!(
+            "[[case]]\nname = \"borrowed\"\nprovider = \"user-login\"\nbase_url = \"{base_url}\"\n\
+             email = \"alice@userlogin.test\"\npassword_from_account = \"prod\"\nok = true\n"
+        );
+        let plan = Suite::parse(&text, None)?.plan(&self.deck.catalog(), &Vars::none(), None)?;
+        let options = RunOptions::new(suite::new_run_id(Timestamp::now()));
+        Ok(suite::run(&self.deck, &self.http, &plan, &options, |_| {}).await?)
+    }
+
     fn b_url(&self) -> String {
         format!("{}/user-login", self.other.url())
     }
@@ -81,14 +92,7 @@ impl World {
 async fn a_suite_case_at_another_origin_cannot_borrow_an_accounts_password() -> TestResult {
     let w = world().await?;
     w.prod_at_a().await?;
-    let text = format!(
-        "[[case]]\nname = \"borrowed\"\nprovider = \"user-login\"\nbase_url = \"{}\"\n\
-         email = \"alice@userlogin.test\"\npassword_from_account = \"prod\"\nok = true\n",
-        w.b_url()
-    );
-    let plan = Suite::parse(&text, None)?.plan(&w.deck.catalog(), &Vars::none(), None)?;
-    let options = RunOptions::new(suite::new_run_id(Timestamp::now()));
-    let report = suite::run(&w.deck, &w.http, &plan, &options, |_| {}).await?;
+    let report = w.run_borrowing_case(&w.b_url()).await?;
     let case = &report.cases[0];
     assert_eq!(case.status, Status::Error, "the case cannot run: {case:?}");
     let error = case.error.clone().unwrap_or_default();
@@ -105,14 +109,9 @@ async fn a_suite_case_at_another_origin_cannot_borrow_an_accounts_password() -> 
 async fn the_same_case_at_the_accounts_origin_still_borrows_it() -> TestResult {
     let w = world().await?;
     w.prod_at_a().await?;
-    let text = format!(
-        "[[case]]\nname = \"borrowed\"\nprovider = \"user-login\"\nbase_url = \"{}\"\n\
-         email = \"alice@userlogin.test\"\npassword_from_account = \"prod\"\nok = true\n",
-        w.sandbox.base_url("user-login")
-    );
-    let plan = Suite::parse(&text, None)?.plan(&w.deck.catalog(), &Vars::none(), None)?;
-    let options = RunOptions::new(suite::new_run_id(Timestamp::now()));
-    let report = suite::run(&w.deck, &w.http, &plan, &options, |_| {}).await?;
+    let report = w
+        .run_borrowing_case(&w.sandbox.base_url("user-login"))
+        .await?;
     assert_eq!(
         report.cases[0].status,
         Status::Pass,
