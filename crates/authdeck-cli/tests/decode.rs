@@ -28,8 +28,10 @@ fn authdeck(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("the authdeck binary starts");
     if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        pipe.write_all(text.as_bytes())
-            .expect("stdin accepts the token");
+        // A reader that refuses an input too large stops reading: the pipe breaks then.
+        if let Err(e) = pipe.write_all(text.as_bytes()) {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "stdin: {e}");
+        }
     }
     child.wait_with_output().expect("authdeck finishes")
 }
@@ -407,4 +409,22 @@ fn help_shows_examples() {
         text.contains("Examples:") && text.contains("--jwks https://"),
         "{text}"
     );
+}
+
+#[test]
+fn a_token_larger_than_the_limit_on_stdin_is_refused_whole_with_the_limit_named() {
+    // Longer than 1 MiB: a header, a payload padded with a long claim, a signature.
+    let claims = json!({"sub": "big", "pad": "x".repeat(1_100_000)});
+    let token = hs256("k3y", &claims);
+    assert!(token.len() > 1024 * 1024);
+    let out = authdeck(&["decode", "-"], Some(&token));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1048576 bytes"), "{}", stderr(&out));
+    // One that fits is read whole and decodes.
+    let fits = hs256("k3y", &json!({"sub": "big", "pad": "x".repeat(700_000)}));
+    let out = authdeck(
+        &["decode", "-", "--secret", "k3y"],
+        Some(&format!("{fits}\n")),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

@@ -95,11 +95,19 @@ fn read_token(arg: Option<&str>) -> Result<String, Error> {
                 ));
             }
             let mut text = String::new();
+            // Past the limit (with room for a line break) tells a token that is too large from
+            // one that fits: it is refused whole, never cut and then judged.
             stdin
                 .lock()
-                .take(MAX_INPUT)
+                .take(MAX_INPUT + 3)
                 .read_to_string(&mut text)
                 .map_err(|e| Error::Invalid(format!("could not read the token from stdin: {e}")))?;
+            if text.trim_end().len() as u64 > MAX_INPUT {
+                return Err(Error::Invalid(format!(
+                    "the input on stdin is larger than {MAX_INPUT} bytes (1 MiB), the most \
+                     `authdeck decode` reads: is it really one token?"
+                )));
+            }
             Ok(text)
         }
     }
