@@ -122,12 +122,26 @@ pub struct Account {
 }
 
 impl Account {
+    /// The origin the account's secrets were given for: the one recorded when they were kept,
+    /// else (a row an older Authdeck kept without it) its base URL's. `None` when it keeps no
+    /// secret.
+    pub fn secrets_given_for(&self) -> Option<String> {
+        let session = &self.session;
+        if !session.signed_in && !session.password_remembered {
+            return None;
+        }
+        session
+            .secrets_origin
+            .clone()
+            .or_else(|| self.config.origin().ok())
+    }
+
     /// `Some((given_for, now_at))` when the account's secrets were given for another origin
     /// than the one its base URL now points at; then none of them may be sent.
     pub fn secrets_moved(&self) -> Option<(String, String)> {
-        let given_for = self.session.secrets_origin.as_ref()?;
+        let given_for = self.secrets_given_for()?;
         let now_at = self.config.origin().ok()?;
-        (*given_for != now_at).then(|| (given_for.clone(), now_at))
+        (given_for != now_at).then_some((given_for, now_at))
     }
 }
 
@@ -284,11 +298,10 @@ pub fn upsert(conn: &Connection, config: &AccountConfig, now: Timestamp) -> Resu
 /// before changing the base URL, in the same transaction, so that a failure after the change
 /// (the keyring cannot drop the old secrets) still leaves them bound to the old server.
 pub fn bind_secrets_origin(conn: &Connection, account: &Account) -> Result<()> {
-    let has_secrets = account.session.signed_in || account.session.password_remembered;
-    if account.session.secrets_origin.is_some() || !has_secrets {
+    if account.session.secrets_origin.is_some() {
         return Ok(());
     }
-    let Ok(origin) = account.config.origin() else {
+    let Some(origin) = account.secrets_given_for() else {
         return Ok(());
     };
     conn.execute(

@@ -106,14 +106,7 @@ impl LoginPlan {
     /// `Some((from, to))` when this login moves an account that holds secrets to another
     /// origin: nothing kept for `from` is sent to `to`, and a successful login drops it.
     pub fn moved(&self) -> Option<(String, String)> {
-        let existing = self.existing.as_ref()?;
-        if !existing.session.signed_in && !existing.session.password_remembered {
-            return None;
-        }
-        let from = match &existing.session.secrets_origin {
-            Some(origin) => origin.clone(),
-            None => existing.config.origin().ok()?,
-        };
+        let from = self.existing.as_ref()?.secrets_given_for()?;
         let to = self.config.origin().ok()?;
         (from != to).then_some((from, to))
     }
@@ -197,13 +190,13 @@ impl Deck {
             )));
         }
         // Secrets kept for another origin are never read for this login, let alone sent.
-        let stored_doc = match plan.existing.as_ref() {
-            Some(a)
-                if plan.moved().is_none()
-                    && (a.session.signed_in || a.session.password_remembered) =>
-            {
-                self.vault()?.load(&name)?
-            }
+        let moved = plan.moved();
+        let keeps_secrets = plan
+            .existing
+            .as_ref()
+            .is_some_and(|a| a.secrets_given_for().is_some());
+        let stored_doc = match moved {
+            None if keeps_secrets => self.vault()?.load(&name)?,
             _ => None,
         };
         // A password is kept when asked now or when the account already keeps one (a new
@@ -214,7 +207,6 @@ impl Deck {
                 .as_ref()
                 .is_some_and(|a| a.session.password_remembered);
         let remembered = stored_doc.as_ref().and_then(|d| d.password.clone());
-        let moved = plan.moved();
         let Some(password) = plan.password.or(remembered) else {
             return Err(Error::Invalid(match moved {
                 Some((from, to)) => format!(

@@ -123,9 +123,8 @@ impl Deck {
     /// or sent), Keyring.
     pub fn remembered_password(&self, name: &str, url: &str) -> Result<Option<Secret>> {
         let account = self.account(name)?;
-        let given_for = match &account.session.secrets_origin {
-            Some(origin) => origin.clone(),
-            None => account.config.origin()?,
+        let Some(given_for) = account.secrets_given_for() else {
+            return Ok(None);
         };
         let wanted = crate::http::origin(url)?;
         if given_for != wanted {
