@@ -567,3 +567,31 @@ fn moving_an_account_to_another_server_asks_for_its_password_and_sends_the_old_o
     );
     Ok(())
 }
+
+#[test]
+fn a_refused_renewal_under_refresh_json_is_the_login_shaped_result() -> TestResult {
+    let world = World::new()?;
+    let first = world.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        PASSWORD,
+        &["--remember-password"],
+    )?;
+    assert_eq!(first.code, Some(0), "{}", first.shown());
+    // The server will refuse both ways to renew: a refresh token it never issued, then a
+    // remembered password that is wrong.
+    let vault = Vault::open_with_service(world.service.clone())?;
+    let mut doc = vault.load("dev")?.ok_or("dev's entry")?;
+    doc.refresh_token = Some(authdeck_core::Secret::new("not-a-refresh-token"));
+    doc.password = Some(authdeck_core::Secret::new("s3cret-pass-not"));
+    vault.save("dev", &doc)?;
+    let run = world.run(&["refresh", "dev", "--json"], None)?;
+    assert_eq!(run.code, Some(1), "{}", run.shown());
+    let json = run.json()?;
+    assert_eq!(json["ok"], false, "{}", run.shown());
+    assert_eq!(json["account"], "dev");
+    assert!(json["kind"].is_string(), "a failure kind: {json}");
+    assert!(json.get("error").is_none(), "not an error object: {json}");
+    Ok(())
+}
