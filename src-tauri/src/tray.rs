@@ -26,8 +26,8 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     }
     tray.build(app)?;
     for event in ["refresher", "refresh"] {
-        let app = app.clone();
-        app.clone().listen_any(event, move |_| update(&app));
+        let handle = app.clone();
+        app.listen_any(event, move |_| update(&handle));
     }
     keep_current(app.clone());
     Ok(())
