@@ -77,13 +77,18 @@ impl World {
                 c
             }
         };
+        // Under dbus-run-session, a keyring daemon that D-Bus activates inherits stdout and
+        // stderr and outlives the run: with pipes, reading to their end would wait for it
+        // forever. Files end when the run does.
+        let out = tempfile::tempfile().expect("a temporary file");
+        let err = tempfile::tempfile().expect("a temporary file");
         c.args(args)
             .env("AUTHDECK_HOME", self.home.path())
             .env("AUTHDECK_KEYRING_SERVICE", &self.service)
             .env_remove("AUTHDECK_LOG")
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .stdout(out.try_clone().expect("the file handle"))
+            .stderr(err.try_clone().expect("the file handle"));
         if keyring != Keyring::Working {
             let home = self.runtime.path().join("home");
             let _ = std::fs::create_dir_all(&home);
@@ -96,7 +101,12 @@ impl World {
         if let Some(mut pipe) = child.stdin.take() {
             let _ = pipe.write_all(stdin.as_bytes());
         }
-        child.wait_with_output().expect("authdeck runs")
+        let status = child.wait().expect("authdeck runs");
+        Output {
+            status,
+            stdout: read_all(out),
+            stderr: read_all(err),
+        }
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -380,4 +390,12 @@ async fn a_keyring_entry_deleted_or_garbled_by_another_tool_gives_a_clear_error_
         assert!(out.status.success(), "{name}: {}", stderr(&out));
     }
     Ok(())
+}
+
+/// Everything written to a temporary file, from its start.
+fn read_all(mut file: std::fs::File) -> Vec<u8> {
+    use std::io::{Read, Seek};
+    let mut bytes = Vec::new();
+    let _ = file.rewind().and_then(|_| file.read_to_end(&mut bytes));
+    bytes
 }
