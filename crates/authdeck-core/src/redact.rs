@@ -1,0 +1,175 @@
+//! Redaction by shape: what is kept of a server's answer (history, the QA view, the app) hides
+//! everything that looks like a secret, not only the values we know are secrets. A provider
+//! file with a wrong token path would otherwise put the real token in the history in clear.
+//!
+//! Deny by default: every JWT-shaped string, every value under a key that names a token,
+//! secret, password, cookie, session or key, every `Set-Cookie` and `Authorization` header;
+//! unless the provider marks the field safe (`raw_safe`, JSON Pointers).
+
+use regex::Regex;
+use serde_json::Value;
+use std::sync::OnceLock;
+
+/// What replaces a hidden value.
+pub const REDACTED: &str = "<redacted>";
+
+/// Words that, inside a key or header name, mark its value as a secret.
+const SECRET_WORDS: [&str; 10] = [
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "cookie",
+    "session",
+    "key",
+    "credential",
+    "authorization",
+    "otp",
+];
+
+/// Names that are secrets on their own but too short to search for inside other words.
+const SECRET_NAMES: [&str; 4] = ["sid", "pwd", "pin", "auth"];
+
+/// The key or header `name` names a secret (`access_token`, `X-Api-Key`, `sessionId`).
+pub fn names_secret(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_WORDS.iter().any(|w| lower.contains(w)) || SECRET_NAMES.contains(&lower.as_str())
+}
+
+/// Three base64url segments, the first starting like a JSON object (`eyJ`): a JWS/JWT.
+/// `None` never happens (the pattern is a constant, compiled in a test).
+fn jwt_pattern() -> Option<&'static Regex> {
+    static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
+    PATTERN
+        .get_or_init(|| Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*").ok())
+        .as_ref()
+}
+
+/// `text` with every JWT-shaped run replaced; `None` when it holds none.
+pub fn jwts_in(text: &str) -> Option<String> {
+    let pattern = jwt_pattern()?;
+    pattern
+        .is_match(text)
+        .then(|| pattern.replace_all(text, REDACTED).into_owned())
+}
+
+/// Hides, in place, every secret-shaped value of a JSON answer, except at the pointers in
+/// `safe`. Objects and arrays under a secret-named key are walked, not hidden whole, so
+/// `{"token": {"expires_at": ...}}` keeps its expiry.
+pub fn json(value: &mut Value, safe: &[&str]) {
+    walk(value, String::new(), false, safe);
+}
+
+fn walk(value: &mut Value, at: String, secret_key: bool, safe: &[&str]) {
+    if safe.contains(&at.as_str()) {
+        return;
+    }
+    match value {
+        Value::String(s) => {
+            if secret_key && !s.is_empty() {
+                *s = REDACTED.into();
+            } else if let Some(cut) = jwts_in(s) {
+                *s = cut;
+            }
+        }
+        Value::Number(_) if secret_key => *value = Value::String(REDACTED.into()),
+        Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                let path = format!("{at}/{}", name.replace('~', "~0").replace('/', "~1"));
+                walk(member, path, names_secret(name), safe);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                walk(item, format!("{at}/{i}"), secret_key, safe);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A header as it may be shown: `Set-Cookie` keeps each cookie's name and attributes,
+/// `Authorization` its scheme; other secret-named headers and JWT-shaped values are hidden.
+pub fn header(name: &str, value: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    match lower.as_str() {
+        "set-cookie" | "cookie" => value
+            .split(';')
+            .enumerate()
+            .map(|(i, part)| {
+                let part = part.trim();
+                // The first pair of Set-Cookie, and every pair of Cookie, is a cookie.
+                let is_cookie = i == 0 || lower == "cookie";
+                match part.split_once('=') {
+                    Some((n, _)) if is_cookie => format!("{n}={REDACTED}"),
+                    _ => part.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        "authorization" | "proxy-authorization" => match value.trim().split_once(' ') {
+            Some((scheme, _)) => format!("{scheme} {REDACTED}"),
+            None => REDACTED.into(),
+        },
+        _ if names_secret(&lower) => REDACTED.into(),
+        _ => jwts_in(value).unwrap_or_else(|| value.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+
+    #[test]
+    fn the_jwt_pattern_compiles() {
+        assert!(jwt_pattern().is_some());
+    }
+
+    #[test]
+    fn secrets_at_paths_no_spec_names_are_hidden_by_their_key_or_shape() {
+        let mut answer = json!({
+            "data": {"token": "opaque-123", "user": {"name": "Ann", "sessionId": 42}},
+            "debug": {"echo": format!("got {JWT} ok"), "api_key": "k-1", "note": "fine"},
+            "list": [{"refresh_token": "r-1"}],
+            "error_code": "E1",
+        });
+        json(&mut answer, &[]);
+        let text = answer.to_string();
+        for secret in ["opaque-123", "k-1", "r-1", JWT, "42"] {
+            assert!(!text.contains(secret), "{secret} left in {text}");
+        }
+        assert_eq!(answer["debug"]["echo"], "got <redacted> ok");
+        assert_eq!(answer["data"]["user"]["name"], "Ann", "plain fields stay");
+        assert_eq!(answer["debug"]["note"], "fine");
+        assert_eq!(answer["error_code"], "E1", "an error code is not a secret");
+    }
+
+    #[test]
+    fn a_field_marked_safe_is_shown_as_is() {
+        let mut answer = json!({"session_count": 3, "token": {"expires_at": "2030", "id": "t"}});
+        json(&mut answer, &["/session_count"]);
+        assert_eq!(answer["session_count"], 3);
+        assert_eq!(
+            answer["token"]["expires_at"], "2030",
+            "an object under a secret key is walked, not hidden whole"
+        );
+    }
+
+    #[test]
+    fn cookie_and_authorization_headers_keep_names_and_scheme_only() {
+        assert_eq!(
+            header("Set-Cookie", "sid=abc123; Max-Age=3600; Path=/; HttpOnly"),
+            "sid=<redacted>; Max-Age=3600; Path=/; HttpOnly"
+        );
+        assert_eq!(header("authorization", "Bearer abc"), "Bearer <redacted>");
+        assert_eq!(header("X-Subject-Token", "abc"), "<redacted>");
+        assert_eq!(header("X-Echo", JWT), "<redacted>");
+        assert_eq!(
+            header("Content-Type", "application/json"),
+            "application/json"
+        );
+    }
+}
