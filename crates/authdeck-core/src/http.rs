@@ -40,7 +40,22 @@ pub struct Outgoing {
     pub method: reqwest::Method,
     pub url: Url,
     pub headers: Vec<(String, String)>,
-    pub json_body: Option<Zeroizing<Vec<u8>>>,
+    pub body: Option<Body>,
+}
+
+/// A request body and its media type. Zeroized on drop: it may hold a password.
+pub struct Body {
+    pub content_type: &'static str,
+    pub bytes: Zeroizing<Vec<u8>>,
+}
+
+impl Body {
+    pub fn json(bytes: Zeroizing<Vec<u8>>) -> Body {
+        Body {
+            content_type: "application/json",
+            bytes,
+        }
+    }
 }
 
 /// An answer read within the policy.
@@ -52,7 +67,28 @@ pub struct Answer {
     pub retry_after_secs: Option<u64>,
     /// The server's `Date`, when it sent a readable one.
     pub date: Option<Timestamp>,
+    /// Every header as sent, names in lower case, in order (`set-cookie` may repeat). Values
+    /// that are not visible ASCII are left out.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of header `name` (any case), in order.
+    pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// One client per process, so connections are reused. It is built on the first request:
@@ -105,10 +141,10 @@ impl Http {
         for (name, value) in &out.headers {
             request = request.header(name, value);
         }
-        if let Some(body) = &out.json_body {
+        if let Some(body) = &out.body {
             request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.to_vec());
+                .header(reqwest::header::CONTENT_TYPE, body.content_type)
+                .body(body.bytes.to_vec());
         }
         let response = request
             .send()
@@ -124,8 +160,14 @@ impl Http {
         };
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let location = header(reqwest::header::LOCATION);
-        let retry_after_secs = header(reqwest::header::RETRY_AFTER).and_then(|v| retry_after(&v));
         let date = header(reqwest::header::DATE).and_then(|v| http_date(&v));
+        // An HTTP-date in Retry-After is on the server's clock: count from its Date.
+        let retry_after_secs = header(reqwest::header::RETRY_AFTER)
+            .and_then(|v| retry_after(&v, date.unwrap_or_else(Timestamp::now)));
+        let all_headers = headers
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect();
         tracing::info!(
             %method, url = %shown_url, status, latency_ms = started.elapsed().as_millis() as u64,
             "answer"
@@ -172,6 +214,7 @@ impl Http {
             location,
             retry_after_secs,
             date,
+            headers: all_headers,
             body,
         })
     }
@@ -189,7 +232,7 @@ impl Http {
             method: reqwest::Method::GET,
             url: url.clone(),
             headers: vec![("accept".into(), "application/json".into())],
-            json_body: None,
+            body: None,
         };
         let answer = self.send(out, policy).await.map_err(|f| match f.http_status {
             Some(status) if (300..400).contains(&status) => failed(format!(
@@ -339,14 +382,15 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     current.to_string()
 }
 
-/// `Retry-After` as seconds or an HTTP date (then counted from now).
-fn retry_after(value: &str) -> Option<u64> {
+/// `Retry-After` as seconds or an HTTP date, counted from `server_now` (the answer's own
+/// `Date`: both are on the server's clock).
+fn retry_after(value: &str, server_now: Timestamp) -> Option<u64> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(secs);
     }
     let at = http_date(value)?;
-    let secs = at.duration_since(Timestamp::now()).as_secs();
+    let secs = at.duration_since(server_now).as_secs();
     Some(secs.max(0) as u64)
 }
 
@@ -485,8 +529,19 @@ mod tests {
 
     #[test]
     fn retry_after_reads_seconds() {
-        assert_eq!(retry_after("7"), Some(7));
-        assert_eq!(retry_after("soon"), None);
+        let now = Timestamp::now();
+        assert_eq!(retry_after("7", now), Some(7));
+        assert_eq!(retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn retry_after_as_a_date_counts_from_the_servers_own_clock() {
+        // The server's clock is an hour behind ours: its "in 30 s" is still 30 s.
+        let server_now = http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:50:07 GMT", server_now),
+            Some(30)
+        );
     }
 
     #[test]
