@@ -2,8 +2,10 @@
 //! each preset's success and error specs: an outcome, never a panic, and the outcome keeps
 //! the rules the UI and scripts rely on.
 //!
-//! Input layout: byte 0 picks the preset, bytes 1-2 the status (100..=599), byte 3 the content
-//! type, byte 4 whether a Retry-After and a Date came, the rest is the body.
+//! Input layout: byte 0 picks the preset (or a cookie-session or header-token variant), bytes
+//! 1-2 the status (100..=599), byte 3 the content type, byte 4 whether a Retry-After and a Date
+//! came and whether the body's first line is a `Set-Cookie` (bit 2) or an `X-Subject-Token`
+//! header (bit 3), the rest is the body.
 #![no_main]
 
 use authdeck_core::Kind;
@@ -26,12 +28,18 @@ const CONTENT_TYPES: [Option<&str>; 6] = [
 fn presets() -> &'static [Provider] {
     static LOADED: OnceLock<Vec<Provider>> = OnceLock::new();
     LOADED.get_or_init(|| {
-        PRESETS
+        let mut providers: Vec<Provider> = PRESETS
             .iter()
             .map(|(id, text)| {
                 Provider::from_toml(text).unwrap_or_else(|e| panic!("preset {id}: {e}"))
             })
-            .collect()
+            .collect();
+        for token in ["cookie:*", "cookie:sid", "header:X-Subject-Token"] {
+            let mut p = providers[0].clone();
+            p.success.token = token.into();
+            providers.push(p);
+        }
+        providers
     })
 }
 
@@ -43,12 +51,24 @@ fuzz_target!(|data: &[u8]| {
     let provider = &presets[usize::from(head[0]) % presets.len()];
     let status = 100 + u16::from_be_bytes([head[1], head[2]]) % 500;
     let now = Timestamp::from_second(1_700_000_000).expect("a fixed time");
+    let mut headers = Vec::new();
+    let mut body = body;
+    if head[4] & 12 != 0 {
+        let (line, rest) = match body.iter().position(|&b| b == b'\n') {
+            Some(at) => (&body[..at], &body[at + 1..]),
+            None => (body, &[][..]),
+        };
+        let name = if head[4] & 4 != 0 { "set-cookie" } else { "x-subject-token" };
+        headers.push((name.to_string(), String::from_utf8_lossy(line).into_owned()));
+        body = rest;
+    }
     let answer = Answer {
         status,
         content_type: CONTENT_TYPES[usize::from(head[3]) % CONTENT_TYPES.len()].map(String::from),
         location: None,
         retry_after_secs: (head[4] & 1 == 1).then_some(u64::from(head[4] >> 1)),
         date: (head[4] & 2 == 2).then_some(now),
+        headers,
         body: body.to_vec(),
     };
     let mut specs = vec![(&provider.success, &provider.errors)];
@@ -78,7 +98,11 @@ fuzz_target!(|data: &[u8]| {
             Err(failure) => {
                 assert_eq!(failure.http_status, Some(status), "the status is kept");
                 match status {
-                    200..=299 => assert_eq!(failure.kind, Kind::ProtocolError),
+                    // A 2xx is refused by its rules only when it carries an error code.
+                    200..=299 => assert!(
+                        failure.kind == Kind::ProtocolError || failure.error_code.is_some(),
+                        "{failure:?}"
+                    ),
                     429 => assert_eq!(failure.kind, Kind::RateLimited),
                     500..=599 => assert!(failure.kind.is_transient(), "{:?}", failure.kind),
                     _ => assert!(

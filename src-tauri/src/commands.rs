@@ -196,6 +196,7 @@ pub async fn provider_test_login(
     let creds = Credentials {
         email,
         password: Secret::new(password),
+        code: Default::default(),
     };
     Ok(exchange::trial(&state.http, provider, base_url, &creds).await?)
 }

@@ -65,7 +65,8 @@ impl AppState {
             .token(&self.http, account, COPY_MIN_VALID, &Timestamp::now)
             .await?;
         let clears_in_secs = self.settings().clipboard_clear_secs;
-        let text = copy::render(format, account, &out.token, out.expires_at);
+        let presented = self.deck.presentation(&out)?;
+        let text = copy::render(format, account, &out.token, out.expires_at, &presented);
         self.clip.put(
             text,
             clears_in_secs.map(|s| Duration::from_secs(u64::from(s))),

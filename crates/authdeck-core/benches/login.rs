@@ -13,7 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use authdeck_core::Secret;
 use authdeck_core::exchange::{self, Credentials, Target};
-use authdeck_core::http::{Http, Outgoing, Policy};
+use authdeck_core::http::{Body, Http, Outgoing, Policy};
 use authdeck_core::provider::Catalog;
 use authdeck_sandbox::{PASSWORD, Sandbox};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -70,6 +70,7 @@ impl Bench {
             creds: Credentials {
                 email: EMAIL.into(),
                 password: Secret::new(PASSWORD),
+                code: Default::default(),
             },
             bare,
             url,
@@ -99,7 +100,7 @@ impl Bench {
             method: reqwest::Method::POST,
             url: reqwest::Url::parse(&self.url).expect("the sandbox URL parses"),
             headers: Vec::new(),
-            json_body: Some(Zeroizing::new(self.body.clone())),
+            body: Some(Body::json(Zeroizing::new(self.body.clone()))),
         };
         let answer = self
             .runtime

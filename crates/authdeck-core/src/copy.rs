@@ -1,5 +1,6 @@
 //! The forms a token takes when handed to other tools (clipboard, `authdeck token`).
 
+use crate::provider::{Provider, TokenSource};
 use crate::secret::Secret;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -13,13 +14,15 @@ pub enum Format {
     /// The token alone.
     #[default]
     Raw,
-    /// `Authorization: Bearer <token>`
+    /// `Authorization: Bearer <token>` (or the header the provider names, `Cookie: sid=…`;
+    /// `name=<token>` for a query parameter).
     Header,
-    /// `-H 'Authorization: Bearer <token>'`, to paste into a curl command.
+    /// `-H 'Authorization: Bearer <token>'`, to paste into a curl command (`--url-query` for a
+    /// query parameter).
     Curl,
     /// `export AUTHDECK_TOKEN='<token>'`
     Env,
-    /// `{"account", "token", "token_type", "expires_at"}`
+    /// `{"account", "token", "token_type", "expires_at", "use": {"header", "value"}}`
     Json,
 }
 
@@ -43,26 +46,109 @@ impl Format {
     }
 }
 
-/// The token in `format`, in a buffer zeroized on drop.
+/// How a token is presented to its API: in a header, after an optional scheme word
+/// (`Authorization: Bearer …`, RFC 6750 §2.1; `X-API-Key: …`; `Cookie: sid=…`), or as a URL
+/// query parameter (RFC 6750 §2.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presentation {
+    pub header: String,
+    /// The word before the token; `None` for none.
+    pub scheme: Option<String>,
+    /// Send as this query parameter instead of a header.
+    pub query: Option<String>,
+}
+
+impl Default for Presentation {
+    fn default() -> Self {
+        Presentation {
+            header: "Authorization".into(),
+            scheme: Some("Bearer".into()),
+            query: None,
+        }
+    }
+}
+
+impl Presentation {
+    /// How `provider`'s tokens are presented: its `[handout]`, a `Cookie:` header for a cookie
+    /// session, else `Authorization: Bearer`. A scheme the server wrote before the token
+    /// (`server_scheme`) wins over the provider's: the server knows what it accepts.
+    pub fn of(provider: &Provider, server_scheme: Option<&str>) -> Presentation {
+        let cookie = matches!(provider.success.token_source(), Ok(TokenSource::Cookie(_)));
+        let mut p = match (&provider.handout, cookie) {
+            (Some(h), _) => Presentation {
+                scheme: match &h.scheme {
+                    Some(s) if s.is_empty() => None,
+                    Some(s) => Some(s.clone()),
+                    None if h.header.eq_ignore_ascii_case("authorization") => Some("Bearer".into()),
+                    None => None,
+                },
+                header: h.header.clone(),
+                query: h.query.clone(),
+            },
+            (None, true) => Presentation {
+                header: "Cookie".into(),
+                scheme: None,
+                query: None,
+            },
+            (None, false) => Presentation::default(),
+        };
+        if let Some(scheme) = server_scheme {
+            p.scheme = Some(scheme.to_string());
+        }
+        p
+    }
+
+    /// The header's value (`Bearer abc`), zeroized on drop.
+    pub fn value(&self, token: &Secret) -> Zeroizing<String> {
+        Zeroizing::new(match &self.scheme {
+            Some(scheme) => format!("{scheme} {}", token.expose()),
+            None => token.expose().to_string(),
+        })
+    }
+
+    /// The scheme word as OAuth's `token_type` says it, when there is one.
+    fn token_type(&self) -> Option<&str> {
+        self.scheme.as_deref()
+    }
+}
+
+/// The token in `format`, in a buffer zeroized on drop. `presented` says which header (or
+/// query parameter) the `header`, `curl` and `json` forms use.
 pub fn render(
     format: Format,
     account: &str,
     token: &Secret,
     expires_at: Option<Timestamp>,
+    presented: &Presentation,
 ) -> Zeroizing<String> {
     let t = token.expose();
-    Zeroizing::new(match format {
-        Format::Raw => t.to_string(),
-        Format::Header => format!("Authorization: Bearer {t}"),
-        Format::Curl => format!("-H 'Authorization: Bearer {}'", shell_quoted_body(t)),
-        Format::Env => format!("export AUTHDECK_TOKEN='{}'", shell_quoted_body(t)),
-        Format::Json => serde_json::json!({
-            "account": account,
-            "token": t,
-            "token_type": "Bearer",
-            "expires_at": expires_at.map(|e| e.to_string()),
-        })
-        .to_string(),
+    let value = presented.value(token);
+    let query = presented.query.as_deref().map(|q| {
+        format!(
+            "{q}={}",
+            url::form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>()
+        )
+    });
+    Zeroizing::new(match (format, query) {
+        (Format::Raw, _) => t.to_string(),
+        (Format::Header, Some(q)) => q,
+        (Format::Header, None) => format!("{}: {}", presented.header, &*value),
+        (Format::Curl, Some(q)) => format!("--url-query '{}'", shell_quoted_body(&q)),
+        (Format::Curl, None) => format!("-H '{}: {}'", presented.header, shell_quoted_body(&value)),
+        (Format::Env, _) => format!("export AUTHDECK_TOKEN='{}'", shell_quoted_body(t)),
+        (Format::Json, query) => {
+            let mut json = serde_json::json!({
+                "account": account,
+                "token": t,
+                "token_type": presented.token_type(),
+                "expires_at": expires_at.map(|e| e.to_string()),
+            });
+            json["use"] = match (&presented.query, query) {
+                (Some(name), Some(_)) => serde_json::json!({"query": name}),
+                _ => serde_json::json!({"header": presented.header, "value": &*value}),
+            };
+            json.to_string()
+        }
     })
 }
 
@@ -79,21 +165,19 @@ mod tests {
     fn each_format_has_the_documented_shape() {
         let s = Secret::new("abc.def.ghi");
         let at = Timestamp::from_second(1_800_000_000).ok();
-        assert_eq!(&*render(Format::Raw, "a", &s, at), "abc.def.ghi");
+        let bearer = Presentation::default();
+        let render = |f| render(f, "a", &s, at, &bearer);
+        assert_eq!(&*render(Format::Raw), "abc.def.ghi");
         assert_eq!(
-            &*render(Format::Header, "a", &s, at),
+            &*render(Format::Header),
             "Authorization: Bearer abc.def.ghi"
         );
         assert_eq!(
-            &*render(Format::Curl, "a", &s, at),
+            &*render(Format::Curl),
             "-H 'Authorization: Bearer abc.def.ghi'"
         );
-        assert_eq!(
-            &*render(Format::Env, "a", &s, at),
-            "export AUTHDECK_TOKEN='abc.def.ghi'"
-        );
-        let json: serde_json::Value =
-            serde_json::from_str(&render(Format::Json, "a", &s, at)).unwrap();
+        assert_eq!(&*render(Format::Env), "export AUTHDECK_TOKEN='abc.def.ghi'");
+        let json: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
         assert_eq!(json["account"], "a");
         assert_eq!(json["token"], "abc.def.ghi");
         assert_eq!(json["token_type"], "Bearer");
@@ -104,8 +188,73 @@ mod tests {
     fn a_quote_in_a_token_cannot_break_out_of_the_shell_string() {
         let s = Secret::new("a'b");
         assert_eq!(
-            &*render(Format::Env, "x", &s, None),
+            &*render(Format::Env, "x", &s, None, &Presentation::default()),
             r"export AUTHDECK_TOKEN='a'\''b'"
+        );
+    }
+
+    fn provider(extra: &str) -> Provider {
+        Provider::from_toml(&format!(
+            "id = \"p\"\nname = \"P\"\n{extra}\n[login]\npath = \"/login\"\n\
+             body = {{ e = \"{{email}}\", p = \"{{password}}\" }}\n"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_scheme_the_server_gave_is_honoured_in_every_form() {
+        let p = provider("[success]\ntoken = \"/token\"");
+        let shown = Presentation::of(&p, Some("Token"));
+        let s = Secret::new("abc");
+        assert_eq!(
+            &*render(Format::Header, "a", &s, None, &shown),
+            "Authorization: Token abc"
+        );
+        assert_eq!(&*render(Format::Raw, "a", &s, None, &shown), "abc");
+        let json: serde_json::Value =
+            serde_json::from_str(&render(Format::Json, "a", &s, None, &shown)).unwrap();
+        assert_eq!(json["token_type"], "Token");
+        assert_eq!(json["use"]["value"], "Token abc");
+    }
+
+    #[test]
+    fn a_cookie_session_is_handed_out_as_a_cookie_header() {
+        let p = provider("[success]\ntoken = \"cookie:sid\"");
+        let shown = Presentation::of(&p, None);
+        let s = Secret::new("sid=abc");
+        assert_eq!(
+            &*render(Format::Header, "a", &s, None, &shown),
+            "Cookie: sid=abc"
+        );
+        assert_eq!(
+            &*render(Format::Curl, "a", &s, None, &shown),
+            "-H 'Cookie: sid=abc'"
+        );
+    }
+
+    #[test]
+    fn an_api_key_goes_in_the_header_or_query_parameter_the_provider_names() {
+        let s = Secret::new("k&1");
+        let header = provider("[success]\ntoken = \"/t\"\n[handout]\nheader = \"X-API-Key\"");
+        assert_eq!(
+            &*render(
+                Format::Header,
+                "a",
+                &s,
+                None,
+                &Presentation::of(&header, None)
+            ),
+            "X-API-Key: k&1"
+        );
+        let query = provider("[success]\ntoken = \"/t\"\n[handout]\nquery = \"api_key\"");
+        let shown = Presentation::of(&query, None);
+        assert_eq!(
+            &*render(Format::Header, "a", &s, None, &shown),
+            "api_key=k%261"
+        );
+        assert_eq!(
+            &*render(Format::Curl, "a", &s, None, &shown),
+            "--url-query 'api_key=k%261'"
         );
     }
 }

@@ -2,13 +2,15 @@
 //! read the answer into an outcome ([`Attempt`]). Nothing here stores anything: `deck`
 //! decides what to keep ("login" and "refresh" as the user means them live there).
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::expiry;
-use crate::http::{self, Answer, Http, Outgoing, Policy};
+use crate::http::{self, Answer, Body, Http, Outgoing, Policy};
 use crate::outcome::{Attempt, Failure, Kind, RawAnswer, Session};
-use crate::provider::{ErrorSpec, ExpiryFormat, Provider, Request, SuccessSpec};
+use crate::provider::{
+    BodyFormat, ErrorSpec, ExpiryFormat, Provider, Request, SuccessSpec, TokenSource,
+};
 use crate::secret::Secret;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use serde_json::Value;
 use std::time::Instant;
@@ -25,17 +27,133 @@ pub struct Target {
 pub struct Credentials {
     pub email: String,
     pub password: Secret,
+    /// Where a one-time code comes from when the server asks for one.
+    pub code: CodeSource,
 }
 
-/// Logs in. `Err` only for input we cannot even send (a bad base URL, plain http);
-/// a refusal by the server is an `Attempt` whose result is a `Failure`.
+/// Where the one-time code of a second factor comes from.
+#[derive(Clone, Default)]
+pub enum CodeSource {
+    /// None at hand: a login that asks for one fails, saying how to give one.
+    #[default]
+    None,
+    /// A code the user typed for this login.
+    Given(Secret),
+    /// A TOTP secret (RFC 6238) kept in the keyring: codes are computed when asked.
+    Totp(Secret),
+    /// Ask the user when the server asks (a terminal prompt, an app dialog); blocking, so it
+    /// runs off the async workers.
+    Ask(std::sync::Arc<dyn Fn() -> Result<Secret> + Send + Sync>),
+}
+
+impl std::fmt::Debug for CodeSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CodeSource::None => "None",
+            CodeSource::Given(_) => "Given(..)",
+            CodeSource::Totp(_) => "Totp(..)",
+            CodeSource::Ask(_) => "Ask(..)",
+        })
+    }
+}
+
+/// Logs in, with the second step when the provider has a second factor and the server asks
+/// for a code. `Err` for input we cannot even send (a bad base URL, plain http; a TOTP secret
+/// that is not base32: Invalid) or a code prompt that failed; a refusal by the server is an
+/// `Attempt` whose result is a `Failure`.
 pub async fn login(http: &Http, target: &Target, creds: &Credentials) -> Result<Attempt> {
     let p = &target.provider;
     let vars = [
         ("{email}", creds.email.as_str()),
         ("{password}", creds.password.expose()),
     ];
-    send(http, target, &p.login, &vars, &p.success, &p.errors).await
+    let (answer, latency_ms) = ask(http, target, &p.login, &vars).await?;
+    let challenge = match (&p.second_factor, &answer) {
+        (Some(factor), Ok(a)) if (200..300).contains(&a.status) => {
+            let json: Option<Value> = serde_json::from_slice(&a.body).ok();
+            let asked = json
+                .as_ref()
+                .and_then(|j| j.pointer(&factor.when))
+                .is_some_and(|v| match v {
+                    Value::Bool(b) => *b,
+                    Value::String(s) => !s.trim().is_empty() && s != "false",
+                    Value::Number(_) => v.as_f64() != Some(0.0),
+                    _ => false,
+                });
+            asked.then_some((factor, json))
+        }
+        _ => None,
+    };
+    let Some((factor, json)) = challenge else {
+        return Ok(conclude(
+            target, answer, latency_ms, &vars, &p.success, &p.errors,
+        ));
+    };
+    let code = match &creds.code {
+        CodeSource::None => {
+            let failure = Failure {
+                kind: Kind::Rejected,
+                http_status: answer.as_ref().ok().map(|a| a.status),
+                error_code: None,
+                message: Some(
+                    "the server asks for a one-time code (a second factor) and none was given: \
+                     log in with --otp CODE, or keep the account's TOTP secret \
+                     (--totp-secret-stdin) so Authdeck computes the codes itself"
+                        .into(),
+                ),
+                retry_after_secs: None,
+            };
+            let mut attempt = conclude(target, answer, latency_ms, &vars, &p.success, &p.errors);
+            attempt.result = Err(failure);
+            return Ok(attempt);
+        }
+        CodeSource::Given(code) => code.clone(),
+        CodeSource::Totp(secret) => crate::totp::code(secret, Timestamp::now())?,
+        CodeSource::Ask(prompt) => {
+            let prompt = prompt.clone();
+            tokio::task::spawn_blocking(move || prompt())
+                .await
+                .map_err(|e| Error::Io(format!("the code prompt failed: {e}")))??
+        }
+    };
+    // `{answer:/pointer}` placeholders: values the login's answer gave (its challenge token).
+    let mut from_answer: Vec<(String, Zeroizing<String>)> = Vec::new();
+    let template = format!(
+        "{} {}",
+        factor.request.body,
+        factor
+            .request
+            .headers
+            .values()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    for (at, _) in template.match_indices("{answer:") {
+        let Some(end) = template[at..].find('}') else {
+            continue;
+        };
+        let placeholder = &template[at..at + end + 1];
+        let pointer = &placeholder["{answer:".len()..placeholder.len() - 1];
+        let value = match json.as_ref().and_then(|j| j.pointer(pointer)) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        from_answer.push((placeholder.to_string(), Zeroizing::new(value)));
+    }
+    let mut vars2: Vec<(&str, &str)> = vars.to_vec();
+    vars2.push(("{otp}", code.expose()));
+    vars2.extend(from_answer.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (answer2, latency2) = ask(http, target, &factor.request, &vars2).await?;
+    Ok(conclude(
+        target,
+        answer2,
+        latency_ms + latency2,
+        &vars2,
+        &p.success,
+        &p.errors,
+    ))
 }
 
 /// Renews a session with a refresh token, per the provider's `[refresh]` spec.
@@ -108,6 +226,18 @@ async fn send(
     success: &SuccessSpec,
     errors: &ErrorSpec,
 ) -> Result<Attempt> {
+    let (answer, latency_ms) = ask(http, target, request, vars).await?;
+    Ok(conclude(target, answer, latency_ms, vars, success, errors))
+}
+
+/// Sends one request with its placeholders filled in. The answer, or the transport failure,
+/// and how long it took in ms. `Err` for a request we cannot send (a bad URL: Invalid).
+async fn ask(
+    http: &Http,
+    target: &Target,
+    request: &Request,
+    vars: &[(&str, &str)],
+) -> Result<(std::result::Result<Answer, Failure>, u64)> {
     let url = http::endpoint(
         &target.base_url,
         &request.path,
@@ -115,60 +245,104 @@ async fn send(
     )?;
     let method = reqwest::Method::from_bytes(request.method.to_ascii_uppercase().as_bytes())
         .unwrap_or(reqwest::Method::POST);
-    let json_body =
-        Zeroizing::new(serde_json::to_vec(&render(&request.body, vars)).unwrap_or_default());
+    let body = match request.body_format {
+        BodyFormat::Json => Body::json(Zeroizing::new(
+            serde_json::to_vec(&render(&request.body, vars)).unwrap_or_default(),
+        )),
+        BodyFormat::Form => Body {
+            content_type: "application/x-www-form-urlencoded",
+            bytes: form_body(&request.body, vars),
+        },
+    };
     let headers = request
         .headers
         .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .map(|(k, v)| (k.clone(), fill(v, vars).to_string()))
         .collect();
     let out = Outgoing {
         method,
         url,
         headers,
-        json_body: Some(json_body),
+        body: Some(body),
     };
     let started = Instant::now();
     let answer = http.send(out, &target.policy).await;
-    let latency_ms = started.elapsed().as_millis() as u64;
+    Ok((answer, started.elapsed().as_millis() as u64))
+}
+
+/// Reads an answer into the outcome, secrets cut out of what is kept.
+fn conclude(
+    target: &Target,
+    answer: std::result::Result<Answer, Failure>,
+    latency_ms: u64,
+    vars: &[(&str, &str)],
+    success: &SuccessSpec,
+    errors: &ErrorSpec,
+) -> Attempt {
     let now = Timestamp::now();
     let (result, raw) = match answer {
         Ok(answer) => {
             let result =
                 read_answer(&answer, success, errors, now).map_err(|failure| redact(failure, vars));
-            let raw = raw_answer(answer, &result, vars);
+            let raw = raw_answer(answer, &result, vars, &safe_fields(target, success, errors));
             (result, Some(raw))
         }
         Err(failure) => (Err(redact(failure, vars)), None),
     };
-    Ok(Attempt {
+    Attempt {
         result,
         latency_ms,
         raw,
-    })
+    }
 }
 
 /// Longest raw body kept for display.
 const MAX_RAW: usize = 16 * 1024;
 
+/// The answer fields shown as they are in a raw answer: what the provider marks safe, and
+/// where its spec reads the expiry and the error code and message (never a secret).
+fn safe_fields<'a>(
+    target: &'a Target,
+    success: &'a SuccessSpec,
+    errors: &'a ErrorSpec,
+) -> Vec<&'a str> {
+    let mut safe: Vec<&str> = target
+        .provider
+        .raw_safe
+        .iter()
+        .map(String::as_str)
+        .collect();
+    safe.extend(success.expires_at.as_deref());
+    safe.extend(errors.code.iter().map(String::as_str));
+    safe.extend(errors.message.iter().map(String::as_str));
+    safe
+}
+
 fn raw_answer(
     answer: Answer,
     result: &std::result::Result<Session, Failure>,
     vars: &[(&str, &str)],
+    safe: &[&str],
 ) -> RawAnswer {
     let Answer {
         status,
         content_type,
+        headers,
         body,
         ..
     } = answer;
-    let truncated = body.len() > MAX_RAW;
-    let mut body = Zeroizing::new(body);
-    body.truncate(MAX_RAW);
-    // Usually UTF-8 already: then the text is the body itself, not a copy.
-    let mut text = Zeroizing::new(match std::str::from_utf8(&body) {
-        Ok(_) => String::from_utf8(std::mem::take(&mut *body)).unwrap_or_default(),
-        Err(_) => String::from_utf8_lossy(&body).into_owned(),
+    let body = Zeroizing::new(body);
+    // A JSON answer is hidden by shape; anything else loses its JWT-shaped runs. Then every
+    // secret we know of is cut wherever it still is.
+    let mut text = Zeroizing::new(match serde_json::from_slice::<Value>(&body) {
+        Ok(mut json) => {
+            crate::redact::json(&mut json, safe);
+            json.to_string()
+        }
+        Err(_) => {
+            let text = String::from_utf8_lossy(&body);
+            crate::redact::jwts_in(&text).unwrap_or_else(|| text.into_owned())
+        }
     });
     let mut secrets: Vec<&str> = vars
         .iter()
@@ -181,14 +355,34 @@ fn raw_answer(
             secrets.push(r.expose());
         }
     }
-    for secret in secrets.into_iter().filter(|s| s.len() >= 4) {
+    let secrets: Vec<&str> = secrets.into_iter().filter(|s| s.len() >= 4).collect();
+    for secret in &secrets {
         redact_in(&mut text, secret);
+    }
+    let headers = headers
+        .into_iter()
+        .map(|(name, value)| {
+            let mut shown = crate::redact::header(&name, &value);
+            for secret in &secrets {
+                redact_in(&mut shown, secret);
+            }
+            (name, shown)
+        })
+        .collect();
+    let truncated = text.len() > MAX_RAW;
+    if truncated {
+        let mut cut = MAX_RAW;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
     }
     RawAnswer {
         http_status: status,
         content_type,
         body: std::mem::take(&mut *text),
         truncated,
+        headers,
     }
 }
 
@@ -242,6 +436,35 @@ fn without(text: &str, secret: &str) -> Option<String> {
     }
     out.push_str(&text[copied..]);
     Some(out)
+}
+
+/// A template string with its placeholders filled in, in a buffer zeroized on drop.
+fn fill(template: &str, vars: &[(&str, &str)]) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(template.to_string());
+    if template.contains('{') {
+        for (name, value) in vars {
+            if out.contains(name) {
+                *out = out.replace(name, value);
+            }
+        }
+    }
+    out
+}
+
+/// A form body (`application/x-www-form-urlencoded`) from a flat template table; values are
+/// percent-encoded, so a password with `&` or `=` cannot break the form.
+fn form_body(template: &Value, vars: &[(&str, &str)]) -> Zeroizing<Vec<u8>> {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(fields) = template.as_object() {
+        for (name, value) in fields {
+            let value = match value {
+                Value::String(s) => fill(s, vars),
+                other => Zeroizing::new(other.to_string()),
+            };
+            form.append_pair(name, &value);
+        }
+    }
+    Zeroizing::new(form.finish().into_bytes())
 }
 
 /// The body template with its placeholders filled in, serialized as it is walked (no copy of
@@ -313,41 +536,56 @@ pub fn read_answer(
         message: Some(message),
         retry_after_secs: None,
     };
-    let Some(json) = json else {
-        return Err(protocol(format!(
-            "the answer is not JSON: {}",
-            http::excerpt(&answer.body, answer.content_type.as_deref())
-        )));
-    };
-    let token = match json.pointer(&success.token) {
-        Some(Value::String(t)) if !t.trim().is_empty() => Secret::new(t.trim()),
-        Some(other) if !other.is_null() => {
-            return Err(protocol(format!(
-                "the token at {} is not a string (found {})",
-                success.token,
-                type_name(other)
-            )));
+    let source = success.token_source().map_err(|problem| {
+        protocol(format!(
+            "the provider's success.token is not usable ({problem}); fix the provider file"
+        ))
+    })?;
+    let mut cookie_expiry = None;
+    let found = match source {
+        TokenSource::Body(pointer) => {
+            let Some(json) = &json else {
+                return Err(protocol(format!(
+                    "the answer is not JSON: {}",
+                    http::excerpt(&answer.body, answer.content_type.as_deref())
+                )));
+            };
+            match json.pointer(pointer) {
+                Some(Value::String(t)) if !t.trim().is_empty() => Some(t.trim().to_string()),
+                Some(other) if !other.is_null() => {
+                    return Err(protocol(format!(
+                        "the token at {pointer} is not a string (found {})",
+                        type_name(other)
+                    )));
+                }
+                _ => None,
+            }
         }
+        TokenSource::Header(name) => answer
+            .header(name)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
+        TokenSource::Cookie(name) => session_cookies(answer, name).map(|(value, expiry)| {
+            cookie_expiry = expiry;
+            value
+        }),
+    };
+    let Some(found) = found else {
+        return Err(no_token(answer, json.as_ref(), &source, errors));
+    };
+    let found = Zeroizing::new(found);
+    let (scheme, token) = match source {
+        TokenSource::Cookie(_) => (None, Secret::new(found.as_str())),
         _ => {
-            // Some APIs answer 200 with an error inside; show their words when there are some.
-            let failure = read_failure(answer, Some(&json), errors);
-            let detail = failure
-                .message
-                .map(|m| format!(": \"{m}\""))
-                .unwrap_or_default();
-            return Err(Failure {
-                error_code: failure.error_code,
-                ..protocol(format!(
-                    "the answer has no token at {}{detail}",
-                    success.token
-                ))
-            });
+            let (scheme, token) = split_scheme(&found);
+            (scheme.map(str::to_string), Secret::new(token))
         }
     };
     let refresh_token = success
         .refresh_token
         .as_deref()
-        .and_then(|p| json.pointer(p))
+        .and_then(|p| json.as_ref()?.pointer(p))
         .and_then(Value::as_str)
         .filter(|t| !t.trim().is_empty())
         .map(|t| Secret::new(t.trim()));
@@ -359,29 +597,46 @@ pub fn read_answer(
             .and_then(|v| expiry::parse(v, ExpiryFormat::UnixSeconds, now).ok())
     };
     let mut notes = Vec::new();
-    let expires_at = match (&success.expires_at, success.expires_format) {
-        (_, ExpiryFormat::JwtExp) | (None, _) => jwt_exp(),
-        (Some(pointer), format) => match json.pointer(pointer) {
-            Some(v) if !v.is_null() => match expiry::parse(v, format, now) {
-                Ok(t) => Some(t),
-                Err(why) => {
-                    notes.push(format!(
-                        "the expiry at {pointer} could not be read ({why}); using the token's own expiry"
-                    ));
-                    jwt_exp()
-                }
-            },
-            _ => {
-                notes.push(format!(
-                    "the answer has no expiry at {pointer}; using the token's own expiry"
-                ));
-                jwt_exp()
-            }
+    // Whether the expiry is a time on the server's clock (moved by its skew below) or a
+    // lifetime counted from now on ours.
+    let (expires_at, server_clock) = match (&success.expires_at, success.expires_format) {
+        (_, ExpiryFormat::JwtExp) => (jwt_exp(), true),
+        (None, _) => match cookie_expiry {
+            Some(CookieExpiry::In(lifetime)) => (now.checked_add(lifetime).ok(), false),
+            Some(CookieExpiry::At(at)) => (Some(at), true),
+            None => (jwt_exp(), true),
         },
+        (Some(pointer), format) => {
+            let relative = format == ExpiryFormat::SecondsFromNow;
+            match json.as_ref().and_then(|j| j.pointer(pointer)) {
+                Some(v) if !v.is_null() => match expiry::parse(v, format, now) {
+                    Ok(t) => (Some(t), !relative),
+                    Err(why) => {
+                        notes.push(format!(
+                            "the expiry at {pointer} could not be read ({why}); using the token's own expiry"
+                        ));
+                        (jwt_exp(), true)
+                    }
+                },
+                _ => {
+                    notes.push(format!(
+                        "the answer has no expiry at {pointer}; using the token's own expiry"
+                    ));
+                    (jwt_exp(), true)
+                }
+            }
+        }
     };
     let clock_skew_secs = answer.date.map(|d| d.as_second() - now.as_second());
+    let expires_at = match (expires_at, crate::accounts::notable_skew(clock_skew_secs)) {
+        (Some(t), Some(skew)) if server_clock => {
+            t.checked_sub(SignedDuration::from_secs(skew)).ok()
+        }
+        (t, _) => t,
+    };
     Ok(Session {
         token,
+        scheme,
         refresh_token,
         expires_at,
         claims,
@@ -389,6 +644,151 @@ pub fn read_answer(
         clock_skew_secs,
         notes,
     })
+}
+
+/// A 2xx answer without the token where the spec says. When it carries an error code, the
+/// server refused in a 200 (some APIs do): the provider's error rules decide, and its words
+/// are kept verbatim. Otherwise the spec does not fit the answer: say where we looked and
+/// what the answer did carry (a cookie, a token header) so the provider file can be fixed.
+fn no_token(
+    answer: &Answer,
+    json: Option<&Value>,
+    source: &TokenSource,
+    errors: &ErrorSpec,
+) -> Failure {
+    let failure = read_failure(answer, json, errors);
+    if failure.error_code.is_some() {
+        let kind = match failure.kind {
+            Kind::ProtocolError => Kind::Rejected,
+            kind => kind,
+        };
+        return Failure { kind, ..failure };
+    }
+    let looked = match source {
+        TokenSource::Body(pointer) => format!("no token at {pointer}"),
+        TokenSource::Header(name) => format!("no {name} header"),
+        TokenSource::Cookie(Some(name)) => format!("no cookie named {name}"),
+        TokenSource::Cookie(None) => "no cookie".to_string(),
+    };
+    let cookies: Vec<String> = answer
+        .headers_named("set-cookie")
+        .filter_map(|c| cookie::Cookie::parse(c).ok())
+        .filter(|c| !c.value().is_empty())
+        .map(|c| c.name().to_string())
+        .collect();
+    let mut hints = Vec::new();
+    if !cookies.is_empty() && !matches!(source, TokenSource::Cookie(None)) {
+        hints.push(format!(
+            "it sets the cookie{} {}: if the session is a cookie, set success.token = \"cookie:{}\"",
+            if cookies.len() > 1 { "s" } else { "" },
+            cookies.join(", "),
+            cookies[0]
+        ));
+    }
+    for header in [
+        "authorization",
+        "x-auth-token",
+        "x-subject-token",
+        "x-access-token",
+    ] {
+        if answer.header(header).is_some() && !matches!(source, TokenSource::Header(_)) {
+            let shown = answer
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(header))
+                .map_or(header, |(n, _)| n.as_str());
+            hints.push(format!(
+                "it has a {shown} header: if the token is there, set success.token = \"header:{shown}\""
+            ));
+        }
+    }
+    let detail = failure
+        .message
+        .as_deref()
+        .map(|m| format!(": \"{m}\""))
+        .unwrap_or_default();
+    let hint = if hints.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", hints.join("; "))
+    };
+    Failure {
+        kind: Kind::ProtocolError,
+        http_status: Some(answer.status),
+        error_code: None,
+        message: Some(format!("the answer has {looked}{detail}{hint}")),
+        retry_after_secs: None,
+    }
+}
+
+/// When a session cookie ends, as its `Set-Cookie` says (RFC 6265 §5.2).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CookieExpiry {
+    /// `Max-Age`: a lifetime from now, on our clock.
+    In(SignedDuration),
+    /// `Expires`: a time on the server's clock.
+    At(Timestamp),
+}
+
+/// The session cookie(s) an answer sets, as a `Cookie:` header value (`sid=abc`, or every
+/// cookie `a=1; b=2` when `name` is `None`), and when the first to end ends. A cookie being
+/// deleted (empty, or `Max-Age` ≤ 0) is not a session.
+fn session_cookies(answer: &Answer, name: Option<&str>) -> Option<(String, Option<CookieExpiry>)> {
+    let mut pairs = Vec::new();
+    let mut soonest: Option<(i64, CookieExpiry)> = None;
+    for header in answer.headers_named("set-cookie") {
+        let Ok(c) = cookie::Cookie::parse(header) else {
+            continue;
+        };
+        let deleted = c.value().is_empty()
+            || c.max_age()
+                .is_some_and(|age| age.is_zero() || age.is_negative());
+        if deleted || name.is_some_and(|n| n != c.name()) {
+            continue;
+        }
+        let expiry = match (c.max_age(), c.expires_datetime()) {
+            (Some(age), _) => Some(CookieExpiry::In(SignedDuration::from_secs(
+                age.whole_seconds(),
+            ))),
+            (None, Some(at)) => Timestamp::from_second(at.unix_timestamp())
+                .ok()
+                .map(CookieExpiry::At),
+            _ => None,
+        };
+        if let Some(e) = expiry {
+            let key = match e {
+                CookieExpiry::In(d) => d.as_secs(),
+                CookieExpiry::At(t) => {
+                    t.as_second() - answer.date.map_or(t.as_second(), |d| d.as_second())
+                }
+            };
+            if soonest.is_none_or(|(k, _)| key < k) {
+                soonest = Some((key, e));
+            }
+        }
+        pairs.push(format!("{}={}", c.name(), c.value()));
+        if name.is_some() {
+            break;
+        }
+    }
+    (!pairs.is_empty()).then(|| (pairs.join("; "), soonest.map(|(_, e)| e)))
+}
+
+/// `Bearer abc` → (`Bearer`, `abc`): a scheme word the server put in front of the token is
+/// kept apart, so it is neither doubled (`Bearer Bearer abc`) nor lost (`Token abc`).
+fn split_scheme(value: &str) -> (Option<&str>, &str) {
+    match value.split_once(' ') {
+        Some((word, rest))
+            if !word.is_empty()
+                && word.len() <= 32
+                && word.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+                && !rest.trim().is_empty()
+                && !rest.trim().contains(char::is_whitespace) =>
+        {
+            (Some(word), rest.trim())
+        }
+        _ => (None, value),
+    }
 }
 
 fn read_failure(answer: &Answer, json: Option<&Value>, spec: &ErrorSpec) -> Failure {
@@ -411,11 +811,9 @@ fn read_failure(answer: &Answer, json: Option<&Value>, spec: &ErrorSpec) -> Fail
                 _ => None,
             })
         })
+        .map(|m| crate::redact::jwts_in(&m).unwrap_or(m))
         .map(|m| bounded(&m, MAX_MESSAGE))
-        .or_else(|| {
-            (json.is_none() || code.is_none())
-                .then(|| http::excerpt(&answer.body, answer.content_type.as_deref()))
-        });
+        .or_else(|| (json.is_none() || code.is_none()).then(|| shown_excerpt(answer, json)));
     let kind = spec
         .rules
         .iter()
@@ -445,6 +843,22 @@ fn read_failure(answer: &Answer, json: Option<&Value>, spec: &ErrorSpec) -> Fail
         error_code: code,
         message,
         retry_after_secs: answer.retry_after_secs,
+    }
+}
+
+/// An excerpt of an answer for a message, secrets hidden by shape first: it is kept in the
+/// history, and a wrong token path must not put the real token there.
+fn shown_excerpt(answer: &Answer, json: Option<&Value>) -> String {
+    match json {
+        Some(json) => {
+            let mut shown = json.clone();
+            crate::redact::json(&mut shown, &[]);
+            http::excerpt(shown.to_string().as_bytes(), answer.content_type.as_deref())
+        }
+        None => {
+            let text = http::excerpt(&answer.body, answer.content_type.as_deref());
+            crate::redact::jwts_in(&text).unwrap_or(text)
+        }
     }
 }
 
@@ -526,6 +940,7 @@ mod tests {
             location: None,
             retry_after_secs: None,
             date: None,
+            headers: vec![],
             body: body.as_bytes().to_vec(),
         }
     }
@@ -601,7 +1016,12 @@ mod tests {
         let p = preset("user-login");
         let body = r#"{"accessToken":"tok-SECRET-1","refreshToken":"ref-SECRET-2","echo":"pw-SECRET-3","expiresAt":1}"#;
         let result = read_answer(&answer(200, body), &p.success, &p.errors, now());
-        let raw = raw_answer(answer(200, body), &result, &[("{password}", "pw-SECRET-3")]);
+        let raw = raw_answer(
+            answer(200, body),
+            &result,
+            &[("{password}", "pw-SECRET-3")],
+            &[],
+        );
         assert!(!raw.body.contains("SECRET"), "{}", raw.body);
         assert!(
             raw.body.contains("\"accessToken\":\"<redacted>\""),
@@ -706,5 +1126,186 @@ mod tests {
         a.date = Some(Timestamp::from_second(1_700_000_090).unwrap());
         let s = read_answer(&a, &p.success, &p.errors, now()).unwrap();
         assert_eq!(s.clock_skew_secs, Some(90));
+    }
+    fn with_headers(mut a: Answer, headers: &[(&str, &str)]) -> Answer {
+        a.headers = headers
+            .iter()
+            .map(|(n, v)| (n.to_ascii_lowercase(), v.to_string()))
+            .collect();
+        a
+    }
+
+    fn spec(token: &str) -> SuccessSpec {
+        SuccessSpec {
+            token: token.into(),
+            refresh_token: None,
+            expires_at: None,
+            expires_format: ExpiryFormat::default(),
+        }
+    }
+
+    #[test]
+    fn a_200_with_an_error_code_is_the_refusal_its_rules_say() {
+        let p = preset("user-login");
+        let f = read_answer(
+            &answer(
+                200,
+                r#"{"success":false,"error_code":"INVALID_PASSWORD","message":"Invalid password."}"#,
+            ),
+            &p.success,
+            &p.errors,
+            now(),
+        )
+        .unwrap_err();
+        assert_eq!(f.kind, Kind::InvalidPassword, "{f:?}");
+        assert_eq!(f.error_code.as_deref(), Some("INVALID_PASSWORD"));
+        assert_eq!(f.message.as_deref(), Some("Invalid password."), "verbatim");
+        assert_eq!(f.http_status, Some(200));
+    }
+
+    #[test]
+    fn a_scheme_word_inside_the_token_field_is_kept_apart() {
+        let p = preset("meetra");
+        for (field, scheme, token) in [
+            ("Bearer eyJ.x.y", Some("Bearer"), "eyJ.x.y"),
+            ("Token abc123", Some("Token"), "abc123"),
+            ("plain-token", None, "plain-token"),
+        ] {
+            let body = format!(r#"{{"token":"{field}"}}"#);
+            let s = read_answer(&answer(200, &body), &p.success, &p.errors, now()).unwrap();
+            assert_eq!(s.token.expose(), token, "{field}");
+            assert_eq!(s.scheme.as_deref(), scheme, "{field}");
+        }
+    }
+
+    #[test]
+    fn a_token_in_a_response_header_is_read_with_its_scheme() {
+        let errors = ErrorSpec::default();
+        let a = with_headers(
+            answer(
+                201,
+                r#"{"token":{"expires_at":"2030-01-01T00:00:00.000000Z"}}"#,
+            ),
+            &[("X-Subject-Token", "gAAAA-opaque")],
+        );
+        let mut success = spec("header:X-Subject-Token");
+        success.expires_at = Some("/token/expires_at".into());
+        success.expires_format = ExpiryFormat::Rfc3339;
+        let s = read_answer(&a, &success, &errors, now()).unwrap();
+        assert_eq!(s.token.expose(), "gAAAA-opaque");
+        assert_eq!(s.expires_at.unwrap().to_string(), "2030-01-01T00:00:00Z");
+        let a = with_headers(answer(200, "{}"), &[("Authorization", "Bearer abc.def")]);
+        let s = read_answer(&a, &spec("header:authorization"), &errors, now()).unwrap();
+        assert_eq!(
+            (s.scheme.as_deref(), s.token.expose()),
+            (Some("Bearer"), "abc.def")
+        );
+    }
+
+    #[test]
+    fn a_cookie_session_is_the_cookie_with_its_max_age() {
+        let a = with_headers(
+            answer(200, r#"{"user":{"id":1}}"#),
+            &[
+                (
+                    "Set-Cookie",
+                    "sid=s3cr3t-value; Max-Age=600; Path=/; HttpOnly",
+                ),
+                ("Set-Cookie", "csrf=c1; Path=/"),
+                ("Set-Cookie", "old=; Max-Age=0"),
+            ],
+        );
+        let errors = ErrorSpec::default();
+        let s = read_answer(&a, &spec("cookie:sid"), &errors, now()).unwrap();
+        assert_eq!(s.token.expose(), "sid=s3cr3t-value");
+        assert_eq!(s.scheme, None, "a cookie has no scheme word");
+        assert_eq!(s.expires_at.unwrap().as_second(), now().as_second() + 600);
+        let all = read_answer(&a, &spec("cookie:*"), &errors, now()).unwrap();
+        assert_eq!(
+            all.token.expose(),
+            "sid=s3cr3t-value; csrf=c1",
+            "every cookie set, none being deleted"
+        );
+    }
+
+    #[test]
+    fn a_cookie_expires_date_is_read_against_the_answers_own_clock() {
+        // The server's clock is 2 hours ahead of ours; its cookie ends 1 hour after its now.
+        let mut a = with_headers(
+            answer(200, "{}"),
+            &[("Set-Cookie", "sid=v; Expires=Wed, 15 Nov 2023 01:13:20 GMT")],
+        );
+        a.date = Some(Timestamp::from_second(1_700_000_000 + 7200).unwrap());
+        let s = read_answer(&a, &spec("cookie:sid"), &ErrorSpec::default(), now()).unwrap();
+        let expires = Timestamp::from_second(1_700_000_000 + 7200 + 3600).unwrap();
+        assert_eq!(
+            http::http_date("Wed, 15 Nov 2023 01:13:20 GMT"),
+            Some(expires)
+        );
+        assert_eq!(
+            s.expires_at.unwrap().as_second(),
+            now().as_second() + 3600,
+            "one hour on our clock"
+        );
+    }
+
+    #[test]
+    fn a_lifetime_in_seconds_is_not_moved_by_the_servers_clock() {
+        let success = SuccessSpec {
+            expires_at: Some("/expires_in".into()),
+            expires_format: ExpiryFormat::SecondsFromNow,
+            ..spec("/token")
+        };
+        let mut a = answer(200, r#"{"token":"t","expires_in":300}"#);
+        a.date = Some(Timestamp::from_second(1_700_000_000 - 3600).unwrap());
+        let s = read_answer(&a, &success, &ErrorSpec::default(), now()).unwrap();
+        assert_eq!(s.expires_at.unwrap().as_second(), now().as_second() + 300);
+    }
+
+    #[test]
+    fn a_missing_token_names_the_cookie_the_answer_did_set() {
+        let p = preset("meetra");
+        let a = with_headers(
+            answer(200, r#"{"ok":true}"#),
+            &[("Set-Cookie", "sid=abc; Max-Age=60")],
+        );
+        let f = read_answer(&a, &p.success, &p.errors, now()).unwrap_err();
+        assert_eq!(f.kind, Kind::ProtocolError);
+        let m = f.message.unwrap();
+        assert!(m.contains("no token at /token"), "{m}");
+        assert!(m.contains("cookie:sid"), "the fix is named: {m}");
+        assert!(!m.contains("abc"), "the cookie's value is not shown: {m}");
+    }
+
+    #[test]
+    fn a_wrong_token_path_keeps_the_token_out_of_the_message_and_the_raw_answer() {
+        let p = preset("sealmetrics");
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+        let body = format!(
+            r#"{{"data":{{"token":"{jwt}","opaque_key":"k-SECRET"}},"debug":{{"session_secret":"s-SECRET","echo":"{jwt}"}}}}"#
+        );
+        let a = with_headers(
+            answer(200, &body),
+            &[("Set-Cookie", "sid=c-SECRET; Path=/"), ("X-Trace", jwt)],
+        );
+        let result = read_answer(&a, &p.success, &p.errors, now());
+        let message = result.as_ref().unwrap_err().message.clone().unwrap();
+        let raw = raw_answer(a, &result, &[], &[]);
+        let shown = format!("{message} {} {:?}", raw.body, raw.headers);
+        for secret in [jwt, "k-SECRET", "s-SECRET", "c-SECRET"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(raw.body.contains("<redacted>"), "{}", raw.body);
+    }
+
+    #[test]
+    fn a_form_body_is_percent_encoded() {
+        let template = json!({"username": "{email}", "password": "{password}", "n": 1});
+        let body = form_body(&template, &[("{email}", "a@b.c"), ("{password}", "p&w=d")]);
+        assert_eq!(
+            std::str::from_utf8(&body).unwrap(),
+            "username=a%40b.c&password=p%26w%3Dd&n=1"
+        );
+        assert_eq!(&*fill("Tenant {email}", &[("{email}", "x")]), "Tenant x");
     }
 }

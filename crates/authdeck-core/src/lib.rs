@@ -21,9 +21,11 @@ pub mod lock;
 pub mod outcome;
 pub mod problem;
 pub mod provider;
+pub mod redact;
 pub mod refresher;
 pub mod secret;
 pub mod suite;
+pub mod totp;
 pub mod vault;
 pub mod words;
 

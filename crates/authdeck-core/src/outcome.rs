@@ -111,9 +111,14 @@ impl std::fmt::Display for Kind {
 /// A successful login or refresh.
 #[derive(Debug, Clone)]
 pub struct Session {
+    /// The token alone: a scheme word the server put in front of it is in `scheme`.
     pub token: Secret,
+    /// The scheme the server wrote before the token (`Bearer`, `Token`), to hand it out with.
+    pub scheme: Option<String>,
     pub refresh_token: Option<Secret>,
-    /// When the access token expires; `None` when neither the answer nor the token says.
+    /// When the access token expires, on the local clock (a time the server wrote by its own
+    /// clock is moved by the skew its `Date` shows); `None` when neither the answer nor the
+    /// token says.
     pub expires_at: Option<Timestamp>,
     /// The token's JWT claims when it is a JWT, else `None`.
     pub claims: Option<serde_json::Value>,
@@ -172,8 +177,9 @@ pub struct Attempt {
     pub raw: Option<RawAnswer>,
 }
 
-/// A server's answer as it came, cut to a readable size, with every secret in it (the token
-/// and refresh token of a success, anything we sent) replaced by `<redacted>`.
+/// A server's answer as it came, cut to a readable size, with every secret in it replaced by
+/// `<redacted>`: the token and refresh token of a success, anything we sent, and whatever
+/// looks like a secret by key name or shape ([`crate::redact`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RawAnswer {
@@ -182,4 +188,8 @@ pub struct RawAnswer {
     pub body: String,
     /// The body was longer than what `body` shows.
     pub truncated: bool,
+    /// The answer's headers (names in lower case), secrets hidden: cookies keep their names
+    /// and attributes, `Authorization` its scheme.
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
 }

@@ -1,7 +1,7 @@
 //! The OS keyring: every secret of an account in one entry, never on disk in plain text.
 //!
 //! Service `authdeck` (or `$AUTHDECK_KEYRING_SERVICE`, for tests), user = account name, secret =
-//! a small JSON document `{"token", "refresh_token", "password"}` (each optional). Stores with a
+//! a small JSON document `{"token", "scheme", "refresh_token", "password"}` (each optional). Stores with a
 //! size limit (Windows Credential Manager: 2560 bytes) get the document split into entries
 //! `ACCOUNT#1`, `ACCOUNT#2`, ... with `{"authdeck_chunks": N}` in the main entry; `#` cannot
 //! occur in an account name, so chunks never collide with accounts.
@@ -33,22 +33,33 @@ const MAX_CHUNKS: usize = 100;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VaultDoc {
     pub token: Option<Secret>,
+    /// The scheme word the server wrote before the token (`Token`), not a secret; kept beside
+    /// the token so the two change together.
+    pub scheme: Option<String>,
     pub refresh_token: Option<Secret>,
     pub password: Option<Secret>,
+    /// The base32 TOTP secret (RFC 6238) of an account with a second factor.
+    pub totp_secret: Option<Secret>,
 }
 
 impl VaultDoc {
     pub fn is_empty(&self) -> bool {
-        self.token.is_none() && self.refresh_token.is_none() && self.password.is_none()
+        self.token.is_none()
+            && self.refresh_token.is_none()
+            && self.password.is_none()
+            && self.totp_secret.is_none()
     }
 
     /// The JSON document, built by hand into a buffer that is zeroized on drop (`Secret` has no
     /// `Serialize`, and serde's growing buffers would leave copies behind).
     fn to_json(&self) -> Zeroizing<Vec<u8>> {
+        let scheme = self.scheme.as_deref().map(Secret::new);
         let fields = [
             ("token", &self.token),
+            ("scheme", &scheme),
             ("refresh_token", &self.refresh_token),
             ("password", &self.password),
+            ("totp_secret", &self.totp_secret),
         ];
         let mut out = Zeroizing::new(Vec::with_capacity(self.json_capacity()));
         out.push(b'{');
@@ -76,9 +87,12 @@ impl VaultDoc {
                 .as_ref()
                 .map_or(0, |v| name.len() + 6 + v.expose().len() * 6)
         };
-        2 + field("token", &self.token)
+        let scheme = self.scheme.as_ref().map_or(0, |s| 12 + s.len() * 6);
+        2 + scheme
+            + field("token", &self.token)
             + field("refresh_token", &self.refresh_token)
             + field("password", &self.password)
+            + field("totp_secret", &self.totp_secret)
     }
 }
 
@@ -106,8 +120,10 @@ fn escape_json_into(text: &str, out: &mut Vec<u8>) {
 #[serde(deny_unknown_fields)]
 struct RawEntry {
     token: Option<String>,
+    scheme: Option<String>,
     refresh_token: Option<String>,
     password: Option<String>,
+    totp_secret: Option<String>,
     authdeck_chunks: Option<usize>,
 }
 
@@ -120,8 +136,10 @@ fn parse(bytes: &[u8]) -> Option<Parsed> {
     let raw: RawEntry = serde_json::from_slice(bytes).ok()?;
     let doc = VaultDoc {
         token: raw.token.map(Secret::from),
+        scheme: raw.scheme,
         refresh_token: raw.refresh_token.map(Secret::from),
         password: raw.password.map(Secret::from),
+        totp_secret: raw.totp_secret.map(Secret::from),
     };
     match raw.authdeck_chunks {
         None => Some(Parsed::Doc(doc)),
@@ -411,8 +429,10 @@ mod tests {
     fn doc(token: &str, password: Option<&str>) -> VaultDoc {
         VaultDoc {
             token: Some(Secret::new(token)),
+            scheme: None,
             refresh_token: None,
             password: password.map(Secret::new),
+            totp_secret: None,
         }
     }
 
@@ -438,8 +458,10 @@ mod tests {
         // Control characters take the longest escapes; a reallocation would grow the capacity.
         let d = VaultDoc {
             token: Some(Secret::new("\u{1}".repeat(1000))),
+            scheme: Some("\u{1}Token".into()),
             refresh_token: Some(Secret::new("\"".repeat(10))),
             password: Some(Secret::new("x")),
+            totp_secret: Some(Secret::new("\"".repeat(7))),
         };
         let json = d.to_json();
         assert_eq!(

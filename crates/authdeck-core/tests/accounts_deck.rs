@@ -60,6 +60,8 @@ impl Fixture {
         self.vault().save(
             name,
             &VaultDoc {
+                scheme: None,
+                totp_secret: None,
                 token: Some(Secret::new(format!("token-of-{name}"))),
                 refresh_token: Some(Secret::new(format!("refresh-of-{name}"))),
                 password: Some(Secret::new(format!("password-of-{name}"))),

@@ -87,6 +87,8 @@ fn a_dropped_secret_leaves_nothing_in_freed_memory() {
 fn a_dropped_vault_doc_leaves_nothing_in_freed_memory() {
     let found = freed_with_marker(|| {
         let doc = VaultDoc {
+            scheme: None,
+            totp_secret: None,
             token: Some(Secret::new(marked("access-"))),
             refresh_token: Some(Secret::new(marked("refresh-"))),
             password: Some(Secret::from(marked("password-"))),

@@ -33,6 +33,7 @@ async fn log_in(
     let creds = Credentials {
         email: email.into(),
         password: Secret::new(password),
+        code: Default::default(),
     };
     Ok(exchange::login(http, target, &creds).await?.result)
 }

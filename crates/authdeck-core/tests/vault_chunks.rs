@@ -113,6 +113,8 @@ fn big_doc() -> VaultDoc {
     let token: String = (0..4600).map(|i| (b'a' + (i % 26) as u8) as char).collect();
     let refresh: String = (0..1200).map(|i| (b'A' + (i % 26) as u8) as char).collect();
     VaultDoc {
+        scheme: None,
+        totp_secret: None,
         token: Some(Secret::new(format!("eyJ.{token}.sig"))),
         refresh_token: Some(Secret::new(refresh)),
         password: Some(Secret::new("pässword \"with\" escapes\\")),

@@ -36,6 +36,8 @@ fn secret_tool(args: &[&str], stdin: Option<&str>) -> std::io::Result<Output> {
 
 fn sample() -> VaultDoc {
     VaultDoc {
+        scheme: Some("Token".into()),
+        totp_secret: Some(Secret::new("GEZDGNBVGY3TQOJQ")),
         token: Some(Secret::new("eyJhbGciOi.token.value")),
         refresh_token: Some(Secret::new("refresh-\"quoted\"-\\-value")),
         password: Some(Secret::new("s3cret pass\nwith newline")),
@@ -84,6 +86,8 @@ fn secret_tool_reads_what_the_vault_saved() -> TestResult {
     }
     let vault = vault_for("interop")?;
     let doc = VaultDoc {
+        scheme: None,
+        totp_secret: None,
         token: Some(Secret::new("tok-1")),
         refresh_token: None,
         password: Some(Secret::new("pw-2")),
@@ -249,6 +253,7 @@ fn locked_keyring_gives_a_clear_error() -> TestResult {
     // needs a prompt nobody can answer.
     let home = tempfile::tempdir()?;
     let runtime = tempfile::tempdir()?;
+    let (stdout, stderr) = (tempfile::tempfile()?, tempfile::tempfile()?);
     let out = Command::new("dbus-run-session")
         .args(["--", "bash", "-c"])
         .arg(
@@ -267,12 +272,23 @@ fn locked_keyring_gives_a_clear_error() -> TestResult {
         .env("XDG_RUNTIME_DIR", runtime.path())
         .env("XDG_DATA_HOME", home.path().join(".local/share"))
         .env("AUTHDECK_IN_KEYRING_SESSION", "1")
-        .output()?;
-    let shown = String::from_utf8_lossy(&out.stdout);
+        // A keyring daemon that D-Bus activates inherits stdout and outlives the session: a
+        // pipe would never end, a file does.
+        .stdout(stdout.try_clone()?)
+        .stderr(stderr.try_clone()?)
+        .status()?;
+    let read = |mut file: std::fs::File| -> std::io::Result<String> {
+        use std::io::{Read, Seek};
+        let mut text = String::new();
+        file.rewind()?;
+        file.read_to_string(&mut text)?;
+        Ok(text)
+    };
+    let shown = read(stdout)?;
     assert!(
-        out.status.success(),
+        out.success(),
         "the child saw the clear error: {shown}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        read(stderr)?
     );
     assert!(shown.contains("1 passed"), "the child test ran: {shown}");
     Ok(())

@@ -15,7 +15,12 @@ export type RawAnswer = { http_status: number, content_type: string | null, body
 /**
  * The body was longer than what `body` shows.
  */
-truncated: boolean, };
+truncated: boolean, 
+/**
+ * The answer's headers (names in lower case), secrets hidden: cookies keep their names
+ * and attributes, `Authorization` its scheme.
+ */
+headers: Array<[string, string]>, };
 
 export type Problem = { file: string | null, 
 /**

@@ -4,11 +4,13 @@ use super::CmdResult;
 use crate::show;
 use authdeck_core::deck::Deck;
 use authdeck_core::deck::{LoginReport, LoginRequest, Outcome};
+use authdeck_core::exchange::CodeSource;
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
 use authdeck_core::{Error, Secret};
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(clap::Args)]
@@ -22,6 +24,9 @@ use std::time::Duration;
   authdeck login dev --remember-password
   # fix a choice the API document left open, for this account only
   authdeck login dev --set success.expires_format=unix_ms
+  # an account with a second factor: keep its TOTP secret so it renews by itself
+  authdeck login qa-2fa --provider my-2fa-api --email ann@example.com \
+      --remember-password --totp-secret-stdin < totp-secret.txt
 
 Exit status: 0 logged in, 1 the login failed (the output says why), 2 bad usage.")]
 pub struct Args {
@@ -50,6 +55,15 @@ pub struct Args {
     /// Change a field of the provider spec for this account: FIELD=VALUE (repeatable).
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     set: Vec<String>,
+    /// A one-time code (second factor) for this login, when the server asks for one.
+    /// Without it, a terminal prompts when asked.
+    #[arg(long, value_name = "CODE")]
+    otp: Option<String>,
+    /// Read the account's TOTP secret (base32, or an otpauth:// URI) from standard input and
+    /// keep it in the OS keyring: Authdeck then computes the codes itself (RFC 6238). With
+    /// --password-stdin too, the password is the first line and the secret the second.
+    #[arg(long)]
+    totp_secret_stdin: bool,
     /// Print one JSON object instead of the human summary.
     #[arg(long)]
     pub(crate) json: bool,
@@ -68,11 +82,41 @@ pub async fn run(args: Args) -> CmdResult {
         overrides,
         allow_insecure_http: args.allow_insecure_http.then_some(true),
         timeout: args.timeout.map(Duration::from_secs),
+        code: match &args.otp {
+            Some(code) => CodeSource::Given(Secret::new(code.trim())),
+            // Asked only if the server asks, and only where someone can answer.
+            None if std::io::stdin().is_terminal() => CodeSource::Ask(Arc::new(prompt_code)),
+            None => CodeSource::None,
+        },
+        totp_secret: None,
+    };
+    let (password, totp_secret) = match (args.password_stdin, args.totp_secret_stdin) {
+        (true, true) => {
+            let text = stdin_text("the password and the TOTP secret")?;
+            let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+            let password = nonempty(lines.next(), "--password-stdin", "the password")?;
+            let totp = nonempty(
+                lines.next(),
+                "--totp-secret-stdin",
+                "the TOTP secret (line 2)",
+            )?;
+            (Some(password), Some(totp))
+        }
+        (true, false) => (Some(stdin_password()?), None),
+        (false, true) => (
+            None,
+            Some(stdin_secret("--totp-secret-stdin", "the TOTP secret")?),
+        ),
+        (false, false) => (None, None),
+    };
+    let request = LoginRequest {
+        totp_secret,
+        ..request
     };
     // Planned first, so a typo is reported before the password is asked for.
     let mut plan = deck.plan_login(request)?;
-    if args.password_stdin {
-        plan.set_password(stdin_password()?);
+    if let Some(password) = password {
+        plan.set_password(password);
     } else if plan.needs_password() {
         plan.set_password(prompt_password(&args.account, plan.moved())?);
     }
@@ -91,17 +135,44 @@ pub async fn run(args: Args) -> CmdResult {
 
 /// The password piped to standard input (one line).
 fn stdin_password() -> Result<Secret, Error> {
+    stdin_secret("--password-stdin", "the password")
+}
+
+/// A secret piped to standard input (its line end dropped), for `flag`.
+fn stdin_secret(flag: &str, what: &str) -> Result<Secret, Error> {
+    let text = stdin_text(what)?;
+    nonempty(Some(text.trim_end_matches(['\n', '\r'])), flag, what)
+}
+
+fn stdin_text(what: &str) -> Result<zeroize::Zeroizing<String>, Error> {
     let mut text = zeroize::Zeroizing::new(String::new());
     std::io::stdin()
         .read_to_string(&mut text)
-        .map_err(|e| Error::Invalid(format!("could not read the password from stdin: {e}")))?;
-    let secret = Secret::new(text.trim_end_matches(['\n', '\r']));
-    if secret.is_empty() {
+        .map_err(|e| Error::Invalid(format!("could not read {what} from stdin: {e}")))?;
+    Ok(text)
+}
+
+fn nonempty(line: Option<&str>, flag: &str, what: &str) -> Result<Secret, Error> {
+    match line {
+        Some(text) if !text.is_empty() => Ok(Secret::new(text)),
+        _ => Err(Error::Invalid(format!(
+            "{flag} got nothing: pipe {what} in, e.g. `echo \"$VALUE\" | authdeck login ... {flag}`"
+        ))),
+    }
+}
+
+/// The one-time code typed at a prompt, when the server asks for one.
+fn prompt_code() -> Result<Secret, Error> {
+    let typed = rpassword::prompt_password("One-time code (second factor): ")
+        .map_err(|e| Error::Invalid(format!("could not read the code: {e}")))?;
+    let code = typed.trim();
+    if code.is_empty() {
         return Err(Error::Invalid(
-            "--password-stdin got an empty password: pipe it in, e.g. `echo \"$PW\" | authdeck login ...`".into(),
+            "no code was typed: run the login again and type the code your authenticator shows"
+                .into(),
         ));
     }
-    Ok(secret)
+    Ok(Secret::new(code))
 }
 
 /// The password typed at a hidden prompt; without a terminal, an error that says how to give

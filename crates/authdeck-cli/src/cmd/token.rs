@@ -68,7 +68,12 @@ pub async fn run(args: Args) -> CmdResult {
     if let Some(warning) = &out.warning {
         eprintln!("warning: {warning}");
     }
-    let text = copy::render(args.format.into(), &out.account, &out.token, out.expires_at);
+    let format = Format::from(args.format);
+    let presented = match format {
+        Format::Raw | Format::Env => copy::Presentation::default(),
+        _ => deck.presentation(&out)?,
+    };
+    let text = copy::render(format, &out.account, &out.token, out.expires_at, &presented);
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", &*text)
         .and_then(|_| stdout.flush())

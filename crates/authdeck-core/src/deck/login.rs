@@ -6,7 +6,7 @@
 
 use super::Deck;
 use crate::accounts::{self, Account, AccountConfig, SessionState};
-use crate::exchange::{self, Credentials, Target};
+use crate::exchange::{self, CodeSource, Credentials, Target};
 use crate::history::{self, Action, NewEvent};
 use crate::http::{Http, Policy};
 use crate::outcome::{Attempt, Failure, Session};
@@ -14,7 +14,7 @@ use crate::provider::{Catalog, Provider};
 use crate::secret::{Secret, fingerprint};
 use crate::vault::VaultDoc;
 use crate::{Error, Result, db, lock};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::Serialize;
 use std::time::Duration;
 
@@ -32,6 +32,10 @@ pub struct LoginRequest {
     pub overrides: Option<serde_json::Map<String, serde_json::Value>>,
     pub allow_insecure_http: Option<bool>,
     pub timeout: Option<Duration>,
+    /// A one-time code typed now, or how to ask for one, for a server that asks.
+    pub code: CodeSource,
+    /// A TOTP secret (RFC 6238) to keep in the keyring, so codes are computed from now on.
+    pub totp_secret: Option<Secret>,
 }
 
 /// How a login went, for the CLI's output and the app. No secrets in here.
@@ -84,6 +88,8 @@ pub struct LoginPlan {
     password: Option<Secret>,
     remember_password: bool,
     timeout: Duration,
+    code: CodeSource,
+    totp_secret: Option<Secret>,
 }
 
 impl LoginPlan {
@@ -121,6 +127,11 @@ impl LoginPlan {
     pub fn set_password(&mut self, password: Secret) {
         self.password = Some(password);
     }
+
+    /// The provider has a second factor: the server may ask for a one-time code.
+    pub fn has_second_factor(&self) -> bool {
+        self.provider.second_factor.is_some()
+    }
 }
 
 impl Deck {
@@ -141,6 +152,9 @@ impl Deck {
     /// override or a new account without provider or email), NotFound (no such provider).
     pub fn plan_login(&self, req: LoginRequest) -> Result<LoginPlan> {
         accounts::validate_name(&req.account)?;
+        if let Some(secret) = &req.totp_secret {
+            crate::totp::check(secret)?;
+        }
         let existing = accounts::get(&*self.db()?, &req.account)?;
         let catalog = self.catalog();
         let config = merged_config(existing.as_ref(), &req, &catalog)?;
@@ -158,6 +172,8 @@ impl Deck {
             password: req.password,
             remember_password: req.remember_password,
             timeout: req.timeout.unwrap_or(crate::http::DEFAULT_TIMEOUT),
+            code: req.code,
+            totp_secret: req.totp_secret,
         })
     }
 
@@ -235,9 +251,22 @@ impl Deck {
             },
             provider: plan.provider,
         };
+        // A TOTP secret given now wins; then a code given now; then the kept secret.
+        let totp_secret = plan
+            .totp_secret
+            .clone()
+            .or_else(|| stored_doc.as_ref().and_then(|d| d.totp_secret.clone()));
+        let code = match (plan.totp_secret.clone(), plan.code) {
+            (Some(secret), _) => CodeSource::Totp(secret),
+            (None, CodeSource::None) => totp_secret
+                .clone()
+                .map_or(CodeSource::None, CodeSource::Totp),
+            (None, given) => given,
+        };
         let creds = Credentials {
             email: plan.config.email.clone(),
             password: password.clone(),
+            code,
         };
         let attempt = exchange::login(http, &target, &creds).await?;
         let previous = if attempt.result.is_ok() && plan.existing.is_some() {
@@ -254,6 +283,14 @@ impl Deck {
             })
         } else {
             stored_doc
+        };
+        // A TOTP secret given now is kept only when the login succeeds with it.
+        let previous = match plan.totp_secret {
+            Some(secret) => Some(VaultDoc {
+                totp_secret: Some(secret),
+                ..previous.unwrap_or_default()
+            }),
+            None => previous,
         };
         self.keep(
             &plan.config,
@@ -302,10 +339,16 @@ impl Deck {
             .refresh_token
             .clone()
             .or_else(|| previous.as_ref().and_then(|d| d.refresh_token.clone()));
+        let (kept_password, totp_secret) = match previous {
+            Some(d) => (d.password, d.totp_secret),
+            None => (None, None),
+        };
         let doc = VaultDoc {
             token: Some(session.token.clone()),
+            scheme: session.scheme.clone(),
             refresh_token,
-            password: password.or_else(|| previous.and_then(|d| d.password)),
+            password: password.or(kept_password),
+            totp_secret,
         };
         let mut event = NewEvent {
             http_status: Some(session.http_status),
@@ -410,17 +453,11 @@ fn merged_config(
     Ok(config)
 }
 
-/// The facts worth keeping and showing, with the expiry moved to the local clock when the
-/// server's clock is off.
+/// The facts worth keeping and showing. The session's expiry is already on the local clock.
 fn facts(session: &Session, provider: &Provider) -> SessionFacts {
-    let skew = accounts::notable_skew(session.clock_skew_secs);
-    let expires_at = match (session.expires_at, skew) {
-        (Some(t), Some(s)) => t.checked_sub(SignedDuration::from_secs(s)).ok(),
-        (t, _) => t,
-    };
     SessionFacts {
         http_status: session.http_status,
-        expires_at,
+        expires_at: session.expires_at,
         refreshable: provider.refresh.is_some() && session.refresh_token.is_some(),
         claims: session.claims.clone(),
         token_fingerprint: fingerprint(&session.token),

@@ -5,7 +5,8 @@
 use super::Deck;
 use super::login::{LoginReport, Outcome};
 use crate::accounts::Account;
-use crate::exchange::{self, Credentials, Target};
+use crate::copy::Presentation;
+use crate::exchange::{self, CodeSource, Credentials, Target};
 use crate::history::Action;
 use crate::http::{Http, Policy};
 use crate::secret::Secret;
@@ -17,7 +18,10 @@ use jiff::{SignedDuration, Timestamp};
 #[derive(Debug)]
 pub struct TokenOut {
     pub account: String,
+    /// The token alone, without a scheme word.
     pub token: Secret,
+    /// The scheme word the server wrote before the token, if it did.
+    pub scheme: Option<String>,
     /// On the local clock; `None` when nobody said.
     pub expires_at: Option<Timestamp>,
     /// Said on stderr / in the UI: an unknown expiry, a token shorter-lived than asked.
@@ -105,6 +109,16 @@ impl Deck {
         results
     }
 
+    /// How `out`'s token is presented to its API (header, scheme, query parameter), per its
+    /// provider and the scheme its server gave. Reads the provider only: call it for the forms
+    /// that need it, not on `authdeck token`'s raw path. Errors: NotFound (no such account or
+    /// provider), Invalid (overrides that no longer fit).
+    pub fn presentation(&self, out: &TokenOut) -> Result<Presentation> {
+        let account = self.account(&out.account)?;
+        let provider = self.provider_of(&account.config)?;
+        Ok(Presentation::of(&provider, out.scheme.as_deref()))
+    }
+
     /// The token in the keyring for `name` as it is, even an expired one: no renewal, no
     /// network, no history event (the app's inspector and Reveal). `None` when the account is
     /// signed out, even if the keyring still holds an old token. Errors: NotFound (no such
@@ -154,13 +168,18 @@ impl Deck {
                 "the expiry of {name}'s token is unknown: it may no longer be valid"
             )),
         };
-        let Some(token) = self.vault()?.load(name)?.and_then(|doc| doc.token) else {
+        let Some((token, scheme)) = self
+            .vault()?
+            .load(name)?
+            .and_then(|doc| Some((doc.token?, doc.scheme)))
+        else {
             // Deleted from the keyring behind our back: renewing is the only way on.
             return Ok(None);
         };
         Ok(Some(TokenOut {
             account: name.clone(),
             token,
+            scheme,
             expires_at: account.session.expires_at,
             warning,
             renewed: None,
@@ -221,6 +240,10 @@ impl Deck {
         let creds = Credentials {
             email: account.config.email.clone(),
             password: password.clone(),
+            code: doc
+                .totp_secret
+                .clone()
+                .map_or(CodeSource::None, CodeSource::Totp),
         };
         let attempt = exchange::login(http, &target, &creds).await?;
         let previous = VaultDoc {
@@ -327,6 +350,7 @@ mod tests {
                 token: Some(Secret::new("stored.jwt.token")),
                 refresh_token: Some(Secret::new("refresh")),
                 password: None,
+                ..VaultDoc::default()
             },
         )?;
         let token = deck.stored_token("alice")?.ok_or("a stored token")?;

@@ -6,7 +6,10 @@ mod spec;
 
 pub use catalog::{Catalog, Source};
 pub use save::{provider_file_path, save_provider_file};
-pub use spec::{ErrorRule, ErrorSpec, ExpiryFormat, Provider, RefreshSpec, Request, SuccessSpec};
+pub use spec::{
+    BodyFormat, ErrorRule, ErrorSpec, ExpiryFormat, Handout, Provider, RefreshSpec, Request,
+    SecondFactor, SuccessSpec, TokenSource,
+};
 
 use crate::error::{Error, Result};
 use crate::problem::Problem;

@@ -28,10 +28,56 @@ pub struct Provider {
     pub errors: ErrorSpec,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh: Option<RefreshSpec>,
+    /// How the token is sent to the API and handed to other tools; `Authorization: Bearer`
+    /// (RFC 6750 §2.1) when absent, `Cookie:` when the session is a cookie.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handout: Option<Handout>,
+    /// JSON Pointers of answer fields shown as they are in a kept raw answer. Everything else
+    /// that looks like a secret (by key name or shape) is hidden: see [`crate::redact`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub raw_safe: Vec<String>,
+    /// A second login step for accounts with a second factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_factor: Option<SecondFactor>,
 }
 
-/// An HTTP request. The body is JSON; strings in it may hold `{email}`, `{password}` or
-/// `{refresh_token}`, replaced (JSON-safely) when the request is sent.
+/// A second factor: when the login's answer asks for a one-time code instead of giving a
+/// token, `request` sends the code (typed by the user, or computed from a TOTP secret kept in
+/// the keyring, RFC 6238) and its answer is read like a login's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactor {
+    /// JSON Pointer into the login's 2xx answer: `true`, or a non-empty text, there means a
+    /// code is required (`/mfa_required`).
+    pub when: String,
+    /// Strings in it may hold `{otp}` (the code) and `{answer:/pointer}` (a value of the
+    /// login's answer, such as the challenge token it gave).
+    pub request: Request,
+}
+
+/// How a token is presented: a header with an optional scheme word, or a query parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handout {
+    /// The header carrying the token (`Authorization`, `X-API-Key`); ignored with `query`.
+    #[serde(default = "default_handout_header")]
+    pub header: String,
+    /// The word before the token (`Bearer`, `Token`); empty for none. Default: `Bearer` in
+    /// `Authorization`, none in any other header. A scheme the server puts in front of the
+    /// token itself wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    /// Send the token as this URL query parameter instead of a header (`api_key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+}
+
+fn default_handout_header() -> String {
+    "Authorization".into()
+}
+
+/// An HTTP request. Strings in the body and header values may hold `{email}`, `{password}`
+/// or `{refresh_token}`, replaced (JSON- or form-safely) when the request is sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
@@ -40,18 +86,42 @@ pub struct Request {
     /// Appended to the base URL (a base URL's own path prefix is kept).
     pub path: String,
     pub body: serde_json::Value,
+    /// How the body is sent: JSON, or `application/x-www-form-urlencoded` (then the body is a
+    /// table of plain values).
+    #[serde(default, skip_serializing_if = "BodyFormat::is_json")]
+    pub body_format: BodyFormat,
+    /// Sent as they are, placeholders filled in (`X-Api-Key`, a tenant header).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyFormat {
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded` (HTML forms, OAuth token endpoints).
+    Form,
+}
+
+impl BodyFormat {
+    fn is_json(&self) -> bool {
+        *self == BodyFormat::Json
+    }
 }
 
 fn default_method() -> String {
     "POST".into()
 }
 
-/// Where a successful answer puts things. Each field is a JSON Pointer (RFC 6901).
+/// Where a successful answer puts things. Each field is a JSON Pointer (RFC 6901), except
+/// `token`, which may also name a response header or a cookie (see [`TokenSource`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SuccessSpec {
+    /// `/token` (a JSON Pointer into the body), `header:X-Subject-Token`, `cookie:sid`, or
+    /// `cookie:*` (every cookie the login sets).
     pub token: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
@@ -59,6 +129,55 @@ pub struct SuccessSpec {
     pub expires_at: Option<String>,
     #[serde(default)]
     pub expires_format: ExpiryFormat,
+}
+
+/// Where the token of a successful answer is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSource<'a> {
+    /// A JSON Pointer into the body.
+    Body(&'a str),
+    /// A response header, by name (case-insensitive).
+    Header(&'a str),
+    /// A cookie by name; `None` for every cookie the answer sets. The session is then the
+    /// cookies themselves, handed out as a `Cookie:` header.
+    Cookie(Option<&'a str>),
+}
+
+impl SuccessSpec {
+    /// Where `token` points. Errors: the problem in words, for [`Provider::validate`].
+    pub fn token_source(&self) -> std::result::Result<TokenSource<'_>, String> {
+        let t = self.token.trim();
+        if let Some(name) = t.strip_prefix("header:") {
+            let name = name.trim();
+            return match reqwest::header::HeaderName::from_bytes(name.as_bytes()) {
+                Ok(_) => Ok(TokenSource::Header(name)),
+                Err(_) => Err(format!("\"{name}\" is not a header name")),
+            };
+        }
+        if let Some(name) = t.strip_prefix("cookie:") {
+            let name = name.trim();
+            return match name {
+                "*" => Ok(TokenSource::Cookie(None)),
+                "" => {
+                    Err("give the cookie's name (cookie:sid) or cookie:* for every cookie".into())
+                }
+                _ if name.contains([';', '=', ' ', ',']) => {
+                    Err(format!("\"{name}\" is not a cookie name"))
+                }
+                _ => Ok(TokenSource::Cookie(Some(name))),
+            };
+        }
+        if t.is_empty() {
+            return Err("must not be empty".into());
+        }
+        if !t.starts_with('/') {
+            return Err(format!(
+                "\"{t}\" is not a JSON Pointer (it must start with '/', e.g. \"/token\"), nor \
+                 header:NAME or cookie:NAME"
+            ));
+        }
+        Ok(TokenSource::Body(t))
+    }
 }
 
 /// How an expiry field is written.
@@ -139,6 +258,19 @@ impl Provider {
             ));
         }
         check_request("login", &self.login, &["{email}", "{password}"])?;
+        if let Some(h) = &self.handout {
+            check_handout(h)?;
+        }
+        for p in &self.raw_safe {
+            check_pointer("raw_safe".into(), p)?;
+        }
+        if let Some(f) = &self.second_factor {
+            check_pointer("second_factor.when".into(), &f.when)?;
+            if f.when.is_empty() {
+                return Err(("second_factor.when".into(), "must not be empty".into()));
+            }
+            check_request("second_factor.request", &f.request, &["{otp}"])?;
+        }
         check_success("success", &self.success)?;
         check_errors("errors", &self.errors)?;
         if let Some(refresh) = &self.refresh {
@@ -168,14 +300,63 @@ fn check_request(at: &str, r: &Request, needs: &[&str]) -> Result<(), (String, S
             format!("must be POST, PUT, PATCH or GET, got \"{}\"", r.method),
         ));
     }
-    let body = r.body.to_string();
-    for placeholder in needs {
-        if !body.contains(placeholder) {
+    let mut sent = r.body.to_string();
+    for (name, value) in &r.headers {
+        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
             return Err((
-                format!("{at}.body"),
-                format!("must contain the placeholder {placeholder}"),
+                format!("{at}.headers"),
+                format!("\"{name}\" is not a header name"),
             ));
         }
+        sent.push_str(value);
+    }
+    for placeholder in needs {
+        if !sent.contains(placeholder) {
+            return Err((
+                format!("{at}.body"),
+                format!("must contain the placeholder {placeholder} (in the body or a header)"),
+            ));
+        }
+    }
+    if r.body_format == BodyFormat::Form {
+        let flat = r.body.as_object().is_some_and(|o| {
+            o.values()
+                .all(|v| v.is_string() || v.is_number() || v.is_boolean())
+        });
+        if !flat {
+            return Err((
+                format!("{at}.body"),
+                "a form body is a table of plain values (text, numbers, true/false), \
+                 e.g. { username = \"{email}\", password = \"{password}\" }"
+                    .into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_handout(h: &Handout) -> Result<(), (String, String)> {
+    if reqwest::header::HeaderName::from_bytes(h.header.as_bytes()).is_err() {
+        return Err((
+            "handout.header".into(),
+            format!("\"{}\" is not a header name", h.header),
+        ));
+    }
+    if let Some(scheme) = &h.scheme
+        && scheme.contains(char::is_whitespace)
+    {
+        return Err((
+            "handout.scheme".into(),
+            format!("\"{scheme}\" must be one word (Bearer, Token) or empty"),
+        ));
+    }
+    if let Some(q) = &h.query
+        && (q.is_empty() || q.contains(['&', '=', '#', '?', ' ']))
+    {
+        return Err((
+            "handout.query".into(),
+            format!("\"{q}\" is not a query parameter name"),
+        ));
     }
     Ok(())
 }
@@ -192,10 +373,8 @@ fn check_pointer(field: String, p: &str) -> Result<(), (String, String)> {
 }
 
 fn check_success(at: &str, s: &SuccessSpec) -> Result<(), (String, String)> {
-    check_pointer(format!("{at}.token"), &s.token)?;
-    if s.token.is_empty() {
-        return Err((format!("{at}.token"), "must not be empty".into()));
-    }
+    s.token_source()
+        .map_err(|problem| (format!("{at}.token"), problem))?;
     if let Some(p) = &s.refresh_token {
         check_pointer(format!("{at}.refresh_token"), p)?;
     }

@@ -205,6 +205,8 @@ async fn run_case(
     let creds = Credentials {
         email: planned.email.clone(),
         password,
+        // A QA case checks answers to a login; a second factor is not asked for here.
+        code: Default::default(),
     };
     let attempt = loop {
         result.attempts += 1;
