@@ -1,8 +1,9 @@
 //! What `authdeck sandbox` prints: where each API lives, who to log in as, and how.
 
+use crate::keys::KEYS;
 use crate::server::Sandbox;
-use crate::users::entries;
-use crate::{APIS, PASSWORD};
+use crate::users::{entries, extra_entries};
+use crate::{APIS, EXTRA_APIS, PASSWORD, TOTP_SECRET, TOTP_URI};
 use std::fmt::Write;
 
 /// The sandbox's welcome text: base URLs, users with their outcomes, the password, tips.
@@ -32,6 +33,8 @@ fn write_banner(out: &mut String, sandbox: &Sandbox) -> std::fmt::Result {
         )?;
     }
     writeln!(out)?;
+    write_extras(out, sandbox)?;
+    writeln!(out)?;
     writeln!(out, "Tips:")?;
     writeln!(
         out,
@@ -59,5 +62,51 @@ fn write_banner(out: &mut String, sandbox: &Sandbox) -> std::fmt::Result {
         "  - Counters: GET {0}/_sandbox/stats, reset with POST {0}/_sandbox/reset",
         sandbox.url()
     )?;
+    Ok(())
+}
+
+/// The extra login shapes: base URLs, users, API keys, the PAT route and the TOTP secret.
+fn write_extras(out: &mut String, sandbox: &Sandbox) -> std::fmt::Result {
+    writeln!(out, "More login shapes (api, base URL, what is special):")?;
+    for api in EXTRA_APIS {
+        let shape = match api {
+            "cookiejar" => "POST /session sets a sid cookie; GET /me",
+            "headertoken" => "POST /v3/auth/tokens, token in X-Subject-Token",
+            "formlogin" => {
+                "POST /login form body, X-Api-Key: demo-app-key-1234 and X-Tenant: <any>"
+            }
+            "apikey" => "GET /v1/whoami with X-API-Key, ?api_key= or a Bearer PAT",
+            _ => "POST /login, then POST /login/verify with a TOTP code",
+        };
+        writeln!(out, "  {api:<12} {:<40} {shape}", sandbox.base_url(api))?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "More users, and odd answers on the documented APIs (api, email, outcome, answer):"
+    )?;
+    for entry in extra_entries() {
+        writeln!(
+            out,
+            "  {:<12} {:<28} {:<21} {}",
+            entry.api, entry.email, entry.outcome, entry.answer
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "API keys of apikey (key, key_id, whoami outcome):")?;
+    for key in &KEYS {
+        writeln!(out, "  {:<41} {:<12} {}", key.key, key.key_id, key.outcome)?;
+    }
+    writeln!(
+        out,
+        "  Personal access token (Authorization: Bearer): GET {}/_sandbox/pat",
+        sandbox.base_url("apikey")
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "TOTP of alice@twofactor.test (SHA-1, 6 digits, 30 s): secret {TOTP_SECRET}"
+    )?;
+    writeln!(out, "  {TOTP_URI}")?;
     Ok(())
 }

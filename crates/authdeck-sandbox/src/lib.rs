@@ -5,22 +5,30 @@
 //! Every documented outcome has a user (see [`users`]), so tests and demos can produce each
 //! answer on purpose. Add `+ttlN` to an email (`alice+ttl5@meetra.test`) for a token that
 //! expires in N seconds.
+//!
+//! Five more APIs, one per login shape the presets do not cover, live beside them
+//! ([`EXTRA_APIS`], users in [`extra_users`]): a cookie session, a token in a response header,
+//! a form login with fixed headers, pasted API keys ([`api_keys`]) and a TOTP second factor
+//! ([`TOTP_SECRET`]). Each is described in `docs/api/<name>.md`.
 
 mod api;
 mod banner;
 mod credentials;
 mod grants;
+mod keys;
 mod reply;
 mod server;
+mod sessions;
 mod stats;
 mod token;
 mod users;
 
 pub use banner::banner;
+pub use keys::{ApiKeyInfo, api_keys};
 pub use server::Sandbox;
 pub use stats::Stats;
 pub use token::jwt_secret;
-pub use users::{UserInfo, users};
+pub use users::{UserInfo, extra_users, users};
 
 /// The preset ids of the five documented APIs; each is also the sandbox's path prefix.
 pub const APIS: [&str; 5] = [
@@ -33,3 +41,19 @@ pub const APIS: [&str; 5] = [
 
 /// The password of every sandbox user. Not a secret: the sandbox is for tests and demos.
 pub const PASSWORD: &str = "s3cret-pass";
+
+/// The extra login shapes, each also a path prefix: cookie session, token in a response header,
+/// form login with fixed headers, pasted API keys, and a TOTP second factor.
+pub const EXTRA_APIS: [&str; 5] = [
+    "cookiejar",
+    "headertoken",
+    "formlogin",
+    "apikey",
+    "twofactor",
+];
+
+/// The base32 TOTP secret of alice@twofactor.test (RFC 6238: SHA-1, 6 digits, 30 s).
+pub const TOTP_SECRET: &str = "AUTHDECKSANDBOXSECRETTOTP2FA2345";
+
+/// [`TOTP_SECRET`] as an authenticator app's `otpauth://` URI.
+pub const TOTP_URI: &str = "otpauth://totp/Authdeck%20Sandbox:alice%40twofactor.test?secret=AUTHDECKSANDBOXSECRETTOTP2FA2345&issuer=Authdeck%20Sandbox&algorithm=SHA1&digits=6&period=30";

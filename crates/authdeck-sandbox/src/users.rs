@@ -23,6 +23,18 @@ pub(crate) enum Behavior {
     Unverified,
     /// meetmates: a Google sign-in account, which has no password.
     GoogleOnly,
+    /// user-login: a wrong password is answered 200 `{"success":false, ...}`.
+    SoftFail,
+    /// meetra: the token field holds "Bearer <JWT>", scheme word included.
+    BearerInField,
+    /// meetra: the JWT's `exp` claim is in milliseconds.
+    ExpMillis,
+    /// sealmetrics: the success body also carries secrets under `debug`.
+    DebugSecrets,
+    /// headertoken: the token comes in `Authorization: Bearer <JWT>`, not `X-Subject-Token`.
+    HeaderBearer,
+    /// twofactor: the password is not enough; a TOTP code is asked for next.
+    TwoFactor,
 }
 
 /// One sandbox account.
@@ -230,8 +242,106 @@ static USERS: [User; 21] = [
     ),
 ];
 
+/// Users of the five extra login shapes, and odd answers on the documented APIs. Kept out of
+/// [`users`] (which the app's demo accounts and the engine's preset tests walk) and listed by
+/// [`extra_users`] instead.
+static EXTRA_USERS: [User; 13] = [
+    user(
+        "cookiejar",
+        "alice@cookiejar.test",
+        "cj_alice",
+        "Alice Cookiejar",
+        Success,
+    ),
+    user(
+        "headertoken",
+        "alice@headertoken.test",
+        "ht_alice",
+        "Alice Headertoken",
+        Success,
+    ),
+    user(
+        "headertoken",
+        "bearer@headertoken.test",
+        "ht_bearer",
+        "Bearer Headertoken",
+        HeaderBearer,
+    ),
+    user(
+        "formlogin",
+        "alice@formlogin.test",
+        "fl_alice",
+        "Alice Formlogin",
+        Success,
+    ),
+    user(
+        "apikey",
+        "alice@apikey.test",
+        "pat_alice",
+        "Alice Apikey",
+        Success,
+    ),
+    user(
+        "twofactor",
+        "alice@twofactor.test",
+        "tf_alice",
+        "Alice Twofactor",
+        TwoFactor,
+    ),
+    user(
+        "twofactor",
+        "plain@twofactor.test",
+        "tf_plain",
+        "Plain Twofactor",
+        Success,
+    ),
+    user(
+        "user-login",
+        "soft@userlogin.test",
+        "usr_soft",
+        "Soft Userlogin",
+        SoftFail,
+    ),
+    user(
+        "meetra",
+        "bearer@meetra.test",
+        "1005",
+        "Bearer Meetra",
+        BearerInField,
+    ),
+    user(
+        "meetra",
+        "msexp@meetra.test",
+        "1006",
+        "Msexp Meetra",
+        ExpMillis,
+    ),
+    user(
+        "sealmetrics",
+        "debug@sealmetrics.test",
+        "45",
+        "Debug Seal",
+        DebugSecrets,
+    ),
+    // The new shapes' rate limits, answered in each shape's own error body.
+    user(
+        "cookiejar",
+        "slowpoke@cookiejar.test",
+        "cj_slowpoke",
+        "Slowpoke Cookiejar",
+        RateLimited,
+    ),
+    user(
+        "formlogin",
+        "slowpoke@formlogin.test",
+        "fl_slowpoke",
+        "Slowpoke Formlogin",
+        RateLimited,
+    ),
+];
+
 fn all_users() -> impl Iterator<Item = &'static User> {
-    USERS.iter()
+    USERS.iter().chain(EXTRA_USERS.iter())
 }
 
 /// The listing: every user with its answer, plus logins that are not users (unknown emails,
@@ -239,7 +349,7 @@ fn all_users() -> impl Iterator<Item = &'static User> {
 pub(crate) fn entries() -> Vec<Entry> {
     let mut list = Vec::new();
     for api in crate::APIS {
-        for user in all_users().filter(|u| u.api == api) {
+        for user in USERS.iter().filter(|u| u.api == api) {
             let (outcome, answer) = describe(user);
             list.push(Entry {
                 api,
@@ -257,6 +367,28 @@ pub(crate) fn entries() -> Vec<Entry> {
             }
         }
         list.extend(strangers().into_iter().filter(|e| e.api == api));
+    }
+    list
+}
+
+/// The listing of the extra login shapes and odd answers, in the order of [`crate::EXTRA_APIS`]
+/// and then the documented APIs' odd users. apikey has no logins: its keys are [`api_keys`].
+pub(crate) fn extra_entries() -> Vec<Entry> {
+    let order = crate::EXTRA_APIS.iter().chain(crate::APIS.iter());
+    let mut list = Vec::new();
+    for api in order {
+        for user in EXTRA_USERS
+            .iter()
+            .filter(|u| u.api == *api && u.api != "apikey")
+        {
+            let (outcome, answer) = describe(user);
+            list.push(Entry {
+                api,
+                email: user.email,
+                outcome,
+                answer,
+            });
+        }
     }
     list
 }
@@ -316,6 +448,10 @@ fn describe(user: &User) -> (&'static str, &'static str) {
         ("talkstack", Success) => ("success", "200 tokens, exp 2 h"),
         ("meetmates", Success) => ("success", "200 token, exp 7 days"),
         ("sealmetrics", Success) => ("success", "200 token, exp 24 h"),
+        ("cookiejar", Success) => ("success", "200 user, cookies sid (1 h) and csrf"),
+        ("headertoken", Success) => ("success", "201, X-Subject-Token header, expires_at 1 h"),
+        ("formlogin", Success) => ("success", "200 token \"Token <opaque>\", expires_in 3600"),
+        ("twofactor", Success) => ("success", "200 tokens at once, no second factor"),
         (_, Success) => ("success", "200 token"),
         (_, SuccessNoExp) => ("success", "200 token without exp claim"),
         (_, SuccessMillis) => ("success", "200 tokens, expiresAt in milliseconds"),
@@ -326,12 +462,38 @@ fn describe(user: &User) -> (&'static str, &'static str) {
         (_, NoPassword) => ("no_password_set", "401 NO_PASSWORD_SET"),
         (_, Unverified) => ("account_not_verified", "403 loginStatus 2"),
         (_, GoogleOnly) => ("no_password_set", "400 Google sign-in account"),
+        (_, HeaderBearer) => ("success", "201, Authorization: Bearer <JWT> header"),
+        (_, TwoFactor) => (
+            "success",
+            "200 mfa_required, then TOTP code at /login/verify",
+        ),
+        (_, SoftFail) => ("success", "200 tokens; wrong password is 200 success:false"),
+        (_, BearerInField) => ("success", "200 token \"Bearer <JWT>\""),
+        (_, ExpMillis) => ("success", "200 token, JWT exp in milliseconds"),
+        (_, DebugSecrets) => (
+            "success",
+            "200 token plus debug.{session_secret,api_key,echo}",
+        ),
     }
 }
 
 /// Every sandbox login worth trying, for printing and for the app's demo accounts.
 pub fn users() -> Vec<UserInfo> {
     entries()
+        .into_iter()
+        .map(|e| UserInfo {
+            api: e.api,
+            email: e.email,
+            outcome: e.outcome,
+        })
+        .collect()
+}
+
+/// The users of the extra login shapes and the odd answers on the documented APIs, like
+/// [`users`]. "success" is what a client that speaks the shape (cookie, header, second factor)
+/// should end with.
+pub fn extra_users() -> Vec<UserInfo> {
+    extra_entries()
         .into_iter()
         .map(|e| UserInfo {
             api: e.api,

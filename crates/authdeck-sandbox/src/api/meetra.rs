@@ -48,7 +48,14 @@ fn answer(fields: &Fields, now: Timestamp) -> Response {
         _ => Some(lifetime(LIFETIME_SECS, login.ttl)),
     };
     match token::issue(API, user, now, lifetime) {
-        Ok(issued) => reply::json(StatusCode::OK, json!({ "token": issued.token })),
+        Ok(issued) => {
+            // bearer@: the scheme word inside the field, as some servers send it.
+            let token = match user.behavior {
+                Behavior::BearerInField => format!("Bearer {}", issued.token),
+                _ => issued.token,
+            };
+            reply::json(StatusCode::OK, json!({ "token": token }))
+        }
         Err(error) => {
             tracing::error!(api = API, %error, "cannot sign a token");
             server_error()

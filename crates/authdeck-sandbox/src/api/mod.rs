@@ -1,27 +1,36 @@
-//! The five APIs, each under its own path prefix, plus the sandbox's own `/_sandbox` routes.
+//! The five documented APIs and the five extra login shapes, each under its own path prefix,
+//! plus the sandbox's own `/_sandbox` routes.
 
+mod apikey;
+mod cookiejar;
+mod formlogin;
+mod headertoken;
 mod meetmates;
 mod meetra;
 mod sealmetrics;
 mod talkstack;
+mod twofactor;
 mod user_login;
 
 use crate::grants::Grants;
 use crate::reply;
+use crate::sessions::Sessions;
 use crate::stats::Counters;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::{get, post};
+use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use std::sync::Arc;
 
-/// What every handler shares: the counters and the live refresh tokens.
+/// What every handler shares: the counters, the live refresh tokens and opaque sessions.
 #[derive(Debug, Default)]
 pub(crate) struct Shared {
     pub counters: Counters,
     pub grants: Grants,
+    pub sessions: Sessions,
 }
 
 /// Every route of the sandbox.
@@ -34,11 +43,31 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/talkstack/auth/refresh", post(talkstack::refresh))
         .route("/meetmates/api/auth/login", post(meetmates::login))
         .route("/sealmetrics/api/auth/login", post(sealmetrics::login))
+        .route("/cookiejar/session", post(cookiejar::login))
+        .route("/cookiejar/me", get(cookiejar::me))
+        .route(
+            "/headertoken/v3/auth/tokens",
+            post(headertoken::login).get(headertoken::check),
+        )
+        .route("/formlogin/login", post(formlogin::login))
+        .route("/formlogin/me", get(formlogin::me))
+        .route("/apikey/v1/whoami", get(apikey::whoami))
+        .route("/apikey/_sandbox/pat", get(apikey::pat))
+        .route("/twofactor/login", post(twofactor::login))
+        .route("/twofactor/login/verify", post(twofactor::verify))
+        .route("/twofactor/refresh", post(twofactor::refresh))
+        .route("/twofactor/me", get(twofactor::me))
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/reset", post(reset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared)
+}
+
+/// The moment `secs` seconds after `now` (the far end of time if that overflows).
+fn after(now: Timestamp, secs: i64) -> Timestamp {
+    now.saturating_add(SignedDuration::from_secs(secs))
+        .unwrap_or(Timestamp::MAX)
 }
 
 /// The access-token lifetime: the `+ttlN` tag's if there was one, else the API's.

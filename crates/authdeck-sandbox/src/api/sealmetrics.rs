@@ -3,6 +3,7 @@
 
 use super::{Shared, lifetime};
 use crate::credentials::Fields;
+use crate::grants::opaque;
 use crate::reply;
 use crate::token;
 use crate::users::{self, Behavior, Login};
@@ -56,15 +57,29 @@ fn answer(fields: &Fields, now: Timestamp) -> Response {
     let Some(expires_at) = issued.exp.and_then(|exp| Timestamp::from_second(exp).ok()) else {
         return server_error();
     };
-    reply::json(
-        StatusCode::OK,
-        json!({
-            "access_token": issued.token,
-            "token_type": "Bearer",
-            // Microseconds, like the doc's "2025-07-09T18:14:44.000000Z".
-            "expires_at": format!("{expires_at:.6}"),
-        }),
-    )
+    let mut body = json!({
+        "access_token": issued.token,
+        "token_type": "Bearer",
+        // Microseconds, like the doc's "2025-07-09T18:14:44.000000Z".
+        "expires_at": format!("{expires_at:.6}"),
+    });
+    if user.behavior == Behavior::DebugSecrets
+        && let Some(object) = body.as_object_mut()
+    {
+        // debug@: secrets at paths no spec names, for redaction by shape.
+        let Ok(echo) = token::issue(API, user, now, Some(60)) else {
+            return server_error();
+        };
+        object.insert(
+            "debug".into(),
+            json!({
+                "session_secret": opaque("", 24),
+                "api_key": opaque("sk_", 16),
+                "echo": echo.token,
+            }),
+        );
+    }
+    reply::json(StatusCode::OK, body)
 }
 
 /// Laravel's 422: the first message, "(and N more error(s))", and every field's messages.

@@ -61,6 +61,17 @@ fn answer_login(shared: &Shared, fields: &Fields, now: Timestamp) -> Response {
         _ => {}
     }
     if password != crate::PASSWORD {
+        if user.behavior == Behavior::SoftFail {
+            // soft@: a server that reports the failure in the body of a 200.
+            return reply::json(
+                StatusCode::OK,
+                json!({
+                    "success": false,
+                    "error_code": "INVALID_PASSWORD",
+                    "message": "Invalid password.",
+                }),
+            );
+        }
         return refused("INVALID_PASSWORD");
     }
     if user.behavior == Behavior::Inactive {

@@ -1,10 +1,16 @@
 //! The sandbox over real HTTP on loopback: every API's answers, tokens, rotation and counters.
 
+mod apikey;
+mod cookiejar;
+mod formlogin;
+mod headertoken;
 mod meetmates;
 mod meetra;
+mod odd_answers;
 mod sealmetrics;
 mod server;
 mod talkstack;
+mod twofactor;
 mod user_login;
 
 use authdeck_sandbox::{PASSWORD, Sandbox, jwt_secret};
@@ -63,12 +69,18 @@ impl Answer {
 
 /// POSTs a raw body (with a JSON content type) to `url`.
 pub async fn post_raw(url: &str, body: &str) -> Result<Answer, Box<dyn std::error::Error>> {
-    let response = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await?;
+    send(
+        reqwest::Client::new()
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body.to_string()),
+    )
+    .await
+}
+
+/// Sends any request and keeps the whole answer.
+pub async fn send(request: reqwest::RequestBuilder) -> Result<Answer, Box<dyn std::error::Error>> {
+    let response = request.send().await?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let text = response.text().await?;

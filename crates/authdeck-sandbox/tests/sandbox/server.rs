@@ -1,5 +1,7 @@
 use crate::{TestResult, login_ok, post, sandbox, text, verify};
-use authdeck_sandbox::{APIS, PASSWORD, Stats, banner, users};
+use authdeck_sandbox::{
+    APIS, EXTRA_APIS, PASSWORD, Stats, TOTP_SECRET, TOTP_URI, api_keys, banner, extra_users, users,
+};
 use serde_json::json;
 
 fn login_path(api: &str) -> Result<&'static str, String> {
@@ -159,4 +161,64 @@ async fn banner_lists_urls_users_and_the_password() -> TestResult {
     assert!(text.contains(PASSWORD), "banner gives the password");
     assert!(text.contains("+ttl"), "banner explains the ttl tag");
     Ok(())
+}
+
+#[tokio::test]
+async fn banner_lists_the_extra_shapes_keys_and_totp_secret() -> TestResult {
+    let sandbox = sandbox().await?;
+    let text = banner(&sandbox);
+    for api in EXTRA_APIS {
+        assert!(
+            text.contains(&sandbox.base_url(api)),
+            "banner lacks {api}'s base URL"
+        );
+    }
+    for user in extra_users() {
+        assert!(text.contains(user.email), "banner lacks {}", user.email);
+    }
+    for key in api_keys() {
+        assert!(text.contains(key.key), "banner lacks {}", key.key_id);
+    }
+    assert!(text.contains(TOTP_SECRET) && text.contains(TOTP_URI));
+    assert!(
+        text.contains("/apikey/_sandbox/pat"),
+        "banner says where the PAT is"
+    );
+    assert!(
+        text.contains("demo-app-key-1234"),
+        "banner gives formlogin's app key"
+    );
+    Ok(())
+}
+
+#[test]
+fn users_lists_only_the_documented_apis_and_extra_users_the_rest() {
+    assert!(
+        users().iter().all(|u| APIS.contains(&u.api)),
+        "users() feeds the demo accounts and preset tests: documented APIs only"
+    );
+    let odd = [
+        "soft@userlogin.test",
+        "bearer@meetra.test",
+        "msexp@meetra.test",
+        "debug@sealmetrics.test",
+    ];
+    for email in odd {
+        assert!(
+            !users().iter().any(|u| u.email == email),
+            "{email} is an extra"
+        );
+        assert!(
+            extra_users().iter().any(|u| u.email == email),
+            "{email} is listed"
+        );
+    }
+    for api in EXTRA_APIS.into_iter().filter(|api| *api != "apikey") {
+        assert!(
+            extra_users()
+                .iter()
+                .any(|u| u.api == api && u.outcome == "success"),
+            "{api} has a user that logs in"
+        );
+    }
 }
