@@ -266,10 +266,98 @@ fn odd_tokens_get_notes_worth_a_second_look() -> TestResult {
         "{notes}"
     );
     assert!(notes.contains("iat is 1 h in the future"), "{notes}");
-    assert!(notes.contains("nbf is not a NumericDate"), "{notes}");
     assert!(
-        inspection.expires_at.is_none(),
-        "a millisecond exp is not a time we can show"
+        notes.contains("nbf = \"tomorrow\" is not a NumericDate"),
+        "{notes}"
+    );
+    assert_eq!(
+        inspection.expires_at.map(|t| t.timestamp.as_second()),
+        Some(now.as_second()),
+        "a millisecond exp is read as milliseconds"
+    );
+    Ok(())
+}
+
+#[test]
+fn an_exp_in_milliseconds_is_read_as_milliseconds_not_as_no_expiry() -> TestResult {
+    let now = now();
+    let ms = now.as_millisecond() + 3_600_000;
+    let inspection = jwt::inspect(
+        &jwt::decode(&token_with(&json!({"exp": ms})))?,
+        now,
+        &TimeZone::UTC,
+    );
+    let value = serde_json::to_value(&inspection)?;
+    assert_eq!(value["time_status"], "valid", "{value}");
+    assert_eq!(value["seconds_left"], 3600);
+    assert_eq!(value["expires_at"]["unix"], now.as_second() + 3600);
+    assert!(
+        inspection
+            .notes
+            .iter()
+            .any(|n| n.contains("read as milliseconds")),
+        "{:?}",
+        inspection.notes
+    );
+    Ok(())
+}
+
+#[test]
+fn an_unreadable_exp_or_nbf_makes_validity_unknown_not_no_expiry() -> TestResult {
+    let now = now();
+    for (claims, claim) in [
+        (json!({"exp": "soon"}), "exp"),
+        (json!({"exp": 1e300}), "exp"),
+        (json!({"exp": null}), "exp"),
+        (json!({"exp": now.as_second() + 60, "nbf": [1]}), "nbf"),
+    ] {
+        let inspection = jwt::inspect(&jwt::decode(&token_with(&claims))?, now, &TimeZone::UTC);
+        let value = serde_json::to_value(&inspection)?;
+        assert_eq!(value["time_status"], "unknown", "{claims}: {value}");
+        assert!(
+            value["time_problem"]
+                .as_str()
+                .is_some_and(|p| p.starts_with(claim)),
+            "{claims}: the problem names {claim}: {value}"
+        );
+        let explained = value["explained"]
+            .as_array()
+            .and_then(|e| e.iter().find(|c| c["name"] == claim))
+            .ok_or("the claim is explained")?;
+        assert!(explained["problem"].is_string(), "{explained}");
+    }
+    // An unreadable iat says so on its claim, but does not decide validity.
+    let iat = jwt::inspect(
+        &jwt::decode(&token_with(
+            &json!({"exp": now.as_second() + 60, "iat": "x"}),
+        ))?,
+        now,
+        &TimeZone::UTC,
+    );
+    assert_eq!(iat.time_status, TimeStatus::Valid);
+    assert!(
+        iat.explained
+            .iter()
+            .any(|c| c.name == "iat" && c.problem.is_some())
+    );
+    Ok(())
+}
+
+#[test]
+fn a_readable_expiry_in_the_past_is_expired_even_with_an_unreadable_nbf() -> TestResult {
+    let now = now();
+    let claims = json!({"exp": now.as_second() - 1, "nbf": "x"});
+    let inspection = jwt::inspect(&jwt::decode(&token_with(&claims))?, now, &TimeZone::UTC);
+    assert_eq!(inspection.time_status, TimeStatus::Expired);
+    Ok(())
+}
+
+#[test]
+fn decoded_expires_at_reads_milliseconds_too() -> TestResult {
+    let decoded = jwt::decode(&token_with(&json!({"exp": 1_600_000_000_000_i64})))?;
+    assert_eq!(
+        decoded.expires_at().map(|t| t.as_second()),
+        Some(1_600_000_000)
     );
     Ok(())
 }

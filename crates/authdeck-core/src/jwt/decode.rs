@@ -1,6 +1,7 @@
 //! Splitting a compact token into its parts, with errors that say which part is wrong and why.
 
 use super::object::{JsonObject, NotObject};
+use super::time::{ClaimTime, read_time};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
@@ -299,15 +300,17 @@ impl Decoded {
         self.header.get_str("kid")
     }
 
-    /// The `exp` claim as a time, when it is a NumericDate (seconds, possibly fractional).
+    /// The `exp` claim as a time (seconds, or clearly milliseconds: see [`super::time_claim`]).
     pub fn expires_at(&self) -> Option<Timestamp> {
-        self.numeric_date("exp")
+        self.time_claim("exp").time()
     }
 
-    /// A claim read as a NumericDate: seconds since the epoch, possibly fractional.
-    /// `None` when absent, not a number, or out of range.
-    pub fn numeric_date(&self, claim: &str) -> Option<Timestamp> {
-        numeric_date(self.claims()?.get(claim)?)
+    /// A time claim, read as [`super::time_claim`] reads it: present but unreadable is not absent.
+    pub fn time_claim(&self, claim: &str) -> ClaimTime {
+        match self.claims().and_then(|c| c.get(claim)) {
+            Some(raw) => read_time(claim, raw),
+            None => ClaimTime::Absent,
+        }
     }
 
     /// The decoded signature bytes (empty for `alg: none`).
@@ -324,27 +327,6 @@ impl Decoded {
     pub fn compact(&self) -> &str {
         &self.compact
     }
-}
-
-/// Seconds since the epoch (RFC 7519 NumericDate), given as the claim's JSON text, as a
-/// timestamp.
-pub(crate) fn numeric_date(raw: &str) -> Option<Timestamp> {
-    if let Ok(secs) = raw.parse::<i64>() {
-        return Timestamp::from_second(secs).ok();
-    }
-    if !raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
-        return None;
-    }
-    let secs = raw.parse::<f64>().ok()?;
-    if !secs.is_finite() {
-        return None;
-    }
-    let whole = secs.floor();
-    let nanos = ((secs - whole) * 1e9).round() as i32;
-    if whole < i64::MIN as f64 || whole > i64::MAX as f64 {
-        return None;
-    }
-    Timestamp::new(whole as i64, nanos.min(999_999_999)).ok()
 }
 
 #[cfg(test)]

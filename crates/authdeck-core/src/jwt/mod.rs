@@ -9,6 +9,7 @@ mod decode;
 mod explain;
 mod key;
 mod object;
+mod time;
 mod verify;
 
 pub use alg::{Algorithm, KeyFamily};
@@ -18,6 +19,7 @@ pub use explain::{
 };
 pub use key::{Key, KeyError, KeySource, LoadError, VerifyKey};
 pub use object::{JsonObject, json_str, plain};
+pub use time::{ClaimTime, time_claim};
 pub use verify::{SignatureCheck, verify};
 
 impl From<Malformed> for crate::Error {
