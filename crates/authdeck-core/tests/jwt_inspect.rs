@@ -120,6 +120,26 @@ fn a_pasted_authorization_header_with_whitespace_decodes() -> TestResult {
 }
 
 #[test]
+fn a_whole_authorization_header_line_decodes() -> TestResult {
+    let token = token_with(&json!({"sub": "x"}));
+    for pasted in [
+        format!("Authorization: Bearer {token}"),
+        format!("authorization:bearer {token}"),
+        format!("AUTHORIZATION :   BEARER   {token}\r\n"),
+        format!("  Authorization: Bearer {token}\n"),
+        format!("Authorization: {token}"),
+    ] {
+        let decoded = jwt::decode(&pasted).map_err(|e| format!("{pasted:?}: {e}"))?;
+        assert_eq!(decoded.compact(), token, "{pasted:?}");
+    }
+    assert!(
+        jwt::decode(&format!("Authorization: Basic {token}")).is_err(),
+        "only the Bearer scheme is dropped"
+    );
+    Ok(())
+}
+
+#[test]
 fn registered_claims_are_explained_with_utc_local_and_relative_times() -> TestResult {
     let now = now();
     let claims = json!({

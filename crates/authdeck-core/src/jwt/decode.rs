@@ -74,7 +74,8 @@ pub struct Decoded {
 /// Decodes a compact JWS/JWT without checking anything but its shape.
 ///
 /// Accepts surrounding whitespace, line breaks inside (tokens wrapped by a terminal or an RFC),
-/// and a leading `Bearer ` (any case), because people paste Authorization headers.
+/// and a leading `Bearer ` or a whole `Authorization: Bearer ` header line (any case, any
+/// spacing), because people paste what they copied from curl, a browser or a log.
 pub fn decode(text: &str) -> Result<Decoded, Malformed> {
     let trimmed = strip_bearer(text);
     // Whitespace inside (a wrapped token) always fails base64url, so it is looked for only then:
@@ -168,13 +169,25 @@ fn decode_compact(compact: &str) -> Result<Decoded, Malformed> {
     })
 }
 
-/// Trims and drops a `Bearer ` prefix.
+/// Trims and drops an `Authorization:` header name and a `Bearer` scheme.
 fn strip_bearer(text: &str) -> &str {
-    let t = text.trim();
-    match t.get(..7) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => t[7..].trim_start(),
+    let mut t = text.trim();
+    if let Some(rest) = strip_prefix_ignore_case(t, "authorization")
+        && let Some(value) = rest.trim_start().strip_prefix(':')
+    {
+        t = value.trim_start();
+    }
+    // The scheme is a word of its own: whitespace must follow it.
+    match strip_prefix_ignore_case(t, "bearer") {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_whitespace()) => rest.trim_start(),
         _ => t,
     }
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
 }
 
 fn base64url(text: &str, segment: Segment) -> Result<Vec<u8>, Malformed> {
