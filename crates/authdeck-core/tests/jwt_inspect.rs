@@ -39,7 +39,13 @@ fn wrong_part_counts_are_named_and_five_parts_is_an_encrypted_jwe() {
         ("a.b.c.d", "expected 3 parts separated by '.', found 4"),
         (
             "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d",
-            "this is an encrypted JWE (5 parts): it cannot be decoded without the recipient's private key",
+            "this is an encrypted JWE (5 parts; alg RSA-OAEP, enc A256GCM): its claims cannot be \
+             read without the recipient's decryption key",
+        ),
+        (
+            "a.b.c.d.e",
+            "this is an encrypted JWE (5 parts): its claims cannot be read without the \
+             recipient's decryption key",
         ),
         ("   ", "the token is empty"),
     ];
@@ -47,6 +53,28 @@ fn wrong_part_counts_are_named_and_five_parts_is_an_encrypted_jwe() {
         let err = jwt::decode(text).expect_err("malformed");
         assert_eq!(err.to_string(), message, "for input {text:?}");
     }
+}
+
+#[test]
+fn an_encrypted_token_shows_its_protected_header_under_its_own_code() -> TestResult {
+    let header = r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","kid":"enc-1","cty":"JWT"}"#;
+    let jwe = format!("{}.a2V5.aXY.Y2lwaGVy.dGFn", b64(header));
+    let err = authdeck_core::Error::from(jwt::decode(&jwe).expect_err("a JWE is not readable"));
+    assert_eq!(err.code(), authdeck_core::error::ErrorCode::EncryptedToken);
+    let payload = serde_json::to_value(authdeck_core::error::ErrorPayload::from(&err))?;
+    assert_eq!(payload["code"], "encrypted_token");
+    assert_eq!(payload["header"], serde_json::from_str::<Value>(header)?);
+    let message = payload["message"].as_str().ok_or("a message")?;
+    for words in [
+        "encrypted",
+        "alg RSA-OAEP-256",
+        "enc A256GCM",
+        "kid enc-1",
+        "key",
+    ] {
+        assert!(message.contains(words), "{message}");
+    }
+    Ok(())
 }
 
 #[test]

@@ -33,10 +33,10 @@ impl fmt::Display for Segment {
 pub enum Malformed {
     #[error("the token is empty")]
     Empty,
-    #[error(
-        "this is an encrypted JWE (5 parts): it cannot be decoded without the recipient's private key"
-    )]
-    Encrypted,
+    /// Five parts: a JWE. Its protected header (part 1) is kept when it reads as a JSON
+    /// object, since it is all a person can see without the key.
+    #[error("{}", encrypted_words(.header.as_deref()))]
+    Encrypted { header: Option<Box<JsonObject>> },
     #[error("expected 3 parts separated by '.', found {found}")]
     WrongPartCount { found: usize },
     #[error("the {segment} is empty")]
@@ -126,7 +126,9 @@ fn decode_compact(compact: &str) -> Result<Decoded, Malformed> {
     };
     let rest = parts.count();
     if rest == 2 {
-        return Err(Malformed::Encrypted);
+        return Err(Malformed::Encrypted {
+            header: jwe_header(header_b64).map(Box::new),
+        });
     }
     if rest != 0 {
         return Err(Malformed::WrongPartCount { found: 3 + rest });
@@ -167,6 +169,29 @@ fn decode_compact(compact: &str) -> Result<Decoded, Malformed> {
         payload,
         signature,
     })
+}
+
+/// The protected header of a JWE, when it is a base64url JSON object.
+fn jwe_header(header_b64: &str) -> Option<JsonObject> {
+    let bytes = base64url(header_b64, Segment::Header).ok()?;
+    JsonObject::parse(String::from_utf8(bytes).ok()?).ok()
+}
+
+/// `this is an encrypted JWE (5 parts; alg RSA-OAEP, enc A256GCM): ...`
+fn encrypted_words(header: Option<&JsonObject>) -> String {
+    let facts: Vec<String> = ["alg", "enc", "kid"]
+        .iter()
+        .filter_map(|name| Some(format!("{name} {}", header?.get_str(name)?)))
+        .collect();
+    let facts = if facts.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", facts.join(", "))
+    };
+    format!(
+        "this is an encrypted JWE (5 parts{facts}): its claims cannot be read without the \
+         recipient's decryption key"
+    )
 }
 
 /// Trims and drops an `Authorization:` header name and a `Bearer` scheme.
@@ -398,7 +423,7 @@ mod tests {
     #[test]
     fn recognizes_five_parts_as_encrypted() {
         let err = decode("a.b.c.d.e").expect_err("five parts is a JWE");
-        assert_eq!(err, Malformed::Encrypted);
+        assert_eq!(err, Malformed::Encrypted { header: None });
         assert!(err.to_string().contains("encrypted JWE"));
     }
 

@@ -24,6 +24,13 @@ pub use verify::{SignatureCheck, verify};
 
 impl From<Malformed> for crate::Error {
     fn from(e: Malformed) -> Self {
-        crate::Error::MalformedToken(e.to_string())
+        let message = e.to_string();
+        match e {
+            Malformed::Encrypted { header } => crate::Error::EncryptedToken {
+                message,
+                header: header.map(|h| h.to_map()),
+            },
+            _ => crate::Error::MalformedToken(message),
+        }
     }
 }
