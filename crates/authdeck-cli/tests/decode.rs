@@ -125,13 +125,24 @@ fn json_output_has_the_documented_fields() -> TestResult {
             "header",
             "claims",
             "alg",
+            "alg_description",
             "kid",
+            "typ",
             "expires_at",
             "expired",
+            "not_before",
+            "not_yet_valid",
+            "issued_at",
+            "seconds_left",
+            "time_status",
+            "time_problems",
             "signature",
-            "signature_detail"
+            "signature_detail",
+            "notes"
         ]
     );
+    assert_eq!(doc["time_status"], "valid");
+    assert_eq!(doc["alg_description"], "HMAC using SHA-256 (shared secret)");
     assert_eq!(doc["claims"]["sub"], "user-42");
     assert_eq!(doc["alg"], "HS256");
     assert_eq!(doc["expired"], false);
@@ -355,6 +366,10 @@ fn malformed_tokens_exit_1_with_the_reason() {
         ("abc.def", "expected 3 parts separated by '.', found 2"),
         ("a.b.c.d.e", "encrypted JWE (5 parts)"),
         (
+            "eyJhbGciOiJIUzI1NiJ9.e30",
+            "expected 3 parts separated by '.', found 2",
+        ),
+        (
             "eyJhbGciOiJIUzI1NiJ9.e30.a+b",
             "the signature (part 3) is not base64url",
         ),
@@ -371,6 +386,102 @@ fn malformed_tokens_exit_1_with_the_reason() {
         "{}",
         stdout(&json)
     );
+}
+
+/// `{"alg":"RSA-OAEP-256","enc":"A256GCM","kid":"enc-1"}` and four made-up parts.
+const JWE: &str = "eyJhbGciOiAiUlNBLU9BRVAtMjU2IiwgImVuYyI6ICJBMjU2R0NNIiwgImtpZCI6ICJlbmMtMSJ9.a2V5.aXY.Y2lwaGVy.dGFn";
+
+#[test]
+fn an_encrypted_token_shows_its_header_and_says_it_needs_the_key() -> TestResult {
+    let out = authdeck(&["decode", JWE], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in ["alg  RSA-OAEP-256", "enc  A256GCM", "kid  enc-1"] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    assert!(
+        stderr(&out).contains("encrypted JWE") && stderr(&out).contains("key"),
+        "{}",
+        stderr(&out)
+    );
+
+    let json = authdeck(&["decode", "--json", JWE], None);
+    assert_eq!(json.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&json.stdout)?;
+    assert_eq!(doc["error"]["code"], "encrypted_token", "{doc}");
+    assert_eq!(doc["error"]["header"]["enc"], "A256GCM", "{doc}");
+    assert_eq!(doc["error"]["header"]["kid"], "enc-1", "{doc}");
+    Ok(())
+}
+
+#[test]
+fn a_pasted_authorization_header_line_decodes_from_the_argument_and_stdin() {
+    let token = access_token("s");
+    for line in [
+        format!("Authorization: Bearer {token}"),
+        format!("authorization:bearer {token}"),
+        format!("AUTHORIZATION:   Bearer   {token}\r\n"),
+    ] {
+        let arg = authdeck(&["decode", &line], None);
+        assert_eq!(arg.status.code(), Some(0), "{line:?}: {}", stderr(&arg));
+        assert!(stdout(&arg).contains("user-42"), "{line:?}");
+        let piped = authdeck(&["decode"], Some(&line));
+        assert_eq!(piped.status.code(), Some(0), "{line:?}: {}", stderr(&piped));
+    }
+}
+
+#[test]
+fn an_exp_in_milliseconds_is_a_time_not_no_expiry() -> TestResult {
+    let token = hs256("s", &json!({"sub": "x", "exp": (now() + 3600) * 1000}));
+    let doc: Value = serde_json::from_slice(&authdeck(&["decode", "--json", &token], None).stdout)?;
+    assert_eq!(doc["time_status"], "valid", "{doc}");
+    assert!(doc["expires_at"].is_string(), "{doc}");
+    assert!(doc["notes"].to_string().contains("milliseconds"), "{doc}");
+    let text = stdout(&authdeck(&["decode", &token], None));
+    assert!(text.contains("time       valid, expires in"), "{text}");
+    assert!(!text.contains("no expiry"), "{text}");
+    Ok(())
+}
+
+#[test]
+fn an_unreadable_exp_is_reported_as_unknown_and_named() -> TestResult {
+    let token = hs256("s", &json!({"sub": "x", "exp": "tomorrow"}));
+    let doc: Value = serde_json::from_slice(&authdeck(&["decode", "--json", &token], None).stdout)?;
+    assert_eq!(doc["time_status"], "unknown", "{doc}");
+    assert!(doc["time_problems"]["exp"].is_string(), "{doc}");
+    let text = stdout(&authdeck(&["decode", &token], None));
+    assert!(text.contains("time       unknown: exp"), "{text}");
+    Ok(())
+}
+
+#[test]
+fn json_says_a_token_is_not_yet_valid_as_the_summary_does() -> TestResult {
+    let token = hs256(
+        "s",
+        &json!({"sub": "x", "nbf": now() + 600, "exp": now() + 3600}),
+    );
+    let text = stdout(&authdeck(&["decode", &token], None));
+    assert!(text.contains("not yet valid"), "{text}");
+    let doc: Value = serde_json::from_slice(&authdeck(&["decode", "--json", &token], None).stdout)?;
+    assert_eq!(doc["not_yet_valid"], true, "{doc}");
+    assert_eq!(doc["time_status"], "not_yet_valid", "{doc}");
+    assert!(doc["not_before"].is_string(), "{doc}");
+    Ok(())
+}
+
+#[test]
+fn json_carries_the_notes_the_summary_prints() -> TestResult {
+    let unsigned = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.";
+    let text = stdout(&authdeck(&["decode", unsigned], None));
+    let doc: Value =
+        serde_json::from_slice(&authdeck(&["decode", "--json", unsigned], None).stdout)?;
+    let notes = doc["notes"].as_array().ok_or("notes")?;
+    assert!(!notes.is_empty(), "{doc}");
+    for note in notes {
+        let note = note.as_str().ok_or("a note is text")?;
+        assert!(text.contains(note), "{note:?} not in:\n{text}");
+    }
+    Ok(())
 }
 
 #[test]

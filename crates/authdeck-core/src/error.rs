@@ -4,6 +4,7 @@
 //! These are the things that stop us from even asking, or from keeping the answer.
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -33,6 +34,14 @@ pub enum Error {
     /// A token that is not a readable JWT (the inspector, `authdeck decode`).
     #[error("{0}")]
     MalformedToken(String),
+    /// An encrypted token (JWE): its claims need the recipient's key, which we never have.
+    /// Its own code, because "malformed" would send the user looking for a typo.
+    #[error("{message}")]
+    EncryptedToken {
+        message: String,
+        /// The protected header, when it could be read: all that can be shown.
+        header: Option<Map<String, Value>>,
+    },
 }
 
 impl Error {
@@ -48,6 +57,7 @@ impl Error {
             Error::Refused(_) => ErrorCode::Refused,
             Error::Io(_) => ErrorCode::Io,
             Error::MalformedToken(_) => ErrorCode::MalformedToken,
+            Error::EncryptedToken { .. } => ErrorCode::EncryptedToken,
         }
     }
 }
@@ -67,12 +77,13 @@ pub enum ErrorCode {
     Refused,
     Io,
     MalformedToken,
+    EncryptedToken,
     /// Never sent by Authdeck: the UI's code for anything thrown that is not an error payload.
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::InvalidInput,
         ErrorCode::Provider,
         ErrorCode::NotFound,
@@ -82,6 +93,7 @@ impl ErrorCode {
         ErrorCode::Refused,
         ErrorCode::Io,
         ErrorCode::MalformedToken,
+        ErrorCode::EncryptedToken,
         ErrorCode::Internal,
     ];
 
@@ -97,17 +109,24 @@ impl ErrorCode {
             ErrorCode::Refused => "refused",
             ErrorCode::Io => "io",
             ErrorCode::MalformedToken => "malformed_token",
+            ErrorCode::EncryptedToken => "encrypted_token",
             ErrorCode::Internal => "internal",
         }
     }
 }
 
-/// The shape errors take across the Tauri boundary and in `--json` output.
+/// The shape errors take across the Tauri boundary and in `--json` output:
+/// `{code, message}`, plus `header` for `encrypted_token` when the JWE's header was readable.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorPayload {
     pub code: ErrorCode,
     pub message: String,
+    /// The protected header of an encrypted token (code `encrypted_token`); absent otherwise,
+    /// so every other error keeps the two-field shape.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "{ [key in string]: JsonValue }"))]
+    pub header: Option<Map<String, Value>>,
 }
 
 impl From<&Error> for ErrorPayload {
@@ -115,6 +134,10 @@ impl From<&Error> for ErrorPayload {
         ErrorPayload {
             code: e.code(),
             message: e.to_string(),
+            header: match e {
+                Error::EncryptedToken { header, .. } => header.clone(),
+                _ => None,
+            },
         }
     }
 }
@@ -150,6 +173,21 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({"code": "malformed_token", "message": "expected 3 parts, found 2"})
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn an_encrypted_token_payload_carries_its_header() -> Result<(), serde_json::Error> {
+        let header = serde_json::json!({"alg": "dir", "enc": "A128GCM"});
+        let e = Error::EncryptedToken {
+            message: "encrypted".into(),
+            header: header.as_object().cloned(),
+        };
+        let json = serde_json::to_value(ErrorPayload::from(&e))?;
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "encrypted_token", "message": "encrypted", "header": header})
         );
         Ok(())
     }

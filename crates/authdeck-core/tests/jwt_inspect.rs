@@ -39,7 +39,13 @@ fn wrong_part_counts_are_named_and_five_parts_is_an_encrypted_jwe() {
         ("a.b.c.d", "expected 3 parts separated by '.', found 4"),
         (
             "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d",
-            "this is an encrypted JWE (5 parts): it cannot be decoded without the recipient's private key",
+            "this is an encrypted JWE (5 parts; alg RSA-OAEP, enc A256GCM): its claims cannot be \
+             read without the recipient's decryption key",
+        ),
+        (
+            "a.b.c.d.e",
+            "this is an encrypted JWE (5 parts): its claims cannot be read without the \
+             recipient's decryption key",
         ),
         ("   ", "the token is empty"),
     ];
@@ -47,6 +53,28 @@ fn wrong_part_counts_are_named_and_five_parts_is_an_encrypted_jwe() {
         let err = jwt::decode(text).expect_err("malformed");
         assert_eq!(err.to_string(), message, "for input {text:?}");
     }
+}
+
+#[test]
+fn an_encrypted_token_shows_its_protected_header_under_its_own_code() -> TestResult {
+    let header = r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","kid":"enc-1","cty":"JWT"}"#;
+    let jwe = format!("{}.a2V5.aXY.Y2lwaGVy.dGFn", b64(header));
+    let err = authdeck_core::Error::from(jwt::decode(&jwe).expect_err("a JWE is not readable"));
+    assert_eq!(err.code(), authdeck_core::error::ErrorCode::EncryptedToken);
+    let payload = serde_json::to_value(authdeck_core::error::ErrorPayload::from(&err))?;
+    assert_eq!(payload["code"], "encrypted_token");
+    assert_eq!(payload["header"], serde_json::from_str::<Value>(header)?);
+    let message = payload["message"].as_str().ok_or("a message")?;
+    for words in [
+        "encrypted",
+        "alg RSA-OAEP-256",
+        "enc A256GCM",
+        "kid enc-1",
+        "key",
+    ] {
+        assert!(message.contains(words), "{message}");
+    }
+    Ok(())
 }
 
 #[test]
@@ -116,6 +144,26 @@ fn a_pasted_authorization_header_with_whitespace_decodes() -> TestResult {
     let token = token_with(&json!({"sub": "x"}));
     let pasted = format!("\n  bearer {}\r\n   {}\t\n", &token[..20], &token[20..]);
     assert_eq!(jwt::decode(&pasted)?.compact(), token);
+    Ok(())
+}
+
+#[test]
+fn a_whole_authorization_header_line_decodes() -> TestResult {
+    let token = token_with(&json!({"sub": "x"}));
+    for pasted in [
+        format!("Authorization: Bearer {token}"),
+        format!("authorization:bearer {token}"),
+        format!("AUTHORIZATION :   BEARER   {token}\r\n"),
+        format!("  Authorization: Bearer {token}\n"),
+        format!("Authorization: {token}"),
+    ] {
+        let decoded = jwt::decode(&pasted).map_err(|e| format!("{pasted:?}: {e}"))?;
+        assert_eq!(decoded.compact(), token, "{pasted:?}");
+    }
+    assert!(
+        jwt::decode(&format!("Authorization: Basic {token}")).is_err(),
+        "only the Bearer scheme is dropped"
+    );
     Ok(())
 }
 
@@ -266,10 +314,98 @@ fn odd_tokens_get_notes_worth_a_second_look() -> TestResult {
         "{notes}"
     );
     assert!(notes.contains("iat is 1 h in the future"), "{notes}");
-    assert!(notes.contains("nbf is not a NumericDate"), "{notes}");
     assert!(
-        inspection.expires_at.is_none(),
-        "a millisecond exp is not a time we can show"
+        notes.contains("nbf = \"tomorrow\" is not a NumericDate"),
+        "{notes}"
+    );
+    assert_eq!(
+        inspection.expires_at.map(|t| t.timestamp.as_second()),
+        Some(now.as_second()),
+        "a millisecond exp is read as milliseconds"
+    );
+    Ok(())
+}
+
+#[test]
+fn an_exp_in_milliseconds_is_read_as_milliseconds_not_as_no_expiry() -> TestResult {
+    let now = now();
+    let ms = now.as_millisecond() + 3_600_000;
+    let inspection = jwt::inspect(
+        &jwt::decode(&token_with(&json!({"exp": ms})))?,
+        now,
+        &TimeZone::UTC,
+    );
+    let value = serde_json::to_value(&inspection)?;
+    assert_eq!(value["time_status"], "valid", "{value}");
+    assert_eq!(value["seconds_left"], 3600);
+    assert_eq!(value["expires_at"]["unix"], now.as_second() + 3600);
+    assert!(
+        inspection
+            .notes
+            .iter()
+            .any(|n| n.contains("read as milliseconds")),
+        "{:?}",
+        inspection.notes
+    );
+    Ok(())
+}
+
+#[test]
+fn an_unreadable_exp_or_nbf_makes_validity_unknown_not_no_expiry() -> TestResult {
+    let now = now();
+    for (claims, claim) in [
+        (json!({"exp": "soon"}), "exp"),
+        (json!({"exp": 1e300}), "exp"),
+        (json!({"exp": null}), "exp"),
+        (json!({"exp": now.as_second() + 60, "nbf": [1]}), "nbf"),
+    ] {
+        let inspection = jwt::inspect(&jwt::decode(&token_with(&claims))?, now, &TimeZone::UTC);
+        let value = serde_json::to_value(&inspection)?;
+        assert_eq!(value["time_status"], "unknown", "{claims}: {value}");
+        assert!(
+            value["time_problem"]
+                .as_str()
+                .is_some_and(|p| p.starts_with(claim)),
+            "{claims}: the problem names {claim}: {value}"
+        );
+        let explained = value["explained"]
+            .as_array()
+            .and_then(|e| e.iter().find(|c| c["name"] == claim))
+            .ok_or("the claim is explained")?;
+        assert!(explained["problem"].is_string(), "{explained}");
+    }
+    // An unreadable iat says so on its claim, but does not decide validity.
+    let iat = jwt::inspect(
+        &jwt::decode(&token_with(
+            &json!({"exp": now.as_second() + 60, "iat": "x"}),
+        ))?,
+        now,
+        &TimeZone::UTC,
+    );
+    assert_eq!(iat.time_status, TimeStatus::Valid);
+    assert!(
+        iat.explained
+            .iter()
+            .any(|c| c.name == "iat" && c.problem.is_some())
+    );
+    Ok(())
+}
+
+#[test]
+fn a_readable_expiry_in_the_past_is_expired_even_with_an_unreadable_nbf() -> TestResult {
+    let now = now();
+    let claims = json!({"exp": now.as_second() - 1, "nbf": "x"});
+    let inspection = jwt::inspect(&jwt::decode(&token_with(&claims))?, now, &TimeZone::UTC);
+    assert_eq!(inspection.time_status, TimeStatus::Expired);
+    Ok(())
+}
+
+#[test]
+fn decoded_expires_at_reads_milliseconds_too() -> TestResult {
+    let decoded = jwt::decode(&token_with(&json!({"exp": 1_600_000_000_000_i64})))?;
+    assert_eq!(
+        decoded.expires_at().map(|t| t.as_second()),
+        Some(1_600_000_000)
     );
     Ok(())
 }

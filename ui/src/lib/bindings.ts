@@ -36,9 +36,14 @@ field: string | null,
  */
 case: string | null, message: string, };
 
-export type ErrorCode = "invalid_input" | "provider" | "not_found" | "keyring" | "storage" | "session_expired" | "refused" | "io" | "malformed_token" | "internal";
+export type ErrorCode = "invalid_input" | "provider" | "not_found" | "keyring" | "storage" | "session_expired" | "refused" | "io" | "malformed_token" | "encrypted_token" | "internal";
 
-export type ErrorPayload = { code: ErrorCode, message: string, };
+export type ErrorPayload = { code: ErrorCode, message: string, 
+/**
+ * The protected header of an encrypted token (code `encrypted_token`); absent otherwise,
+ * so every other error keeps the two-field shape.
+ */
+header?: { [key in string]: JsonValue }, };
 
 export type Status = "valid" | "expiring" | "expired" | "unknown_expiry" | "signed_out";
 
@@ -177,6 +182,10 @@ payload_base64: string | null, alg: string | null, alg_description: string | nul
  */
 explained: Array<ExplainedClaim>, expires_at: TimeView | null, time_status: TimeStatus, 
 /**
+ * Why `time_status` is `unknown`: the `exp` or `nbf` that could not be read.
+ */
+time_problem: string | null, 
+/**
  * True on or after `exp` (RFC 7519 4.1.4).
  */
 expired: boolean, 
@@ -200,9 +209,14 @@ export type ExplainedClaim = { name: string, label: string, kind: ClaimKind,
  */
 text: string, 
 /**
- * Set for time claims (exp, nbf, iat, auth_time) that are valid NumericDates.
+ * Set for time claims (exp, nbf, iat, auth_time) that could be read as a time.
  */
-time: TimeView | null, };
+time: TimeView | null, 
+/**
+ * Set for a time claim that is present but no time (a string, out of range): why.
+ * Such a claim is never taken for an absent one.
+ */
+problem: string | null, };
 
 export type ClaimKind = "registered" | "common";
 
@@ -220,7 +234,7 @@ local: string,
  */
 relative: string, };
 
-export type TimeStatus = "valid" | "expired" | "not_yet_valid" | "no_expiry";
+export type TimeStatus = "valid" | "expired" | "not_yet_valid" | "no_expiry" | "unknown";
 
 export type RefresherEvent = { "type": "renewed", account: string, expires_at: string | null, } | { "type": "failed", account: string, kind: Kind | null, message: string, retry_at: string, } | { "type": "stopped", account: string, kind: Kind | null, message: string, } | { "type": "cannot_renew", account: string, expires_at: string, };
 

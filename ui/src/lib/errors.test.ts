@@ -42,3 +42,25 @@ describe('showError', () => {
     expect(asPayload({ code: 'malformed_token', message: 'm' }).code).toBe('malformed_token')
   })
 })
+
+describe('encrypted tokens', () => {
+  const payload = {
+    code: 'encrypted_token',
+    message: "this is an encrypted JWE (5 parts; alg dir, enc A128GCM): its claims cannot be read without the recipient's decryption key",
+    header: { alg: 'dir', enc: 'A128GCM' },
+  }
+
+  it('keeps the protected header of an encrypted_token payload', () => {
+    expect(asPayload(payload)).toEqual(payload)
+  })
+
+  it('says the token is encrypted and needs the key', () => {
+    const shown = showError(payload)
+    expect(shown.title).toMatch(/^This is an encrypted JWE .*decryption key\.$/)
+    expect(shown.details[0]).toEqual(['Code', 'encrypted_token'])
+  })
+
+  it('drops a header that is not an object', () => {
+    expect(asPayload({ code: 'encrypted_token', message: 'm', header: 'x' })).toEqual({ code: 'encrypted_token', message: 'm' })
+  })
+})

@@ -34,6 +34,7 @@ const CODE_WORDS: Record<ErrorCode, string> = {
   refused: 'The server refused.',
   io: 'A file could not be read or written.',
   malformed_token: 'This is not a readable JWT.',
+  encrypted_token: "This token is encrypted (JWE): its claims cannot be read without the recipient's key.",
   internal: 'Something went wrong inside Authdeck.',
 }
 
@@ -62,8 +63,11 @@ export function showError(e: unknown): Shown {
 
 export function asPayload(e: unknown): ErrorPayload {
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
-    const o = e as { code: unknown; message: unknown }
-    return { code: knownCode(o.code), message: String(o.message) }
+    const o = e as { code: unknown; message: unknown; header?: unknown }
+    const payload: ErrorPayload = { code: knownCode(o.code), message: String(o.message) }
+    // An encrypted token's header: the one thing the inspector can still show.
+    if (o.header && typeof o.header === 'object' && !Array.isArray(o.header)) payload.header = o.header as ErrorPayload['header']
+    return payload
   }
   if (e instanceof Error) return { code: 'internal', message: e.message }
   return { code: 'internal', message: typeof e === 'string' ? e : 'unknown error' }

@@ -4,7 +4,8 @@ use super::CmdResult;
 use authdeck_core::Error;
 use authdeck_core::http::Http;
 use authdeck_core::jwt::{
-    self, Inspection, KeySource, LoadError, SignatureCheck, TimeStatus, TimeView, VerifyKey,
+    self, Inspection, KeySource, LoadError, Malformed, SignatureCheck, TimeStatus, TimeView,
+    VerifyKey,
 };
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -31,13 +32,18 @@ Decoding never needs a key. With a key, the signature is checked for every JWS a
 (HS*, RS*, PS*, ES256/384/512, EdDSA); alg \"none\" is never valid. An expired token with a good
 signature is reported as such: signature validity and time validity are separate.
 
-Exit status: 0 decoded (and, with a key, the signature is valid); 1 malformed token or signature
-not valid; 2 bad usage (unreadable key, bad URL).")]
+An encrypted token (JWE, 5 parts) cannot be read without its key: its protected header is shown,
+and under --json the error (code encrypted_token) carries it as \"header\".
+
+Exit status: 0 decoded (and, with a key, the signature is valid); 1 malformed or encrypted token,
+or signature not valid; 2 bad usage (unreadable key, bad URL).")]
 pub struct Args {
-    /// The token (a leading `Bearer ` and whitespace are fine). `-` or nothing reads stdin.
+    /// The token (a leading `Bearer `, a whole `Authorization:` line and whitespace are fine).
+    /// `-` or nothing reads stdin.
     #[arg(value_name = "TOKEN")]
     token: Option<String>,
-    /// Print JSON: header, claims (or payload_text), alg, kid, expires_at, expired, signature.
+    /// Print JSON: header, claims (or payload_text), alg, kid, times and time_status, signature,
+    /// notes: everything the summary shows.
     #[arg(long)]
     pub(crate) json: bool,
     /// Verify with this shared secret (HS256/384/512), taken as UTF-8 text.
@@ -63,6 +69,25 @@ pub async fn run(args: Args) -> CmdResult {
     let text = read_token(args.token.as_deref())?;
     let decoded = match jwt::decode(&text) {
         Ok(decoded) => decoded,
+        Err(Malformed::Encrypted { header }) => {
+            // The header is all there is to see; under --json the error carries it.
+            if let (Some(header), false) = (&header, args.json) {
+                let rows: Vec<[String; 3]> = header
+                    .iter()
+                    .map(|(name, value)| {
+                        [
+                            name.to_owned(),
+                            jwt::plain(value).into_owned(),
+                            String::new(),
+                        ]
+                    })
+                    .collect();
+                let mut out = String::new();
+                section(&mut out, "Header (encrypted token)", &rows);
+                print!("{out}");
+            }
+            return Err(Malformed::Encrypted { header }.into());
+        }
         Err(malformed) => {
             return Err(Error::MalformedToken(format!(
                 "not a readable JWT: {malformed}"
@@ -173,7 +198,8 @@ fn signature_word(check: Option<&SignatureCheck>) -> &'static str {
     }
 }
 
-/// The `--json` document: the fields scripts rely on, in a stable order.
+/// The `--json` document: the fields scripts rely on, in a stable order. It says everything
+/// the readable summary says (times as RFC 3339 UTC instead of local words).
 fn json_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Value {
     let mut out = serde_json::Map::new();
     out.insert("header".into(), Value::Object(inspection.header.to_map()));
@@ -185,23 +211,41 @@ fn json_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Value
         out.insert("payload_base64".into(), Value::String(b64.clone()));
     }
     out.insert("alg".into(), json!(inspection.alg));
+    out.insert("alg_description".into(), json!(inspection.alg_description));
     out.insert("kid".into(), json!(inspection.kid));
-    out.insert(
-        "expires_at".into(),
-        json!(
-            inspection
-                .expires_at
-                .as_ref()
-                .map(|t| t.timestamp.to_string())
-        ),
-    );
+    out.insert("typ".into(), json!(inspection.typ));
+    let time_of = |name: &str| {
+        inspection
+            .explained
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| c.time.as_ref())
+            .map(|t| t.timestamp.to_string())
+    };
+    out.insert("expires_at".into(), json!(time_of("exp")));
     out.insert("expired".into(), json!(inspection.expired));
+    out.insert("not_before".into(), json!(time_of("nbf")));
+    out.insert(
+        "not_yet_valid".into(),
+        json!(inspection.time_status == TimeStatus::NotYetValid),
+    );
+    out.insert("issued_at".into(), json!(time_of("iat")));
+    out.insert("seconds_left".into(), json!(inspection.seconds_left));
+    out.insert("time_status".into(), json!(inspection.time_status));
+    // A time claim that is there but unreadable, by name: never mistaken for an absent one.
+    let problems: serde_json::Map<String, Value> = inspection
+        .explained
+        .iter()
+        .filter_map(|c| Some((c.name.to_owned(), json!(c.problem.as_ref()?))))
+        .collect();
+    out.insert("time_problems".into(), Value::Object(problems));
     out.insert("signature".into(), json!(signature_word(check)));
     let detail = match check {
         Some(SignatureCheck::Valid) | None => None,
         Some(other) => Some(other.describe()),
     };
     out.insert("signature_detail".into(), json!(detail));
+    out.insert("notes".into(), json!(inspection.notes));
     Value::Object(out)
 }
 
@@ -227,9 +271,10 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
             .explained
             .iter()
             .map(|c| {
-                let text = match &c.time {
-                    Some(t) => time_text(t),
-                    None => c.text.clone(),
+                let text = match (&c.time, &c.problem) {
+                    (Some(t), _) => time_text(t),
+                    (None, Some(_)) => format!("{} (not a readable time: see Notes)", c.text),
+                    (None, None) => c.text.clone(),
                 };
                 [c.name.to_owned(), c.label.to_owned(), text]
             })
@@ -257,6 +302,19 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
     let time = match (inspection.time_status, &inspection.expires_at) {
         (TimeStatus::Expired, Some(exp)) => exp.relative.clone(),
         (TimeStatus::Valid, Some(exp)) => format!("valid, expires {}", exp.relative),
+        (TimeStatus::Unknown, _) => match &inspection.time_problem {
+            Some(problem) => format!("unknown: {problem}"),
+            None => "unknown".to_owned(),
+        },
+        (TimeStatus::NotYetValid, _) => match inspection
+            .explained
+            .iter()
+            .find(|c| c.name == "nbf")
+            .and_then(|c| c.time.as_ref())
+        {
+            Some(nbf) => format!("not yet valid, usable {}", nbf.relative),
+            None => "not yet valid".to_owned(),
+        },
         (status, _) => status.as_str().to_owned(),
     };
     let signature = match check {

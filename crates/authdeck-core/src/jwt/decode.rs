@@ -1,6 +1,7 @@
 //! Splitting a compact token into its parts, with errors that say which part is wrong and why.
 
 use super::object::{JsonObject, NotObject};
+use super::time::{ClaimTime, read_time};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
@@ -32,10 +33,10 @@ impl fmt::Display for Segment {
 pub enum Malformed {
     #[error("the token is empty")]
     Empty,
-    #[error(
-        "this is an encrypted JWE (5 parts): it cannot be decoded without the recipient's private key"
-    )]
-    Encrypted,
+    /// Five parts: a JWE. Its protected header (part 1) is kept when it reads as a JSON
+    /// object, since it is all a person can see without the key.
+    #[error("{}", encrypted_words(.header.as_deref()))]
+    Encrypted { header: Option<Box<JsonObject>> },
     #[error("expected 3 parts separated by '.', found {found}")]
     WrongPartCount { found: usize },
     #[error("the {segment} is empty")]
@@ -73,7 +74,8 @@ pub struct Decoded {
 /// Decodes a compact JWS/JWT without checking anything but its shape.
 ///
 /// Accepts surrounding whitespace, line breaks inside (tokens wrapped by a terminal or an RFC),
-/// and a leading `Bearer ` (any case), because people paste Authorization headers.
+/// and a leading `Bearer ` or a whole `Authorization: Bearer ` header line (any case, any
+/// spacing), because people paste what they copied from curl, a browser or a log.
 pub fn decode(text: &str) -> Result<Decoded, Malformed> {
     let trimmed = strip_bearer(text);
     // Whitespace inside (a wrapped token) always fails base64url, so it is looked for only then:
@@ -124,7 +126,9 @@ fn decode_compact(compact: &str) -> Result<Decoded, Malformed> {
     };
     let rest = parts.count();
     if rest == 2 {
-        return Err(Malformed::Encrypted);
+        return Err(Malformed::Encrypted {
+            header: jwe_header(header_b64).map(Box::new),
+        });
     }
     if rest != 0 {
         return Err(Malformed::WrongPartCount { found: 3 + rest });
@@ -167,13 +171,48 @@ fn decode_compact(compact: &str) -> Result<Decoded, Malformed> {
     })
 }
 
-/// Trims and drops a `Bearer ` prefix.
+/// The protected header of a JWE, when it is a base64url JSON object.
+fn jwe_header(header_b64: &str) -> Option<JsonObject> {
+    let bytes = base64url(header_b64, Segment::Header).ok()?;
+    JsonObject::parse(String::from_utf8(bytes).ok()?).ok()
+}
+
+/// `this is an encrypted JWE (5 parts; alg RSA-OAEP, enc A256GCM): ...`
+fn encrypted_words(header: Option<&JsonObject>) -> String {
+    let facts: Vec<String> = ["alg", "enc", "kid"]
+        .iter()
+        .filter_map(|name| Some(format!("{name} {}", header?.get_str(name)?)))
+        .collect();
+    let facts = if facts.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", facts.join(", "))
+    };
+    format!(
+        "this is an encrypted JWE (5 parts{facts}): its claims cannot be read without the \
+         recipient's decryption key"
+    )
+}
+
+/// Trims and drops an `Authorization:` header name and a `Bearer` scheme.
 fn strip_bearer(text: &str) -> &str {
-    let t = text.trim();
-    match t.get(..7) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => t[7..].trim_start(),
+    let mut t = text.trim();
+    if let Some(rest) = strip_prefix_ignore_case(t, "authorization")
+        && let Some(value) = rest.trim_start().strip_prefix(':')
+    {
+        t = value.trim_start();
+    }
+    // The scheme is a word of its own: whitespace must follow it.
+    match strip_prefix_ignore_case(t, "bearer") {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_whitespace()) => rest.trim_start(),
         _ => t,
     }
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
 }
 
 fn base64url(text: &str, segment: Segment) -> Result<Vec<u8>, Malformed> {
@@ -299,15 +338,17 @@ impl Decoded {
         self.header.get_str("kid")
     }
 
-    /// The `exp` claim as a time, when it is a NumericDate (seconds, possibly fractional).
+    /// The `exp` claim as a time (seconds, or clearly milliseconds: see [`super::time_claim`]).
     pub fn expires_at(&self) -> Option<Timestamp> {
-        self.numeric_date("exp")
+        self.time_claim("exp").time()
     }
 
-    /// A claim read as a NumericDate: seconds since the epoch, possibly fractional.
-    /// `None` when absent, not a number, or out of range.
-    pub fn numeric_date(&self, claim: &str) -> Option<Timestamp> {
-        numeric_date(self.claims()?.get(claim)?)
+    /// A time claim, read as [`super::time_claim`] reads it: present but unreadable is not absent.
+    pub fn time_claim(&self, claim: &str) -> ClaimTime {
+        match self.claims().and_then(|c| c.get(claim)) {
+            Some(raw) => read_time(claim, raw),
+            None => ClaimTime::Absent,
+        }
     }
 
     /// The decoded signature bytes (empty for `alg: none`).
@@ -324,27 +365,6 @@ impl Decoded {
     pub fn compact(&self) -> &str {
         &self.compact
     }
-}
-
-/// Seconds since the epoch (RFC 7519 NumericDate), given as the claim's JSON text, as a
-/// timestamp.
-pub(crate) fn numeric_date(raw: &str) -> Option<Timestamp> {
-    if let Ok(secs) = raw.parse::<i64>() {
-        return Timestamp::from_second(secs).ok();
-    }
-    if !raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
-        return None;
-    }
-    let secs = raw.parse::<f64>().ok()?;
-    if !secs.is_finite() {
-        return None;
-    }
-    let whole = secs.floor();
-    let nanos = ((secs - whole) * 1e9).round() as i32;
-    if whole < i64::MIN as f64 || whole > i64::MAX as f64 {
-        return None;
-    }
-    Timestamp::new(whole as i64, nanos.min(999_999_999)).ok()
 }
 
 #[cfg(test)]
@@ -403,7 +423,7 @@ mod tests {
     #[test]
     fn recognizes_five_parts_as_encrypted() {
         let err = decode("a.b.c.d.e").expect_err("five parts is a JWE");
-        assert_eq!(err, Malformed::Encrypted);
+        assert_eq!(err, Malformed::Encrypted { header: None });
         assert!(err.to_string().contains("encrypted JWE"));
     }
 

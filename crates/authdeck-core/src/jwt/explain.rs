@@ -2,8 +2,9 @@
 //! words, and whether it is valid *now*. The result is a plain DTO for the CLI and the app.
 
 use super::alg::Algorithm;
-use super::decode::{Decoded, Payload, numeric_date};
+use super::decode::{Decoded, Payload};
 use super::object::{JsonObject, plain};
+use super::time::{ClaimTime, read_time};
 use crate::words::{duration_words, push_relative};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -40,6 +41,8 @@ pub struct Inspection {
     pub explained: Vec<ExplainedClaim>,
     pub expires_at: Option<TimeView>,
     pub time_status: TimeStatus,
+    /// Why `time_status` is `unknown`: the `exp` or `nbf` that could not be read.
+    pub time_problem: Option<String>,
     /// True on or after `exp` (RFC 7519 4.1.4).
     pub expired: bool,
     /// Seconds until `exp`; negative once expired. Lets the UI run a live countdown.
@@ -61,9 +64,12 @@ pub struct ExplainedClaim {
     /// The value as a person reads it (lists joined, strings unquoted); for a time claim, the
     /// NumericDate as written, its readable forms being in `time`.
     pub text: String,
-    /// Set for time claims (exp, nbf, iat, auth_time) that are valid NumericDates.
+    /// Set for time claims (exp, nbf, iat, auth_time) that could be read as a time.
     // Boxed: it is the bulk of a claim, and most claims are not times.
     pub time: Option<Box<TimeView>>,
+    /// Set for a time claim that is present but no time (a string, out of range): why.
+    /// Such a claim is never taken for an absent one.
+    pub problem: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -101,6 +107,9 @@ pub enum TimeStatus {
     NotYetValid,
     /// No `exp`: valid until the issuer says otherwise.
     NoExpiry,
+    /// An `exp` or `nbf` is present but unreadable, so validity cannot be told (see
+    /// `time_problem`). Calling it "no expiry" would call a dead token valid.
+    Unknown,
 }
 
 impl TimeStatus {
@@ -110,6 +119,7 @@ impl TimeStatus {
             TimeStatus::Expired => "expired",
             TimeStatus::NotYetValid => "not yet valid",
             TimeStatus::NoExpiry => "no expiry",
+            TimeStatus::Unknown => "unknown",
         }
     }
 }
@@ -230,14 +240,21 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         }
     }
     let mut times: [Option<Timestamp>; KNOWN.len()] = [None; KNOWN.len()];
+    let mut problems: [Option<String>; KNOWN.len()] = [const { None }; KNOWN.len()];
     let mut explained = Vec::with_capacity(slots.iter().flatten().count());
     let mut expires_at = None;
     for (slot, value) in slots.iter().enumerate() {
         let Some(value) = *value else { continue };
         let (name, label, kind) = KNOWN[slot];
         let time = if is_time_slot(slot) {
-            times[slot] = numeric_date(value);
-            check_time_claim(name, value, times[slot], tz, &mut notes);
+            let read = read_time(name, value);
+            if let Some(remark) = read.remark() {
+                notes.push(remark.to_owned());
+            }
+            times[slot] = read.time();
+            if let ClaimTime::Unreadable { problem } = read {
+                problems[slot] = Some(problem);
+            }
             times[slot].map(|t| {
                 // nbf and iat are often the same moment: format it once.
                 let same = explained.iter().rev().find_map(|c: &ExplainedClaim| {
@@ -266,6 +283,7 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
             kind,
             text,
             time,
+            problem: problems[slot].clone(),
         });
     }
 
@@ -275,6 +293,8 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         TimeStatus::Expired
     } else if nbf.is_some_and(|n| now < n) {
         TimeStatus::NotYetValid
+    } else if problems[EXP].is_some() || problems[NBF].is_some() {
+        TimeStatus::Unknown
     } else if exp.is_some() {
         TimeStatus::Valid
     } else {
@@ -305,42 +325,15 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         typ: header.get_str("typ").map(Cow::into_owned),
         explained,
         expires_at,
+        time_problem: match time_status {
+            TimeStatus::Unknown => problems[EXP].take().or_else(|| problems[NBF].take()),
+            _ => None,
+        },
         time_status,
         expired,
         seconds_left: exp.map(|e| e.as_second() - now.as_second()),
         inspected_at: now,
         notes,
-    }
-}
-
-/// Notes what is odd about a time claim: milliseconds where seconds belong, not a number.
-fn check_time_claim(
-    name: &str,
-    value: &str,
-    time: Option<Timestamp>,
-    tz: &TimeZone,
-    notes: &mut Vec<String>,
-) {
-    match time {
-        Some(t) => {
-            // 1e11 s is in the year 5138: 12 characters at least.
-            if value.len() >= 12 && value.parse::<f64>().is_ok_and(|secs| secs > 1e11) {
-                notes.push(format!(
-                    "{name} is in the year {}: it may be milliseconds, but NumericDate is seconds",
-                    tz.to_datetime(t).year()
-                ));
-            }
-        }
-        None if value.starts_with(|c: char| c == '-' || c.is_ascii_digit()) => {
-            notes.push(format!(
-                "{name} = {value} is out of range: it looks like milliseconds, but NumericDate is seconds"
-            ));
-        }
-        None => {
-            notes.push(format!(
-                "{name} is not a NumericDate (seconds since 1970): {value}"
-            ));
-        }
     }
 }
 

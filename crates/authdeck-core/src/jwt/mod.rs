@@ -9,6 +9,7 @@ mod decode;
 mod explain;
 mod key;
 mod object;
+mod time;
 mod verify;
 
 pub use alg::{Algorithm, KeyFamily};
@@ -18,10 +19,18 @@ pub use explain::{
 };
 pub use key::{Key, KeyError, KeySource, LoadError, VerifyKey};
 pub use object::{JsonObject, json_str, plain};
+pub use time::{ClaimTime, time_claim};
 pub use verify::{SignatureCheck, verify};
 
 impl From<Malformed> for crate::Error {
     fn from(e: Malformed) -> Self {
-        crate::Error::MalformedToken(e.to_string())
+        let message = e.to_string();
+        match e {
+            Malformed::Encrypted { header } => crate::Error::EncryptedToken {
+                message,
+                header: header.map(|h| h.to_map()),
+            },
+            _ => crate::Error::MalformedToken(message),
+        }
     }
 }

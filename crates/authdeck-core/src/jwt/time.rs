@@ -1,0 +1,250 @@
+//! Reading a time claim (`exp`, `nbf`, `iat`, `auth_time`).
+//!
+//! RFC 7519 says a NumericDate is seconds since 1970, but issuers also send milliseconds, strings
+//! and worse. A claim that is there but unreadable is never the same as no claim: treating an
+//! `exp` we cannot read as "no expiry" would call a dead token valid forever.
+
+use jiff::Timestamp;
+use serde_json::{Map, Value};
+
+/// What a time claim says; see [`time_claim`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimTime {
+    /// The claims have no member of that name.
+    Absent,
+    /// A moment. `note` is set when the value was read other than as plain seconds
+    /// (milliseconds), or when it is a doubtful date (past the year 5000).
+    At {
+        time: Timestamp,
+        note: Option<String>,
+    },
+    /// The member is there, but is no moment: not a number, or out of range even as
+    /// milliseconds. `problem` names the claim and says why, for a person to read.
+    Unreadable { problem: String },
+}
+
+impl ClaimTime {
+    /// The moment, when there is one.
+    pub fn time(&self) -> Option<Timestamp> {
+        match self {
+            ClaimTime::At { time, .. } => Some(*time),
+            _ => None,
+        }
+    }
+
+    /// Why the claim could not be read, when it is present but unreadable.
+    pub fn problem(&self) -> Option<&str> {
+        match self {
+            ClaimTime::Unreadable { problem } => Some(problem),
+            _ => None,
+        }
+    }
+
+    /// The note on a read time, or the problem of an unreadable one: what a person should see.
+    pub fn remark(&self) -> Option<&str> {
+        match self {
+            ClaimTime::At { note, .. } => note.as_deref(),
+            ClaimTime::Unreadable { problem } => Some(problem),
+            ClaimTime::Absent => None,
+        }
+    }
+
+    pub fn is_present(&self) -> bool {
+        !matches!(self, ClaimTime::Absent)
+    }
+}
+
+/// Reads the time claim `name` from a JWT's claims.
+///
+/// Units: a number is NumericDate seconds since 1970-01-01T00:00:00Z, fractions kept to the
+/// nanosecond. A number of 10^12 or more, too large for seconds (past the year 9999) but a
+/// valid time as milliseconds (after 2001-09-09: an `exp` of `1600000000000`), is read as
+/// milliseconds, with a note saying so; below 10^12 milliseconds would be 1970s dates no token
+/// carries, so such a number is out of range.
+/// A seconds value past the year 5000 is read as seconds, with a note that it may be
+/// milliseconds. Anything else that is present (a string, even of digits, `null`, a number out
+/// of range in both units) is [`ClaimTime::Unreadable`], never [`ClaimTime::Absent`].
+pub fn time_claim(claims: &Map<String, Value>, name: &str) -> ClaimTime {
+    match claims.get(name) {
+        None => ClaimTime::Absent,
+        Some(Value::String(s)) => ClaimTime::Unreadable {
+            problem: format!(
+                "{name} is the string {}, not a NumericDate (a number of seconds since 1970)",
+                shown(&Value::String(s.clone()).to_string())
+            ),
+        },
+        Some(value) => read_time(name, &value.to_string()),
+    }
+}
+
+/// Seconds past which a date is in the year 5138: more likely milliseconds than a real date.
+const DOUBTFUL_SECS: f64 = 1e11;
+/// The least value taken for milliseconds when too large for seconds: 2001-09-09 in ms.
+const CLEARLY_MILLIS: f64 = 1e12;
+
+/// Reads a time claim given as its JSON text (`1300819380`, `"tomorrow"`, `null`).
+pub(crate) fn read_time(name: &str, raw: &str) -> ClaimTime {
+    let not_a_date = || ClaimTime::Unreadable {
+        problem: format!(
+            "{name} = {} is not a NumericDate (a number of seconds since 1970)",
+            shown(raw)
+        ),
+    };
+    if !raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+        return not_a_date();
+    }
+    let Ok(value) = raw.parse::<f64>() else {
+        return not_a_date();
+    };
+    if let Some(time) = seconds(raw, value) {
+        let note = (value.abs() >= DOUBTFUL_SECS).then(|| {
+            format!(
+                "{name} is in the year {}: it may be milliseconds, but NumericDate is seconds",
+                time.to_zoned(jiff::tz::TimeZone::UTC).year()
+            )
+        });
+        return ClaimTime::At { time, note };
+    }
+    match milliseconds(raw, value).filter(|_| value.abs() >= CLEARLY_MILLIS) {
+        Some(time) => ClaimTime::At {
+            time,
+            note: Some(format!(
+                "{name} = {} is too large for seconds: read as milliseconds (NumericDate is seconds)",
+                shown(raw)
+            )),
+        },
+        None => ClaimTime::Unreadable {
+            problem: format!(
+                "{name} = {} is out of range even as milliseconds: NumericDate is seconds since 1970",
+                shown(raw)
+            ),
+        },
+    }
+}
+
+/// `raw` (whose value is `value`) as seconds, exact for integers.
+fn seconds(raw: &str, value: f64) -> Option<Timestamp> {
+    match raw.parse::<i64>() {
+        Ok(secs) => Timestamp::from_second(secs).ok(),
+        Err(_) => from_f64_seconds(value),
+    }
+}
+
+fn milliseconds(raw: &str, value: f64) -> Option<Timestamp> {
+    match raw.parse::<i64>() {
+        Ok(ms) => Timestamp::from_millisecond(ms).ok(),
+        Err(_) => from_f64_seconds(value / 1000.0),
+    }
+}
+
+fn from_f64_seconds(secs: f64) -> Option<Timestamp> {
+    if !secs.is_finite() {
+        return None;
+    }
+    let whole = secs.floor();
+    if whole < i64::MIN as f64 || whole > i64::MAX as f64 {
+        return None;
+    }
+    let nanos = ((secs - whole) * 1e9).round() as i32;
+    Timestamp::new(whole as i64, nanos.min(999_999_999)).ok()
+}
+
+/// A claim's JSON text for a message, cut when long (a claim may be a whole object).
+fn shown(raw: &str) -> String {
+    const MAX: usize = 40;
+    match raw.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}...", &raw[..cut]),
+        None => raw.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn claims(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn seconds_are_read_as_numeric_date() {
+        let c = claims(json!({"exp": 1_300_819_380, "iat": 1_300_819_380.5}));
+        assert_eq!(
+            time_claim(&c, "exp"),
+            ClaimTime::At {
+                time: Timestamp::from_second(1_300_819_380).expect("in range"),
+                note: None
+            }
+        );
+        assert_eq!(
+            time_claim(&c, "iat").time().map(|t| t.as_millisecond()),
+            Some(1_300_819_380_500),
+            "fractions are kept"
+        );
+    }
+
+    #[test]
+    fn milliseconds_are_read_as_milliseconds_with_a_note() {
+        let c = claims(json!({"exp": 1_600_000_000_000_i64}));
+        let read = time_claim(&c, "exp");
+        assert_eq!(
+            read.time().map(|t| t.as_second()),
+            Some(1_600_000_000),
+            "an exp in ms is a time, not 'no expiry'"
+        );
+        assert!(
+            read.remark().is_some_and(|n| n.contains("milliseconds")),
+            "{read:?}"
+        );
+    }
+
+    #[test]
+    fn an_absent_claim_differs_from_an_unreadable_one() {
+        let c = claims(json!({
+            "exp": "1600000000",
+            "nbf": null,
+            "iat": 1e300,
+            "auth_time": {"at": 1}
+        }));
+        assert_eq!(time_claim(&c, "missing"), ClaimTime::Absent);
+        for name in ["exp", "nbf", "iat", "auth_time"] {
+            let read = time_claim(&c, name);
+            assert!(read.is_present(), "{name}");
+            let problem = read.problem().unwrap_or_default();
+            assert!(problem.starts_with(name), "{name}: {read:?}");
+        }
+        assert!(
+            time_claim(&c, "iat")
+                .problem()
+                .is_some_and(|p| p.contains("out of range")),
+            "a number too large for any unit says so"
+        );
+    }
+
+    #[test]
+    fn a_far_future_seconds_value_is_kept_as_seconds_with_a_doubt() {
+        // 9999-12-01: some issuers mean "never" by a date that far.
+        let c = claims(json!({"exp": 253_399_622_400_i64, "nbf": 300_000_000_000_i64}));
+        let read = time_claim(&c, "exp");
+        assert_eq!(read.time().map(|t| t.as_second()), Some(253_399_622_400));
+        assert!(
+            read.remark().is_some_and(|n| n.contains("year 9999")),
+            "{read:?}"
+        );
+        assert!(
+            time_claim(&c, "nbf").problem().is_some(),
+            "past 9999 as seconds and 1979 as milliseconds is neither"
+        );
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        let c = claims(json!({"exp": "x".repeat(500)}));
+        let problem = time_claim(&c, "exp").problem().map(str::len);
+        assert!(problem.is_some_and(|len| len < 150), "{problem:?}");
+    }
+}
