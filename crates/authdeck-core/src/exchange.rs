@@ -589,14 +589,19 @@ pub fn read_answer(
         .and_then(Value::as_str)
         .filter(|t| !t.trim().is_empty())
         .map(|t| Secret::new(t.trim()));
-    let claims = crate::jwt::claims(token.expose()).map(Value::Object);
-    let jwt_exp = || {
-        claims
-            .as_ref()
-            .and_then(|c| c.get("exp"))
-            .and_then(|v| expiry::parse(v, ExpiryFormat::UnixSeconds, now).ok())
-    };
+    let claims = crate::jwt::claims(token.expose());
+    // The token's own `exp`, read the one way the inspector reads it: milliseconds are read
+    // as such, and an `exp` that is there but unreadable is said, never taken as "no expiry".
+    let exp = claims.as_ref().map_or(crate::jwt::ClaimTime::Absent, |c| {
+        crate::jwt::time_claim(c, "exp")
+    });
+    let claims = claims.map(Value::Object);
     let mut notes = Vec::new();
+    let exp_used = std::cell::Cell::new(false);
+    let jwt_exp = || {
+        exp_used.set(true);
+        exp.time()
+    };
     // Whether the expiry is a time on the server's clock (moved by its skew below) or a
     // lifetime counted from now on ours.
     let (expires_at, server_clock) = match (&success.expires_at, success.expires_format) {
@@ -627,6 +632,11 @@ pub fn read_answer(
             }
         }
     };
+    if exp_used.get()
+        && let Some(remark) = exp.remark()
+    {
+        notes.push(format!("the token's exp: {remark}"));
+    }
     let clock_skew_secs = answer.date.map(|d| d.as_second() - now.as_second());
     let expires_at = match (expires_at, crate::accounts::notable_skew(clock_skew_secs)) {
         (Some(t), Some(skew)) if server_clock => {
@@ -691,7 +701,9 @@ fn no_token(
         "x-subject-token",
         "x-access-token",
     ] {
-        if answer.header(header).is_some() && !matches!(source, TokenSource::Header(_)) {
+        let looked_here =
+            matches!(source, TokenSource::Header(n) if n.eq_ignore_ascii_case(header));
+        if answer.header(header).is_some() && !looked_here {
             let shown = answer
                 .headers
                 .iter()
@@ -1307,5 +1319,37 @@ mod tests {
             "username=a%40b.c&password=p%26w%3Dd&n=1"
         );
         assert_eq!(&*fill("Tenant {email}", &[("{email}", "x")]), "Tenant x");
+    }
+
+    fn jwt_with(payload: &str) -> String {
+        use base64::Engine as _;
+        let b64 = |t: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(t);
+        format!("{}.{}.c2ln", b64(r#"{"alg":"HS256"}"#), b64(payload))
+    }
+
+    #[test]
+    fn a_jwt_exp_in_milliseconds_is_read_as_such_with_a_note() {
+        let p = preset("meetra");
+        let body = format!(r#"{{"token":"{}"}}"#, jwt_with(r#"{"exp":1900000000000}"#));
+        let s = read_answer(&answer(200, &body), &p.success, &p.errors, now()).unwrap();
+        assert_eq!(s.expires_at.map(|t| t.as_second()), Some(1_900_000_000));
+        assert!(
+            s.notes.iter().any(|n| n.contains("millisecond")),
+            "the login says how it read exp: {:?}",
+            s.notes
+        );
+    }
+
+    #[test]
+    fn an_unreadable_jwt_exp_is_said_not_taken_as_no_expiry() {
+        let p = preset("meetra");
+        let body = format!(r#"{{"token":"{}"}}"#, jwt_with(r#"{"exp":"soon"}"#));
+        let s = read_answer(&answer(200, &body), &p.success, &p.errors, now()).unwrap();
+        assert_eq!(s.expires_at, None);
+        assert!(
+            s.notes.iter().any(|n| n.contains("exp")),
+            "the notes say exp could not be read: {:?}",
+            s.notes
+        );
     }
 }

@@ -1,0 +1,408 @@
+//! Every login shape a provider file can describe, against the sandbox's API for it, with the
+//! example provider files from `examples/providers/` as a user would install them: a cookie
+//! session, a token in a response header, a form body with fixed headers and a scheme word in
+//! the token field, a second factor with a TOTP secret; and the odd answers real servers give.
+//! Each session is then used the way Authdeck hands it out, against the API's own "who am I"
+//! route: the hand-out is right when the server accepts it. Real SQLite, real loopback HTTP,
+//! keyring-core's in-memory store.
+
+use authdeck_core::copy::{self, Format};
+use authdeck_core::deck::{Deck, LoginReport, LoginRequest, Outcome};
+use authdeck_core::exchange::CodeSource;
+use authdeck_core::history::{Action, Filter};
+use authdeck_core::home::Home;
+use authdeck_core::http::Http;
+use authdeck_core::vault::Vault;
+use authdeck_core::{Kind, Secret};
+use authdeck_sandbox::{PASSWORD, Sandbox, TOTP_SECRET};
+use jiff::{SignedDuration, Timestamp};
+use std::path::Path;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
+
+const SERVICE: &str = "authdeck-test-shapes";
+
+struct World {
+    tmp: tempfile::TempDir,
+    deck: Deck,
+    http: Http,
+    sandbox: Sandbox,
+    vault: Vault,
+}
+
+async fn world() -> Fallible<World> {
+    let tmp = tempfile::tempdir()?;
+    let home = Home::at(tmp.path().join("home"))?;
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/providers");
+    std::fs::create_dir_all(home.providers_dir())?;
+    for entry in std::fs::read_dir(examples)? {
+        let path = entry?.path();
+        std::fs::copy(
+            &path,
+            home.providers_dir().join(path.file_name().ok_or("a name")?),
+        )?;
+    }
+    let store = keyring_core::mock::Store::new()?;
+    let vault = Vault::with_store(store.clone(), SERVICE, None);
+    let deck = Deck::open_with_vault(home, Vault::with_store(store, SERVICE, None))?;
+    Ok(World {
+        tmp,
+        deck,
+        http: Http::new()?,
+        sandbox: Sandbox::start(([127, 0, 0, 1], 0).into()).await?,
+        vault,
+    })
+}
+
+impl World {
+    async fn login(&self, account: &str, api: &str, email: &str) -> Fallible<LoginReport> {
+        self.login_with(LoginRequest {
+            account: account.into(),
+            provider: Some(api.into()),
+            base_url: Some(self.sandbox.base_url(api)),
+            email: Some(email.into()),
+            password: Some(Secret::new(PASSWORD)),
+            ..LoginRequest::default()
+        })
+        .await
+    }
+
+    async fn login_with(&self, req: LoginRequest) -> Fallible<LoginReport> {
+        let plan = self.deck.plan_login(req)?;
+        Ok(self.deck.login(&self.http, plan).await?)
+    }
+
+    /// The account's token as `authdeck token --format header` prints it: "Name: value".
+    async fn header(&self, account: &str) -> Fallible<(String, String)> {
+        let out = self
+            .deck
+            .token(&self.http, account, SignedDuration::ZERO, &Timestamp::now)
+            .await?;
+        let shown = self.deck.presentation(&out)?;
+        let line = copy::render(Format::Header, account, &out.token, None, &shown);
+        let (name, value) = line.split_once(": ").ok_or("a header line")?;
+        Ok((name.to_string(), value.to_string()))
+    }
+
+    /// GETs `path` of `api` with the header; the status.
+    async fn who_am_i(&self, api: &str, path: &str, header: &(String, String)) -> Fallible<u16> {
+        let url = format!("{}{path}", self.sandbox.base_url(api));
+        let answer = reqwest::Client::new()
+            .get(url)
+            .header(&header.0, &header.1)
+            .send()
+            .await?;
+        Ok(answer.status().as_u16())
+    }
+
+    /// Every file of the data dir (the SQLite file, its WAL, settings, locks), as text.
+    fn data_dir_text(&self) -> Fallible<String> {
+        let mut text = String::new();
+        let mut dirs = vec![self.tmp.path().join("home")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_none_or(|e| e != "toml") {
+                    text.push_str(&String::from_utf8_lossy(&std::fs::read(&path)?));
+                }
+            }
+        }
+        Ok(text)
+    }
+
+    fn stored_token(&self, account: &str) -> Fallible<String> {
+        let doc = self.vault.load(account)?.ok_or("a keyring entry")?;
+        Ok(doc.token.ok_or("a token")?.expose().to_string())
+    }
+}
+
+fn ok(report: &LoginReport) -> Fallible<&authdeck_core::deck::SessionFacts> {
+    match &report.outcome {
+        Outcome::Ok(facts) => Ok(facts),
+        Outcome::Failed(f) => Err(format!("the login failed: {}", f.summary()).into()),
+    }
+}
+
+fn failed(report: &LoginReport) -> Fallible<&authdeck_core::Failure> {
+    match &report.outcome {
+        Outcome::Failed(f) => Ok(f),
+        Outcome::Ok(_) => Err("the login should have failed".into()),
+    }
+}
+
+#[tokio::test]
+async fn a_cookie_session_is_kept_and_handed_out_as_a_cookie_header() -> TestResult {
+    let w = world().await?;
+    let report = w.login("jar", "cookiejar", "alice@cookiejar.test").await?;
+    let facts = ok(&report)?;
+    let left = facts.expires_at.ok_or("Max-Age gives the expiry")? - Timestamp::now();
+    assert!(
+        (3500..=3600).contains(&left.get_seconds()),
+        "Max-Age=3600 counted from now: {left:?}"
+    );
+    assert!(
+        w.stored_token("jar")?.starts_with("sid="),
+        "the cookie is the session"
+    );
+    let header = w.header("jar").await?;
+    assert_eq!(header.0, "Cookie");
+    assert_eq!(w.who_am_i("cookiejar", "/me", &header).await?, 200);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_token_in_a_response_header_is_sent_back_in_the_header_the_api_names() -> TestResult {
+    let w = world().await?;
+    let report = w
+        .login("ks", "headertoken", "alice@headertoken.test")
+        .await?;
+    let facts = ok(&report)?;
+    assert!(facts.expires_at.is_some(), "the expiry comes from the body");
+    let header = w.header("ks").await?;
+    assert_eq!(header.0, "X-Auth-Token");
+    assert!(!header.1.contains(' '), "no scheme word: {}", header.1);
+    assert_eq!(
+        w.who_am_i("headertoken", "/v3/auth/tokens", &header)
+            .await?,
+        200
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_token_in_another_header_than_the_spec_says_is_named_in_the_failure() -> TestResult {
+    let w = world().await?;
+    let report = w
+        .login("ks2", "headertoken", "bearer@headertoken.test")
+        .await?;
+    let f = failed(&report)?;
+    assert_eq!(f.kind, Kind::ProtocolError);
+    let m = f.message.clone().unwrap_or_default();
+    assert!(
+        m.contains("header:Authorization") || m.contains("header:authorization"),
+        "{m}"
+    );
+    assert!(!m.contains("eyJ"), "the token itself is not shown: {m}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_form_login_with_fixed_headers_hands_out_the_scheme_the_server_gave() -> TestResult {
+    let w = world().await?;
+    let report = w.login("form", "formlogin", "alice@formlogin.test").await?;
+    ok(&report)?;
+    assert!(
+        !w.stored_token("form")?.starts_with("Token "),
+        "the scheme word is kept apart from the token"
+    );
+    let header = w.header("form").await?;
+    assert_eq!(header.0, "Authorization");
+    assert!(header.1.starts_with("Token "), "{}", header.1);
+    assert!(!header.1.starts_with("Token Token"), "{}", header.1);
+    assert_eq!(w.who_am_i("formlogin", "/me", &header).await?, 200);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_header_override_per_account_reaches_the_server() -> TestResult {
+    let w = world().await?;
+    let overrides = serde_json::json!({"login": {"headers": {"X-Tenant": ""}}});
+    let report = w
+        .login_with(LoginRequest {
+            account: "no-tenant".into(),
+            provider: Some("formlogin".into()),
+            base_url: Some(w.sandbox.base_url("formlogin")),
+            email: Some("alice@formlogin.test".into()),
+            password: Some(Secret::new(PASSWORD)),
+            overrides: overrides.as_object().cloned(),
+            ..LoginRequest::default()
+        })
+        .await?;
+    let f = failed(&report)?;
+    assert_eq!(f.error_code.as_deref(), Some("missing_tenant"), "{f:?}");
+    assert_eq!(f.kind, Kind::BadRequest);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_second_factor_without_a_code_fails_saying_how_to_give_one() -> TestResult {
+    let w = world().await?;
+    let report = w.login("tf", "twofactor", "alice@twofactor.test").await?;
+    let f = failed(&report)?;
+    assert_eq!(f.kind, Kind::Rejected);
+    let m = f.message.clone().unwrap_or_default();
+    assert!(m.contains("one-time code") && m.contains("TOTP"), "{m}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_wrong_one_time_code_is_refused_as_the_server_says() -> TestResult {
+    let w = world().await?;
+    let report = w
+        .login_with(LoginRequest {
+            account: "tf".into(),
+            provider: Some("twofactor".into()),
+            base_url: Some(w.sandbox.base_url("twofactor")),
+            email: Some("alice@twofactor.test".into()),
+            password: Some(Secret::new(PASSWORD)),
+            code: CodeSource::Given(Secret::new("000000")),
+            ..LoginRequest::default()
+        })
+        .await?;
+    let f = failed(&report)?;
+    // 000000 is right once in a million steps; the server's code says which it was.
+    assert_eq!(f.error_code.as_deref(), Some("invalid_otp"), "{f:?}");
+    assert_eq!(f.kind, Kind::InvalidCredentials);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_kept_totp_secret_logs_in_and_renews_with_no_one_typing() -> TestResult {
+    let w = world().await?;
+    // No refresh flow for this account: renewing must log in again, second factor included.
+    let overrides = serde_json::json!({"refresh": null});
+    let report = w
+        .login_with(LoginRequest {
+            account: "tf".into(),
+            provider: Some("twofactor".into()),
+            base_url: Some(w.sandbox.base_url("twofactor")),
+            email: Some("alice@twofactor.test".into()),
+            password: Some(Secret::new(PASSWORD)),
+            remember_password: true,
+            totp_secret: Some(Secret::new(TOTP_SECRET)),
+            overrides: overrides.as_object().cloned(),
+            ..LoginRequest::default()
+        })
+        .await?;
+    ok(&report)?;
+    let doc = w.vault.load("tf")?.ok_or("a keyring entry")?;
+    assert_eq!(
+        doc.totp_secret.as_ref().map(Secret::expose),
+        Some(TOTP_SECRET),
+        "the TOTP secret is kept in the keyring"
+    );
+    let renewed = w.deck.refresh(&w.http, "tf").await?;
+    ok(&renewed)?;
+    let events = w.deck.history(&Filter::default())?;
+    assert!(
+        events.iter().any(|e| e.action == Action::Relogin && e.ok),
+        "renewed by logging in again, code computed: {events:?}"
+    );
+    let header = w.header("tf").await?;
+    assert_eq!(w.who_am_i("twofactor", "/me", &header).await?, 200);
+    assert!(
+        !w.data_dir_text()?.contains(TOTP_SECRET),
+        "the TOTP secret is nowhere in the data dir"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_totp_secret_that_is_not_base32_is_refused_before_anything_is_sent() -> TestResult {
+    let w = world().await?;
+    let plan = w.deck.plan_login(LoginRequest {
+        account: "tf".into(),
+        provider: Some("twofactor".into()),
+        base_url: Some(w.sandbox.base_url("twofactor")),
+        email: Some("alice@twofactor.test".into()),
+        totp_secret: Some(Secret::new("not base32!")),
+        ..LoginRequest::default()
+    });
+    let e = plan.err().ok_or("refused")?.to_string();
+    assert!(e.contains("base32"), "{e}");
+    assert!(
+        w.deck.accounts(Timestamp::now())?.is_empty(),
+        "nothing kept"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_200_with_an_error_code_is_the_refusal_the_provider_names() -> TestResult {
+    let w = world().await?;
+    let report = w
+        .login_with(LoginRequest {
+            account: "soft".into(),
+            provider: Some("user-login".into()),
+            base_url: Some(w.sandbox.base_url("user-login")),
+            email: Some("soft@userlogin.test".into()),
+            password: Some(Secret::new("wrong-password")),
+            ..LoginRequest::default()
+        })
+        .await?;
+    let f = failed(&report)?;
+    assert_eq!(
+        (f.kind, f.http_status, f.message.as_deref()),
+        (Kind::InvalidPassword, Some(200), Some("Invalid password."))
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn bearer_inside_the_token_field_is_not_doubled() -> TestResult {
+    let w = world().await?;
+    ok(&w.login("b", "meetra", "bearer@meetra.test").await?)?;
+    assert!(
+        w.stored_token("b")?.starts_with("eyJ"),
+        "the token alone is kept"
+    );
+    let header = w.header("b").await?;
+    assert!(header.1.starts_with("Bearer eyJ"), "{}", header.1);
+    let facts_claims = w.deck.account("b")?.session.expires_at;
+    assert!(facts_claims.is_some(), "the JWT behind the word is read");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_exp_in_milliseconds_is_read_as_such_with_a_note() -> TestResult {
+    let w = world().await?;
+    let report = w.login("ms", "meetra", "msexp@meetra.test").await?;
+    let facts = ok(&report)?;
+    let left = facts.expires_at.ok_or("an expiry")? - Timestamp::now();
+    assert!(
+        left.get_seconds() > 0 && left.get_seconds() <= 3600,
+        "an hour, not year 58,000: {left:?}"
+    );
+    assert!(
+        facts.notes.iter().any(|n| n.contains("millisecond")),
+        "{:?}",
+        facts.notes
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn secrets_at_paths_no_spec_names_are_kept_nowhere() -> TestResult {
+    let w = world().await?;
+    // A wrong token path: the login fails, and what is kept of the answer must still hide the
+    // real token and the debug secrets.
+    let overrides = serde_json::json!({"success": {"token": "/data/token"}});
+    let report = w
+        .login_with(LoginRequest {
+            account: "dbg".into(),
+            provider: Some("sealmetrics".into()),
+            base_url: Some(w.sandbox.base_url("sealmetrics")),
+            email: Some("debug@sealmetrics.test".into()),
+            password: Some(Secret::new(PASSWORD)),
+            overrides: overrides.as_object().cloned(),
+            ..LoginRequest::default()
+        })
+        .await?;
+    let f = failed(&report)?;
+    let events = w.deck.history(&Filter::default())?;
+    let kept = format!("{f:?} {events:?}");
+    assert!(kept.contains("<redacted>"), "{kept}");
+    let jwt = regex::Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+")?;
+    let secret_hex = regex::Regex::new(r"[0-9a-f]{32,}")?;
+    for (what, text) in [
+        ("the failure and history", kept),
+        ("the data dir", w.data_dir_text()?),
+    ] {
+        assert!(!jwt.is_match(&text), "a JWT in {what}");
+        assert!(!secret_hex.is_match(&text), "a debug secret in {what}");
+    }
+    Ok(())
+}
