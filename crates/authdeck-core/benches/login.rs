@@ -50,7 +50,11 @@ impl Bench {
             .get(API)
             .expect("the meetra preset")
             .clone();
-        let url = format!("{}{}", sandbox.base_url(API), provider.login.path);
+        let url = format!(
+            "{}{}",
+            sandbox.base_url(API),
+            provider.login.as_ref().expect("a login").path
+        );
         let target = Target {
             provider,
             base_url: sandbox.base_url(API),

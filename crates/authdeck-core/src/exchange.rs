@@ -67,7 +67,10 @@ pub async fn login(http: &Http, target: &Target, creds: &Credentials) -> Result<
         ("{email}", creds.email.as_str()),
         ("{password}", creds.password.expose()),
     ];
-    let (answer, latency_ms) = ask(http, target, &p.login, &vars).await?;
+    let Some(login) = &p.login else {
+        return Err(no_login(p));
+    };
+    let (answer, latency_ms) = ask(http, target, login, &vars).await?;
     let challenge = match (&p.second_factor, &answer) {
         (Some(factor), Ok(a)) if (200..300).contains(&a.status) => {
             let json: Option<Value> = serde_json::from_slice(&a.body).ok();
@@ -153,6 +156,15 @@ pub async fn login(http: &Http, target: &Target, creds: &Credentials) -> Result<
         &vars2,
         &p.success,
         &p.errors,
+    ))
+}
+
+/// The error for logging in with a provider that has no login: its users paste a key.
+pub fn no_login(p: &Provider) -> Error {
+    Error::Invalid(format!(
+        "the {} API has no login: its users paste a key or token. Paste it with \
+         `authdeck login ACCOUNT --provider {} --token-stdin` (or \"Paste a token\" in the app)",
+        p.id, p.id
     ))
 }
 
@@ -788,7 +800,7 @@ fn session_cookies(answer: &Answer, name: Option<&str>) -> Option<(String, Optio
 
 /// `Bearer abc` → (`Bearer`, `abc`): a scheme word the server put in front of the token is
 /// kept apart, so it is neither doubled (`Bearer Bearer abc`) nor lost (`Token abc`).
-fn split_scheme(value: &str) -> (Option<&str>, &str) {
+pub(crate) fn split_scheme(value: &str) -> (Option<&str>, &str) {
     match value.split_once(' ') {
         Some((word, rest))
             if !word.is_empty()

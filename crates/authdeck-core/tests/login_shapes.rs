@@ -7,7 +7,7 @@
 //! keyring-core's in-memory store.
 
 use authdeck_core::copy::{self, Format};
-use authdeck_core::deck::{Deck, LoginReport, LoginRequest, Outcome};
+use authdeck_core::deck::{Deck, LoginReport, LoginRequest, Outcome, PastedToken};
 use authdeck_core::exchange::CodeSource;
 use authdeck_core::history::{Action, Filter};
 use authdeck_core::home::Home;
@@ -404,5 +404,175 @@ async fn secrets_at_paths_no_spec_names_are_kept_nowhere() -> TestResult {
         assert!(!jwt.is_match(&text), "a JWT in {what}");
         assert!(!secret_hex.is_match(&text), "a debug secret in {what}");
     }
+    Ok(())
+}
+
+const LIVE_KEY: &str = "sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2";
+
+impl World {
+    async fn paste(
+        &self,
+        account: &str,
+        token: &str,
+        expires_at: Option<Timestamp>,
+        overrides: serde_json::Value,
+    ) -> Fallible<LoginReport> {
+        Ok(self
+            .deck
+            .keep_pasted(
+                PastedToken {
+                    account: account.into(),
+                    provider: Some("apikey".into()),
+                    base_url: Some(self.sandbox.base_url("apikey")),
+                    email: None,
+                    token: Secret::new(token),
+                    expires_at,
+                    overrides: overrides.as_object().cloned(),
+                    allow_insecure_http: None,
+                },
+                Timestamp::now(),
+            )
+            .await?)
+    }
+}
+
+#[tokio::test]
+async fn a_pasted_api_key_is_handed_out_in_the_header_the_provider_names() -> TestResult {
+    let w = world().await?;
+    let report = w
+        .paste("key", LIVE_KEY, None, serde_json::json!({}))
+        .await?;
+    ok(&report)?;
+    let header = w.header("key").await?;
+    assert_eq!(header, ("X-API-Key".to_string(), LIVE_KEY.to_string()));
+    assert_eq!(w.who_am_i("apikey", "/v1/whoami", &header).await?, 200);
+    let events = w.deck.history(&Filter::default())?;
+    assert_eq!(events.len(), 1, "the paste is in the history");
+    assert_eq!(events[0].http_status, None, "nothing was sent");
+    assert!(
+        !format!("{events:?}").contains(LIVE_KEY),
+        "the key is not in the history"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_pasted_key_can_go_in_a_query_parameter_instead() -> TestResult {
+    let w = world().await?;
+    let overrides = serde_json::json!({"handout": {"query": "api_key"}});
+    ok(&w.paste("q", LIVE_KEY, None, overrides).await?)?;
+    let out = w
+        .deck
+        .token(&w.http, "q", SignedDuration::ZERO, &Timestamp::now)
+        .await?;
+    let shown = w.deck.presentation(&out)?;
+    let query = copy::render(Format::Header, "q", &out.token, None, &shown);
+    assert_eq!(&*query, &format!("api_key={LIVE_KEY}"));
+    let url = format!("{}/v1/whoami?{}", w.sandbox.base_url("apikey"), &*query);
+    assert_eq!(reqwest::get(url).await?.status().as_u16(), 200);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_pasted_personal_access_token_keeps_its_jwt_expiry_and_its_scheme() -> TestResult {
+    let w = world().await?;
+    let url = format!("{}/_sandbox/pat?ttl=600", w.sandbox.base_url("apikey"));
+    let pat: serde_json::Value = reqwest::get(url).await?.json().await?;
+    let pat = pat["token"].as_str().ok_or("a token")?.to_string();
+    // Pasted as a whole header line, as people copy it out of a request.
+    let overrides = serde_json::json!({"handout": {"header": "Authorization"}});
+    let report = w
+        .paste(
+            "pat",
+            &format!("Authorization: Bearer {pat}"),
+            None,
+            overrides,
+        )
+        .await?;
+    let facts = ok(&report)?;
+    let left = facts.expires_at.ok_or("the JWT's exp")? - Timestamp::now();
+    assert!((500..=600).contains(&left.get_seconds()), "{left:?}");
+    assert_eq!(w.stored_token("pat")?, pat, "the token alone is kept");
+    let header = w.header("pat").await?;
+    assert_eq!(header.1, format!("Bearer {pat}"));
+    assert_eq!(w.who_am_i("apikey", "/v1/whoami", &header).await?, 200);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_pasted_key_near_its_expiry_warns_and_an_expired_one_asks_for_a_new_one() -> TestResult {
+    let w = world().await?;
+    let soon = Timestamp::now() + SignedDuration::from_hours(48);
+    ok(&w
+        .paste("soon", LIVE_KEY, Some(soon), serde_json::json!({}))
+        .await?)?;
+    let out = w
+        .deck
+        .token(
+            &w.http,
+            "soon",
+            SignedDuration::from_secs(60),
+            &Timestamp::now,
+        )
+        .await?;
+    let warning = out.warning.ok_or("a warning two days ahead")?;
+    assert!(warning.contains("cannot be renewed"), "{warning}");
+
+    let past = Timestamp::now() - SignedDuration::from_hours(1);
+    ok(&w
+        .paste("old", LIVE_KEY, Some(past), serde_json::json!({}))
+        .await?)?;
+    let e = w
+        .deck
+        .token(
+            &w.http,
+            "old",
+            SignedDuration::from_secs(60),
+            &Timestamp::now,
+        )
+        .await
+        .err()
+        .ok_or("an expired pasted key is not handed out")?
+        .to_string();
+    assert!(e.contains("paste a new one"), "{e}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn pasted_text_that_is_not_one_token_is_refused_and_nothing_is_kept() -> TestResult {
+    let w = world().await?;
+    for bad in ["", "two words here", "line\nbreak"] {
+        let e = w
+            .paste("bad", bad, None, serde_json::json!({}))
+            .await
+            .err()
+            .ok_or("refused")?
+            .to_string();
+        assert!(e.contains("paste"), "{bad:?}: {e}");
+    }
+    assert!(
+        w.deck.accounts(Timestamp::now())?.is_empty(),
+        "nothing kept"
+    );
+    assert!(w.vault.load("bad")?.is_none());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_provider_without_a_login_says_to_paste_a_key() -> TestResult {
+    let w = world().await?;
+    let e = w
+        .deck
+        .plan_login(LoginRequest {
+            account: "k".into(),
+            provider: Some("apikey".into()),
+            base_url: Some(w.sandbox.base_url("apikey")),
+            email: Some("a@b.c".into()),
+            ..LoginRequest::default()
+        })
+        .err()
+        .ok_or("refused")?
+        .to_string();
+    assert!(e.contains("--token-stdin"), "{e}");
     Ok(())
 }

@@ -3,7 +3,7 @@
 use super::CmdResult;
 use crate::show;
 use authdeck_core::deck::Deck;
-use authdeck_core::deck::{LoginReport, LoginRequest, Outcome};
+use authdeck_core::deck::{LoginReport, LoginRequest, Outcome, PastedToken};
 use authdeck_core::exchange::CodeSource;
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
@@ -24,6 +24,9 @@ use std::time::Duration;
   authdeck login dev --remember-password
   # fix a choice the API document left open, for this account only
   authdeck login dev --set success.expires_format=unix_ms
+  # an API key or personal access token, pasted instead of a login
+  authdeck login ci-key --provider apikey --base-url https://api.example.com \
+      --token-stdin --expires-at 2027-06-30 < key.txt
   # an account with a second factor: keep its TOTP secret so it renews by itself
   authdeck login qa-2fa --provider my-2fa-api --email ann@example.com \
       --remember-password --totp-secret-stdin < totp-secret.txt
@@ -64,14 +67,53 @@ pub struct Args {
     /// --password-stdin too, the password is the first line and the secret the second.
     #[arg(long)]
     totp_secret_stdin: bool,
+    /// Keep a key or token read from standard input as the session, instead of logging in
+    /// (an API key, a personal access token). Authdeck does not renew it.
+    #[arg(long, conflicts_with_all = ["password_stdin", "totp_secret_stdin", "remember_password", "otp"])]
+    token_stdin: bool,
+    /// With --token-stdin: when the key expires (2027-06-30 or 2027-06-30T12:00:00Z), when
+    /// it is not a JWT that says.
+    #[arg(long, value_name = "DATE", requires = "token_stdin", value_parser = parse_expiry)]
+    expires_at: Option<jiff::Timestamp>,
     /// Print one JSON object instead of the human summary.
     #[arg(long)]
     pub(crate) json: bool,
 }
 
+/// `2027-06-30` (the start of that day, UTC) or an RFC 3339 time.
+fn parse_expiry(text: &str) -> Result<jiff::Timestamp, String> {
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    text.parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp())
+        .ok_or_else(|| format!("{text:?} is not a date: write 2027-06-30 or 2027-06-30T12:00:00Z"))
+}
+
 pub async fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
     let overrides = overrides(&args.set)?;
+    if args.token_stdin {
+        let pasted = PastedToken {
+            account: args.account.clone(),
+            provider: args.provider.clone(),
+            base_url: args.base_url.clone(),
+            email: args.email.clone(),
+            token: stdin_secret("--token-stdin", "the key or token")?,
+            expires_at: args.expires_at,
+            overrides,
+            allow_insecure_http: args.allow_insecure_http.then_some(true),
+        };
+        let report = deck.keep_pasted(pasted, jiff::Timestamp::now()).await?;
+        if args.json {
+            println!("{}", json(&report));
+        } else {
+            print_human(&report);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let request = LoginRequest {
         account: args.account.clone(),
         provider: args.provider.clone(),
@@ -246,10 +288,22 @@ fn print_human(report: &LoginReport) {
     let now = jiff::Timestamp::now();
     match &report.outcome {
         Outcome::Ok(s) => {
-            println!(
-                "Logged in {} ({} at {}) via {} in {} ms.",
-                report.account, report.email, report.base_url, report.provider, report.latency_ms
-            );
+            if s.http_status == 0 {
+                // No HTTP status: nothing was sent, the token was pasted.
+                println!(
+                    "Kept the pasted token of {} for {} ({}).",
+                    report.account, report.base_url, report.provider
+                );
+            } else {
+                println!(
+                    "Logged in {} ({} at {}) via {} in {} ms.",
+                    report.account,
+                    report.email,
+                    report.base_url,
+                    report.provider,
+                    report.latency_ms
+                );
+            }
             match s.expires_at {
                 Some(t) => println!(
                     "Token expires {} ({}).",

@@ -159,12 +159,11 @@ impl Deck {
         let catalog = self.catalog();
         let config = merged_config(existing.as_ref(), &req, &catalog)?;
         let provider = provider_with_overrides(&catalog, &config)?;
+        let Some(login) = &provider.login else {
+            return Err(exchange::no_login(&provider));
+        };
         // Check the URL before anything is written, so a typo leaves no trace.
-        crate::http::endpoint(
-            &config.base_url,
-            &provider.login.path,
-            config.allow_insecure_http,
-        )?;
+        crate::http::endpoint(&config.base_url, &login.path, config.allow_insecure_http)?;
         Ok(LoginPlan {
             config,
             provider,
@@ -351,7 +350,8 @@ impl Deck {
             totp_secret,
         };
         let mut event = NewEvent {
-            http_status: Some(session.http_status),
+            // 0: no HTTP exchange took place (a pasted token).
+            http_status: (session.http_status != 0).then_some(session.http_status),
             latency_ms: Some(attempt.latency_ms),
             token_fingerprint: Some(facts.token_fingerprint.clone()),
             expires_at: facts.expires_at,
@@ -365,7 +365,16 @@ impl Deck {
         }
         let state = SessionState {
             signed_in: true,
-            issued_at: Some(at),
+            // A pasted token was issued whenever its issuer says (a JWT's iat), not when it
+            // was pasted: its lifetime decides how early `token` warns.
+            issued_at: match session.http_status {
+                0 => session
+                    .claims
+                    .as_ref()
+                    .and_then(serde_json::Value::as_object)
+                    .and_then(|c| crate::jwt::time_claim(c, "iat").time()),
+                _ => Some(at),
+            },
             expires_at: facts.expires_at,
             token_fingerprint: Some(facts.token_fingerprint.clone()),
             has_refresh_token: doc.refresh_token.is_some(),
@@ -383,6 +392,128 @@ impl Deck {
         })?;
         Ok(report(Outcome::Ok(facts)))
     }
+}
+
+/// A key or token the user pastes instead of logging in: an API key, a personal access token,
+/// a token copied from a browser.
+#[derive(Debug)]
+pub struct PastedToken {
+    pub account: String,
+    /// Needed for a new account, like a login's.
+    pub provider: Option<String>,
+    pub base_url: Option<String>,
+    /// Whose token it is, for the account list; may stay empty.
+    pub email: Option<String>,
+    /// As pasted: a scheme word (`Bearer abc`) or a whole `Authorization:` line is taken apart.
+    pub token: Secret,
+    /// When it expires, when the user knows; else the JWT's `exp`, else unknown.
+    pub expires_at: Option<Timestamp>,
+    pub overrides: Option<serde_json::Map<String, serde_json::Value>>,
+    pub allow_insecure_http: Option<bool>,
+}
+
+impl Deck {
+    /// Keeps a pasted token as the account's session (keyring; SQLite gets the account, the
+    /// session facts and a history event). It replaces the session (and its refresh token);
+    /// a password or TOTP secret kept for the same server stays. A pasted token is not
+    /// renewed: when it expires, the user pastes a new one (`authdeck token` warns a week
+    /// ahead). Errors: Invalid (a bad name or URL, an empty token or one with spaces inside,
+    /// plain http to a host other than loopback), NotFound (no such provider), Keyring,
+    /// Storage.
+    pub async fn keep_pasted(&self, pasted: PastedToken, now: Timestamp) -> Result<LoginReport> {
+        accounts::validate_name(&pasted.account)?;
+        let (scheme, token) = pasted_token(&pasted.token)?;
+        let _lock = lock::acquire_async(&self.home.locks_dir(), &pasted.account).await?;
+        let existing = accounts::get(&*self.db()?, &pasted.account)?;
+        let catalog = self.catalog();
+        let req = LoginRequest {
+            account: pasted.account.clone(),
+            provider: pasted.provider,
+            base_url: pasted.base_url,
+            // A new account may be nameless: a key belongs to no email.
+            email: pasted
+                .email
+                .or_else(|| existing.is_none().then(String::new)),
+            overrides: pasted.overrides,
+            allow_insecure_http: pasted.allow_insecure_http,
+            ..LoginRequest::default()
+        };
+        let config = merged_config(existing.as_ref(), &req, &catalog)?;
+        let provider = provider_with_overrides(&catalog, &config)?;
+        // The token will be sent there: the same rule as a login's (https, or loopback).
+        crate::http::endpoint(&config.base_url, "/", config.allow_insecure_http)?;
+        let same_origin = existing
+            .as_ref()
+            .and_then(Account::secrets_given_for)
+            .is_some_and(|given_for| config.origin().is_ok_and(|o| o == given_for));
+        let previous = match same_origin {
+            true => self.vault()?.load(&config.name)?.map(|doc| VaultDoc {
+                password: doc.password,
+                totp_secret: doc.totp_secret,
+                ..VaultDoc::default()
+            }),
+            false => None,
+        };
+        self.save_account_locked(&config, now)?;
+        let claims = crate::jwt::claims(token.expose());
+        let exp = claims.as_ref().map_or(crate::jwt::ClaimTime::Absent, |c| {
+            crate::jwt::time_claim(c, "exp")
+        });
+        let mut notes =
+            vec!["pasted: not renewed by Authdeck; paste a new one when it expires".to_string()];
+        if pasted.expires_at.is_none()
+            && let Some(remark) = exp.remark()
+        {
+            notes.push(format!("the token's exp: {remark}"));
+        }
+        let session = Session {
+            token,
+            scheme,
+            refresh_token: None,
+            expires_at: pasted.expires_at.or(exp.time()),
+            claims: claims.map(serde_json::Value::Object),
+            http_status: 0,
+            clock_skew_secs: None,
+            notes,
+        };
+        let attempt = Attempt {
+            result: Ok(session),
+            latency_ms: 0,
+            raw: None,
+        };
+        self.keep(
+            &config,
+            &provider,
+            Action::Login,
+            attempt,
+            None,
+            Some(previous.unwrap_or_default()),
+        )
+    }
+}
+
+/// A pasted token taken apart: an `Authorization:` header name and a scheme word are not the
+/// token. Errors: Invalid (empty, or spaces or line breaks inside: not one token).
+fn pasted_token(pasted: &Secret) -> Result<(Option<String>, Secret)> {
+    let text = pasted.expose().trim();
+    let text = match text.split_once(':') {
+        Some((name, rest)) if name.trim().eq_ignore_ascii_case("authorization") => rest.trim(),
+        _ => text,
+    };
+    let (scheme, token) = exchange::split_scheme(text);
+    if token.is_empty() {
+        return Err(Error::Invalid(
+            "the pasted token is empty: paste the key or token itself".into(),
+        ));
+    }
+    if token.contains(char::is_whitespace) || token.contains(char::is_control) {
+        return Err(Error::Invalid(
+            "the pasted text is not one token (it has spaces or line breaks inside): paste the \
+             key or token alone"
+                .into(),
+        ));
+    }
+    Ok((scheme.map(str::to_string), Secret::new(token)))
 }
 
 fn provider_with_overrides(catalog: &Catalog, config: &AccountConfig) -> Result<Provider> {

@@ -22,7 +22,7 @@ mod token;
 
 pub use accounts::{AccountEdit, AccountSummary};
 pub use export::{EXPORT_FORMAT_VERSION, Export, ImportReport, ProviderFile, Tally};
-pub use login::{LoginPlan, LoginReport, LoginRequest, Outcome, SessionFacts};
+pub use login::{LoginPlan, LoginReport, LoginRequest, Outcome, PastedToken, SessionFacts};
 pub use token::{Clock, TokenOut};
 
 use crate::history::{self, Event, Filter, NewEvent};

@@ -30,6 +30,14 @@ pub struct TokenOut {
     pub renewed: Option<LoginReport>,
 }
 
+/// How long before an expiry nothing can renew (a pasted key, a session without a refresh
+/// token or a remembered password) `token` starts to warn: the last quarter of the token's
+/// lifetime, at most a week (a year-long key warns a week ahead, an hour-long token 15 min).
+pub fn unrenewable_warning(session: &crate::accounts::SessionState) -> SignedDuration {
+    const WEEK: SignedDuration = SignedDuration::from_hours(7 * 24);
+    crate::accounts::lifetime(session).map_or(WEEK, |l| (l / 4).min(WEEK))
+}
+
 /// Reads the clock; passed in so tests and benchmarks control time.
 pub type Clock<'a> = &'a (dyn Fn() -> Timestamp + Send + Sync);
 
@@ -161,7 +169,21 @@ impl Deck {
         if !account.session.signed_in {
             return Err(signed_out(name));
         }
+        let renewable = account.session.has_refresh_token || account.session.password_remembered;
         let warning = match account.session.expires_at {
+            // Nothing can renew it: say so while there is time to get a new one.
+            Some(t)
+                if !renewable && t.duration_since(now) < unrenewable_warning(&account.session) =>
+            {
+                if t.duration_since(now) < min_valid {
+                    return Ok(None);
+                }
+                Some(format!(
+                    "{name}'s token expires {} and cannot be renewed by Authdeck: get a new one \
+                     before then",
+                    crate::words::relative_to(t, now)
+                ))
+            }
             Some(t) if t.duration_since(now) >= min_valid => None,
             Some(_) => return Ok(None),
             None => Some(format!(
@@ -224,6 +246,12 @@ impl Deck {
                 Outcome::Failed(f) if f.kind.is_transient() => return Err(Error::Refused(f)),
                 Outcome::Failed(f) => refused = Some(f),
             }
+        }
+        if !provider.has_login() && refused.is_none() {
+            return Err(Error::SessionExpired(format!(
+                "the key of {name} was pasted, and Authdeck cannot renew a pasted key: paste a \
+                 new one with `authdeck login {name} --token-stdin`"
+            )));
         }
         let Some(password) = doc.password.clone() else {
             let why = match refused {

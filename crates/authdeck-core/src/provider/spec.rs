@@ -22,7 +22,12 @@ pub struct Provider {
     /// What the spec decided where the document is silent. Each can be overridden per account.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<String>,
-    pub login: Request,
+    /// How to log in; `None` for an API whose users paste a key or token instead (then
+    /// `[handout]` says how it is sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<Request>,
+    /// Where a login's answer puts things; unused without `[login]`.
+    #[serde(default, skip_serializing_if = "SuccessSpec::is_unset")]
     pub success: SuccessSpec,
     #[serde(default)]
     pub errors: ErrorSpec,
@@ -117,7 +122,7 @@ fn default_method() -> String {
 
 /// Where a successful answer puts things. Each field is a JSON Pointer (RFC 6901), except
 /// `token`, which may also name a response header or a cookie (see [`TokenSource`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SuccessSpec {
     /// `/token` (a JSON Pointer into the body), `header:X-Subject-Token`, `cookie:sid`, or
@@ -144,6 +149,10 @@ pub enum TokenSource<'a> {
 }
 
 impl SuccessSpec {
+    fn is_unset(&self) -> bool {
+        *self == SuccessSpec::default()
+    }
+
     /// Where `token` points. Errors: the problem in words, for [`Provider::validate`].
     pub fn token_source(&self) -> std::result::Result<TokenSource<'_>, String> {
         let t = self.token.trim();
@@ -244,6 +253,11 @@ pub struct RefreshSpec {
 }
 
 impl Provider {
+    /// The API has a login request; without one, its users paste a key or token.
+    pub fn has_login(&self) -> bool {
+        self.login.is_some()
+    }
+
     /// Checks what serde cannot: pointers, paths, placeholders. Returns (field, problem).
     pub fn validate(&self) -> Result<(), (String, String)> {
         if self.id.is_empty()
@@ -257,7 +271,25 @@ impl Provider {
                 "must be letters, digits, '-' or '_' (e.g. \"my-api\")".into(),
             ));
         }
-        check_request("login", &self.login, &["{email}", "{password}"])?;
+        match &self.login {
+            Some(login) => {
+                check_request("login", login, &["{email}", "{password}"])?;
+                check_success("success", &self.success)?;
+            }
+            None => {
+                for (field, present) in [
+                    ("refresh", self.refresh.is_some()),
+                    ("second_factor", self.second_factor.is_some()),
+                ] {
+                    if present {
+                        return Err((
+                            field.into(),
+                            "needs a [login]: without one, users paste their key or token".into(),
+                        ));
+                    }
+                }
+            }
+        }
         if let Some(h) = &self.handout {
             check_handout(h)?;
         }
@@ -271,7 +303,6 @@ impl Provider {
             }
             check_request("second_factor.request", &f.request, &["{otp}"])?;
         }
-        check_success("success", &self.success)?;
         check_errors("errors", &self.errors)?;
         if let Some(refresh) = &self.refresh {
             check_request("refresh.request", &refresh.request, &["{refresh_token}"])?;

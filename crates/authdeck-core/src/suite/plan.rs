@@ -229,7 +229,18 @@ fn plan_with(
             }
         };
         let base_url = expand(&base_url, vars).map_err(|m| at(own, "base_url", m))?;
-        crate::http::endpoint(&base_url, &provider.login.path, d.allow_insecure_http)
+        let Some(login) = &provider.login else {
+            return Err(at(
+                true,
+                "provider",
+                format!(
+                    "provider `{}` has no login (its users paste a key): a case needs a provider \
+                     with a [login]",
+                    provider.id
+                ),
+            ));
+        };
+        crate::http::endpoint(&base_url, &login.path, d.allow_insecure_http)
             .map_err(|e| at(own, "base_url", e.to_string()))?;
         let email = expand(&case.email, vars).map_err(|m| at(true, "email", m))?;
         let password =
