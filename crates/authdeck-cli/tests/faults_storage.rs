@@ -298,6 +298,31 @@ async fn a_database_from_a_newer_authdeck_or_a_damaged_one_is_refused_by_every_c
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_json_without_a_usable_keyring_prints_one_json_error_on_stdout() -> TestResult {
+    for (keyring, needle) in [
+        (Keyring::Absent, "no keyring service is running"),
+        (Keyring::Locked, "the keyring is locked"),
+    ] {
+        let w = World::new().await?;
+        let mut args = w.login_args("dev");
+        args.push("--json".into());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = w.run_as(keyring, &[], &args, PASSWORD);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| {
+            format!(
+                "{needle}: stdout is one JSON document ({e}): {:?}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })?;
+        assert_eq!(json["error"]["code"], "keyring", "{json}");
+        let message = json["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(needle), "{message}");
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_without_a_usable_keyring_fails_clearly_and_the_history_says_the_session_was_not_stored()
 -> TestResult {
     for (keyring, needle) in [

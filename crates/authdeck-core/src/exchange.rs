@@ -708,21 +708,17 @@ fn no_token(
         ));
     }
     for header in [
-        "authorization",
-        "x-auth-token",
-        "x-subject-token",
-        "x-access-token",
+        "Authorization",
+        "X-Auth-Token",
+        "X-Subject-Token",
+        "X-Access-Token",
     ] {
         let looked_here =
             matches!(source, TokenSource::Header(n) if n.eq_ignore_ascii_case(header));
         if answer.header(header).is_some() && !looked_here {
-            let shown = answer
-                .headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(header))
-                .map_or(header, |(n, _)| n.as_str());
             hints.push(format!(
-                "it has a {shown} header: if the token is there, set success.token = \"header:{shown}\""
+                "it has {} {header} header: if the token is there, set success.token = \"header:{header}\"",
+                if header.starts_with('A') { "an" } else { "a" }
             ));
         }
     }
