@@ -3,6 +3,7 @@
 const COMMANDS: &[&str] = &[
     "accounts_list",
     "account_login",
+    "account_paste_token",
     "account_refresh",
     "accounts_refresh_all",
     "account_logout",

@@ -62,6 +62,7 @@ mod tests {
             // src-tauri/src/dto.rs
             decl::<AccountView>(&cfg),
             decl::<LoginInput>(&cfg),
+            decl::<PasteInput>(&cfg),
             decl::<HistoryFilter>(&cfg),
             decl::<CopyReceipt>(&cfg),
             decl::<KeyInput>(&cfg),

@@ -7,8 +7,8 @@ use crate::inspect;
 use crate::state::AppState;
 use authdeck_core::Error;
 use authdeck_core::copy::Format;
-use authdeck_core::deck::{AccountEdit, Deck, LoginReport, LoginRequest};
-use authdeck_core::exchange::{self, Credentials, Trial};
+use authdeck_core::deck::{AccountEdit, Deck, LoginReport, LoginRequest, PastedToken};
+use authdeck_core::exchange::{self, CodeSource, Credentials, Trial};
 use authdeck_core::history::Event;
 use authdeck_core::jwt::Inspection;
 use authdeck_core::provider::{Provider, Source, provider_file_path, save_provider_file};
@@ -28,18 +28,41 @@ pub async fn account_login(
     state: State<'_, AppState>,
     input: LoginInput,
 ) -> CmdResult<LoginReport> {
-    let password = (!input.password.is_empty()).then(|| Secret::new(input.password));
+    let given = |text: String| (!text.trim().is_empty()).then(|| Secret::new(text.trim()));
     let request = LoginRequest {
         account: input.account,
         provider: Some(input.provider),
         base_url: Some(input.base_url),
         email: Some(input.email),
-        password,
+        password: given(input.password),
         remember_password: input.remember_password,
+        code: given(input.otp).map_or(CodeSource::None, CodeSource::Given),
+        totp_secret: given(input.totp_secret),
         ..LoginRequest::default()
     };
     let plan = state.deck.plan_login(request)?;
     let report = state.deck.login(&state.http, plan).await?;
+    state.poke_refresher();
+    Ok(report)
+}
+
+/// Keeps a pasted key or token as the account's session (no login is sent).
+#[tauri::command]
+pub async fn account_paste_token(
+    state: State<'_, AppState>,
+    input: PasteInput,
+) -> CmdResult<LoginReport> {
+    let pasted = PastedToken {
+        account: input.account,
+        provider: Some(input.provider),
+        base_url: Some(input.base_url),
+        email: Some(input.email),
+        token: Secret::new(input.token),
+        expires_at: input.expires_at,
+        overrides: None,
+        allow_insecure_http: None,
+    };
+    let report = state.deck.keep_pasted(pasted, Timestamp::now()).await?;
     state.poke_refresher();
     Ok(report)
 }

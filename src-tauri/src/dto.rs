@@ -91,6 +91,26 @@ pub struct LoginInput {
     pub email: String,
     pub password: String,
     pub remember_password: bool,
+    /// A one-time code for a second factor; empty for none.
+    #[serde(default)]
+    pub otp: String,
+    /// A TOTP secret (base32 or an otpauth:// URI) to keep in the keyring; empty for none.
+    #[serde(default)]
+    pub totp_secret: String,
+}
+
+/// A key or token pasted instead of a login.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct PasteInput {
+    pub account: String,
+    pub provider: String,
+    pub base_url: String,
+    /// Whose key it is; may be empty.
+    pub email: String,
+    pub token: String,
+    /// When it expires (RFC 3339), when the user knows; else the JWT's `exp`.
+    #[ts(type = "string | null")]
+    pub expires_at: Option<jiff::Timestamp>,
 }
 
 /// Which history events to show; every field narrows.
@@ -158,6 +178,10 @@ pub struct ProviderView {
     pub source: String,
     pub path: Option<String>,
     pub refreshable: bool,
+    /// It has a login request; without one, its users paste a key or token.
+    pub has_login: bool,
+    /// Its login may ask for a one-time code (a second factor).
+    pub second_factor: bool,
     pub choices: Vec<String>,
     pub docs: Option<String>,
     /// The provider file's TOML, for the editor.
@@ -187,6 +211,8 @@ impl ProviderView {
             source: source.into(),
             path,
             refreshable: p.refresh.is_some(),
+            has_login: p.has_login(),
+            second_factor: p.second_factor.is_some(),
             choices: p.choices.clone(),
             docs: p.docs.clone(),
             toml,

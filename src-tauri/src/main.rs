@@ -55,6 +55,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::accounts_list,
             commands::account_login,
+            commands::account_paste_token,
             commands::account_save,
             commands::account_refresh,
             commands::accounts_refresh_all,

@@ -2,7 +2,7 @@
 // X clipboard. Run by scripts/app-e2e.sh, which provides Xvfb, D-Bus, gnome-keyring and the driver.
 import { remote } from 'webdriverio'
 import { execFileSync } from 'node:child_process'
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import assert from 'node:assert/strict'
 
@@ -185,6 +185,27 @@ try {
     await waitFor('the clipboard to be cleared', async () => clipboard() === '', 20000)
   })
 
+  await step('a pasted API key is kept and copied as the header its API names', async () => {
+    // The example provider for pasted keys, installed as a user would: into the providers folder.
+    const providers = path.join(process.env.AUTHDECK_HOME, 'providers')
+    mkdirSync(providers, { recursive: true })
+    copyFileSync(path.join(root, 'examples/providers/apikey.toml'), path.join(providers, 'apikey.toml'))
+    const key = 'sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2'
+    await (await $('button[data-screen="accounts"]')).click()
+    await (await $('button[data-action="add-account"]')).click()
+    await (await $('select[data-field="provider"]')).selectByAttribute('value', 'apikey')
+    assert.equal(await (await $('input[data-field="password"]')).isExisting(), false, 'no password for a provider without a login')
+    await (await $('input[data-field="base-url"]')).setValue(baseUrl.replace(/\/user-login$/, '/apikey'))
+    await (await $('input[data-field="name"]')).setValue('ci-key')
+    await (await $('input[data-field="token"]')).setValue(key)
+    await shot('12-paste-key')
+    await (await $('button[data-action="submit-login"]')).click()
+    await waitFor('the pasted account to be selected', async () => (await text('[data-field="account-name"]')) === 'ci-key')
+    await (await $('button[data-action="copy"]')).click()
+    await waitFor('the clipboard to hold the X-API-Key header', async () => clipboard() === `X-API-Key: ${key}`, 5000)
+    await (await $('.account-row[data-account="qa-alice"]')).click()
+  })
+
   await step('logging out shows the account signed out', async () => {
     await (await $('button[data-action="logout"]')).click()
     await waitFor('signed out', async () => (await text('[data-field="countdown"]')) === 'Signed out')
@@ -293,7 +314,8 @@ try {
       } catch {
         continue // nothing stored for it (a failed first login)
       }
-      for (const value of Object.values(JSON.parse(doc))) if (value) secrets.add(String(value))
+      // The scheme word kept beside a token ("Token") is not a secret.
+      for (const [key, value] of Object.entries(JSON.parse(doc))) if (value && key !== 'scheme') secrets.add(String(value))
     }
     assert.ok(secrets.size > 10, `tokens of every demo account were found in the keyring (${secrets.size} secrets)`)
     // WebKit keeps localStorage, IndexedDB and its caches under XDG_DATA_HOME / XDG_CACHE_HOME.

@@ -169,3 +169,31 @@ async fn pasting_into_a_login_flag_mix_is_a_usage_error() {
         stderr(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn providers_add_checks_every_file_and_copies_none_when_one_is_wrong() {
+    support::require_keyring();
+    let w = World::start().await.expect("a sandbox");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/providers");
+    let good = examples.join("apikey.toml");
+    let bad = w.home.path().join("bad.toml");
+    std::fs::write(&bad, "id = \"bad\"\n").expect("written");
+    let (good, bad) = (good.to_string_lossy(), bad.to_string_lossy());
+    let refused = w.run(&["providers", "add", &good, &bad], "");
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("bad.toml"),
+        "names the file: {}",
+        stderr(&refused)
+    );
+    assert!(
+        !w.home.path().join("providers/apikey.toml").exists(),
+        "nothing copied when one file is wrong"
+    );
+    let added = w.run(&["providers", "add", "--json", &good], "");
+    assert!(added.status.success(), "{}", stderr(&added));
+    let json: serde_json::Value = serde_json::from_slice(&added.stdout).expect("JSON");
+    assert_eq!(json["added"][0], "apikey");
+    let listed = w.run(&["providers"], "");
+    assert!(stdout(&listed).contains("apikey"), "{}", stdout(&listed));
+}

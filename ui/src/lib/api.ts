@@ -12,6 +12,7 @@ import type {
   KeyInput,
   LoginInput,
   LoginReport,
+  PasteInput,
   ProviderCheck,
   ProviderView,
   QaCase,
@@ -32,6 +33,8 @@ export const api = {
   quit: () => invoke<void>('app_quit'),
   accounts: () => invoke<AccountView[]>('accounts_list'),
   login: (input: LoginInput) => invoke<LoginReport>('account_login', { input }),
+  /** Keeps a pasted key or token as the account's session; nothing is sent. */
+  pasteToken: (input: PasteInput) => invoke<LoginReport>('account_paste_token', { input }),
   /** Saves an edited account without logging in. */
   saveAccount: (input: AccountEdit) => invoke<void>('account_save', { input }),
   refresh: (account: string) => invoke<LoginReport>('account_refresh', { account }),

@@ -388,7 +388,25 @@ margin_secs: number, token_fingerprint: string | null, has_refresh_token: boolea
  */
 last_error: Failure | null, };
 
-export type LoginInput = { account: string, provider: string, base_url: string, email: string, password: string, remember_password: boolean, };
+export type LoginInput = { account: string, provider: string, base_url: string, email: string, password: string, remember_password: boolean, 
+/**
+ * A one-time code for a second factor; empty for none.
+ */
+otp: string, 
+/**
+ * A TOTP secret (base32 or an otpauth:// URI) to keep in the keyring; empty for none.
+ */
+totp_secret: string, };
+
+export type PasteInput = { account: string, provider: string, base_url: string, 
+/**
+ * Whose key it is; may be empty.
+ */
+email: string, token: string, 
+/**
+ * When it expires (RFC 3339), when the user knows; else the JWT's `exp`.
+ */
+expires_at: string | null, };
 
 export type HistoryFilter = { account: string | null, action: Action | null, kind: Kind | null, ok: boolean | null, since: string | null, limit: number | null, };
 
@@ -406,7 +424,15 @@ export type ProviderView = { id: string, name: string, description: string, base
 /**
  * `preset` or `file`.
  */
-source: string, path: string | null, refreshable: boolean, choices: Array<string>, docs: string | null, 
+source: string, path: string | null, refreshable: boolean, 
+/**
+ * It has a login request; without one, its users paste a key or token.
+ */
+has_login: boolean, 
+/**
+ * Its login may ask for a one-time code (a second factor).
+ */
+second_factor: boolean, choices: Array<string>, docs: string | null, 
 /**
  * The provider file's TOML, for the editor.
  */
