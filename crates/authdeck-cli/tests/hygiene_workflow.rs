@@ -10,7 +10,7 @@
 mod support;
 
 use authdeck_core::vault::Vault;
-use authdeck_sandbox::{PASSWORD, Sandbox};
+use authdeck_sandbox::{PASSWORD, Sandbox, TOTP_SECRET};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use support::in_keyring_session;
@@ -54,9 +54,9 @@ impl World {
     /// Every token and refresh token the keyring holds now joins the secrets to look for.
     fn note_secrets(&mut self) -> Result<(), authdeck_core::Error> {
         let vault = Vault::open_with_service(self.service.clone())?;
-        for account in ["dev", "other"] {
+        for account in ["dev", "other", "jar", "ks", "tf", "key"] {
             if let Some(doc) = vault.load(account)? {
-                for secret in [doc.token, doc.refresh_token, doc.password]
+                for secret in [doc.token, doc.refresh_token, doc.password, doc.totp_secret]
                     .into_iter()
                     .flatten()
                 {
@@ -160,10 +160,67 @@ async fn no_secret_appears_in_any_log_or_file_after_a_full_workflow_at_trace_lev
     );
     assert!(w.run(&["remove", "dev"], "")?, "remove");
 
+    // The other login shapes: a cookie, a token in a header, a second factor with a kept TOTP
+    // secret (renewed), a pasted key. Their secrets join the search as the keyring holds them.
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/providers");
+    let files: Vec<String> = ["cookiejar", "headertoken", "twofactor", "apikey"]
+        .map(|p| {
+            examples
+                .join(format!("{p}.toml"))
+                .to_string_lossy()
+                .into_owned()
+        })
+        .into();
+    let mut add = vec!["providers", "add"];
+    add.extend(files.iter().map(String::as_str));
+    assert!(w.run(&add, "")?, "providers add");
+    for (account, api, email) in [
+        ("jar", "cookiejar", "alice@cookiejar.test"),
+        ("ks", "headertoken", "alice@headertoken.test"),
+    ] {
+        let args = support::login_args(&w.sandbox, account, api, email);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert!(w.run(&args, PASSWORD)?, "login {account}");
+        assert!(
+            w.run(&["token", account, "--format", "curl"], "")?,
+            "token {account}"
+        );
+    }
+    let tf = support::login_args(&w.sandbox, "tf", "twofactor", "alice@twofactor.test");
+    let mut tf: Vec<&str> = tf.iter().map(String::as_str).collect();
+    tf.extend(["--totp-secret-stdin", "--remember-password"]);
+    assert!(
+        w.run(&tf, &format!("{PASSWORD}\n{TOTP_SECRET}\n"))?,
+        "login with 2FA"
+    );
+    assert!(w.run(&["refresh", "tf"], "")?, "refresh with 2FA");
+    let apikey = w.sandbox.base_url("apikey");
+    let key = [
+        "login",
+        "key",
+        "--provider",
+        "apikey",
+        "--base-url",
+        &apikey,
+        "--token-stdin",
+    ];
+    assert!(
+        w.run(&key, "sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2")?,
+        "paste a key"
+    );
+    assert!(
+        w.run(&["token", "key", "--format", "json"], "")?,
+        "token of a key"
+    );
+    assert!(
+        w.secrets.contains(TOTP_SECRET),
+        "the TOTP secret is searched for too"
+    );
+
     assert!(
         // Two passwords, and the tokens and rotated refresh tokens of four sessions (a JWT
         // issued in the same second with the same claims is the same token).
-        w.secrets.len() >= 7,
+        w.secrets.len() >= 12,
         "the search covers the passwords and several tokens: {}",
         w.secrets.len()
     );
