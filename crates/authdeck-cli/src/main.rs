@@ -47,7 +47,7 @@ enum Command {
     History(cmd::history::Args),
     /// Sign an account out: drop its tokens (the account and its history stay).
     Logout(cmd::logout::Args),
-    /// Forget the remembered password of an account.
+    /// Forget the remembered password (and TOTP secret) of an account.
     ForgetPassword(cmd::forget_password::Args),
     /// Remove an account and every secret of it (its history stays).
     Remove(cmd::remove::Args),

@@ -71,6 +71,14 @@ impl AccountConfig {
             )));
         }
         match url::Url::parse(&self.base_url) {
+            // A password in the URL would be kept in SQLite and shown everywhere.
+            Ok(url) if !url.username().is_empty() || url.password().is_some() => {
+                Err(Error::Invalid(format!(
+                    "account {}: the base URL holds a user name or password; Authdeck keeps \
+                     secrets only in the keyring: give the URL without them (scheme://host/path)",
+                    self.name
+                )))
+            }
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(()),
             _ => Err(Error::Invalid(format!(
                 "account {}: the base URL {:?} is not an http:// or https:// URL",
@@ -431,6 +439,26 @@ fn finish_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_base_url_with_a_user_or_password_is_refused() {
+        for url in [
+            "http://user:pw@127.0.0.1:1/x",
+            "https://user@api.example.com",
+        ] {
+            let config = AccountConfig {
+                name: "a".into(),
+                provider: "meetra".into(),
+                base_url: url.into(),
+                email: "a@b.c".into(),
+                overrides: serde_json::Map::new(),
+                allow_insecure_http: false,
+            };
+            let e = config.validate().unwrap_err().to_string();
+            assert!(e.contains("user name or password"), "{e}");
+            assert!(!e.contains("pw@"), "the password is not repeated: {e}");
+        }
+    }
 
     fn account(session: SessionState) -> Account {
         Account {

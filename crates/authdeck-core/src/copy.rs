@@ -71,31 +71,38 @@ impl Default for Presentation {
 impl Presentation {
     /// How `provider`'s tokens are presented: its `[handout]`, a `Cookie:` header for a cookie
     /// session, else `Authorization: Bearer`. A scheme the server wrote before the token
-    /// (`server_scheme`) wins over the provider's: the server knows what it accepts.
+    /// (`server_scheme`) is used in `Authorization` unless the provider names one.
     pub fn of(provider: &Provider, server_scheme: Option<&str>) -> Presentation {
         let cookie = matches!(provider.success.token_source(), Ok(TokenSource::Cookie(_)));
-        let mut p = match (&provider.handout, cookie) {
-            (Some(h), _) => Presentation {
-                scheme: match &h.scheme {
-                    Some(s) if s.is_empty() => None,
-                    Some(s) => Some(s.clone()),
-                    None if h.header.eq_ignore_ascii_case("authorization") => Some("Bearer".into()),
-                    None => None,
-                },
-                header: h.header.clone(),
-                query: h.query.clone(),
-            },
+        match (&provider.handout, cookie) {
+            (Some(h), _) => {
+                let header = h.header_name().to_string();
+                let authorization = header.eq_ignore_ascii_case("authorization");
+                // The provider's word wins (empty: none); else the server's, which belongs
+                // only in Authorization (RFC 9110 §11.6.2); else Bearer there.
+                let scheme = match (&h.scheme, server_scheme) {
+                    (Some(s), _) if s.is_empty() => None,
+                    (Some(s), _) => Some(s.clone()),
+                    (None, Some(s)) if authorization => Some(s.to_string()),
+                    (None, _) if authorization => Some("Bearer".into()),
+                    (None, _) => None,
+                };
+                Presentation {
+                    header,
+                    scheme,
+                    query: h.query.clone(),
+                }
+            }
             (None, true) => Presentation {
                 header: "Cookie".into(),
                 scheme: None,
                 query: None,
             },
-            (None, false) => Presentation::default(),
-        };
-        if let Some(scheme) = server_scheme {
-            p.scheme = Some(scheme.to_string());
+            (None, false) => Presentation {
+                scheme: Some(server_scheme.unwrap_or("Bearer").to_string()),
+                ..Presentation::default()
+            },
         }
-        p
     }
 
     /// The header's value (`Bearer abc`), zeroized on drop.
@@ -215,6 +222,23 @@ mod tests {
             serde_json::from_str(&render(Format::Json, "a", &s, None, &shown)).unwrap();
         assert_eq!(json["token_type"], "Token");
         assert_eq!(json["use"]["value"], "Token abc");
+    }
+
+    #[test]
+    fn the_servers_scheme_stays_out_of_another_header_and_an_empty_scheme_means_none() {
+        let s = Secret::new("abc");
+        let other = provider("[success]\ntoken = \"/t\"\n[handout]\nheader = \"X-Auth-Token\"");
+        let shown = Presentation::of(&other, Some("Bearer"));
+        assert_eq!(
+            &*render(Format::Header, "a", &s, None, &shown),
+            "X-Auth-Token: abc"
+        );
+        let none = provider("[success]\ntoken = \"/t\"\n[handout]\nscheme = \"\"");
+        let shown = Presentation::of(&none, Some("Bearer"));
+        assert_eq!(
+            &*render(Format::Header, "a", &s, None, &shown),
+            "Authorization: abc"
+        );
     }
 
     #[test]

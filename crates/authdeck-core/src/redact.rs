@@ -30,10 +30,23 @@ const SECRET_WORDS: [&str; 10] = [
 /// Names that are secrets on their own but too short to search for inside other words.
 const SECRET_NAMES: [&str; 4] = ["sid", "pwd", "pin", "auth"];
 
+/// Names with a secret's word in them that hold no secret: OAuth's `token_type` ("Bearer"),
+/// expiry and count fields. Their values stay readable.
+const NOT_SECRET: [&str; 6] = [
+    "token_type",
+    "tokentype",
+    "expires_in",
+    "session_expires_at",
+    "key_id",
+    "kid",
+];
+
 /// The key or header `name` names a secret (`access_token`, `X-Api-Key`, `sessionId`).
 pub fn names_secret(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    SECRET_WORDS.iter().any(|w| lower.contains(w)) || SECRET_NAMES.contains(&lower.as_str())
+    !NOT_SECRET.contains(&lower.as_str())
+        && (SECRET_WORDS.iter().any(|w| lower.contains(w))
+            || SECRET_NAMES.contains(&lower.as_str()))
 }
 
 /// Three base64url segments, the first starting like a JSON object (`eyJ`): a JWS/JWT.
@@ -145,6 +158,9 @@ mod tests {
         assert_eq!(answer["data"]["user"]["name"], "Ann", "plain fields stay");
         assert_eq!(answer["debug"]["note"], "fine");
         assert_eq!(answer["error_code"], "E1", "an error code is not a secret");
+        let mut typed = json!({"token_type": "Bearer", "access_token": "t"});
+        json(&mut typed, &[]);
+        assert_eq!(typed["token_type"], "Bearer", "token_type names no secret");
     }
 
     #[test]

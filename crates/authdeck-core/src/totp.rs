@@ -10,12 +10,17 @@ use zeroize::Zeroizing;
 /// The code for `secret` at `at`, in a buffer zeroized on drop.
 ///
 /// `secret` is base32 (RFC 4648, as authenticator apps show it; spaces, dashes and case are
-/// ignored, padding optional) or a whole `otpauth://totp/...?secret=...` URI. Errors: Invalid
-/// (not base32, or a URI without a secret), in words that never repeat the secret.
+/// ignored, padding optional) or a whole `otpauth://totp/...?secret=...` URI, whose
+/// `algorithm` (SHA1, SHA256, SHA512), `digits` (6 to 8) and `period` (seconds) are honoured.
+/// Errors: Invalid (not base32, shorter than 80 bits, a URI without a secret, an HOTP URI or
+/// settings no authenticator uses), in words that never repeat the secret.
 pub fn code(secret: &Secret, at: Timestamp) -> Result<Secret> {
-    let bytes = decode(secret.expose())?;
+    let read = read(secret.expose())?;
     let totp = totp_rs::Builder::new()
-        .with_secret(bytes.as_slice())
+        .with_algorithm(read.algorithm)
+        .with_digits(read.digits)
+        .with_step_duration(read.period)
+        .with_secret(read.bytes.as_slice())
         .build_noncompliant();
     let now = u64::try_from(at.as_second()).unwrap_or(0);
     Ok(Secret::new(totp.generate(now).to_string()))
@@ -23,20 +28,74 @@ pub fn code(secret: &Secret, at: Timestamp) -> Result<Secret> {
 
 /// Checks a TOTP secret before it is kept. Errors: as [`code`].
 pub fn check(secret: &Secret) -> Result<()> {
-    decode(secret.expose()).map(drop)
+    read(secret.expose()).map(drop)
 }
 
-fn decode(text: &str) -> Result<Zeroizing<Vec<u8>>> {
+/// A TOTP secret as read: its key and the code's settings.
+struct Read {
+    bytes: Zeroizing<Vec<u8>>,
+    algorithm: totp_rs::Algorithm,
+    digits: u8,
+    /// Seconds per code.
+    period: u64,
+}
+
+/// RFC 4226 §4 asks for 128 bits and accepts no less than this; some services use 80.
+const MIN_SECRET_BYTES: usize = 10;
+
+fn read(text: &str) -> Result<Read> {
     let text = text.trim();
+    let invalid = |why: &str| Error::Invalid(format!("the TOTP secret {why}"));
+    let mut settings = Read {
+        bytes: Zeroizing::new(Vec::new()),
+        algorithm: totp_rs::Algorithm::SHA1,
+        digits: 6,
+        period: 30,
+    };
     let base32 = if text.starts_with("otpauth://") {
-        let url = url::Url::parse(text).map_err(|_| {
-            Error::Invalid("the TOTP secret looks like an otpauth:// URI but is not one".into())
-        })?;
-        let found = url
-            .query_pairs()
-            .find(|(k, _)| k == "secret")
-            .map(|(_, v)| Zeroizing::new(v.into_owned()));
-        found.ok_or_else(|| Error::Invalid("the otpauth:// URI has no secret= parameter".into()))?
+        let url = url::Url::parse(text)
+            .map_err(|_| invalid("looks like an otpauth:// URI but is not one"))?;
+        if url.host_str() != Some("totp") {
+            return Err(invalid(
+                "is an otpauth:// URI for another kind of code (only otpauth://totp/ is \
+                 time-based)",
+            ));
+        }
+        let mut secret = None;
+        for (key, value) in url.query_pairs() {
+            match key.as_ref() {
+                "secret" => secret = Some(Zeroizing::new(value.into_owned())),
+                "algorithm" => {
+                    settings.algorithm = match value.to_ascii_uppercase().as_str() {
+                        "SHA1" => totp_rs::Algorithm::SHA1,
+                        "SHA256" => totp_rs::Algorithm::SHA256,
+                        "SHA512" => totp_rs::Algorithm::SHA512,
+                        _ => {
+                            return Err(invalid(
+                                "URI names an algorithm other than SHA1, SHA256 or SHA512",
+                            ));
+                        }
+                    }
+                }
+                "digits" => {
+                    settings.digits = value
+                        .parse()
+                        .ok()
+                        .filter(|d| (6..=8).contains(d))
+                        .ok_or_else(|| invalid("URI asks for other than 6 to 8 digits"))?
+                }
+                "period" => {
+                    settings.period = value
+                        .parse()
+                        .ok()
+                        .filter(|p| (1..=3600).contains(p))
+                        .ok_or_else(|| invalid("URI's period is not 1 to 3600 seconds"))?
+                }
+                _ => {}
+            }
+        }
+        secret
+            .ok_or_else(|| Error::Invalid("the otpauth:// URI has no secret= parameter".into()))?
     } else {
         Zeroizing::new(text.to_string())
     };
@@ -50,14 +109,20 @@ fn decode(text: &str) -> Result<Zeroizing<Vec<u8>>> {
     let bytes = totp_rs::Secret::try_from_base32(cleaned.as_str())
         .ok()
         .map(|s| Zeroizing::new(s.to_vec()))
-        .filter(|b| !b.is_empty());
-    bytes.ok_or_else(|| {
-        Error::Invalid(
-            "the TOTP secret is not base32 (letters A-Z and digits 2-7, as an authenticator \
-             app shows it when you choose \"enter key manually\")"
-                .into(),
-        )
-    })
+        .ok_or_else(|| {
+            Error::Invalid(
+                "the TOTP secret is not base32 (letters A-Z and digits 2-7, as an authenticator \
+                 app shows it when you choose \"enter key manually\")"
+                    .into(),
+            )
+        })?;
+    if bytes.len() < MIN_SECRET_BYTES {
+        return Err(invalid(
+            "is too short to be one (under 80 bits, 16 base32 letters): copy all of it",
+        ));
+    }
+    settings.bytes = bytes;
+    Ok(settings)
 }
 
 #[cfg(test)]
@@ -93,6 +158,40 @@ mod tests {
             "otpauth://totp/Sandbox:ann@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Sandbox",
         ] {
             assert_eq!(code(&Secret::new(written), t).unwrap().expose(), "287082");
+        }
+    }
+
+    #[test]
+    fn an_otpauth_uris_algorithm_digits_and_period_are_honoured() {
+        // RFC 6238 Appendix B: SHA-256 with its 32-byte key, 8 digits, at 59 s.
+        let key = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA";
+        let uri = format!("otpauth://totp/x?secret={key}&algorithm=SHA256&digits=8&period=30");
+        let t = Timestamp::from_second(59).unwrap();
+        assert_eq!(code(&Secret::new(uri), t).unwrap().expose(), "46119246");
+        let slow = format!("otpauth://totp/x?secret={RFC_KEY}&period=60");
+        let at = |s| {
+            code(
+                &Secret::new(slow.as_str()),
+                Timestamp::from_second(s).unwrap(),
+            )
+        };
+        assert_eq!(
+            at(60).unwrap().expose(),
+            at(119).unwrap().expose(),
+            "one code per minute"
+        );
+    }
+
+    #[test]
+    fn settings_no_authenticator_uses_are_refused() {
+        for bad in [
+            format!("otpauth://hotp/x?secret={RFC_KEY}&counter=1"),
+            format!("otpauth://totp/x?secret={RFC_KEY}&algorithm=MD5"),
+            format!("otpauth://totp/x?secret={RFC_KEY}&digits=99"),
+            format!("otpauth://totp/x?secret={RFC_KEY}&period=0"),
+            "AB".to_string(),
+        ] {
+            assert!(check(&Secret::new(bad.as_str())).is_err(), "{bad}");
         }
     }
 

@@ -255,7 +255,11 @@ async fn a_wrong_one_time_code_is_refused_as_the_server_says() -> TestResult {
     let f = failed(&report)?;
     // 000000 is right once in a million steps; the server's code says which it was.
     assert_eq!(f.error_code.as_deref(), Some("invalid_otp"), "{f:?}");
-    assert_eq!(f.kind, Kind::InvalidCredentials);
+    assert_eq!(
+        f.kind,
+        Kind::Rejected,
+        "a wrong code is not a wrong password"
+    );
     Ok(())
 }
 
@@ -518,18 +522,11 @@ async fn a_pasted_key_near_its_expiry_warns_and_an_expired_one_asks_for_a_new_on
     let warning = out.warning.ok_or("a warning two days ahead")?;
     assert!(warning.contains("cannot be renewed"), "{warning}");
 
-    let past = Timestamp::now() - SignedDuration::from_hours(1);
-    ok(&w
-        .paste("old", LIVE_KEY, Some(past), serde_json::json!({}))
-        .await?)?;
+    // Three days on, the same key has expired.
+    let later = || Timestamp::now() + SignedDuration::from_hours(72);
     let e = w
         .deck
-        .token(
-            &w.http,
-            "old",
-            SignedDuration::from_secs(60),
-            &Timestamp::now,
-        )
+        .token(&w.http, "soon", SignedDuration::from_secs(60), &later)
         .await
         .err()
         .ok_or("an expired pasted key is not handed out")?
@@ -574,5 +571,115 @@ async fn a_provider_without_a_login_says_to_paste_a_key() -> TestResult {
         .ok_or("refused")?
         .to_string();
     assert!(e.contains("--token-stdin"), "{e}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_pasted_jwt_keeps_its_own_exp_when_the_date_given_is_later() -> TestResult {
+    let w = world().await?;
+    let url = format!("{}/_sandbox/pat?ttl=600", w.sandbox.base_url("apikey"));
+    let pat: serde_json::Value = reqwest::get(url).await?.json().await?;
+    let pat = pat["token"].as_str().ok_or("a token")?.to_string();
+    let later = Timestamp::now() + SignedDuration::from_hours(24 * 365);
+    let report = w
+        .paste("pat", &pat, Some(later), serde_json::json!({}))
+        .await?;
+    let facts = ok(&report)?;
+    let left = facts.expires_at.ok_or("an expiry")? - Timestamp::now();
+    assert!(
+        left.get_seconds() <= 600,
+        "the token's own exp wins: {left:?}"
+    );
+    assert!(
+        facts.notes.iter().any(|n| n.contains("own exp")),
+        "{:?}",
+        facts.notes
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_expired_or_odd_paste_is_refused_and_nothing_is_kept() -> TestResult {
+    let w = world().await?;
+    let past = Timestamp::now() - SignedDuration::from_hours(1);
+    let e = w
+        .paste("old", LIVE_KEY, Some(past), serde_json::json!({}))
+        .await
+        .err()
+        .ok_or("an expired key is refused")?
+        .to_string();
+    assert!(
+        e.contains("expired") && e.contains("nothing was kept"),
+        "{e}"
+    );
+    for odd in ["abc def-SECRET", "ключ-123"] {
+        let e = w
+            .paste("odd", odd, None, serde_json::json!({}))
+            .await
+            .err()
+            .ok_or("refused")?
+            .to_string();
+        assert!(
+            !e.contains("SECRET") && !e.contains("ключ"),
+            "not repeated: {e}"
+        );
+    }
+    assert!(
+        w.deck.accounts(Timestamp::now())?.is_empty(),
+        "nothing kept"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn logging_out_keeps_the_totp_secret_beside_the_password() -> TestResult {
+    let w = world().await?;
+    let first = w
+        .login_with(LoginRequest {
+            account: "tf".into(),
+            provider: Some("twofactor".into()),
+            base_url: Some(w.sandbox.base_url("twofactor")),
+            email: Some("alice@twofactor.test".into()),
+            password: Some(Secret::new(PASSWORD)),
+            remember_password: true,
+            totp_secret: Some(Secret::new(TOTP_SECRET)),
+            ..LoginRequest::default()
+        })
+        .await?;
+    ok(&first)?;
+    w.deck.logout("tf", Timestamp::now())?;
+    let again = w
+        .login_with(LoginRequest {
+            account: "tf".into(),
+            ..LoginRequest::default()
+        })
+        .await?;
+    ok(&again).map_err(|e| format!("signed in again with the kept secrets: {e}"))?;
+    w.deck.forget_password("tf", Timestamp::now())?;
+    let doc = w.vault.load("tf")?.ok_or("an entry")?;
+    assert!(
+        doc.password.is_none() && doc.totp_secret.is_none(),
+        "forget-password forgets both"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_totp_secret_for_a_provider_without_a_second_factor_is_refused() -> TestResult {
+    let w = world().await?;
+    let e = w
+        .deck
+        .plan_login(LoginRequest {
+            account: "jar".into(),
+            provider: Some("cookiejar".into()),
+            base_url: Some(w.sandbox.base_url("cookiejar")),
+            email: Some("alice@cookiejar.test".into()),
+            totp_secret: Some(Secret::new(TOTP_SECRET)),
+            ..LoginRequest::default()
+        })
+        .err()
+        .ok_or("refused")?
+        .to_string();
+    assert!(e.contains("no second factor"), "{e}");
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! `authdeck forget-password`: drop the remembered password of an account.
+//! `authdeck forget-password`: drop the remembered password (and TOTP secret) of an account.
 
 use super::CmdResult;
 use super::accounts::{print, print_json};

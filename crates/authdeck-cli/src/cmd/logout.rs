@@ -11,7 +11,7 @@ use jiff::Timestamp;
   authdeck logout prod-alice
   authdeck logout prod-alice --json
 
-The tokens leave the keyring; a remembered password stays (`authdeck forget-password` drops it).
+The tokens leave the keyring; a remembered password and TOTP secret stay (`authdeck forget-password` drops them).
 Also the fix for an unreadable keyring entry: it is deleted whole.")]
 pub struct Args {
     /// The account to sign out.
@@ -33,7 +33,7 @@ pub fn run(args: Args) -> CmdResult {
         }));
     }
     let kept = if password_kept {
-        " (the remembered password stays: `authdeck forget-password` drops it)"
+        " (the remembered password, and any TOTP secret, stay: `authdeck forget-password` drops them)"
     } else {
         ""
     };

@@ -72,10 +72,10 @@ pub fn run(args: Args) -> CmdResult {
                 Source::Preset => "preset",
                 Source::File(_) => "file",
             };
-            let refresh = if p.refresh.is_some() {
-                "refresh"
-            } else {
-                "re-login"
+            let refresh = match (p.has_login(), p.refresh.is_some()) {
+                (false, _) => "pasted",
+                (true, true) => "refresh",
+                (true, false) => "re-login",
             };
             let base = p.base_url.as_deref().unwrap_or("(you give it)");
             println!(
@@ -97,13 +97,13 @@ fn add(home: &Home, files: &[std::path::PathBuf], json: bool) -> CmdResult {
         let text = std::fs::read_to_string(file)
             .map_err(|e| Error::Invalid(format!("could not read {}: {e}", file.display())))?;
         Provider::from_toml(&text)
-            .map_err(|p| Error::Provider(p.in_file(Some(file)).to_string()))?;
+            .map_err(|p| Error::Invalid(p.in_file(Some(file)).to_string()))?;
         texts.push((file, text));
     }
     let mut added = Vec::new();
     for (file, text) in texts {
         let provider = save_provider_file(&home.providers_dir(), &text)
-            .map_err(|p| Error::Provider(p.in_file(Some(file)).to_string()))?;
+            .map_err(|p| Error::Invalid(p.in_file(Some(file)).to_string()))?;
         added.push(provider.id);
     }
     if json {

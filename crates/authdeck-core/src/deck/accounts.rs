@@ -150,6 +150,7 @@ impl Deck {
             Stored::Doc(doc) => {
                 let kept = VaultDoc {
                     password: doc.password,
+                    totp_secret: doc.totp_secret,
                     ..VaultDoc::default()
                 };
                 vault.save(name, &kept)?;
@@ -165,7 +166,8 @@ impl Deck {
         }
     }
 
-    /// Signs the account out: its tokens leave the keyring (a remembered password stays), the
+    /// Signs the account out: its tokens leave the keyring (a remembered password and TOTP
+    /// secret stay), the
     /// account shows as signed out, and the history says so.
     pub fn logout(&self, name: &str, now: Timestamp) -> Result<()> {
         let account = self.account(name)?;
@@ -186,15 +188,17 @@ impl Deck {
         Ok(())
     }
 
-    /// Forgets the remembered password; the session (if any) stays.
+    /// Forgets the remembered password and TOTP secret (what signs in again by itself); the
+    /// session (if any) stays.
     pub fn forget_password(&self, name: &str, now: Timestamp) -> Result<()> {
         let account = self.account(name)?;
         let _lock = lock::acquire(&self.home.locks_dir(), name)?;
         let forgotten = self.vault().and_then(|vault| match vault.load(name)? {
-            Some(doc) if doc.password.is_some() => vault.save(
+            Some(doc) if doc.password.is_some() || doc.totp_secret.is_some() => vault.save(
                 name,
                 &VaultDoc {
                     password: None,
+                    totp_secret: None,
                     ..doc
                 },
             ),

@@ -162,6 +162,13 @@ impl Deck {
         let Some(login) = &provider.login else {
             return Err(exchange::no_login(&provider));
         };
+        if req.totp_secret.is_some() && provider.second_factor.is_none() {
+            return Err(Error::Invalid(format!(
+                "the {} provider has no second factor, so a TOTP secret would never be used: \
+                 leave it out (or add a [second_factor] to the provider file)",
+                provider.id
+            )));
+        }
         // Check the URL before anything is written, so a typo leaves no trace.
         crate::http::endpoint(&config.base_url, &login.path, config.allow_insecure_http)?;
         Ok(LoginPlan {
@@ -250,17 +257,16 @@ impl Deck {
             },
             provider: plan.provider,
         };
-        // A TOTP secret given now wins; then a code given now; then the kept secret.
+        // A code typed now wins (the user chose it); then a TOTP secret given now, then the
+        // kept one; then asking, where someone can answer.
         let totp_secret = plan
             .totp_secret
             .clone()
             .or_else(|| stored_doc.as_ref().and_then(|d| d.totp_secret.clone()));
-        let code = match (plan.totp_secret.clone(), plan.code) {
-            (Some(secret), _) => CodeSource::Totp(secret),
-            (None, CodeSource::None) => totp_secret
-                .clone()
-                .map_or(CodeSource::None, CodeSource::Totp),
-            (None, given) => given,
+        let code = match (plan.code, totp_secret) {
+            (CodeSource::Given(code), _) => CodeSource::Given(code),
+            (_, Some(secret)) => CodeSource::Totp(secret),
+            (other, None) => other,
         };
         let creds = Credentials {
             email: plan.config.email.clone(),
@@ -277,6 +283,7 @@ impl Deck {
                 true => doc,
                 false => VaultDoc {
                     password: doc.password,
+                    totp_secret: doc.totp_secret,
                     ..VaultDoc::default()
                 },
             })
@@ -454,23 +461,38 @@ impl Deck {
             }),
             false => None,
         };
-        self.save_account_locked(&config, now)?;
         let claims = crate::jwt::claims(token.expose());
         let exp = claims.as_ref().map_or(crate::jwt::ClaimTime::Absent, |c| {
             crate::jwt::time_claim(c, "exp")
         });
         let mut notes =
             vec!["pasted: not renewed by Authdeck; paste a new one when it expires".to_string()];
-        if pasted.expires_at.is_none()
-            && let Some(remark) = exp.remark()
-        {
+        if let Some(remark) = exp.remark() {
             notes.push(format!("the token's exp: {remark}"));
         }
+        // Whichever ends first: a date the user gives cannot outlive the token's own exp.
+        let expires_at = match (pasted.expires_at, exp.time()) {
+            (Some(given), Some(own)) if own < given => {
+                notes.push(format!(
+                    "the token's own exp ({own}) comes before the date given ({given}): it is used"
+                ));
+                Some(own)
+            }
+            (given, own) => given.or(own),
+        };
+        if let Some(at) = expires_at
+            && at <= now
+        {
+            return Err(Error::Invalid(format!(
+                "this token expired at {at}: paste a current one (nothing was kept)"
+            )));
+        }
+        self.save_account_locked(&config, now)?;
         let session = Session {
             token,
             scheme,
             refresh_token: None,
-            expires_at: pasted.expires_at.or(exp.time()),
+            expires_at,
             claims: claims.map(serde_json::Value::Object),
             http_status: 0,
             clock_skew_secs: None,
@@ -492,24 +514,52 @@ impl Deck {
     }
 }
 
+/// Scheme words a pasted token may start with (RFC 9110 §11.6.2's registry and the common
+/// unregistered ones); any other first word is not taken off.
+const PASTED_SCHEMES: [&str; 7] = ["bearer", "token", "jwt", "dpop", "mac", "apikey", "key"];
+
+/// The longest token pasted: far beyond any real key or JWT, well within any keyring.
+const MAX_PASTED: usize = 16 * 1024;
+
 /// A pasted token taken apart: an `Authorization:` header name and a scheme word are not the
-/// token. Errors: Invalid (empty, or spaces or line breaks inside: not one token).
+/// token. Errors: Invalid (empty, too long, not printable ASCII, or spaces or line breaks
+/// inside: not one token).
 fn pasted_token(pasted: &Secret) -> Result<(Option<String>, Secret)> {
     let text = pasted.expose().trim();
     let text = match text.split_once(':') {
         Some((name, rest)) if name.trim().eq_ignore_ascii_case("authorization") => rest.trim(),
         _ => text,
     };
-    let (scheme, token) = exchange::split_scheme(text);
+    let (scheme, token) = match exchange::split_scheme(text) {
+        (Some(word), token) if PASTED_SCHEMES.contains(&word.to_ascii_lowercase().as_str()) => {
+            (Some(word), token)
+        }
+        _ => (None, text),
+    };
     if token.is_empty() {
         return Err(Error::Invalid(
             "the pasted token is empty: paste the key or token itself".into(),
         ));
     }
+    if token.len() > MAX_PASTED {
+        return Err(Error::Invalid(format!(
+            "the pasted text is {} KiB, longer than any key or token ({} KiB at most): paste the \
+             token alone",
+            token.len() / 1024,
+            MAX_PASTED / 1024
+        )));
+    }
     if token.contains(char::is_whitespace) || token.contains(char::is_control) {
         return Err(Error::Invalid(
             "the pasted text is not one token (it has spaces or line breaks inside): paste the \
              key or token alone"
+                .into(),
+        ));
+    }
+    if !token.is_ascii() {
+        return Err(Error::Invalid(
+            "the pasted token has characters no header can carry (accents, other alphabets): \
+             paste the key exactly as the service gave it"
                 .into(),
         ));
     }

@@ -261,8 +261,12 @@ impl Deck {
                 }
                 None => "it has no refresh token and no remembered password".into(),
             };
+            let state = match account.session.expires_at {
+                Some(t) if t > Timestamp::now() => "cannot be renewed",
+                _ => "expired and cannot be renewed",
+            };
             return Err(Error::SessionExpired(format!(
-                "the session of {name} expired and cannot be renewed: {why}. Run `authdeck login {name}` (add --remember-password to renew by itself next time)"
+                "the session of {name} {state}: {why}. Run `authdeck login {name}` (add --remember-password to renew by itself next time; a pasted token is never renewed: paste a new one with --token-stdin)"
             )));
         };
         let creds = Credentials {

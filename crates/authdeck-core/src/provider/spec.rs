@@ -64,21 +64,27 @@ pub struct SecondFactor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Handout {
-    /// The header carrying the token (`Authorization`, `X-API-Key`); ignored with `query`.
-    #[serde(default = "default_handout_header")]
-    pub header: String,
+    /// The header carrying the token (`X-API-Key`); `Authorization` when neither this nor
+    /// `query` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
     /// The word before the token (`Bearer`, `Token`); empty for none. Default: `Bearer` in
-    /// `Authorization`, none in any other header. A scheme the server puts in front of the
-    /// token itself wins.
+    /// `Authorization`, none in any other header. When it is not given, a scheme the server
+    /// puts in front of the token itself is used in `Authorization`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
-    /// Send the token as this URL query parameter instead of a header (`api_key`).
+    /// Send the token as this URL query parameter instead of a header (`api_key`). When given,
+    /// it is where the token goes, and `header` is unused (so one account can switch with
+    /// `--set handout.query=api_key`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
 }
 
-fn default_handout_header() -> String {
-    "Authorization".into()
+impl Handout {
+    /// The header the token goes in (`Authorization` unless another is named).
+    pub fn header_name(&self) -> &str {
+        self.header.as_deref().unwrap_or("Authorization")
+    }
 }
 
 /// An HTTP request. Strings in the body and header values may hold `{email}`, `{password}`
@@ -291,7 +297,8 @@ impl Provider {
             }
         }
         if let Some(h) = &self.handout {
-            check_handout(h)?;
+            let cookie = matches!(self.success.token_source(), Ok(TokenSource::Cookie(_)));
+            check_handout(h, cookie)?;
         }
         for p in &self.raw_safe {
             check_pointer("raw_safe".into(), p)?;
@@ -339,7 +346,27 @@ fn check_request(at: &str, r: &Request, needs: &[&str]) -> Result<(), (String, S
                 format!("\"{name}\" is not a header name"),
             ));
         }
+        if !value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
+            return Err((
+                format!("{at}.headers.{name}"),
+                "a header value is printable ASCII on one line (no line breaks, no accents)".into(),
+            ));
+        }
         sent.push_str(value);
+    }
+    // A placeholder that only another step fills would be sent as it is written.
+    let steps = [
+        ("{otp}", "{otp}", "second_factor.request"),
+        ("{answer:", "{answer:/pointer}", "second_factor.request"),
+        ("{refresh_token}", "{refresh_token}", "refresh.request"),
+    ];
+    for (needle, shown, allowed) in steps {
+        if sent.contains(needle) && at != allowed {
+            return Err((
+                format!("{at}.body"),
+                format!("{shown} is filled only in [{allowed}]: here it would be sent as written"),
+            ));
+        }
     }
     for placeholder in needs {
         if !sent.contains(placeholder) {
@@ -366,15 +393,21 @@ fn check_request(at: &str, r: &Request, needs: &[&str]) -> Result<(), (String, S
     Ok(())
 }
 
-fn check_handout(h: &Handout) -> Result<(), (String, String)> {
-    if reqwest::header::HeaderName::from_bytes(h.header.as_bytes()).is_err() {
+fn check_handout(h: &Handout, cookie: bool) -> Result<(), (String, String)> {
+    if cookie && h.query.is_some() {
+        return Err((
+            "handout.query".into(),
+            "a cookie session is sent as a Cookie header, not a query parameter".into(),
+        ));
+    }
+    if reqwest::header::HeaderName::from_bytes(h.header_name().as_bytes()).is_err() {
         return Err((
             "handout.header".into(),
-            format!("\"{}\" is not a header name", h.header),
+            format!("\"{}\" is not a header name", h.header_name()),
         ));
     }
     if let Some(scheme) = &h.scheme
-        && scheme.contains(char::is_whitespace)
+        && (scheme.contains(char::is_whitespace) || !scheme.is_ascii())
     {
         return Err((
             "handout.scheme".into(),
@@ -423,4 +456,53 @@ fn check_errors(at: &str, e: &ErrorSpec) -> Result<(), (String, String)> {
         check_pointer(format!("{at}.message"), p)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(extra: &str) -> Option<(String, String)> {
+        let text = format!("id = \"p\"\nname = \"P\"\n{extra}\n");
+        let provider: Provider = toml::from_str(&text).expect("the TOML parses");
+        provider.validate().err()
+    }
+
+    const LOGIN: &str = "[login]\npath = \"/l\"\nbody = { e = \"{email}\", p = \"{password}\" }\n[success]\ntoken = \"/t\"";
+
+    #[test]
+    fn a_placeholder_only_another_step_fills_is_refused_where_it_would_be_sent_as_written() {
+        let login = "[login]\npath = \"/l\"\nbody = { e = \"{email}\", p = \"{password}\", c = \"{otp}\" }\n[success]\ntoken = \"/t\"";
+        let (field, why) = problem(login).expect("refused");
+        assert_eq!(field, "login.body");
+        assert!(
+            why.contains("{otp}") && why.contains("second_factor"),
+            "{why}"
+        );
+        let refresh = format!(
+            "{LOGIN}\n[refresh.request]\npath = \"/r\"\nbody = {{ r = \"{{refresh_token}}\", a = \"{{answer:/x}}\" }}"
+        );
+        assert!(problem(&refresh).is_some(), "{{answer:}} in a refresh");
+    }
+
+    #[test]
+    fn a_header_value_with_a_line_break_or_accent_is_refused() {
+        for value in ["a\\r\\nX-Evil: 1", "ünïcødé"] {
+            let with_header = format!(
+                "[login]\npath = \"/l\"\nbody = {{ e = \"{{email}}\", p = \"{{password}}\" }}\nheaders = {{ X-Tenant = \"{value}\" }}\n[success]\ntoken = \"/t\""
+            );
+            let (field, _) = problem(&with_header).expect("refused");
+            assert_eq!(field, "login.headers.X-Tenant", "{value}");
+        }
+    }
+
+    #[test]
+    fn a_cookie_session_in_a_query_parameter_is_refused() {
+        let cookie = "[login]\npath = \"/l\"\nbody = { e = \"{email}\", p = \"{password}\" }\n[success]\ntoken = \"cookie:sid\"\n[handout]\nquery = \"k\"";
+        assert_eq!(
+            problem(cookie).map(|p| p.0).as_deref(),
+            Some("handout.query")
+        );
+        assert_eq!(problem(LOGIN), None, "the plain login is fine");
+    }
 }
