@@ -180,7 +180,12 @@ async fn providers_add_checks_every_file_and_copies_none_when_one_is_wrong() {
     std::fs::write(&bad, "id = \"bad\"\n").expect("written");
     let (good, bad) = (good.to_string_lossy(), bad.to_string_lossy());
     let refused = w.run(&["providers", "add", &good, &bad], "");
-    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "bad input: {}",
+        stderr(&refused)
+    );
     assert!(
         stderr(&refused).contains("bad.toml"),
         "names the file: {}",

@@ -300,7 +300,7 @@ fn logout_forget_password_and_remove_with_a_real_keyring() -> TestResult {
 
     let said = f.ok(&["logout", "alice"], true)?;
     assert!(
-        said.contains("Signed out of alice") && said.contains("password stays"),
+        said.contains("Signed out of alice") && said.contains("remembered password"),
         "{said}"
     );
     let entry = String::from_utf8(lookup()?.stdout)?;
