@@ -87,9 +87,11 @@ fn walk(value: &mut Value, at: String, secret_key: bool, safe: &[&str]) {
         }
         Value::Number(_) if secret_key => *value = Value::String(REDACTED.into()),
         Value::Object(members) => {
-            for (name, member) in members.iter_mut() {
+            for (name, mut member) in std::mem::take(members) {
                 let path = format!("{at}/{}", name.replace('~', "~0").replace('/', "~1"));
-                walk(member, path, names_secret(name), safe);
+                walk(&mut member, path, names_secret(&name), safe);
+                // A key is a string too: a JWT used as one is hidden (found by fuzzing).
+                members.insert(jwts_in(&name).unwrap_or(name), member);
             }
         }
         Value::Array(items) => {
@@ -105,7 +107,7 @@ fn walk(value: &mut Value, at: String, secret_key: bool, safe: &[&str]) {
 /// `Authorization` its scheme; other secret-named headers and JWT-shaped values are hidden.
 pub fn header(name: &str, value: &str) -> String {
     let lower = name.to_ascii_lowercase();
-    match lower.as_str() {
+    let shown = match lower.as_str() {
         "set-cookie" | "cookie" => value
             .split(';')
             .enumerate()
@@ -125,8 +127,10 @@ pub fn header(name: &str, value: &str) -> String {
             None => REDACTED.into(),
         },
         _ if names_secret(&lower) => REDACTED.into(),
-        _ => jwts_in(value).unwrap_or_else(|| value.to_string()),
-    }
+        _ => value.to_string(),
+    };
+    // Whatever the header's shape, a JWT in it (a malformed cookie, an attribute) is hidden.
+    jwts_in(&shown).unwrap_or(shown)
 }
 
 #[cfg(test)]
@@ -155,6 +159,13 @@ mod tests {
             assert!(!text.contains(secret), "{secret} left in {text}");
         }
         assert_eq!(answer["debug"]["echo"], "got <redacted> ok");
+        let mut keyed = json!({ JWT: 1 });
+        json(&mut keyed, &[]);
+        assert_eq!(
+            keyed,
+            json!({"<redacted>": 1}),
+            "a JWT as a key is hidden too"
+        );
         assert_eq!(answer["data"]["user"]["name"], "Ann", "plain fields stay");
         assert_eq!(answer["debug"]["note"], "fine");
         assert_eq!(answer["error_code"], "E1", "an error code is not a secret");
@@ -183,6 +194,11 @@ mod tests {
         assert_eq!(header("authorization", "Bearer abc"), "Bearer <redacted>");
         assert_eq!(header("X-Subject-Token", "abc"), "<redacted>");
         assert_eq!(header("X-Echo", JWT), "<redacted>");
+        assert_eq!(
+            header("Set-Cookie", &format!("{{\"t\":\"{JWT}\"}}; Path=/")),
+            "{\"t\":\"<redacted>\"}; Path=/",
+            "a JWT in a value that is no cookie pair is still hidden (found by fuzzing)"
+        );
         assert_eq!(
             header("Content-Type", "application/json"),
             "application/json"
