@@ -56,16 +56,20 @@ async fn world() -> Fallible<World> {
 }
 
 impl World {
-    async fn login(&self, account: &str, api: &str, email: &str) -> Fallible<LoginReport> {
-        self.login_with(LoginRequest {
+    /// A login of `email` at the sandbox's `api` with the sandbox password.
+    fn request(&self, account: &str, api: &str, email: &str) -> LoginRequest {
+        LoginRequest {
             account: account.into(),
             provider: Some(api.into()),
             base_url: Some(self.sandbox.base_url(api)),
             email: Some(email.into()),
             password: Some(Secret::new(PASSWORD)),
             ..LoginRequest::default()
-        })
-        .await
+        }
+    }
+
+    async fn login(&self, account: &str, api: &str, email: &str) -> Fallible<LoginReport> {
+        self.login_with(self.request(account, api, email)).await
     }
 
     async fn login_with(&self, req: LoginRequest) -> Fallible<LoginReport> {
@@ -212,13 +216,8 @@ async fn a_header_override_per_account_reaches_the_server() -> TestResult {
     let overrides = serde_json::json!({"login": {"headers": {"X-Tenant": ""}}});
     let report = w
         .login_with(LoginRequest {
-            account: "no-tenant".into(),
-            provider: Some("formlogin".into()),
-            base_url: Some(w.sandbox.base_url("formlogin")),
-            email: Some("alice@formlogin.test".into()),
-            password: Some(Secret::new(PASSWORD)),
             overrides: overrides.as_object().cloned(),
-            ..LoginRequest::default()
+            ..w.request("no-tenant", "formlogin", "alice@formlogin.test")
         })
         .await?;
     let f = failed(&report)?;
@@ -243,13 +242,8 @@ async fn a_wrong_one_time_code_is_refused_as_the_server_says() -> TestResult {
     let w = world().await?;
     let report = w
         .login_with(LoginRequest {
-            account: "tf".into(),
-            provider: Some("twofactor".into()),
-            base_url: Some(w.sandbox.base_url("twofactor")),
-            email: Some("alice@twofactor.test".into()),
-            password: Some(Secret::new(PASSWORD)),
             code: CodeSource::Given(Secret::new("000000")),
-            ..LoginRequest::default()
+            ..w.request("tf", "twofactor", "alice@twofactor.test")
         })
         .await?;
     let f = failed(&report)?;
@@ -270,15 +264,10 @@ async fn a_kept_totp_secret_logs_in_and_renews_with_no_one_typing() -> TestResul
     let overrides = serde_json::json!({"refresh": null});
     let report = w
         .login_with(LoginRequest {
-            account: "tf".into(),
-            provider: Some("twofactor".into()),
-            base_url: Some(w.sandbox.base_url("twofactor")),
-            email: Some("alice@twofactor.test".into()),
-            password: Some(Secret::new(PASSWORD)),
             remember_password: true,
             totp_secret: Some(Secret::new(TOTP_SECRET)),
             overrides: overrides.as_object().cloned(),
-            ..LoginRequest::default()
+            ..w.request("tf", "twofactor", "alice@twofactor.test")
         })
         .await?;
     ok(&report)?;
@@ -386,13 +375,8 @@ async fn secrets_at_paths_no_spec_names_are_kept_nowhere() -> TestResult {
     let overrides = serde_json::json!({"success": {"token": "/data/token"}});
     let report = w
         .login_with(LoginRequest {
-            account: "dbg".into(),
-            provider: Some("sealmetrics".into()),
-            base_url: Some(w.sandbox.base_url("sealmetrics")),
-            email: Some("debug@sealmetrics.test".into()),
-            password: Some(Secret::new(PASSWORD)),
             overrides: overrides.as_object().cloned(),
-            ..LoginRequest::default()
+            ..w.request("dbg", "sealmetrics", "debug@sealmetrics.test")
         })
         .await?;
     let f = failed(&report)?;
@@ -636,14 +620,9 @@ async fn logging_out_keeps_the_totp_secret_beside_the_password() -> TestResult {
     let w = world().await?;
     let first = w
         .login_with(LoginRequest {
-            account: "tf".into(),
-            provider: Some("twofactor".into()),
-            base_url: Some(w.sandbox.base_url("twofactor")),
-            email: Some("alice@twofactor.test".into()),
-            password: Some(Secret::new(PASSWORD)),
             remember_password: true,
             totp_secret: Some(Secret::new(TOTP_SECRET)),
-            ..LoginRequest::default()
+            ..w.request("tf", "twofactor", "alice@twofactor.test")
         })
         .await?;
     ok(&first)?;
