@@ -39,6 +39,10 @@ enum Command {
     Decode(cmd::decode::Args),
     /// Print a valid token (renewing it first when needed), for scripts and other tools.
     Token(cmd::token::Args),
+    /// Run a command with fresh tokens in its environment (AUTHDECK_TOKEN, AUTHDECK_HEADER, ...).
+    Exec(cmd::exec::Args),
+    /// Fill a template's {{ authdeck://ACCOUNT/FIELD }} references with fresh session values.
+    Inject(cmd::inject::Args),
     /// Renew a session now: refresh token, or re-login with the remembered password.
     Refresh(cmd::refresh::Args),
     /// List accounts with their session status.
@@ -79,7 +83,9 @@ impl Command {
             Command::Import(a) => a.json,
             Command::Check(a) => a.json,
             Command::Suites(a) => a.json,
-            Command::Sandbox(_) | Command::Export(_) => false,
+            Command::Sandbox(_) | Command::Export(_) | Command::Exec(_) | Command::Inject(_) => {
+                false
+            }
         }
     }
 }
@@ -110,6 +116,8 @@ fn main() -> ExitCode {
             Command::Sandbox(args) => cmd::sandbox::run(args).await,
             Command::Decode(args) => cmd::decode::run(args).await,
             Command::Token(args) => cmd::token::run(args).await,
+            Command::Exec(args) => cmd::exec::run(args).await,
+            Command::Inject(args) => cmd::inject::run(args).await,
             Command::Refresh(args) => cmd::refresh::run(args).await,
             Command::Accounts(args) => cmd::accounts::run(args),
             Command::History(args) => cmd::history::run(args),

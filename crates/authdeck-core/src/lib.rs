@@ -25,6 +25,7 @@ pub mod redact;
 pub mod refresher;
 pub mod secret;
 pub mod suite;
+pub mod template;
 pub mod totp;
 pub mod vault;
 pub mod words;

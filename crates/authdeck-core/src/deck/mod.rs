@@ -17,11 +17,13 @@
 
 mod accounts;
 mod export;
+mod handoff;
 mod login;
 mod token;
 
 pub use accounts::{AccountEdit, AccountSummary};
 pub use export::{EXPORT_FORMAT_VERSION, Export, ImportReport, ProviderFile, Tally};
+pub use handoff::Handoff;
 pub use login::{LoginPlan, LoginReport, LoginRequest, Outcome, PastedToken, SessionFacts};
 pub use token::{Clock, TokenOut};
 
