@@ -43,6 +43,8 @@ enum Command {
     Exec(cmd::exec::Args),
     /// Fill a template's {{ authdeck://ACCOUNT/FIELD }} references with fresh session values.
     Inject(cmd::inject::Args),
+    /// A loopback proxy that adds a fresh token to every request to the account's API.
+    Proxy(cmd::proxy::Args),
     /// Renew a session now: refresh token, or re-login with the remembered password.
     Refresh(cmd::refresh::Args),
     /// List accounts with their session status.
@@ -83,9 +85,11 @@ impl Command {
             Command::Import(a) => a.json,
             Command::Check(a) => a.json,
             Command::Suites(a) => a.json,
-            Command::Sandbox(_) | Command::Export(_) | Command::Exec(_) | Command::Inject(_) => {
-                false
-            }
+            Command::Sandbox(_)
+            | Command::Export(_)
+            | Command::Exec(_)
+            | Command::Inject(_)
+            | Command::Proxy(_) => false,
         }
     }
 }
@@ -118,6 +122,7 @@ fn main() -> ExitCode {
             Command::Token(args) => cmd::token::run(args).await,
             Command::Exec(args) => cmd::exec::run(args).await,
             Command::Inject(args) => cmd::inject::run(args).await,
+            Command::Proxy(args) => cmd::proxy::run(args).await,
             Command::Refresh(args) => cmd::refresh::run(args).await,
             Command::Accounts(args) => cmd::accounts::run(args),
             Command::History(args) => cmd::history::run(args),

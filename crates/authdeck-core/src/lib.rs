@@ -21,6 +21,7 @@ pub mod lock;
 pub mod outcome;
 pub mod problem;
 pub mod provider;
+pub mod proxy;
 pub mod redact;
 pub mod refresher;
 pub mod secret;

@@ -16,6 +16,7 @@ pub mod inject;
 pub mod login;
 pub mod logout;
 pub mod providers;
+pub mod proxy;
 pub mod refresh;
 pub mod remove;
 pub mod sandbox;
