@@ -25,6 +25,7 @@ run login cargo bench -q -p authdeck-core --bench login
 run jwt cargo bench -q -p authdeck-core --bench jwt
 run history cargo bench -q -p authdeck-core --bench history
 run token scripts/with-keyring.sh cargo bench -q -p authdeck-cli --bench token
+run handoff scripts/with-keyring.sh cargo bench -q -p authdeck-cli --bench handoff
 if [ -x scripts/app-bench.sh ]; then run app scripts/app-bench.sh; sed -i "/SpiRegistry daemon/d" "$tmp/app.txt"; fi
 
 {
@@ -45,5 +46,8 @@ if [ -x scripts/app-bench.sh ]; then run app scripts/app-bench.sh; sed -i "/SpiR
   echo "## Sessions (issue #4)"
   echo; cat "$tmp/token.txt"
   if [ -f "$tmp/app.txt" ]; then cat "$tmp/app.txt"; fi
+  echo
+  echo "## Hand-offs (issue #17)"
+  echo; cat "$tmp/handoff.txt"
 } >"$out"
 echo "wrote $out"

@@ -63,6 +63,7 @@ mod tests {
             decl::<AccountView>(&cfg),
             decl::<LoginInput>(&cfg),
             decl::<PasteInput>(&cfg),
+            decl::<ProxyView>(&cfg),
             decl::<HistoryFilter>(&cfg),
             decl::<CopyReceipt>(&cfg),
             decl::<KeyInput>(&cfg),

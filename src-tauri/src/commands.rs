@@ -126,6 +126,57 @@ pub async fn token_copy(
     Ok(state.copy(&account, format).await?)
 }
 
+/// Copies `authdeck exec 'ACCOUNT' -- ` (no secret in it), to start a command line with.
+#[tauri::command]
+pub async fn exec_line_copy(state: State<'_, AppState>, account: String) -> CmdResult<String> {
+    state.deck.account(&account)?;
+    let line = format!("authdeck exec '{account}' -- ");
+    state.copy_plain(line.clone())?;
+    Ok(line)
+}
+
+/// Starts a loopback proxy for the account on a free port (or returns the running one).
+#[tauri::command]
+pub async fn proxy_start(state: State<'_, AppState>, account: String) -> CmdResult<ProxyView> {
+    let mut proxies = state.proxies.lock().await;
+    if let Some(p) = proxies.get(&account) {
+        return Ok(proxy_view(&account, p));
+    }
+    let config = authdeck_core::proxy::ProxyConfig {
+        account: account.clone(),
+        listen: ([127, 0, 0, 1], 0).into(),
+        upstream: None,
+        min_valid: jiff::SignedDuration::from_secs(60),
+    };
+    let p = authdeck_core::proxy::start(state.deck.clone(), state.http.clone(), config).await?;
+    let view = proxy_view(&account, &p);
+    proxies.insert(account, p);
+    Ok(view)
+}
+
+#[tauri::command]
+pub async fn proxy_stop(state: State<'_, AppState>, account: String) -> CmdResult<()> {
+    let running = state.proxies.lock().await.remove(&account);
+    if let Some(p) = running {
+        p.stop().await;
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn proxies_list(state: State<'_, AppState>) -> CmdResult<Vec<ProxyView>> {
+    let proxies = state.proxies.lock().await;
+    Ok(proxies.iter().map(|(a, p)| proxy_view(a, p)).collect())
+}
+
+fn proxy_view(account: &str, p: &authdeck_core::proxy::Proxy) -> ProxyView {
+    ProxyView {
+        account: account.to_string(),
+        url: p.url(),
+        upstream: p.upstream().to_string(),
+    }
+}
+
 /// The raw stored token, for the inspector's Reveal button only (never renewed).
 #[tauri::command]
 pub async fn token_reveal(state: State<'_, AppState>, account: String) -> CmdResult<String> {

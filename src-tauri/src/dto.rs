@@ -149,6 +149,15 @@ pub struct CopyReceipt {
     pub clears_in_secs: Option<u32>,
 }
 
+/// A running loopback proxy of one account.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProxyView {
+    pub account: String,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+    pub upstream: String,
+}
+
 /// A key to verify a signature with, as typed into the inspector.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]

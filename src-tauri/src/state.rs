@@ -25,6 +25,9 @@ pub struct AppState {
     pub poke: Arc<tokio::sync::Notify>,
     /// Stops the running refresher when it is restarted with new settings.
     pub refresher_stop: Mutex<Option<tokio::sync::watch::Sender<bool>>>,
+    /// The loopback proxies the user started, by account; they stop with the app.
+    pub proxies:
+        tokio::sync::Mutex<std::collections::BTreeMap<String, authdeck_core::proxy::Proxy>>,
 }
 
 impl AppState {
@@ -40,6 +43,7 @@ impl AppState {
             sandbox: tokio::sync::Mutex::new(None),
             poke: Arc::new(tokio::sync::Notify::new()),
             refresher_stop: Mutex::new(None),
+            proxies: tokio::sync::Mutex::new(std::collections::BTreeMap::new()),
         })
     }
 
@@ -75,6 +79,11 @@ impl AppState {
             format,
             clears_in_secs,
         })
+    }
+
+    /// Puts text that holds no secret on the clipboard, not cleared later.
+    pub fn copy_plain(&self, text: String) -> Result<()> {
+        self.clip.put(zeroize::Zeroizing::new(text), None)
     }
 
     /// Wakes core's refresher now: an account was added, logged in or renewed.

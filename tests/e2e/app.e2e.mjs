@@ -203,6 +203,22 @@ try {
     await waitFor('the pasted account to be selected', async () => (await text('[data-field="account-name"]')) === 'ci-key')
     await (await $('button[data-action="copy"]')).click()
     await waitFor('the clipboard to hold the X-API-Key header', async () => clipboard() === `X-API-Key: ${key}`, 5000)
+  })
+
+  await step('"Use in…" starts a local proxy that adds the key to every request, and stops it', async () => {
+    await (await $('button[data-action="use-menu"]')).click()
+    await (await $('button[data-use="proxy-start"]')).click()
+    await (await $('[data-field="proxy-url"]')).waitForDisplayed({ timeout: 5000 })
+    const url = await text('[data-field="proxy-url"]')
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/)
+    await shot('13-proxy')
+    const answer = await fetch(`${url}/v1/whoami`)
+    assert.equal(answer.status, 200, 'the API accepts what the proxy sent')
+    assert.equal((await answer.json()).key_id, 'key_live')
+    await (await $('button[data-action="use-menu"]')).click()
+    await (await $('button[data-use="proxy-stop"]')).click()
+    await waitFor('the proxy to stop', async () => !(await (await $('[data-field="proxy-url"]')).isExisting()))
+    await assert.rejects(fetch(`${url}/v1/whoami`), 'nothing listens there any more')
     await (await $('.account-row[data-account="qa-alice"]')).click()
   })
 

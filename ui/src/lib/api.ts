@@ -15,6 +15,7 @@ import type {
   PasteInput,
   ProviderCheck,
   ProviderView,
+  ProxyView,
   QaCase,
   RefreshEvent,
   RefresherEvent,
@@ -43,6 +44,11 @@ export const api = {
   remove: (account: string) => invoke<void>('account_remove', { account }),
   forgetPassword: (account: string) => invoke<void>('account_forget_password', { account }),
   copy: (account: string, format: CopyFormat) => invoke<CopyReceipt>('token_copy', { account, format }),
+  /** Copies `authdeck exec 'NAME' -- ` (no secret in it). */
+  copyExecLine: (account: string) => invoke<string>('exec_line_copy', { account }),
+  startProxy: (account: string) => invoke<ProxyView>('proxy_start', { account }),
+  stopProxy: (account: string) => invoke<void>('proxy_stop', { account }),
+  proxies: () => invoke<ProxyView[]>('proxies_list'),
   /** The raw token: only after the user pressed Reveal. */
   reveal: (account: string) => invoke<string>('token_reveal', { account }),
   inspectAccount: (account: string) => invoke<Inspection>('token_inspect_account', { account }),

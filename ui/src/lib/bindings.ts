@@ -408,6 +408,12 @@ email: string, token: string,
  */
 expires_at: string | null, };
 
+export type ProxyView = { account: string, 
+/**
+ * `http://127.0.0.1:PORT`
+ */
+url: string, upstream: string, };
+
 export type HistoryFilter = { account: string | null, action: Action | null, kind: Kind | null, ok: boolean | null, since: string | null, limit: number | null, };
 
 export type CopyReceipt = { format: CopyFormat, 
