@@ -55,6 +55,8 @@ enum Command {
     Export(cmd::export::Args),
     /// Import accounts and custom providers from an export file.
     Import(cmd::import::Args),
+    /// Write an environment for Postman, Insomnia, Bruno or dotenv: fresh tokens, headers, URLs.
+    ExportEnv(cmd::export_env::Args),
     /// Run QA suites: check that each login answers what its case expects.
     Check(cmd::check::Args),
     /// List the QA suite library (your suites and the built-in examples), create or show one.
@@ -79,7 +81,7 @@ impl Command {
             Command::Import(a) => a.json,
             Command::Check(a) => a.json,
             Command::Suites(a) => a.json,
-            Command::Sandbox(_) | Command::Export(_) => false,
+            Command::Sandbox(_) | Command::Export(_) | Command::ExportEnv(_) => false,
         }
     }
 }
@@ -118,6 +120,7 @@ fn main() -> ExitCode {
             Command::Remove(args) => cmd::remove::run(args),
             Command::Export(args) => cmd::export::run(args),
             Command::Import(args) => cmd::import::run(args),
+            Command::ExportEnv(args) => cmd::export_env::run(args).await,
             Command::Check(args) => cmd::check::run(args).await,
             Command::Suites(args) => cmd::suites::run(args),
         }

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod check;
 pub mod decode;
 pub mod export;
+pub mod export_env;
 pub mod forget_password;
 pub mod history;
 pub mod import;
