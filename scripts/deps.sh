@@ -38,7 +38,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm packages of the UI (and of the end-to-end tests), from their lock files; skipped when
+# npm packages of the UI (and of the end-to-end and format tests), from their lock files; skipped when
 # node_modules was installed from the same lock. `npm install` rather than `npm ci`: with this
 # registry setup the lock files carry only the platform packages of the machine that wrote them.
 npm_install() { # dir
@@ -51,6 +51,10 @@ npm_install() { # dir
 }
 npm_install ui
 for w in "${want[@]}"; do [ "$w" = e2e ] && npm_install tests/e2e; done
+# The parsers of Postman, Insomnia, Bruno and dotenv that the export-env CLI test reads with.
+for w in "${want[@]}"; do
+  case "$w" in test | e2e) npm_install tests/formats; break ;; esac
+done
 
 for w in "${want[@]}"; do
   if [ "$w" = e2e ] && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then

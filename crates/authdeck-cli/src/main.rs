@@ -61,6 +61,8 @@ enum Command {
     Export(cmd::export::Args),
     /// Import accounts and custom providers from an export file.
     Import(cmd::import::Args),
+    /// Write an environment for Postman, Insomnia, Bruno or dotenv: fresh tokens, headers, URLs.
+    ExportEnv(cmd::export_env::Args),
     /// Run QA suites: check that each login answers what its case expects.
     Check(cmd::check::Args),
     /// List the QA suite library (your suites and the built-in examples), create or show one.
@@ -87,6 +89,7 @@ impl Command {
             Command::Suites(a) => a.json,
             Command::Sandbox(_)
             | Command::Export(_)
+            | Command::ExportEnv(_)
             | Command::Exec(_)
             | Command::Inject(_)
             | Command::Proxy(_) => false,
@@ -131,6 +134,7 @@ fn main() -> ExitCode {
             Command::Remove(args) => cmd::remove::run(args),
             Command::Export(args) => cmd::export::run(args),
             Command::Import(args) => cmd::import::run(args),
+            Command::ExportEnv(args) => cmd::export_env::run(args).await,
             Command::Check(args) => cmd::check::run(args).await,
             Command::Suites(args) => cmd::suites::run(args),
         }

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod copy;
 pub mod db;
 pub mod deck;
+pub mod environment;
 pub mod error;
 pub mod exchange;
 pub mod expiry;

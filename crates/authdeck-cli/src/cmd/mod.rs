@@ -9,6 +9,7 @@ pub mod check;
 pub mod decode;
 pub mod exec;
 pub mod export;
+pub mod export_env;
 pub mod forget_password;
 pub mod history;
 pub mod import;

@@ -8,6 +8,7 @@
 //! | `login.rs` | plan a login, log in, keep what came back |
 //! | `token.rs` | hand out a valid token, refresh now, refresh many, peek at the stored token |
 //! | `export.rs` | export and import accounts and provider files |
+//! | `environment.rs` | an environment for API clients: fresh tokens, headers, base URLs |
 //!
 //! The keyring is opened on first use, so commands that need no secret (`accounts`,
 //! `history`, `export`) work without one. Methods that are not `async` block (SQLite,
@@ -16,6 +17,7 @@
 //! refresh of the same account.
 
 mod accounts;
+mod environment;
 mod export;
 mod handoff;
 mod login;

@@ -1,0 +1,41 @@
+//! What an environment for API clients holds (`authdeck export-env`): per account a token
+//! fresh enough, how its API wants it, and its base URL.
+
+use super::{Clock, Deck};
+use crate::Result;
+use crate::environment::Entry;
+use crate::http::Http;
+use jiff::SignedDuration;
+
+impl Deck {
+    /// Each of `names` as an environment [`Entry`], with the warning its token came with (an
+    /// unknown expiry, one that cannot be renewed). Tokens are renewed first when they would
+    /// expire within `min_valid`, through [`Deck::token`]. The first account that fails stops
+    /// it all, so no environment is written with an account missing: NotFound (no such
+    /// account), SessionExpired or Refused (cannot be renewed), each naming the account.
+    pub async fn environment(
+        &self,
+        http: &Http,
+        names: &[String],
+        min_valid: SignedDuration,
+        clock: Clock<'_>,
+    ) -> Result<Vec<(Entry, Option<String>)>> {
+        let mut entries = Vec::with_capacity(names.len());
+        for name in names {
+            let out = self.token(http, name, min_valid, clock).await?;
+            let presentation = self.presentation(&out)?;
+            let base_url = self.account(name)?.config.base_url;
+            entries.push((
+                Entry {
+                    account: out.account,
+                    base_url,
+                    token: out.token,
+                    presentation,
+                    expires_at: out.expires_at,
+                },
+                out.warning,
+            ));
+        }
+        Ok(entries)
+    }
+}
