@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "account_paste_token",
     "exec_line_copy",
     "proxy_start",
+    "environment_export",
     "proxy_stop",
     "proxies_list",
     "account_refresh",

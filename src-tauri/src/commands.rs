@@ -135,6 +135,42 @@ pub async fn exec_line_copy(state: State<'_, AppState>, account: String) -> CmdR
     Ok(line)
 }
 
+/// Writes the account's environment for Postman, Insomnia, Bruno or dotenv (`format`) into
+/// the Downloads folder (mode 0600), its token renewed first when it has less than a minute
+/// left. The file's path.
+#[tauri::command]
+pub async fn environment_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    account: String,
+    format: String,
+) -> CmdResult<String> {
+    use authdeck_core::environment::{self, Format};
+    let format = match format.as_str() {
+        "postman" => Format::Postman,
+        "insomnia" => Format::Insomnia,
+        "bruno" => Format::Bruno,
+        "dotenv" => Format::Dotenv,
+        other => return Err(Error::Invalid(format!("no environment format {other:?}")).into()),
+    };
+    let names = [account.clone()];
+    let entries = state
+        .deck
+        .environment(&state.http, &names, jiff::SignedDuration::from_secs(60), &Timestamp::now)
+        .await?;
+    let entries: Vec<_> = entries.into_iter().map(|(entry, _)| entry).collect();
+    let text = environment::render(format, &entries, Timestamp::now())?;
+    let dir = app
+        .path()
+        .download_dir()
+        .unwrap_or_else(|_| state.deck.home().data_dir.clone());
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::Io(format!("could not create {}: {e}", dir.display())))?;
+    let path = dir.join(format!("authdeck-{account}.{}", format.extension()));
+    environment::write_private(&path, &text)?;
+    Ok(path.display().to_string())
+}
+
 /// Starts a loopback proxy for the account on a free port (or returns the running one).
 #[tauri::command]
 pub async fn proxy_start(state: State<'_, AppState>, account: String) -> CmdResult<ProxyView> {

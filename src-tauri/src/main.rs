@@ -65,6 +65,7 @@ fn main() {
             commands::token_copy,
             commands::exec_line_copy,
             commands::proxy_start,
+            commands::environment_export,
             commands::proxy_stop,
             commands::proxies_list,
             commands::token_reveal,

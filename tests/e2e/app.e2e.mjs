@@ -219,6 +219,21 @@ try {
     await (await $('button[data-use="proxy-stop"]')).click()
     await waitFor('the proxy to stop', async () => !(await (await $('[data-field="proxy-url"]')).isExisting()))
     await assert.rejects(fetch(`${url}/v1/whoami`), 'nothing listens there any more')
+  })
+
+  await step('"Use in…" saves a Postman environment holding the key, private to the user', async () => {
+    await (await $('button[data-action="use-menu"]')).click()
+    await (await $('button[data-use="env-postman"]')).click()
+    const toast = await $('.toast*=Saved the postman environment of ci-key to')
+    await toast.waitForDisplayed()
+    const file = (await toast.getText()).replace(/^.*environment of ci-key to /, '').replace(/ \(it holds.*$/, '').trim()
+    const env = JSON.parse(readFileSync(file, 'utf8'))
+    assert.equal(env._postman_variable_scope, 'environment')
+    const token = env.values.find((v) => v.key === 'token')
+    assert.equal(token.value, 'sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2')
+    assert.equal(token.type, 'secret', 'the token is marked secret')
+    assert.equal(lstatSync(file).mode & 0o777, 0o600, 'only the user reads it')
+    rmSync(file)
     await (await $('.account-row[data-account="qa-alice"]')).click()
   })
 

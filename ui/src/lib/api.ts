@@ -47,6 +47,9 @@ export const api = {
   /** Copies `authdeck exec 'NAME' -- ` (no secret in it). */
   copyExecLine: (account: string) => invoke<string>('exec_line_copy', { account }),
   startProxy: (account: string) => invoke<ProxyView>('proxy_start', { account }),
+  /** Writes the account's environment file into Downloads; its path. */
+  exportEnvironment: (account: string, format: 'postman' | 'insomnia' | 'bruno' | 'dotenv') =>
+    invoke<string>('environment_export', { account, format }),
   stopProxy: (account: string) => invoke<void>('proxy_stop', { account }),
   proxies: () => invoke<ProxyView[]>('proxies_list'),
   /** The raw token: only after the user pressed Reveal. */

@@ -10,7 +10,7 @@ use jiff::SignedDuration;
 impl Deck {
     /// Each of `names` as an environment [`Entry`], with the warning its token came with (an
     /// unknown expiry, one that cannot be renewed). Tokens are renewed first when they would
-    /// expire within `min_valid`, through [`Deck::token`]. The first account that fails stops
+    /// expire within `min_valid`, through [`Deck::handoff`]. The first account that fails stops
     /// it all, so no environment is written with an account missing: NotFound (no such
     /// account), SessionExpired or Refused (cannot be renewed), each naming the account.
     pub async fn environment(
@@ -22,18 +22,16 @@ impl Deck {
     ) -> Result<Vec<(Entry, Option<String>)>> {
         let mut entries = Vec::with_capacity(names.len());
         for name in names {
-            let out = self.token(http, name, min_valid, clock).await?;
-            let presentation = self.presentation(&out)?;
-            let base_url = self.account(name)?.config.base_url;
+            let h = self.handoff(http, name, min_valid, clock).await?;
             entries.push((
                 Entry {
-                    account: out.account,
-                    base_url,
-                    token: out.token,
-                    presentation,
-                    expires_at: out.expires_at,
+                    account: h.account,
+                    base_url: h.base_url,
+                    token: h.token,
+                    presentation: h.presentation,
+                    expires_at: h.expires_at,
                 },
-                out.warning,
+                h.warning,
             ));
         }
         Ok(entries)
