@@ -156,7 +156,12 @@ pub async fn environment_export(
     let names = [account.clone()];
     let entries = state
         .deck
-        .environment(&state.http, &names, jiff::SignedDuration::from_secs(60), &Timestamp::now)
+        .environment(
+            &state.http,
+            &names,
+            jiff::SignedDuration::from_secs(60),
+            &Timestamp::now,
+        )
         .await?;
     let entries: Vec<_> = entries.into_iter().map(|(entry, _)| entry).collect();
     let text = environment::render(format, &entries, Timestamp::now())?;
