@@ -260,3 +260,49 @@ async fn inject_writes_nothing_when_a_reference_is_wrong() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exec_refuses_accounts_whose_variables_would_collide() {
+    let w = world().await;
+    w.paste_key();
+    let base = w.sandbox.base_url("apikey");
+    let args = [
+        "login",
+        "KEY",
+        "--provider",
+        "apikey",
+        "--base-url",
+        &base,
+        "--token-stdin",
+    ];
+    let out = w.run(&args, KEY);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = w.run(&["exec", "key", "KEY", "--", "true"], "");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("would share"), "{}", stderr(&out));
+    let taken = w.run(&["exec", "--env", "PATH=key", "--", "true"], "");
+    assert_eq!(taken.status.code(), Some(2), "{}", stderr(&taken));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inject_refuses_to_replace_a_device_or_its_own_template() {
+    let w = world().await;
+    w.login("dev", "user-login", "alice@userlogin.test", &[]);
+    let template = w.home.path().join("t.tpl");
+    std::fs::write(&template, "T={{ authdeck://dev/token }}\n").expect("written");
+    let t = template.to_string_lossy();
+    let device = w.run(&["inject", "-i", &t, "-o", "/dev/null"], "");
+    assert_eq!(device.status.code(), Some(2), "{}", stderr(&device));
+    assert!(
+        stderr(&device).contains("not a regular file"),
+        "{}",
+        stderr(&device)
+    );
+    let itself = w.run(&["inject", "-i", &t, "-o", &t], "");
+    assert_eq!(itself.status.code(), Some(2), "{}", stderr(&itself));
+    assert_eq!(
+        std::fs::read_to_string(&template).expect("the template"),
+        "T={{ authdeck://dev/token }}\n",
+        "the template is untouched"
+    );
+}

@@ -56,7 +56,8 @@ struct Inner {
     client: reqwest::Client,
     /// The session in use, and when it was last checked against the account; one renewal at
     /// a time within the proxy (the account's lock does it across processes).
-    current: Mutex<Option<(Handoff, std::time::Instant)>>,
+    /// (session, last checked, fetched).
+    current: Mutex<Option<(Handoff, std::time::Instant, std::time::Instant)>>,
 }
 
 /// How often the session in use is checked against the account (a logout, an edit, a renewal
@@ -177,7 +178,7 @@ impl Inner {
     ) -> Result<(Option<HeaderName>, Zeroizing, Option<String>)> {
         let mut current = self.current.lock().await;
         // Signed out, edited or renewed elsewhere: what is held is no longer the session.
-        if let Some((h, checked)) = current.as_mut()
+        if let Some((h, checked, _)) = current.as_mut()
             && checked.elapsed() >= RECHECK
         {
             let account = self.deck.account(&self.account)?;
@@ -190,9 +191,14 @@ impl Inner {
                 *current = None;
             }
         }
-        let fresh = current.as_ref().is_some_and(|(h, _)| {
-            h.expires_at
-                .is_none_or(|t| t.duration_since(Timestamp::now()) >= self.min_valid)
+        // A token that lives less than `min_valid` from the start is used until half of what
+        // it had is gone, rather than renewed on every request.
+        let fresh = current.as_ref().is_some_and(|(h, _, fetched)| {
+            h.expires_at.is_none_or(|t| {
+                let left = t.duration_since(Timestamp::now());
+                let had = left + SignedDuration::try_from(fetched.elapsed()).unwrap_or_default();
+                left >= self.min_valid.min(had / 2)
+            })
         });
         if force {
             self.deck
@@ -214,9 +220,13 @@ impl Inner {
                 .deck
                 .handoff(&self.http, &self.account, self.min_valid, &Timestamp::now)
                 .await?;
-            *current = Some((handoff, std::time::Instant::now()));
+            if let Some(warning) = &handoff.warning {
+                tracing::warn!(account = %self.account, "{warning}");
+            }
+            let now = std::time::Instant::now();
+            *current = Some((handoff, now, now));
         }
-        let (h, _) = current
+        let (h, _, _) = current
             .as_ref()
             .ok_or_else(|| Error::SessionExpired(format!("{} has no session", self.account)))?;
         let query = h.presentation.query.clone().map(|name| {
@@ -241,10 +251,18 @@ impl Inner {
         let base = self.upstream.as_str().trim_end_matches('/');
         let mut url = Url::parse(&format!("{base}{path_and_query}"))
             .map_err(|e| Error::Invalid(format!("a request path could not be joined: {e}")))?;
-        if url.origin() != self.upstream.origin() {
-            return Err(Error::Invalid(
-                "a request path may not leave the upstream's origin".into(),
-            ));
+        // `..` (even as %2e%2e) is resolved while parsing: what is left must stay under the
+        // upstream's path, or a gateway's other services would get this account's token.
+        let prefix = self.upstream.path().trim_end_matches('/');
+        let inside = url.origin() == self.upstream.origin()
+            && (url.path() == prefix
+                || url.path().starts_with(&format!("{prefix}/"))
+                || prefix.is_empty());
+        if !inside {
+            return Err(Error::Invalid(format!(
+                "the request's path leaves the upstream {}: refused",
+                self.upstream
+            )));
         }
         if let Some(q) = query {
             let joined = match url.query() {
@@ -288,7 +306,9 @@ fn end_to_end(headers: &HeaderMap, also_drop: Option<&HeaderName>) -> HeaderMap 
 async fn forward(State(inner): State<Arc<Inner>>, request: Request) -> Response {
     match proxied(&inner, request).await {
         Ok(response) => response,
-        Err(e) => bad_gateway(&inner.account, &e),
+        // The client's request itself is wrong (a path leaving the upstream): 400.
+        Err(e @ Error::Invalid(_)) => json_error(StatusCode::BAD_REQUEST, &inner.account, &e),
+        Err(e) => json_error(StatusCode::BAD_GATEWAY, &inner.account, &e),
     }
 }
 
@@ -372,9 +392,10 @@ fn relay(answer: reqwest::Response) -> Response {
     response
 }
 
-/// 502 with `{"error": {"code", "message", "account"}}`: the proxy could not send the request
-/// on (no session, a renewal refused, the upstream unreachable).
-fn bad_gateway(account: &str, e: &Error) -> Response {
+/// `{"error": {"code", "message", "account"}}` with `status`: 502 when the proxy could not send
+/// the request on (no session, a renewal refused, the upstream unreachable), 400 when the
+/// request itself is refused.
+fn json_error(status: StatusCode, account: &str, e: &Error) -> Response {
     let payload = crate::error::ErrorPayload::from(e);
     let body = serde_json::json!({
         "error": {
@@ -384,7 +405,7 @@ fn bad_gateway(account: &str, e: &Error) -> Response {
         }
     });
     (
-        StatusCode::BAD_GATEWAY,
+        status,
         [(header::CONTENT_TYPE, "application/json")],
         body.to_string(),
     )

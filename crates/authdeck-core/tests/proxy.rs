@@ -238,3 +238,22 @@ async fn the_proxy_listens_on_loopback_only() -> TestResult {
     assert!(e.contains("loopback only"), "{e}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_path_that_climbs_out_of_the_upstream_is_refused() -> TestResult {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let w = world().await?;
+    w.login("dev").await?;
+    let p = w.proxy("dev", None).await?; // upstream: <sandbox>/user-login
+    for path in ["/../meetra/api-login", "/a/%2e%2e/%2e%2e/meetra/api-login"] {
+        // Raw, so no client library resolves the dots first.
+        let mut stream = tokio::net::TcpStream::connect(p.addr()).await?;
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await?;
+        assert!(answer.starts_with("HTTP/1.1 400"), "{path}: {answer}");
+        assert!(answer.contains("leaves the upstream"), "{path}: {answer}");
+    }
+    Ok(())
+}

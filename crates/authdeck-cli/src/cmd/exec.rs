@@ -44,7 +44,27 @@ pub struct Args {
 
 pub async fn run(args: Args) -> CmdResult {
     let named = named_variables(&args.env)?;
-    let mut accounts: Vec<String> = args.accounts.clone();
+    // Each account once; two whose names make the same variable would hand one of them the
+    // other's token.
+    let mut listed_names: Vec<String> = Vec::new();
+    for account in &args.accounts {
+        if !listed_names.contains(account) {
+            listed_names.push(account.clone());
+        }
+    }
+    for (i, a) in listed_names.iter().enumerate() {
+        if let Some(b) = listed_names[..i]
+            .iter()
+            .find(|b| variable_part(b) == variable_part(a))
+        {
+            return Err(Error::Invalid(format!(
+                "{b} and {a} would share the variables AUTHDECK_TOKEN_{}…: run them in two exec \
+                 commands, or name one with --env NAME=ACCOUNT",
+                variable_part(a)
+            )));
+        }
+    }
+    let mut accounts: Vec<String> = listed_names.clone();
     for (_, account) in &named {
         if !accounts.contains(account) {
             accounts.push(account.clone());
@@ -71,7 +91,7 @@ pub async fn run(args: Args) -> CmdResult {
     let mut vars: Vec<(String, OsString)> = Vec::new();
     let listed: Vec<&Handoff> = handoffs
         .iter()
-        .filter(|h| args.accounts.contains(&h.account))
+        .filter(|h| listed_names.contains(&h.account))
         .collect();
     for h in &listed {
         let suffix = match listed.len() {
@@ -148,10 +168,38 @@ fn named_variables(pairs: &[String]) -> Result<Vec<(String, String)>, Error> {
                      not starting with a digit)"
                 )));
             }
+            if name.starts_with("AUTHDECK_") || RESERVED.contains(&name) {
+                return Err(Error::Invalid(format!(
+                    "--env {pair}: {name} is taken (AUTHDECK_* are Authdeck's own; PATH, HOME \
+                     and the like run the command): choose another name"
+                )));
+            }
             Ok((name.to_string(), account.to_string()))
         })
-        .collect()
+        .collect::<Result<Vec<_>, Error>>()
+        .and_then(|pairs| {
+            for (i, (name, _)) in pairs.iter().enumerate() {
+                if pairs[..i].iter().any(|(n, _)| n == name) {
+                    return Err(Error::Invalid(format!(
+                        "--env {name}=… is given twice: each variable holds one token"
+                    )));
+                }
+            }
+            Ok(pairs)
+        })
 }
+
+/// Variables the command's own running depends on.
+const RESERVED: [&str; 8] = [
+    "PATH",
+    "HOME",
+    "SHELL",
+    "USER",
+    "PWD",
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "IFS",
+];
 
 /// Becomes the command (Unix), or runs it and passes its exit status on (elsewhere).
 #[cfg(unix)]
@@ -198,7 +246,18 @@ mod tests {
     #[test]
     fn env_pairs_need_a_name_a_shell_can_export() {
         assert!(named_variables(&["API_TOKEN=dev".into()]).is_ok());
-        for bad in ["API_TOKEN", "1X=dev", "A-B=dev", "=dev"] {
+        assert!(
+            named_variables(&["X=dev".into(), "X=ci".into()]).is_err(),
+            "one name twice"
+        );
+        for bad in [
+            "API_TOKEN",
+            "1X=dev",
+            "A-B=dev",
+            "=dev",
+            "PATH=dev",
+            "AUTHDECK_TOKEN=dev",
+        ] {
             assert!(named_variables(&[bad.into()]).is_err(), "{bad}");
         }
     }

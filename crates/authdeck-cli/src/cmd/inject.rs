@@ -86,7 +86,15 @@ pub async fn run(args: Args) -> CmdResult {
         })
     })?;
     match &args.output {
-        Some(path) => write_private(path, filled.as_bytes())?,
+        Some(path) => {
+            if args.input.as_deref().is_some_and(|i| same_file(i, path)) {
+                return Err(Error::Invalid(format!(
+                    "{} is the template itself: write the result elsewhere",
+                    path.display()
+                )));
+            }
+            authdeck_core::environment::write_private(path, &filled)?
+        }
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(filled.as_bytes())
@@ -121,26 +129,10 @@ fn read_template(path: Option<&Path>) -> Result<String, Error> {
     Ok(text)
 }
 
-/// Writes `bytes` to `path` whole or not at all: a private file beside it (0600 from its
-/// creation), then renamed over it.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let failed = |e: std::io::Error| Error::Io(format!("could not write {}: {e}", path.display()));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".authdeck-inject");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o600));
+/// The two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
-    let mut file = builder.tempfile_in(&dir).map_err(failed)?;
-    file.write_all(bytes)
-        .and_then(|_| file.flush())
-        .map_err(failed)?;
-    file.as_file().sync_all().map_err(failed)?;
-    file.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
 }

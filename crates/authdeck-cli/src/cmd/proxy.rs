@@ -38,6 +38,13 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> CmdResult {
+    // A client or upstream that closes mid-write must cost one request, not the process
+    // (the CLI restores SIGPIPE's default for its pipes; a server needs it ignored).
+    #[cfg(unix)]
+    // SAFETY: SIG_IGN is a valid disposition for SIGPIPE; setting it races nothing that reads it.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
     let deck = Arc::new(Deck::open(Home::from_env()?)?);
     let config = ProxyConfig {
         account: args.account.clone(),

@@ -121,15 +121,20 @@ pub fn render(format: Format, entries: &[Entry], now: Timestamp) -> Result<Zeroi
 
 /// Writes `text` to `path` readable by the user alone (0600 on Unix), through a temporary file
 /// beside it and a rename: a crash or a full disk leaves the old file or none, never half a
-/// token. Errors: Io, naming the path.
+/// token. `inject` and `export-env` both write through it. Errors: Invalid (the path is a
+/// device, a pipe or a folder: it would be replaced, not written into), Io, naming the path.
 pub fn write_private(path: &Path, text: &str) -> Result<()> {
     use std::io::Write;
-    let cannot = |e: std::io::Error| {
-        Error::Io(format!(
-            "cannot write the environment to {}: {e}",
+    let cannot = |e: std::io::Error| Error::Io(format!("cannot write {}: {e}", path.display()));
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(Error::Invalid(format!(
+            "{} is not a regular file (a device, a pipe or a folder): leave out -o to write \
+             to standard output, and redirect that",
             path.display()
-        ))
-    };
+        )));
+    }
     let file_name = path
         .file_name()
         .ok_or_else(|| Error::Io(format!("{} is not a file name", path.display())))?;
