@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 const RUNS: usize = 60;
 const REQUESTS: usize = 10_000;
-const KEY: &str = "sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2";
+/// The sandbox's valid API key.
+const KEY: &str = authdeck_sandbox::LIVE_API_KEY;
 
 fn main() {
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {

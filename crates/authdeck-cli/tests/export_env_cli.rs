@@ -13,7 +13,8 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 use support::{World, stderr};
 
-const LIVE_KEY: &str = "sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2";
+/// The sandbox's valid API key.
+const LIVE_KEY: &str = authdeck_sandbox::LIVE_API_KEY;
 const FORMATS: [&str; 4] = ["postman", "insomnia", "bruno", "dotenv"];
 
 fn repo() -> PathBuf {
@@ -38,16 +39,8 @@ async fn world() -> World {
     assert!(add.status.success(), "providers add: {}", stderr(&add));
     w.login("dev", "user-login", "alice@userlogin.test");
     w.login("form", "formlogin", "alice@formlogin.test");
-    let base = w.sandbox.base_url("apikey");
-    let args = [
-        "login",
-        "key",
-        "--provider",
-        "apikey",
-        "--base-url",
-        &base,
-        "--token-stdin",
-    ];
+    let args = support::paste_key_args(&w.sandbox, "key");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = w.run(&args, &format!("{LIVE_KEY}\n"));
     assert!(out.status.success(), "login key: {}", stderr(&out));
     w

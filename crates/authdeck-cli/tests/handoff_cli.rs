@@ -5,11 +5,11 @@
 mod support;
 
 use authdeck_sandbox::PASSWORD;
-use std::path::Path;
 use std::process::Output;
 use support::{World, stderr};
 
-const KEY: &str = "sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2";
+/// The sandbox's valid API key.
+const KEY: &str = authdeck_sandbox::LIVE_API_KEY;
 
 async fn world() -> World {
     support::require_keyring();
@@ -30,20 +30,12 @@ impl World {
     }
 
     fn paste_key(&self) {
-        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/providers");
+        let examples = support::example_providers();
         let file = examples.join("apikey.toml");
         let added = self.run(&["providers", "add", &file.to_string_lossy()], "");
         assert!(added.status.success(), "{}", stderr(&added));
-        let base = self.sandbox.base_url("apikey");
-        let args = [
-            "login",
-            "key",
-            "--provider",
-            "apikey",
-            "--base-url",
-            &base,
-            "--token-stdin",
-        ];
+        let args = support::paste_key_args(&self.sandbox, "key");
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = self.run(&args, KEY);
         assert!(out.status.success(), "{}", stderr(&out));
     }
@@ -265,16 +257,8 @@ async fn inject_writes_nothing_when_a_reference_is_wrong() {
 async fn exec_refuses_accounts_whose_variables_would_collide() {
     let w = world().await;
     w.paste_key();
-    let base = w.sandbox.base_url("apikey");
-    let args = [
-        "login",
-        "KEY",
-        "--provider",
-        "apikey",
-        "--base-url",
-        &base,
-        "--token-stdin",
-    ];
+    let args = support::paste_key_args(&w.sandbox, "KEY");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = w.run(&args, KEY);
     assert!(out.status.success(), "{}", stderr(&out));
     let out = w.run(&["exec", "key", "KEY", "--", "true"], "");

@@ -162,7 +162,7 @@ async fn no_secret_appears_in_any_log_or_file_after_a_full_workflow_at_trace_lev
 
     // The other login shapes: a cookie, a token in a header, a second factor with a kept TOTP
     // secret (renewed), a pasted key. Their secrets join the search as the keyring holds them.
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/providers");
+    let examples = support::example_providers();
     let files: Vec<String> = ["cookiejar", "headertoken", "twofactor", "apikey"]
         .map(|p| {
             examples
@@ -204,10 +204,7 @@ async fn no_secret_appears_in_any_log_or_file_after_a_full_workflow_at_trace_lev
         &apikey,
         "--token-stdin",
     ];
-    assert!(
-        w.run(&key, "sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2")?,
-        "paste a key"
-    );
+    assert!(w.run(&key, authdeck_sandbox::LIVE_API_KEY)?, "paste a key");
     assert!(
         w.run(&["token", "key", "--format", "json"], "")?,
         "token of a key"

@@ -6,18 +6,18 @@
 mod support;
 
 use authdeck_sandbox::{PASSWORD, TOTP_SECRET};
-use std::path::Path;
 use std::process::{Output, Stdio};
 use support::{World, stderr};
 
-const LIVE_KEY: &str = "sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2";
+/// The sandbox's valid API key.
+const LIVE_KEY: &str = authdeck_sandbox::LIVE_API_KEY;
 
 async fn world() -> World {
     support::require_keyring();
     let w = World::start().await.expect("a sandbox");
     let providers = w.home.path().join("providers");
     std::fs::create_dir_all(&providers).expect("a providers folder");
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/providers");
+    let examples = support::example_providers();
     for entry in std::fs::read_dir(examples).expect("the example providers") {
         let path = entry.expect("an entry").path();
         std::fs::copy(&path, providers.join(path.file_name().expect("a name"))).expect("copied");
@@ -174,7 +174,7 @@ async fn pasting_into_a_login_flag_mix_is_a_usage_error() {
 async fn providers_add_checks_every_file_and_copies_none_when_one_is_wrong() {
     support::require_keyring();
     let w = World::start().await.expect("a sandbox");
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/providers");
+    let examples = support::example_providers();
     let good = examples.join("apikey.toml");
     let bad = w.home.path().join("bad.toml");
     std::fs::write(&bad, "id = \"bad\"\n").expect("written");

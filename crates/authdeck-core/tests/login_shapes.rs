@@ -395,7 +395,8 @@ async fn secrets_at_paths_no_spec_names_are_kept_nowhere() -> TestResult {
     Ok(())
 }
 
-const LIVE_KEY: &str = "sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2";
+/// The sandbox's valid API key.
+const LIVE_KEY: &str = authdeck_sandbox::LIVE_API_KEY;
 
 impl World {
     async fn paste(

@@ -19,7 +19,8 @@ use std::sync::{Arc, Mutex};
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
 
-const KEY: &str = "sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2";
+/// The sandbox's valid API key.
+const KEY: &str = authdeck_sandbox::LIVE_API_KEY;
 
 struct World {
     _tmp: tempfile::TempDir,

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+/// The valid key of the apikey API (expires 2099), the one to paste when trying it.
+pub const LIVE_API_KEY: &str = "sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2";
+
 /// One static key of the apikey API and what `GET /apikey/v1/whoami` answers to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ApiKeyInfo {
@@ -21,7 +24,7 @@ pub(crate) const OWNER: &str = "alice@apikey.test";
 /// The documented keys, in the order the banner and `docs/api/apikey.md` list them.
 pub(crate) static KEYS: [ApiKeyInfo; 4] = [
     ApiKeyInfo {
-        key: "sbx_live_4c7e1a9b2d5f8036e1c4a7b0d3f6a9c2",
+        key: LIVE_API_KEY,
         key_id: "key_live",
         expires_at: Some("2099-12-31T23:59:59Z"),
         outcome: "success",

@@ -24,7 +24,7 @@ mod token;
 mod users;
 
 pub use banner::banner;
-pub use keys::{ApiKeyInfo, api_keys};
+pub use keys::{ApiKeyInfo, LIVE_API_KEY, api_keys};
 pub use server::Sandbox;
 pub use stats::Stats;
 pub use token::jwt_secret;

@@ -129,3 +129,25 @@ impl Dice {
         self.0 % n.max(1)
     }
 }
+
+/// The repository's example provider files (`examples/providers/*.toml`).
+#[allow(dead_code)]
+pub fn example_providers() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/providers")
+}
+
+/// `login ACCOUNT --provider apikey --base-url (the sandbox's) --token-stdin`: a pasted key.
+#[allow(dead_code)]
+pub fn paste_key_args(sandbox: &Sandbox, account: &str) -> Vec<String> {
+    [
+        "login",
+        account,
+        "--provider",
+        "apikey",
+        "--base-url",
+        &sandbox.base_url("apikey"),
+        "--token-stdin",
+    ]
+    .map(String::from)
+    .to_vec()
+}
