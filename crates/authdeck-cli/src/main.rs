@@ -55,6 +55,8 @@ enum Command {
     Logout(cmd::logout::Args),
     /// Forget the remembered password (and TOTP secret) of an account.
     ForgetPassword(cmd::forget_password::Args),
+    /// Ask an OAuth account's server what it knows of its current token (RFC 7662).
+    Introspect(cmd::introspect::Args),
     /// Remove an account and every secret of it (its history stays).
     Remove(cmd::remove::Args),
     /// Export accounts and custom providers as JSON (never a secret).
@@ -83,6 +85,7 @@ impl Command {
             Command::History(a) => a.json,
             Command::Logout(a) => a.json,
             Command::ForgetPassword(a) => a.json,
+            Command::Introspect(a) => a.json,
             Command::Remove(a) => a.json,
             Command::Import(a) => a.json,
             Command::Check(a) => a.json,
@@ -129,8 +132,9 @@ fn main() -> ExitCode {
             Command::Refresh(args) => cmd::refresh::run(args).await,
             Command::Accounts(args) => cmd::accounts::run(args),
             Command::History(args) => cmd::history::run(args),
-            Command::Logout(args) => cmd::logout::run(args),
+            Command::Logout(args) => cmd::logout::run(args).await,
             Command::ForgetPassword(args) => cmd::forget_password::run(args),
+            Command::Introspect(args) => cmd::introspect::run(args).await,
             Command::Remove(args) => cmd::remove::run(args),
             Command::Export(args) => cmd::export::run(args),
             Command::Import(args) => cmd::import::run(args),

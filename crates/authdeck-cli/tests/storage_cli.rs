@@ -285,11 +285,10 @@ fn logout_forget_password_and_remove_with_a_real_keyring() -> TestResult {
     vault.save(
         "alice",
         &VaultDoc {
-            scheme: None,
-            totp_secret: None,
             token: Some(Secret::new("tok-alice")),
             refresh_token: Some(Secret::new("ref-alice")),
             password: Some(Secret::new("pw-alice")),
+            ..VaultDoc::default()
         },
     )?;
     let lookup = || -> Result<Output, std::io::Error> {

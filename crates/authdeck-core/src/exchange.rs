@@ -330,7 +330,7 @@ fn safe_fields<'a>(
     safe
 }
 
-fn raw_answer(
+pub(crate) fn raw_answer(
     answer: Answer,
     result: &std::result::Result<Session, Failure>,
     vars: &[(&str, &str)],
@@ -365,6 +365,9 @@ fn raw_answer(
         secrets.push(session.token.expose());
         if let Some(r) = &session.refresh_token {
             secrets.push(r.expose());
+        }
+        if let Some(id) = &session.id_token {
+            secrets.push(id.expose());
         }
     }
     let secrets: Vec<&str> = secrets.into_iter().filter(|s| s.len() >= 4).collect();
@@ -660,6 +663,7 @@ pub fn read_answer(
         token,
         scheme,
         refresh_token,
+        id_token: None,
         expires_at,
         claims,
         http_status: answer.status,

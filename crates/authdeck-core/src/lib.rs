@@ -19,6 +19,7 @@ pub mod http;
 pub mod hygiene;
 pub mod jwt;
 pub mod lock;
+pub mod oauth;
 pub mod outcome;
 pub mod problem;
 pub mod provider;

@@ -21,10 +21,21 @@ pub enum Kind {
     NetworkError,
     ProtocolError,
     Rejected,
+    /// OAuth (RFC 6749 §5.2): the client id or secret was not accepted.
+    InvalidClient,
+    /// OAuth: the code, refresh token or password grant was refused (expired, revoked, used).
+    InvalidGrant,
+    InvalidScope,
+    /// OAuth: the user (or the server's policy) said no (RFC 6749 §4.1.2.1, RFC 8628 §3.5).
+    AccessDenied,
+    UnauthorizedClient,
+    /// RFC 8628 §3.5: the device code expired before the user approved it; also a browser
+    /// sign-in whose redirect did not come back in time.
+    ExpiredToken,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 18] = [
         Kind::InvalidCredentials,
         Kind::UserNotFound,
         Kind::InvalidPassword,
@@ -37,6 +48,12 @@ impl Kind {
         Kind::NetworkError,
         Kind::ProtocolError,
         Kind::Rejected,
+        Kind::InvalidClient,
+        Kind::InvalidGrant,
+        Kind::InvalidScope,
+        Kind::AccessDenied,
+        Kind::UnauthorizedClient,
+        Kind::ExpiredToken,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +70,12 @@ impl Kind {
             Kind::NetworkError => "network_error",
             Kind::ProtocolError => "protocol_error",
             Kind::Rejected => "rejected",
+            Kind::InvalidClient => "invalid_client",
+            Kind::InvalidGrant => "invalid_grant",
+            Kind::InvalidScope => "invalid_scope",
+            Kind::AccessDenied => "access_denied",
+            Kind::UnauthorizedClient => "unauthorized_client",
+            Kind::ExpiredToken => "expired_token",
         }
     }
 
@@ -72,6 +95,12 @@ impl Kind {
                 | Kind::AccountNotVerified
                 | Kind::NoPasswordSet
                 | Kind::Rejected
+                | Kind::InvalidClient
+                | Kind::InvalidGrant
+                | Kind::InvalidScope
+                | Kind::AccessDenied
+                | Kind::UnauthorizedClient
+                | Kind::ExpiredToken
         )
     }
 
@@ -98,6 +127,12 @@ impl Kind {
             Kind::NetworkError => "the server could not be reached",
             Kind::ProtocolError => "the server's answer was not what the provider spec describes",
             Kind::Rejected => "the server refused the login",
+            Kind::InvalidClient => "the client id or secret was not accepted",
+            Kind::InvalidGrant => "the grant was refused (expired, revoked or already used)",
+            Kind::InvalidScope => "a scope asked for is not allowed",
+            Kind::AccessDenied => "access was denied",
+            Kind::UnauthorizedClient => "this client may not use this grant",
+            Kind::ExpiredToken => "the sign-in expired before it was approved",
         }
     }
 }
@@ -116,6 +151,8 @@ pub struct Session {
     /// The scheme the server wrote before the token (`Bearer`, `Token`), to hand it out with.
     pub scheme: Option<String>,
     pub refresh_token: Option<Secret>,
+    /// An OpenID Connect ID token, already validated (OpenID Connect Core §3.1.3.7).
+    pub id_token: Option<Secret>,
     /// When the access token expires, on the local clock (a time the server wrote by its own
     /// clock is moved by the skew its `Date` shows); `None` when neither the answer nor the
     /// token says.
@@ -167,6 +204,14 @@ impl Failure {
         parts.join(", ")
     }
 }
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.summary())
+    }
+}
+
+impl std::error::Error for Failure {}
 
 /// How a login or refresh ended, and how long it took.
 #[derive(Debug, Clone)]

@@ -1,7 +1,8 @@
 //! The OS keyring: every secret of an account in one entry, never on disk in plain text.
 //!
 //! Service `authdeck` (or `$AUTHDECK_KEYRING_SERVICE`, for tests), user = account name, secret =
-//! a small JSON document `{"token", "scheme", "refresh_token", "password"}` (each optional). Stores with a
+//! a small JSON document `{"token", "scheme", "refresh_token", "password", "totp_secret",
+//! "id_token", "client_secret"}` (each optional). Stores with a
 //! size limit (Windows Credential Manager: 2560 bytes) get the document split into entries
 //! `ACCOUNT#1`, `ACCOUNT#2`, ... with `{"authdeck_chunks": N}` in the main entry; `#` cannot
 //! occur in an account name, so chunks never collide with accounts.
@@ -40,6 +41,10 @@ pub struct VaultDoc {
     pub password: Option<Secret>,
     /// The base32 TOTP secret (RFC 6238) of an account with a second factor.
     pub totp_secret: Option<Secret>,
+    /// The OpenID Connect ID token of the session, beside its access token.
+    pub id_token: Option<Secret>,
+    /// An OAuth client's secret (RFC 6749 §2.3.1): a secret, so never in a provider file.
+    pub client_secret: Option<Secret>,
 }
 
 impl VaultDoc {
@@ -48,6 +53,8 @@ impl VaultDoc {
             && self.refresh_token.is_none()
             && self.password.is_none()
             && self.totp_secret.is_none()
+            && self.id_token.is_none()
+            && self.client_secret.is_none()
     }
 
     /// The JSON document, built by hand into a buffer that is zeroized on drop (`Secret` has no
@@ -60,6 +67,8 @@ impl VaultDoc {
             ("refresh_token", &self.refresh_token),
             ("password", &self.password),
             ("totp_secret", &self.totp_secret),
+            ("id_token", &self.id_token),
+            ("client_secret", &self.client_secret),
         ];
         let mut out = Zeroizing::new(Vec::with_capacity(self.json_capacity()));
         out.push(b'{');
@@ -93,6 +102,8 @@ impl VaultDoc {
             + field("refresh_token", &self.refresh_token)
             + field("password", &self.password)
             + field("totp_secret", &self.totp_secret)
+            + field("id_token", &self.id_token)
+            + field("client_secret", &self.client_secret)
     }
 }
 
@@ -124,6 +135,8 @@ struct RawEntry {
     refresh_token: Option<String>,
     password: Option<String>,
     totp_secret: Option<String>,
+    id_token: Option<String>,
+    client_secret: Option<String>,
     authdeck_chunks: Option<usize>,
 }
 
@@ -140,6 +153,8 @@ fn parse(bytes: &[u8]) -> Option<Parsed> {
         refresh_token: raw.refresh_token.map(Secret::from),
         password: raw.password.map(Secret::from),
         totp_secret: raw.totp_secret.map(Secret::from),
+        id_token: raw.id_token.map(Secret::from),
+        client_secret: raw.client_secret.map(Secret::from),
     };
     match raw.authdeck_chunks {
         None => Some(Parsed::Doc(doc)),
@@ -432,7 +447,7 @@ mod tests {
             scheme: None,
             refresh_token: None,
             password: password.map(Secret::new),
-            totp_secret: None,
+            ..VaultDoc::default()
         }
     }
 
@@ -462,6 +477,8 @@ mod tests {
             refresh_token: Some(Secret::new("\"".repeat(10))),
             password: Some(Secret::new("x")),
             totp_secret: Some(Secret::new("\"".repeat(7))),
+            id_token: Some(Secret::new("\u{2}".repeat(20))),
+            client_secret: Some(Secret::new("\\".repeat(5))),
         };
         let json = d.to_json();
         assert_eq!(

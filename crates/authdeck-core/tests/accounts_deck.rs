@@ -62,6 +62,8 @@ impl Fixture {
             &VaultDoc {
                 scheme: None,
                 totp_secret: None,
+                id_token: None,
+                client_secret: None,
                 token: Some(Secret::new(format!("token-of-{name}"))),
                 refresh_token: Some(Secret::new(format!("refresh-of-{name}"))),
                 password: Some(Secret::new(format!("password-of-{name}"))),

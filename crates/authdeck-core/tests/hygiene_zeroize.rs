@@ -89,6 +89,8 @@ fn a_dropped_vault_doc_leaves_nothing_in_freed_memory() {
         let doc = VaultDoc {
             scheme: None,
             totp_secret: None,
+            id_token: None,
+            client_secret: None,
             token: Some(Secret::new(marked("access-"))),
             refresh_token: Some(Secret::new(marked("refresh-"))),
             password: Some(Secret::from(marked("password-"))),

@@ -115,6 +115,8 @@ fn big_doc() -> VaultDoc {
     VaultDoc {
         scheme: None,
         totp_secret: None,
+        id_token: None,
+        client_secret: None,
         token: Some(Secret::new(format!("eyJ.{token}.sig"))),
         refresh_token: Some(Secret::new(refresh)),
         password: Some(Secret::new("pässword \"with\" escapes\\")),

@@ -38,6 +38,8 @@ fn sample() -> VaultDoc {
     VaultDoc {
         scheme: Some("Token".into()),
         totp_secret: Some(Secret::new("GEZDGNBVGY3TQOJQ")),
+        id_token: Some(Secret::new("eyJhbGciOiJSUzI1NiJ9.e30.sig-id")),
+        client_secret: Some(Secret::new("client-s3cret")),
         token: Some(Secret::new("eyJhbGciOi.token.value")),
         refresh_token: Some(Secret::new("refresh-\"quoted\"-\\-value")),
         password: Some(Secret::new("s3cret pass\nwith newline")),
@@ -88,6 +90,8 @@ fn secret_tool_reads_what_the_vault_saved() -> TestResult {
     let doc = VaultDoc {
         scheme: None,
         totp_secret: None,
+        id_token: None,
+        client_secret: None,
         token: Some(Secret::new("tok-1")),
         refresh_token: None,
         password: Some(Secret::new("pw-2")),

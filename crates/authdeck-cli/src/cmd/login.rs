@@ -30,6 +30,14 @@ use std::time::Duration;
   # an account with a second factor: keep its TOTP secret so it renews by itself
   authdeck login qa-2fa --provider my-2fa-api --email ann@example.com \
       --remember-password --totp-secret-stdin < totp-secret.txt
+  # an OpenID Connect provider: sign in in the browser (authorization code + PKCE)
+  authdeck login corp --provider oidc --base-url https://id.example.com/realms/main \
+      --client-id authdeck
+  # the same on a machine without a browser: a code to enter on another device
+  authdeck login corp --device
+  # a service account (client credentials); the secret goes to the keyring
+  authdeck login ci-bot --provider oidc --base-url https://id.example.com --grant client_credentials \
+      --client-id ci-bot --client-secret-stdin < client-secret.txt
 
 Exit status: 0 logged in, 1 the login failed (the output says why), 2 bad usage.")]
 pub struct Args {
@@ -75,6 +83,27 @@ pub struct Args {
     /// it is not a JWT that says.
     #[arg(long, value_name = "DATE", requires = "token_stdin", value_parser = parse_expiry)]
     expires_at: Option<jiff::Timestamp>,
+    /// OAuth: the client id registered for Authdeck at the server (kept with the account).
+    #[arg(long, value_name = "ID")]
+    client_id: Option<String>,
+    /// OAuth: read the client secret from standard input and keep it in the OS keyring.
+    #[arg(long, conflicts_with_all = ["totp_secret_stdin", "token_stdin"])]
+    client_secret_stdin: bool,
+    /// OAuth: sign in with a device code (RFC 8628) to enter in a browser anywhere, instead
+    /// of opening the browser here. Kept for the account (same as --grant device_code).
+    #[arg(long, conflicts_with_all = ["token_stdin", "grant"])]
+    device: bool,
+    /// OAuth: the grant this account signs in with, kept for it (default: the provider's,
+    /// usually authorization_code in the browser).
+    #[arg(long, conflicts_with = "token_stdin", value_parser = ["authorization_code", "device_code", "client_credentials", "password"])]
+    grant: Option<String>,
+    /// OAuth: print the sign-in URL instead of opening the browser.
+    #[arg(long, conflicts_with = "token_stdin")]
+    no_browser: bool,
+    /// OAuth: how long to wait for the browser to come back, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    browser_timeout: u64,
     /// Print one JSON object instead of the human summary.
     #[arg(long)]
     pub(crate) json: bool,
@@ -94,7 +123,14 @@ fn parse_expiry(text: &str) -> Result<jiff::Timestamp, String> {
 
 pub async fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
-    let overrides = overrides(&args.set)?;
+    let mut set = args.set.clone();
+    if args.device {
+        set.push("oauth.grant=device_code".into());
+    }
+    if let Some(grant) = &args.grant {
+        set.push(format!("oauth.grant={grant}"));
+    }
+    let overrides = overrides(&set)?;
     if args.token_stdin {
         let pasted = PastedToken {
             account: args.account.clone(),
@@ -131,6 +167,8 @@ pub async fn run(args: Args) -> CmdResult {
             None => CodeSource::None,
         },
         totp_secret: None,
+        client_id: args.client_id.clone(),
+        client_secret: None,
     };
     let (password, totp_secret) = match (args.password_stdin, args.totp_secret_stdin) {
         (true, true) => {
@@ -151,8 +189,21 @@ pub async fn run(args: Args) -> CmdResult {
         ),
         (false, false) => (None, None),
     };
+    let client_secret = match (args.client_secret_stdin, args.password_stdin) {
+        (true, true) => {
+            return Err(Error::Invalid(
+                "--client-secret-stdin and --password-stdin both read standard input: give \
+                 one, and the other at the prompt"
+                    .into(),
+            )
+            .into());
+        }
+        (true, false) => Some(stdin_secret("--client-secret-stdin", "the client secret")?),
+        (false, _) => None,
+    };
     let request = LoginRequest {
         totp_secret,
+        client_secret,
         ..request
     };
     // Planned first, so a typo is reported before the password is asked for.
@@ -163,7 +214,23 @@ pub async fn run(args: Args) -> CmdResult {
         plan.set_password(prompt_password(&args.account, plan.moved())?);
     }
     let http = Http::new()?;
-    let report = deck.login(&http, plan).await?;
+    let report = if plan.is_oauth() {
+        let agent = Terminal {
+            open_browser: !args.no_browser,
+        };
+        let limit = Duration::from_secs(args.browser_timeout);
+        deck.sign_in(&http, plan, &agent, limit, &jiff::Timestamp::now)
+            .await?
+    } else {
+        if args.device || args.no_browser || args.grant.is_some() {
+            return Err(Error::Invalid(format!(
+                "--device, --grant and --no-browser are for OAuth accounts, and {} logs in with a password",
+                args.account
+            ))
+            .into());
+        }
+        deck.login(&http, plan).await?
+    };
     if args.json {
         println!("{}", json(&report));
     } else {
@@ -173,6 +240,42 @@ pub async fn run(args: Args) -> CmdResult {
         Outcome::Ok(_) => ExitCode::SUCCESS,
         Outcome::Failed(_) => ExitCode::FAILURE,
     })
+}
+
+/// The terminal as the OAuth user-agent: the sign-in URL and device code go to stderr (the
+/// user may have to open the URL by hand); the browser is opened the platform's way, and
+/// `$BROWSER` is honoured.
+struct Terminal {
+    open_browser: bool,
+}
+
+impl authdeck_core::oauth::UserAgent for Terminal {
+    fn open(&self, url: &str) -> Result<(), String> {
+        if !self.open_browser {
+            eprintln!(
+                "Open this URL in a browser to sign in:\n  {url}\nWaiting for the browser to come back..."
+            );
+            return Ok(());
+        }
+        eprintln!(
+            "Opening the browser to sign in. If it does not open, use this URL:\n  {url}\nWaiting for the browser to come back..."
+        );
+        webbrowser::open(url).map_err(|e| e.to_string())
+    }
+
+    fn show_device_code(&self, code: &authdeck_core::oauth::DeviceCode) {
+        let minutes = code.expires_in_secs.div_ceil(60);
+        match &code.verification_uri_complete {
+            Some(complete) => eprintln!(
+                "To sign in, open {complete}\n  (or {} and enter the code {})\nThe code is valid for {minutes} min. Waiting for approval...",
+                code.verification_uri, code.user_code
+            ),
+            None => eprintln!(
+                "To sign in, open {} and enter the code {}\nThe code is valid for {minutes} min. Waiting for approval...",
+                code.verification_uri, code.user_code
+            ),
+        }
+    }
 }
 
 /// The password piped to standard input (one line).

@@ -4,6 +4,7 @@ use super::CmdResult;
 use super::accounts::{print, print_json};
 use authdeck_core::deck::Deck;
 use authdeck_core::home::Home;
+use authdeck_core::http::Http;
 use jiff::Timestamp;
 
 #[derive(clap::Args)]
@@ -12,6 +13,8 @@ use jiff::Timestamp;
   authdeck logout prod-alice --json
 
 The tokens leave the keyring; a remembered password and TOTP secret stay (`authdeck forget-password` drops them).
+An OAuth account's refresh and access tokens are revoked at the server first (RFC 7009) where
+it has a revocation endpoint; the history says whether the server confirmed.
 Also the fix for an unreadable keyring entry: it is deleted whole.")]
 pub struct Args {
     /// The account to sign out.
@@ -21,15 +24,17 @@ pub struct Args {
     pub(crate) json: bool,
 }
 
-pub fn run(args: Args) -> CmdResult {
+pub async fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
-    deck.logout(&args.account, Timestamp::now())?;
+    let revoked = deck.revoke(&Http::new()?, &args.account).await?;
+    deck.logout_noting(&args.account, Timestamp::now(), revoked.clone())?;
     let password_kept = deck.account(&args.account)?.session.password_remembered;
     if args.json {
         return print_json(&serde_json::json!({
             "account": args.account,
             "signed_in": false,
             "password_remembered": password_kept,
+            "revocation": revoked,
         }));
     }
     let kept = if password_kept {
@@ -37,8 +42,11 @@ pub fn run(args: Args) -> CmdResult {
     } else {
         ""
     };
+    let revoked = revoked
+        .map(|r| format!("At the server: {r}.\n"))
+        .unwrap_or_default();
     print(&format!(
-        "Signed out of {}: its tokens are gone from the keyring{kept}.\n",
+        "Signed out of {}: its tokens are gone from the keyring{kept}.\n{revoked}",
         args.account
     ))
 }

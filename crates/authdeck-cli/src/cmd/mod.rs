@@ -14,6 +14,7 @@ pub mod forget_password;
 pub mod history;
 pub mod import;
 pub mod inject;
+pub mod introspect;
 pub mod login;
 pub mod logout;
 pub mod providers;

@@ -15,6 +15,7 @@ use std::process::ExitCode;
   authdeck token dev --format curl    # -H 'Authorization: Bearer ...', to paste into a curl command
   eval \"$(authdeck token dev --format env)\"      # sets AUTHDECK_TOKEN
   authdeck token dev --min-valid 3600              # good for at least an hour
+  authdeck token corp --id-token                   # an OpenID Connect account's ID token
 
 Only the token goes to stdout; warnings go to stderr. Exit status: 0 printed, 1 the session could
 not be renewed (the message says what to do), 2 bad usage or unknown account.")]
@@ -28,6 +29,10 @@ pub struct Args {
     /// AUTHDECK_TOKEN='…'`; json: {account, token, token_type, expires_at}.
     #[arg(long, value_enum, default_value_t = FormatArg::Raw)]
     format: FormatArg,
+    /// Print the session's OpenID Connect ID token instead of its access token (renewing the
+    /// session first when needed, as for the access token).
+    #[arg(long, conflicts_with = "format")]
+    id_token: bool,
 }
 
 impl Args {
@@ -67,6 +72,20 @@ pub async fn run(args: Args) -> CmdResult {
         .await?;
     if let Some(warning) = &out.warning {
         eprintln!("warning: {warning}");
+    }
+    if args.id_token {
+        let Some(id_token) = deck.stored_id_token(&args.account)? else {
+            return Err(authdeck_core::Error::NotFound(format!(
+                "{} has no ID token: only an OpenID Connect sign-in (scope openid) gives one",
+                args.account
+            ))
+            .into());
+        };
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{}", id_token.expose())
+            .and_then(|_| stdout.flush())
+            .map_err(|e| authdeck_core::Error::Io(format!("could not write the token: {e}")))?;
+        return Ok(ExitCode::SUCCESS);
     }
     let format = Format::from(args.format);
     let presented = match format {

@@ -151,6 +151,7 @@ impl Deck {
                 let kept = VaultDoc {
                     password: doc.password,
                     totp_secret: doc.totp_secret,
+                    client_secret: doc.client_secret,
                     ..VaultDoc::default()
                 };
                 vault.save(name, &kept)?;
@@ -170,6 +171,12 @@ impl Deck {
     /// secret stay), the
     /// account shows as signed out, and the history says so.
     pub fn logout(&self, name: &str, now: Timestamp) -> Result<()> {
+        self.logout_noting(name, now, None)
+    }
+
+    /// [`Deck::logout`], with a note for its history event (what [`Deck::revoke`] says the
+    /// server confirmed).
+    pub fn logout_noting(&self, name: &str, now: Timestamp, said: Option<String>) -> Result<()> {
         let account = self.account(name)?;
         let _lock = lock::acquire(&self.home.locks_dir(), name)?;
         let cleared = self.clear_tokens(name);
@@ -179,8 +186,12 @@ impl Deck {
         let conn = self.db()?;
         db::write(&conn, |tx| {
             accounts::set_session(tx, name, &session, now)?;
+            let note = [note.map(String::from), said.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>();
             let event = NewEvent {
-                note: note.map(String::from),
+                note: (!note.is_empty()).then(|| note.join("; ")),
                 ..event(&account, Action::Logout, now, true)
             };
             history::insert(tx, &event)

@@ -36,6 +36,11 @@ pub struct LoginRequest {
     pub code: CodeSource,
     /// A TOTP secret (RFC 6238) to keep in the keyring, so codes are computed from now on.
     pub totp_secret: Option<Secret>,
+    /// OAuth: the client id registered at the server (kept as the account's
+    /// `oauth.client_id`).
+    pub client_id: Option<String>,
+    /// OAuth: the client secret, kept in the keyring.
+    pub client_secret: Option<Secret>,
 }
 
 /// How a login went, for the CLI's output and the app. No secrets in here.
@@ -90,9 +95,46 @@ pub struct LoginPlan {
     timeout: Duration,
     code: CodeSource,
     totp_secret: Option<Secret>,
+    client_secret: Option<Secret>,
 }
 
+/// What an OAuth sign-in takes from its plan: the account, its provider, the stored account,
+/// a password (password grant), whether to remember it, a client secret given now, and the
+/// request timeout.
+pub(super) type OAuthParts = (
+    AccountConfig,
+    Provider,
+    Option<Account>,
+    Option<Secret>,
+    bool,
+    Option<Secret>,
+    Duration,
+);
+
 impl LoginPlan {
+    /// The account signs in through an OAuth 2.0 / OpenID Connect server: use
+    /// [`Deck::sign_in`], not [`Deck::login`].
+    pub fn is_oauth(&self) -> bool {
+        self.provider.oauth.is_some()
+    }
+
+    /// The OAuth grant this sign-in runs, for an OAuth account.
+    pub fn grant(&self) -> Option<crate::provider::Grant> {
+        self.provider.oauth.as_ref().map(|o| o.grant)
+    }
+
+    pub(super) fn into_oauth_parts(self) -> OAuthParts {
+        (
+            self.config,
+            self.provider,
+            self.existing,
+            self.password,
+            self.remember_password,
+            self.client_secret,
+            self.timeout,
+        )
+    }
+
     /// The account as this login will store it.
     pub fn config(&self) -> &AccountConfig {
         &self.config
@@ -120,7 +162,11 @@ impl LoginPlan {
     /// No password yet: none was given and none is remembered. Give one with
     /// [`LoginPlan::set_password`], or [`Deck::login`] refuses.
     pub fn needs_password(&self) -> bool {
-        self.password.is_none() && !self.uses_remembered_password()
+        let asks = match &self.provider.oauth {
+            Some(oauth) => oauth.grant == crate::provider::Grant::Password,
+            None => true,
+        };
+        asks && self.password.is_none() && !self.uses_remembered_password()
     }
 
     /// The password to send (it wins over a remembered one).
@@ -159,6 +205,34 @@ impl Deck {
         let catalog = self.catalog();
         let config = merged_config(existing.as_ref(), &req, &catalog)?;
         let provider = provider_with_overrides(&catalog, &config)?;
+        if provider.oauth.is_some() {
+            crate::http::endpoint(&config.base_url, "/", config.allow_insecure_http)?;
+            if req.totp_secret.is_some() {
+                return Err(Error::Invalid(format!(
+                    "the {} provider signs in through its OAuth server, which asks for any \
+                     second factor itself: leave out the TOTP secret",
+                    provider.id
+                )));
+            }
+            return Ok(LoginPlan {
+                config,
+                provider,
+                existing,
+                password: req.password,
+                remember_password: req.remember_password,
+                timeout: req.timeout.unwrap_or(crate::http::DEFAULT_TIMEOUT),
+                code: req.code,
+                totp_secret: None,
+                client_secret: req.client_secret,
+            });
+        }
+        if req.client_id.is_some() || req.client_secret.is_some() {
+            return Err(Error::Invalid(format!(
+                "the {} provider is not an OAuth server: a client id or secret would never be \
+                 used, leave them out",
+                provider.id
+            )));
+        }
         let Some(login) = &provider.login else {
             return Err(exchange::no_login(&provider));
         };
@@ -180,6 +254,7 @@ impl Deck {
             timeout: req.timeout.unwrap_or(crate::http::DEFAULT_TIMEOUT),
             code: req.code,
             totp_secret: req.totp_secret,
+            client_secret: None,
         })
     }
 
@@ -194,19 +269,13 @@ impl Deck {
         let _lock = lock::acquire_async(&self.home.locks_dir(), &name).await?;
         // The plan was made before the lock (and maybe a password prompt): if another process
         // changed the account meanwhile, what it decided may no longer hold.
+        if plan.is_oauth() {
+            return Err(Error::Invalid(format!(
+                "{name} signs in through its OAuth server: sign it in with Deck::sign_in"
+            )));
+        }
         let current = accounts::get(&*self.db()?, &name)?;
-        // (A renewal meanwhile is fine: only where it logs in and what it keeps matter.)
-        let same = |a: &Account, b: &Account| {
-            a.config == b.config
-                && a.session.secrets_origin == b.session.secrets_origin
-                && a.session.password_remembered == b.session.password_remembered
-        };
-        let unchanged = match (&current, &plan.existing) {
-            (Some(now), Some(then)) => same(now, then),
-            (None, None) => true,
-            _ => false,
-        };
-        if !unchanged {
+        if !unchanged(current.as_ref(), plan.existing.as_ref()) {
             return Err(Error::Invalid(format!(
                 "{name} was changed by another Authdeck while this login was being prepared: run it again"
             )));
@@ -284,6 +353,7 @@ impl Deck {
                 false => VaultDoc {
                     password: doc.password,
                     totp_secret: doc.totp_secret,
+                    client_secret: doc.client_secret,
                     ..VaultDoc::default()
                 },
             })
@@ -345,9 +415,14 @@ impl Deck {
             .refresh_token
             .clone()
             .or_else(|| previous.as_ref().and_then(|d| d.refresh_token.clone()));
-        let (kept_password, totp_secret) = match previous {
-            Some(d) => (d.password, d.totp_secret),
-            None => (None, None),
+        // A refresh answer need not repeat the ID token (OpenID Connect Core §12.2).
+        let id_token = session
+            .id_token
+            .clone()
+            .or_else(|| previous.as_ref().and_then(|d| d.id_token.clone()));
+        let (kept_password, totp_secret, client_secret) = match previous {
+            Some(d) => (d.password, d.totp_secret, d.client_secret),
+            None => (None, None, None),
         };
         let doc = VaultDoc {
             token: Some(session.token.clone()),
@@ -355,6 +430,8 @@ impl Deck {
             refresh_token,
             password: password.or(kept_password),
             totp_secret,
+            id_token,
+            client_secret,
         };
         let mut event = NewEvent {
             // 0: no HTTP exchange took place (a pasted token).
@@ -385,7 +462,14 @@ impl Deck {
             expires_at: facts.expires_at,
             token_fingerprint: Some(facts.token_fingerprint.clone()),
             has_refresh_token: doc.refresh_token.is_some(),
-            password_remembered: doc.password.is_some(),
+            // A client credentials account signs in again with its kept client secret, as
+            // other accounts do with a remembered password.
+            password_remembered: doc.password.is_some()
+                || (doc.client_secret.is_some()
+                    && provider
+                        .oauth
+                        .as_ref()
+                        .is_some_and(|o| o.grant == crate::provider::Grant::ClientCredentials)),
             clock_skew_secs: facts.clock_skew_secs,
             secrets_origin: config.origin().ok(),
         };
@@ -398,6 +482,20 @@ impl Deck {
             history::insert(tx, &event)
         })?;
         Ok(report(Outcome::Ok(facts)))
+    }
+}
+
+/// Nobody changed the account since a plan read it. (A renewal meanwhile is fine: only
+/// where it logs in and what it keeps matter.)
+pub(super) fn unchanged(current: Option<&Account>, planned: Option<&Account>) -> bool {
+    match (current, planned) {
+        (Some(now), Some(then)) => {
+            now.config == then.config
+                && now.session.secrets_origin == then.session.secrets_origin
+                && now.session.password_remembered == then.session.password_remembered
+        }
+        (None, None) => true,
+        _ => false,
     }
 }
 
@@ -492,6 +590,7 @@ impl Deck {
             token,
             scheme,
             refresh_token: None,
+            id_token: None,
             expires_at,
             claims: claims.map(serde_json::Value::Object),
             http_status: 0,
@@ -602,6 +701,15 @@ fn merged_config(
     let email = match (&req.email, existing) {
         (Some(e), _) => e.trim().to_string(),
         (None, Some(a)) => a.config.email.clone(),
+        // An OAuth user is whoever signs in at the server; the grant may need no one at all.
+        (None, None)
+            if provider
+                .oauth
+                .as_ref()
+                .is_some_and(|o| o.grant != crate::provider::Grant::Password) =>
+        {
+            String::new()
+        }
         (None, None) => {
             return Err(Error::Invalid(format!(
                 "{name} is a new account: give --email"
@@ -611,9 +719,18 @@ fn merged_config(
     let mut overrides = existing
         .map(|a| a.config.overrides.clone())
         .unwrap_or_default();
-    if let Some(patch) = &req.overrides {
+    let client_id = req
+        .client_id
+        .as_ref()
+        .map(|id| serde_json::json!({ "oauth": { "client_id": id.trim() } }));
+    for patch in req
+        .overrides
+        .iter()
+        .map(|p| serde_json::Value::Object(p.clone()))
+        .chain(client_id)
+    {
         let mut merged = serde_json::Value::Object(overrides);
-        crate::provider::merge(&mut merged, &serde_json::Value::Object(patch.clone()));
+        crate::provider::merge(&mut merged, &patch);
         overrides = match merged {
             serde_json::Value::Object(o) => o,
             _ => serde_json::Map::new(),
@@ -639,7 +756,13 @@ fn facts(session: &Session, provider: &Provider) -> SessionFacts {
     SessionFacts {
         http_status: session.http_status,
         expires_at: session.expires_at,
-        refreshable: provider.refresh.is_some() && session.refresh_token.is_some(),
+        refreshable: match &provider.oauth {
+            Some(oauth) => {
+                session.refresh_token.is_some()
+                    || oauth.grant == crate::provider::Grant::ClientCredentials
+            }
+            None => provider.refresh.is_some() && session.refresh_token.is_some(),
+        },
         claims: session.claims.clone(),
         token_fingerprint: fingerprint(&session.token),
         clock_skew_secs: session.clock_skew_secs,

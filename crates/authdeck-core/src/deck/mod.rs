@@ -6,6 +6,7 @@
 //! | `mod.rs` | open a home, reach its database, keyring and history |
 //! | `accounts.rs` | list, read, save (edit), log out, forget a password, remove |
 //! | `login.rs` | plan a login, log in, keep what came back |
+//! | `oauth.rs` | sign an OAuth 2.0 / OpenID Connect account in, renew it, revoke, introspect |
 //! | `token.rs` | hand out a valid token, refresh now, refresh many, peek at the stored token |
 //! | `export.rs` | export and import accounts and provider files |
 //! | `environment.rs` | an environment for API clients: fresh tokens, headers, base URLs |
@@ -21,6 +22,7 @@ mod environment;
 mod export;
 mod handoff;
 mod login;
+mod oauth;
 mod token;
 
 pub use accounts::{AccountEdit, AccountSummary};

@@ -221,6 +221,11 @@ impl Deck {
         }
         let provider = self.provider_of(&account.config)?;
         let doc = self.vault()?.load(name)?.unwrap_or_default();
+        if let Some(spec) = &provider.oauth {
+            return self
+                .renew_oauth(http, account, &provider, spec, doc, &Timestamp::now)
+                .await;
+        }
         let target = Target {
             base_url: account.config.base_url.clone(),
             policy: Policy {

@@ -1,10 +1,12 @@
 //! Login providers: the five built-in presets and the user's provider files.
 
 mod catalog;
+mod oauth;
 mod save;
 mod spec;
 
 pub use catalog::{Catalog, Source};
+pub use oauth::{ClientAuth, Grant, OAuthSpec};
 pub use save::{provider_file_path, save_provider_file};
 pub use spec::{
     BodyFormat, ErrorRule, ErrorSpec, ExpiryFormat, Handout, Provider, RefreshSpec, Request,
@@ -15,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::problem::Problem;
 
 /// The presets, compiled in. Each is the same TOML a user could write.
-pub const PRESETS: [(&str, &str); 5] = [
+pub const PRESETS: [(&str, &str); 7] = [
     ("meetra", include_str!("../../presets/meetra.toml")),
     ("user-login", include_str!("../../presets/user-login.toml")),
     ("talkstack", include_str!("../../presets/talkstack.toml")),
@@ -24,6 +26,8 @@ pub const PRESETS: [(&str, &str); 5] = [
         "sealmetrics",
         include_str!("../../presets/sealmetrics.toml"),
     ),
+    ("oidc", include_str!("../../presets/oidc.toml")),
+    ("oauth2", include_str!("../../presets/oauth2.toml")),
 ];
 
 /// The TOML text provider `id` came from: the preset's own text, or the file's (empty when

@@ -44,6 +44,9 @@ pub struct Provider {
     /// A second login step for accounts with a second factor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_factor: Option<SecondFactor>,
+    /// An OAuth 2.0 / OpenID Connect server instead of a `[login]` request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<super::OAuthSpec>,
 }
 
 /// A second factor: when the login's answer asks for a one-time code instead of giving a
@@ -277,11 +280,29 @@ impl Provider {
                 "must be letters, digits, '-' or '_' (e.g. \"my-api\")".into(),
             ));
         }
+        if let Some(oauth) = &self.oauth {
+            for (field, present) in [
+                ("login", self.login.is_some()),
+                ("refresh", self.refresh.is_some()),
+                ("second_factor", self.second_factor.is_some()),
+            ] {
+                if present {
+                    return Err((
+                        field.into(),
+                        "an [oauth] provider signs in and renews through its authorization \
+                         server: remove this table"
+                            .into(),
+                    ));
+                }
+            }
+            oauth.validate()?;
+        }
         match &self.login {
             Some(login) => {
                 check_request("login", login, &["{email}", "{password}"])?;
                 check_success("success", &self.success)?;
             }
+            None if self.oauth.is_some() => {}
             None => {
                 for (field, present) in [
                     ("refresh", self.refresh.is_some()),
