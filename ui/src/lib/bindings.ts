@@ -3,7 +3,7 @@
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
-export type Kind = "invalid_credentials" | "user_not_found" | "invalid_password" | "account_inactive" | "account_not_verified" | "no_password_set" | "bad_request" | "rate_limited" | "server_error" | "network_error" | "protocol_error" | "rejected";
+export type Kind = "invalid_credentials" | "user_not_found" | "invalid_password" | "account_inactive" | "account_not_verified" | "no_password_set" | "bad_request" | "rate_limited" | "server_error" | "network_error" | "protocol_error" | "rejected" | "invalid_client" | "invalid_grant" | "invalid_scope" | "access_denied" | "unauthorized_client" | "expired_token";
 
 export type Failure = { kind: Kind, http_status: number | null, error_code: string | null, message: string | null, 
 /**

@@ -21,6 +21,12 @@ const KIND_WORDS: Record<Kind, string> = {
   network_error: 'The server could not be reached.',
   protocol_error: "The server's answer was not what the provider describes.",
   rejected: 'The server refused the login.',
+  invalid_client: 'The client id or secret was not accepted.',
+  invalid_grant: 'The sign-in was refused (expired, revoked or already used): sign in again.',
+  invalid_scope: 'A scope asked for is not allowed.',
+  access_denied: 'Access was denied.',
+  unauthorized_client: 'This client may not use this way of signing in.',
+  expired_token: 'The sign-in expired before it was approved.',
 }
 
 // Record<ErrorCode, …>: a code core adds without words here fails `npm run check`.

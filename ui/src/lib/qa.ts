@@ -4,6 +4,7 @@ import type { Case, CaseResult, CaseStatus, Kind } from './types'
 export const KINDS: Kind[] = [
   'invalid_credentials', 'user_not_found', 'invalid_password', 'account_inactive', 'account_not_verified',
   'no_password_set', 'bad_request', 'rate_limited', 'server_error', 'network_error', 'protocol_error', 'rejected',
+  'invalid_client', 'invalid_grant', 'invalid_scope', 'access_denied', 'unauthorized_client', 'expired_token',
 ]
 
 export type Tally = Record<CaseStatus, number>
