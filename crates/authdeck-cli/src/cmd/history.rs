@@ -19,7 +19,8 @@ use std::process::ExitCode;
 
 Kinds: invalid_credentials, user_not_found, invalid_password, account_inactive,
 account_not_verified, no_password_set, bad_request, rate_limited, server_error, network_error,
-protocol_error, rejected. Needs no keyring access.")]
+protocol_error, rejected; for OAuth accounts invalid_client, invalid_grant, invalid_scope,
+access_denied, unauthorized_client, expired_token. Needs no keyring access.")]
 pub struct Args {
     /// Only this account's events.
     account: Option<String>,

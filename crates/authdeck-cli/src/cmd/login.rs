@@ -387,6 +387,15 @@ pub fn json(report: &LoginReport) -> serde_json::Value {
     }
 }
 
+/// `alice@example.com at https://api.example.com`, or the URL alone for an account without
+/// an email (an OAuth sign-in, a key).
+fn who(report: &LoginReport) -> String {
+    match report.email.is_empty() {
+        true => report.base_url.clone(),
+        false => format!("{} at {}", report.email, report.base_url),
+    }
+}
+
 fn print_human(report: &LoginReport) {
     let now = jiff::Timestamp::now();
     match &report.outcome {
@@ -399,10 +408,9 @@ fn print_human(report: &LoginReport) {
                 );
             } else {
                 println!(
-                    "Logged in {} ({} at {}) via {} in {} ms.",
+                    "Logged in {} ({}) via {} in {} ms.",
                     report.account,
-                    report.email,
-                    report.base_url,
+                    who(report),
                     report.provider,
                     report.latency_ms
                 );
@@ -426,10 +434,9 @@ fn print_human(report: &LoginReport) {
         }
         Outcome::Failed(f) => {
             println!(
-                "Login refused for {} ({} at {}): {}.",
+                "Login refused for {} ({}): {}.",
                 report.account,
-                report.email,
-                report.base_url,
+                who(report),
                 f.kind.describe()
             );
             println!("  kind:    {}", f.kind);

@@ -65,7 +65,7 @@ pub fn run(args: Args) -> CmdResult {
             .unwrap_or(2);
         println!(
             "{:width$}  {:8}  {:8}  {:28}  NAME",
-            "ID", "SOURCE", "RENEWAL", "BASE URL"
+            "ID", "SOURCE", "RENEWAL", "BASE URL / ISSUER"
         );
         for (p, source) in &catalog.providers {
             let source = match source {
@@ -73,6 +73,7 @@ pub fn run(args: Args) -> CmdResult {
                 Source::File(_) => "file",
             };
             let refresh = match (p.has_login(), p.refresh.is_some()) {
+                _ if p.oauth.is_some() => "oauth",
                 (false, _) => "pasted",
                 (true, true) => "refresh",
                 (true, false) => "re-login",
