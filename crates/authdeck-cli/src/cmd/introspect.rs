@@ -10,6 +10,7 @@ use authdeck_core::http::Http;
 #[command(after_help = "Examples:
   authdeck introspect corp
   authdeck introspect corp --json | jq .active
+  authdeck introspect corp --userinfo      # who the token belongs to (OpenID Connect UserInfo)
 
 Asks the server's introspection endpoint (RFC 7662) about the stored access token, as it is:
 nothing is renewed. `active: false` means the server no longer accepts it (revoked, expired).
@@ -17,6 +18,9 @@ Exit status: 0 answered (active or not), 1 the server could not be asked, 2 bad 
 pub struct Args {
     /// The OAuth account (see `authdeck accounts`).
     account: String,
+    /// Ask the UserInfo endpoint (OpenID Connect Core §5.3) instead: the user's claims.
+    #[arg(long)]
+    userinfo: bool,
     /// Print the server's answer as JSON.
     #[arg(long)]
     pub(crate) json: bool,
@@ -24,6 +28,20 @@ pub struct Args {
 
 pub async fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
+    if args.userinfo {
+        let claims = deck.userinfo(&Http::new()?, &args.account).await?;
+        if args.json {
+            return print_json(&claims);
+        }
+        let mut text = format!("{}: the UserInfo endpoint says\n", args.account);
+        for (name, value) in claims.as_object().into_iter().flatten() {
+            let shown = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            text.push_str(&format!("  {name:<20}{shown}\n"));
+        }
+        return print(&text);
+    }
     let answer = deck.introspect(&Http::new()?, &args.account).await?;
     if args.json {
         return print_json(&serde_json::to_value(&answer).unwrap_or_default());

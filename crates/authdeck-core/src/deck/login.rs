@@ -205,8 +205,19 @@ impl Deck {
         let catalog = self.catalog();
         let config = merged_config(existing.as_ref(), &req, &catalog)?;
         let provider = provider_with_overrides(&catalog, &config)?;
-        if provider.oauth.is_some() {
+        if let Some(oauth) = &provider.oauth {
             crate::http::endpoint(&config.base_url, "/", config.allow_insecure_http)?;
+            if oauth
+                .client_id
+                .as_deref()
+                .is_none_or(|id| id.trim().is_empty())
+            {
+                return Err(Error::Invalid(format!(
+                    "{} has no OAuth client id: give --client-id (the id registered for \
+                     Authdeck at the server)",
+                    config.name
+                )));
+            }
             if req.totp_secret.is_some() {
                 return Err(Error::Invalid(format!(
                     "the {} provider signs in through its OAuth server, which asks for any \

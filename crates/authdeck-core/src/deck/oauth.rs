@@ -283,21 +283,9 @@ impl Deck {
     /// introspection endpoint), SessionExpired (signed out), Refused (the server's answer),
     /// Keyring.
     pub async fn introspect(&self, http: &Http, name: &str) -> Result<Introspection> {
-        let account = self.account(name)?;
-        let provider = self.provider_of(&account.config)?;
-        let Some(spec) = &provider.oauth else {
-            return Err(Error::Invalid(format!(
-                "{name} is not an OAuth account: introspection (RFC 7662) asks an OAuth server"
-            )));
-        };
-        if account.secrets_moved().is_some() {
-            return Err(Error::SessionExpired(format!(
-                "{name} now points at another server than its session was given for: run \
-                 `authdeck login {name}`"
-            )));
-        }
-        let doc = self.vault()?.load(name)?.unwrap_or_default();
-        let Some(token) = doc.token.as_ref().filter(|_| account.session.signed_in) else {
+        let (account, spec, doc) = self.signed_in_oauth(name)?;
+        let spec = &spec;
+        let Some(token) = doc.token.as_ref() else {
             return Err(Error::SessionExpired(format!(
                 "{name} is signed out: run `authdeck login {name}`"
             )));
@@ -316,6 +304,50 @@ impl Deck {
         oauth::introspection::introspect(&transport, &endpoints, &reg, token)
             .await
             .map_err(Error::Refused)
+    }
+
+    /// What the UserInfo endpoint says about the account's user (OpenID Connect Core §5.3),
+    /// checked to be the ID token's subject. No renewal, no history event. Errors: NotFound,
+    /// Invalid (not an OAuth account), SessionExpired (signed out), Refused, Keyring.
+    pub async fn userinfo(&self, http: &Http, name: &str) -> Result<serde_json::Value> {
+        let (account, spec, doc) = self.signed_in_oauth(name)?;
+        let Some(token) = doc.token.as_ref() else {
+            return Err(Error::SessionExpired(format!(
+                "{name} is signed out: run `authdeck login {name}`"
+            )));
+        };
+        let subject = doc
+            .id_token
+            .as_ref()
+            .and_then(|t| crate::jwt::claims(t.expose()))
+            .and_then(|c| c.get("sub").and_then(|s| s.as_str()).map(str::to_string));
+        let reg = registration(&account.config, &spec, doc.client_secret.clone())?;
+        let transport = transport(http, &account.config);
+        let endpoints = oauth::discovery::endpoints(&transport, &account.config.base_url, &spec)
+            .await
+            .map_err(Error::Refused)?;
+        oauth::userinfo::userinfo(&transport, &endpoints, &reg, token, subject)
+            .await
+            .map_err(Error::Refused)
+    }
+
+    /// An OAuth account that holds a session for its current server, its `[oauth]` spec and
+    /// its secrets. Errors: NotFound, Invalid (not OAuth), SessionExpired, Keyring.
+    fn signed_in_oauth(&self, name: &str) -> Result<(Account, OAuthSpec, VaultDoc)> {
+        let account = self.account(name)?;
+        let provider = self.provider_of(&account.config)?;
+        let Some(spec) = provider.oauth else {
+            return Err(Error::Invalid(format!(
+                "{name} is not an OAuth account: only an OAuth server can say this"
+            )));
+        };
+        if !account.session.signed_in || account.secrets_moved().is_some() {
+            return Err(Error::SessionExpired(format!(
+                "{name} has no session for its server: run `authdeck login {name}`"
+            )));
+        }
+        let doc = self.vault()?.load(name)?.unwrap_or_default();
+        Ok((account, spec, doc))
     }
 
     /// The ID token kept for `name` (OpenID Connect), as it is. Errors: NotFound, Keyring.

@@ -23,6 +23,32 @@ pub struct Callback {
     pub error_description: Option<String>,
 }
 
+impl Callback {
+    /// The authorization response's parameters from the redirect's query (untrusted: anyone
+    /// on the machine can send one); unknown parameters are ignored, the first of a repeated
+    /// one is kept.
+    pub fn from_query(query: &str) -> Callback {
+        let mut callback = Callback::default();
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let slot = match name.as_ref() {
+                "state" => &mut callback.state,
+                "iss" => &mut callback.iss,
+                "error" => &mut callback.error,
+                "error_description" => &mut callback.error_description,
+                "code" if callback.code.is_none() => {
+                    callback.code = Some(Secret::new(value.as_ref()));
+                    continue;
+                }
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(value.into_owned());
+            }
+        }
+        callback
+    }
+}
+
 /// A listener waiting for one redirect.
 pub struct Listener {
     port: u16,
@@ -108,18 +134,7 @@ async fn redirected(State(slot): State<Slot>, RawQuery(query): RawQuery) -> Html
     let Some(sender) = sender else {
         return Html(PAGE_USED);
     };
-    let mut callback = Callback::default();
-    for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        let value = value.into_owned();
-        match name.as_ref() {
-            "code" => callback.code = Some(Secret::new(value)),
-            "state" => callback.state = Some(value),
-            "iss" => callback.iss = Some(value),
-            "error" => callback.error = Some(value),
-            "error_description" => callback.error_description = Some(value),
-            _ => {}
-        }
-    }
+    let callback = Callback::from_query(&query.unwrap_or_default());
     let page = match callback.error.is_some() {
         true => PAGE_REFUSED,
         false => PAGE_DONE,

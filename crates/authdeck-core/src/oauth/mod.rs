@@ -4,7 +4,7 @@
 //! One file per grant or endpoint: [`authorization_code`] (with PKCE, RFC 7636, and the
 //! loopback redirect of RFC 8252, [`loopback`]), [`device_authorization`] (RFC 8628),
 //! [`token_request`] (client credentials, password, refresh), [`revocation`] (RFC 7009),
-//! [`introspection`] (RFC 7662), [`id_token`] (OpenID Connect Core §3.1.3.7), [`discovery`].
+//! [`introspection`] (RFC 7662), [`userinfo`], [`id_token`] (OpenID Connect Core §3.1.3.7), [`discovery`].
 //! Every answer ends as the same [`Attempt`] as a login, so the history, the refresher and
 //! QA treat OAuth accounts like the others.
 
@@ -17,6 +17,7 @@ pub mod loopback;
 pub mod revocation;
 pub mod token_request;
 pub mod transport;
+pub mod userinfo;
 
 use crate::http::Answer;
 use crate::outcome::{Attempt, Failure, Kind, Session};
@@ -127,7 +128,7 @@ pub(crate) fn client(endpoints: &Endpoints, reg: &Registration) -> Result<CoreCl
 /// the scheme when it is not `Bearer`, the refresh token, and the expiry from `expires_in`
 /// (else the access token's JWT `exp`). The ID token, when there is one, is validated by the
 /// caller ([`id_token::validate`]) and given here.
-pub(crate) fn session<R, T>(
+pub fn session<R, T>(
     response: &R,
     id_token: Option<Secret>,
     now: Timestamp,
@@ -175,7 +176,7 @@ where
 /// An OAuth error answer (RFC 6749 §5.2, RFC 8628 §3.5) or a failed request as a failure:
 /// the server's `error` and `error_description` verbatim, and a kind. `what` names the step
 /// for messages of our own ("the token request").
-pub(crate) fn token_failure<T>(
+pub fn token_failure<T>(
     error: RequestTokenError<TransportError, T>,
     answer: Option<&Answer>,
     what: &str,
