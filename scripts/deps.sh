@@ -51,9 +51,10 @@ npm_install() { # dir
 }
 npm_install ui
 for w in "${want[@]}"; do [ "$w" = e2e ] && npm_install tests/e2e; done
-# The parsers of Postman, Insomnia, Bruno and dotenv that the export-env CLI test reads with.
+# The parsers of Postman, Insomnia, Bruno and dotenv that the export-env CLI test reads with, and
+# the OpenID Certified provider (oidc-provider) the OAuth tests sign in against.
 for w in "${want[@]}"; do
-  case "$w" in test | e2e) npm_install tests/formats; break ;; esac
+  case "$w" in test | e2e) npm_install tests/formats; npm_install tests/oidc; break ;; esac
 done
 
 for w in "${want[@]}"; do

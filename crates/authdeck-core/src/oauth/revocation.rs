@@ -23,6 +23,9 @@ pub async fn revoke(
     token: Revocable<'_>,
 ) -> Result<(), Failure> {
     let url = endpoints.need(&endpoints.revocation, "revocation_endpoint")?;
+    // Checked like every URL (https, or http to loopback), then past the crate's https rule.
+    let (url, transport) = transport.plain(url);
+    let transport = &transport;
     let client = super::client(endpoints, reg)?.set_revocation_url(RevocationUrl::from_url(url));
     let token = match token {
         Revocable::Refresh(t) => {

@@ -16,6 +16,8 @@ pub struct Transport {
     pub http: Http,
     pub policy: Policy,
     last: Arc<Mutex<Option<Answer>>>,
+    /// `(https, http)`: a request for the first goes to the second. See [`Transport::plain`].
+    downgrade: Option<(url::Url, url::Url)>,
 }
 
 impl Transport {
@@ -24,7 +26,24 @@ impl Transport {
             http,
             policy,
             last: Arc::default(),
+            downgrade: None,
         }
+    }
+
+    /// The `oauth2` crate refuses a revocation endpoint that is not https (RFC 7009 §2), even
+    /// on loopback, where the policy allows plain http for local issuers. For such a `url`,
+    /// returns the https form to give the crate and a transport that sends it to `url`
+    /// itself; any other URL is returned as it is.
+    pub fn plain(&self, url: url::Url) -> (url::Url, Transport) {
+        let mut https = url.clone();
+        if url.scheme() != "http" || https.set_scheme("https").is_err() {
+            return (url, self.clone());
+        }
+        let transport = Transport {
+            downgrade: Some((https.clone(), url)),
+            ..self.clone()
+        };
+        (https, transport)
     }
 
     /// The last answer received, taken (so the next request's is not confused with it).
@@ -53,7 +72,15 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
         Box::pin(async move {
-            let out = outgoing(request, &self.policy).map_err(TransportError)?;
+            let mut out = outgoing(request, &self.policy).map_err(TransportError)?;
+            if let Some((from, to)) = &self.downgrade
+                && out.url == *from
+            {
+                out.url = to.clone();
+                crate::http::check_scheme(&out.url, self.policy.allow_insecure_http).map_err(
+                    |e| TransportError(Failure::new(crate::Kind::BadRequest, e.to_string())),
+                )?;
+            }
             let answer = self
                 .http
                 .send(out, &self.policy)
