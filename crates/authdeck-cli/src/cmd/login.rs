@@ -195,8 +195,7 @@ pub async fn run(args: Args) -> CmdResult {
                 "--client-secret-stdin and --password-stdin both read standard input: give \
                  one, and the other at the prompt"
                     .into(),
-            )
-            .into());
+            ));
         }
         (true, false) => Some(stdin_secret("--client-secret-stdin", "the client secret")?),
         (false, _) => None,
@@ -226,8 +225,7 @@ pub async fn run(args: Args) -> CmdResult {
             return Err(Error::Invalid(format!(
                 "--device, --grant and --no-browser are for OAuth accounts, and {} logs in with a password",
                 args.account
-            ))
-            .into());
+            )));
         }
         deck.login(&http, plan).await?
     };

@@ -78,8 +78,7 @@ pub async fn run(args: Args) -> CmdResult {
             return Err(authdeck_core::Error::NotFound(format!(
                 "{} has no ID token: only an OpenID Connect sign-in (scope openid) gives one",
                 args.account
-            ))
-            .into());
+            )));
         };
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "{}", id_token.expose())

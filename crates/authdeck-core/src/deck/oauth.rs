@@ -75,9 +75,6 @@ impl Deck {
             _ => None,
         };
         let now = clock();
-        if existing.is_none() {
-            self.save_account_locked(&config, now)?;
-        }
         let transport = Transport::new(
             http.clone(),
             Policy {
@@ -103,6 +100,11 @@ impl Deck {
                 .await
             }
         };
+        // A new account is stored once the sign-in ended (a failure shows in the list, as a
+        // login's does); a sign-in cancelled while it waited for the user leaves nothing.
+        if existing.is_none() {
+            self.save_account_locked(&config, now)?;
+        }
         let previous = if attempt.result.is_ok() && existing.is_some() {
             let account = self.save_account_locked(&config, now)?;
             stored.map(|doc| match account.session.signed_in {
