@@ -90,13 +90,15 @@ impl StandInBrowser {
     }
 
     fn run(&self, args: &[&str]) {
-        Command::new("node")
+        let mut child = Command::new("node")
             .arg(dir().join("browser.mjs"))
             .args(args)
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::null())
             .spawn()
             .expect("node starts tests/oidc/browser.mjs");
+        // Started like a real browser (nobody waits for it), and reaped when it is done.
+        std::thread::spawn(move || child.wait());
     }
 }
 
