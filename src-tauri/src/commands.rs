@@ -46,6 +46,46 @@ pub async fn account_login(
     Ok(report)
 }
 
+/// Signs an OAuth account in; the UI hears `oauth-sign-in` while it waits for the user, and
+/// `account_sign_in_cancel` stops it (its redirect listener closes).
+#[tauri::command]
+pub async fn account_sign_in(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: SignInInput,
+) -> CmdResult<LoginReport> {
+    let plan = state.deck.plan_login(crate::sign_in::request(&input))?;
+    let name = input.account.clone();
+    let (deck, http) = (state.deck.clone(), state.http.clone());
+    let agent = crate::sign_in::Window {
+        app: app.clone(),
+        account: name.clone(),
+    };
+    let task = tauri::async_runtime::spawn(async move {
+        let limit = authdeck_core::oauth::loopback::DEFAULT_TIME_LIMIT;
+        deck.sign_in(&http, plan, &agent, limit, &Timestamp::now)
+            .await
+    });
+    let report = crate::sign_in::wait(&state, &name, task).await?;
+    state.poke_refresher();
+    Ok(report)
+}
+
+/// Stops the account's sign-in in progress, if any.
+#[tauri::command]
+pub fn account_sign_in_cancel(state: State<'_, AppState>, account: String) {
+    crate::sign_in::cancel(&state, &account);
+}
+
+/// What the account's OAuth server says about its current token (RFC 7662).
+#[tauri::command]
+pub async fn account_introspect(
+    state: State<'_, AppState>,
+    account: String,
+) -> CmdResult<authdeck_core::oauth::introspection::Introspection> {
+    Ok(state.deck.introspect(&state.http, &account).await?)
+}
+
 /// Keeps a pasted key or token as the account's session (no login is sent).
 #[tauri::command]
 pub async fn account_paste_token(
@@ -101,7 +141,12 @@ pub fn app_quit(app: AppHandle) {
 
 #[tauri::command]
 pub async fn account_logout(state: State<'_, AppState>, account: String) -> CmdResult<()> {
-    blocking(&state, move |deck| deck.logout(&account, Timestamp::now())).await
+    // An OAuth account's tokens are revoked at the server first (RFC 7009).
+    let revoked = state.deck.revoke(&state.http, &account).await?;
+    blocking(&state, move |deck| {
+        deck.logout_noting(&account, Timestamp::now(), revoked)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -99,6 +99,42 @@ pub struct LoginInput {
     pub totp_secret: String,
 }
 
+/// An OAuth sign-in: the browser, a device code, client credentials or a password.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SignInInput {
+    pub account: String,
+    pub provider: String,
+    /// The issuer (or the OAuth server's base URL).
+    pub base_url: String,
+    pub client_id: String,
+    /// Kept in the keyring; empty for a public client (or to keep the stored one).
+    #[serde(default)]
+    pub client_secret: String,
+    pub grant: authdeck_core::provider::Grant,
+    /// The password grant's user and password; empty otherwise.
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub remember_password: bool,
+}
+
+/// What the UI shows while an OAuth sign-in waits for the user: the browser's URL, or the
+/// device code. Neither holds a token.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum SignInStage {
+    Browser {
+        account: String,
+        url: String,
+    },
+    Device {
+        account: String,
+        code: authdeck_core::oauth::DeviceCode,
+    },
+}
+
 /// A key or token pasted instead of a login.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct PasteInput {
@@ -191,6 +227,10 @@ pub struct ProviderView {
     pub has_login: bool,
     /// Its login may ask for a one-time code (a second factor).
     pub second_factor: bool,
+    /// An OAuth 2.0 / OpenID Connect server, and the grant it signs in with by default.
+    pub oauth_grant: Option<authdeck_core::provider::Grant>,
+    /// The client id the provider names, if it does (else each account gives one).
+    pub oauth_client_id: Option<String>,
     pub choices: Vec<String>,
     pub docs: Option<String>,
     /// The provider file's TOML, for the editor.
@@ -222,6 +262,8 @@ impl ProviderView {
             refreshable: p.refresh.is_some(),
             has_login: p.has_login(),
             second_factor: p.second_factor.is_some(),
+            oauth_grant: p.oauth.as_ref().map(|o| o.grant),
+            oauth_client_id: p.oauth.as_ref().and_then(|o| o.client_id.clone()),
             choices: p.choices.clone(),
             docs: p.docs.clone(),
             toml,

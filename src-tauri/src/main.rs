@@ -11,6 +11,7 @@ mod notifications;
 mod refresher;
 mod sandbox;
 mod settings;
+mod sign_in;
 mod state;
 mod tray;
 mod webkit;
@@ -55,6 +56,9 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::accounts_list,
             commands::account_login,
+            commands::account_sign_in,
+            commands::account_sign_in_cancel,
+            commands::account_introspect,
             commands::account_paste_token,
             commands::account_save,
             commands::account_refresh,

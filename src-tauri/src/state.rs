@@ -28,6 +28,8 @@ pub struct AppState {
     /// The loopback proxies the user started, by account; they stop with the app.
     pub proxies:
         tokio::sync::Mutex<std::collections::BTreeMap<String, authdeck_core::proxy::Proxy>>,
+    /// OAuth sign-ins waiting for the browser or a device code, by account, to cancel.
+    pub sign_ins: Mutex<std::collections::BTreeMap<String, tokio::task::AbortHandle>>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             poke: Arc::new(tokio::sync::Notify::new()),
             refresher_stop: Mutex::new(None),
             proxies: tokio::sync::Mutex::new(std::collections::BTreeMap::new()),
+            sign_ins: Mutex::new(std::collections::BTreeMap::new()),
         })
     }
 

@@ -8,6 +8,7 @@ import type {
   CopyReceipt,
   Event,
   HistoryFilter,
+  Introspection,
   Inspection,
   KeyInput,
   LoginInput,
@@ -20,6 +21,8 @@ import type {
   RefreshEvent,
   RefresherEvent,
   SandboxInfo,
+  SignInInput,
+  SignInStage,
   Settings,
   Suite,
   SuiteDoc,
@@ -34,6 +37,13 @@ export const api = {
   quit: () => invoke<void>('app_quit'),
   accounts: () => invoke<AccountView[]>('accounts_list'),
   login: (input: LoginInput) => invoke<LoginReport>('account_login', { input }),
+  /** Signs an OAuth account in; `onSignIn` tells what it waits for meanwhile. */
+  signIn: (input: SignInInput) => invoke<LoginReport>('account_sign_in', { input }),
+  cancelSignIn: (account: string) => invoke<void>('account_sign_in_cancel', { account }),
+  onSignIn: (handler: (e: SignInStage) => void): Promise<UnlistenFn> =>
+    listen<SignInStage>('oauth-sign-in', (e) => handler(e.payload)),
+  /** What the OAuth server says about the account's token (RFC 7662). */
+  introspect: (account: string) => invoke<Introspection>('account_introspect', { account }),
   /** Keeps a pasted key or token as the account's session; nothing is sent. */
   pasteToken: (input: PasteInput) => invoke<LoginReport>('account_paste_token', { input }),
   /** Saves an edited account without logging in. */

@@ -238,6 +238,24 @@ export type TimeStatus = "valid" | "expired" | "not_yet_valid" | "no_expiry" | "
 
 export type RefresherEvent = { "type": "renewed", account: string, expires_at: string | null, } | { "type": "failed", account: string, kind: Kind | null, message: string, retry_at: string, } | { "type": "stopped", account: string, kind: Kind | null, message: string, } | { "type": "cannot_renew", account: string, expires_at: string, };
 
+export type Grant = "authorization_code" | "device_code" | "client_credentials" | "password";
+
+export type DeviceCode = { user_code: string, verification_uri: string, 
+/**
+ * The URL with the code in it, to click or scan, when the server gives one.
+ */
+verification_uri_complete: string | null, 
+/**
+ * Seconds the code stays valid.
+ */
+expires_in_secs: number, 
+/**
+ * Seconds between polls.
+ */
+interval_secs: number, };
+
+export type Introspection = { active: boolean, scope: string | null, client_id: string | null, username: string | null, token_type: string | null, exp: number | null, iat: number | null, nbf: number | null, sub: string | null, aud: Array<string> | null, iss: string | null, jti: string | null, };
+
 export type Suite = { 
 /**
  * Shown in reports and JUnit; the file name when absent.
@@ -408,6 +426,22 @@ email: string, token: string,
  */
 expires_at: string | null, };
 
+export type SignInInput = { account: string, provider: string, 
+/**
+ * The issuer (or the OAuth server's base URL).
+ */
+base_url: string, client_id: string, 
+/**
+ * Kept in the keyring; empty for a public client (or to keep the stored one).
+ */
+client_secret: string, grant: Grant, 
+/**
+ * The password grant's user and password; empty otherwise.
+ */
+email: string, password: string, remember_password: boolean, };
+
+export type SignInStage = { "stage": "browser", account: string, url: string, } | { "stage": "device", account: string, code: DeviceCode, };
+
 export type ProxyView = { account: string, 
 /**
  * `http://127.0.0.1:PORT`
@@ -438,7 +472,15 @@ has_login: boolean,
 /**
  * Its login may ask for a one-time code (a second factor).
  */
-second_factor: boolean, choices: Array<string>, docs: string | null, 
+second_factor: boolean, 
+/**
+ * An OAuth 2.0 / OpenID Connect server, and the grant it signs in with by default.
+ */
+oauth_grant: Grant | null, 
+/**
+ * The client id the provider names, if it does (else each account gives one).
+ */
+oauth_client_id: string | null, choices: Array<string>, docs: string | null, 
 /**
  * The provider file's TOML, for the editor.
  */
