@@ -237,6 +237,41 @@ try {
     await (await $('.account-row[data-account="qa-alice"]')).click()
   })
 
+  const issuer = JSON.parse(readFileSync(process.env.AUTHDECK_E2E_OIDC, 'utf8')).issuer
+  async function addOAuthAccount({ name, clientId, grant }) {
+    await (await $('button[data-screen="accounts"]')).click()
+    await (await $('button[data-action="add-account"]')).click()
+    await (await $('select[data-field="provider"]')).selectByAttribute('value', 'oidc')
+    await (await $('input[data-field="base-url"]')).setValue(issuer)
+    await (await $('input[data-field="client-id"]')).setValue(clientId)
+    await (await $('input[data-field="name"]')).setValue(name)
+    await (await $('select[data-field="grant"]')).selectByAttribute('value', grant)
+    await (await $('button[data-action="submit-login"]')).click()
+  }
+
+  await step('an OpenID Connect account signs in through the browser, with a waiting panel', async () => {
+    await addOAuthAccount({ name: 'corp-oidc', clientId: 'authdeck-pkce', grant: 'authorization_code' })
+    const panel = await $('[data-panel="browser"]')
+    await panel.waitForDisplayed({ timeout: 10000 })
+    assert.match(await panel.getText(), new RegExp(`${issuer.replace(/[.:/]/g, '\\$&')}/auth\\?`), 'the sign-in URL is shown')
+    await shot('14-oauth-browser')
+    await waitFor('the OAuth account to be selected', async () => (await text('[data-field="account-name"]').catch(() => '')) === 'corp-oidc', 20000)
+    const first = await text('[data-field="countdown"]')
+    assert.match(first, /^\d+[hm] \d{2}[ms]$|^\d+s$/, `a countdown, got ${first}`)
+  })
+
+  await step('the device panel shows the code to enter, and Cancel stops the sign-in', async () => {
+    await addOAuthAccount({ name: 'tv-oidc', clientId: 'authdeck-device', grant: 'device_code' })
+    await (await $('[data-panel="device"]')).waitForDisplayed({ timeout: 10000 })
+    assert.match(await text('[data-field="user-code"]'), /^[A-Z]{4}-[A-Z]{4}$/, 'a user code')
+    await shot('15-oauth-device')
+    await (await $('button[data-action="cancel-sign-in"]')).click()
+    await (await $('.error-notice*=cancelled')).waitForDisplayed({ timeout: 5000 })
+    await (await $('button=Cancel')).click()
+    assert.equal(await (await $('.account-row[data-account="tv-oidc"]')).isExisting(), false, 'a cancelled sign-in keeps no account')
+    await (await $('.account-row[data-account="qa-alice"]')).click()
+  })
+
   await step('logging out shows the account signed out', async () => {
     await (await $('button[data-action="logout"]')).click()
     await waitFor('signed out', async () => (await text('[data-field="countdown"]')) === 'Signed out')
