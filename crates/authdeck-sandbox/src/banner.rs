@@ -35,6 +35,8 @@ fn write_banner(out: &mut String, sandbox: &Sandbox) -> std::fmt::Result {
     writeln!(out)?;
     write_extras(out, sandbox)?;
     writeln!(out)?;
+    write_oidc(out, sandbox)?;
+    writeln!(out)?;
     writeln!(out, "Tips:")?;
     writeln!(
         out,
@@ -108,5 +110,35 @@ fn write_extras(out: &mut String, sandbox: &Sandbox) -> std::fmt::Result {
         "TOTP of alice@twofactor.test (SHA-1, 6 digits, 30 s): secret {TOTP_SECRET}"
     )?;
     writeln!(out, "  {TOTP_URI}")?;
+    Ok(())
+}
+
+/// The OpenID Connect demo issuer: its URL, clients, user and a login command for each grant.
+fn write_oidc(out: &mut String, sandbox: &Sandbox) -> std::fmt::Result {
+    use crate::oidc::{
+        ACCESS_TOKEN_SECS, CLIENT_ID, SERVICE_CLIENT_ID, SERVICE_CLIENT_SECRET, USER_EMAIL,
+    };
+    let issuer = sandbox.issuer();
+    writeln!(out, "OpenID Connect demo issuer: {issuer}")?;
+    writeln!(
+        out,
+        "  Clients: {CLIENT_ID} (public, PKCE: browser and device sign-in), {SERVICE_CLIENT_ID} (secret {SERVICE_CLIENT_SECRET}: client credentials)"
+    )?;
+    writeln!(
+        out,
+        "  Every approved sign-in is {USER_EMAIL}; no password is asked. Tokens are ES256 and live {ACCESS_TOKEN_SECS} s."
+    )?;
+    writeln!(
+        out,
+        "  Browser: authdeck login demo-oidc --provider oidc --base-url {issuer} --client-id {CLIENT_ID}"
+    )?;
+    writeln!(
+        out,
+        "  Device:  authdeck login demo-tv --provider oidc --base-url {issuer} --client-id {CLIENT_ID} --device"
+    )?;
+    writeln!(
+        out,
+        "  Service: echo {SERVICE_CLIENT_SECRET} | authdeck login demo-service --provider oidc --base-url {issuer} --client-id {SERVICE_CLIENT_ID} --client-secret-stdin --grant client_credentials"
+    )?;
     Ok(())
 }

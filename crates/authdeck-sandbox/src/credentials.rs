@@ -40,7 +40,7 @@ impl Fields {
 }
 
 /// Undoes form encoding: `+` is a space, `%XY` a byte; a broken escape stays as it is.
-fn form_decode(text: &[u8]) -> String {
+pub(crate) fn form_decode(text: &[u8]) -> String {
     let hex = |b: u8| char::from(b).to_digit(16);
     let mut bytes = Vec::with_capacity(text.len());
     let mut i = 0;

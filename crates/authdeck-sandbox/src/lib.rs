@@ -10,12 +10,16 @@
 //! ([`EXTRA_APIS`], users in [`extra_users`]): a cookie session, a token in a response header,
 //! a form login with fixed headers, pasted API keys ([`api_keys`]) and a TOTP second factor
 //! ([`TOTP_SECRET`]). Each is described in `docs/api/<name>.md`.
+//!
+//! An OpenID Connect demo issuer lives at `/oidc` ([`Sandbox::issuer`], clients in
+//! [`oidc_demo`]), described in `docs/api/oidc-demo.md`.
 
 mod api;
 mod banner;
 mod credentials;
 mod grants;
 mod keys;
+mod oidc;
 mod reply;
 mod server;
 mod sessions;
@@ -25,6 +29,12 @@ mod users;
 
 pub use banner::banner;
 pub use keys::{ApiKeyInfo, LIVE_API_KEY, api_keys};
+/// The OpenID Connect demo issuer's clients, user and token lifetime.
+pub mod oidc_demo {
+    pub use crate::oidc::{
+        ACCESS_TOKEN_SECS, CLIENT_ID, SERVICE_CLIENT_ID, SERVICE_CLIENT_SECRET, USER_EMAIL,
+    };
+}
 pub use server::Sandbox;
 pub use stats::Stats;
 pub use token::jwt_secret;

@@ -26,7 +26,8 @@ impl Sandbox {
     pub async fn start(addr: SocketAddr) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::default());
+        let shared = Shared::new(&format!("http://{addr}")).map_err(std::io::Error::other)?;
+        let shared = Arc::new(shared);
         let app = api::router(Arc::clone(&shared));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -61,6 +62,11 @@ impl Sandbox {
     /// The base URL of one API, by preset id: "http://127.0.0.1:8787/meetra".
     pub fn base_url(&self, api: &str) -> String {
         format!("{}/{api}", self.url())
+    }
+
+    /// The OpenID Connect demo issuer: "http://127.0.0.1:8787/oidc" (docs/api/oidc-demo.md).
+    pub fn issuer(&self) -> String {
+        format!("{}/oidc", self.url())
     }
 
     /// The request counters so far.

@@ -763,20 +763,28 @@ fn merged_config(
 }
 
 /// The facts worth keeping and showing. The session's expiry is already on the local clock.
+/// `refreshable` means a refresh token renews it; a client credentials account renews by
+/// running its grant again, which a note says.
 fn facts(session: &Session, provider: &Provider) -> SessionFacts {
+    let mut notes = session.notes.clone();
+    let by_grant = provider
+        .oauth
+        .as_ref()
+        .is_some_and(|o| o.grant == crate::provider::Grant::ClientCredentials);
+    if by_grant && session.refresh_token.is_none() {
+        notes.push(
+            "Renewed by running the client credentials grant again: no refresh token is needed."
+                .into(),
+        );
+    }
     SessionFacts {
         http_status: session.http_status,
         expires_at: session.expires_at,
-        refreshable: match &provider.oauth {
-            Some(oauth) => {
-                session.refresh_token.is_some()
-                    || oauth.grant == crate::provider::Grant::ClientCredentials
-            }
-            None => provider.refresh.is_some() && session.refresh_token.is_some(),
-        },
+        refreshable: session.refresh_token.is_some()
+            && (provider.oauth.is_some() || provider.refresh.is_some()),
         claims: session.claims.clone(),
         token_fingerprint: fingerprint(&session.token),
         clock_skew_secs: session.clock_skew_secs,
-        notes: session.notes.clone(),
+        notes,
     }
 }

@@ -13,6 +13,7 @@ mod twofactor;
 mod user_login;
 
 use crate::grants::Grants;
+use crate::oidc::{self, Issuer};
 use crate::reply;
 use crate::sessions::Sessions;
 use crate::stats::Counters;
@@ -25,12 +26,27 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use std::sync::Arc;
 
-/// What every handler shares: the counters, the live refresh tokens and opaque sessions.
-#[derive(Debug, Default)]
+/// What every handler shares: the counters, the live refresh tokens and opaque sessions, and
+/// the OpenID Connect demo issuer.
+#[derive(Debug)]
 pub(crate) struct Shared {
     pub counters: Counters,
     pub grants: Grants,
     pub sessions: Sessions,
+    pub oidc: Issuer,
+}
+
+impl Shared {
+    /// The state of a sandbox at `origin` ("http://127.0.0.1:PORT"). Errors: the demo
+    /// issuer's key does not load.
+    pub(crate) fn new(origin: &str) -> Result<Shared, String> {
+        Ok(Shared {
+            counters: Counters::default(),
+            grants: Grants::default(),
+            sessions: Sessions::default(),
+            oidc: Issuer::new(format!("{origin}/oidc"))?,
+        })
+    }
 }
 
 /// Every route of the sandbox.
@@ -57,6 +73,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/twofactor/login/verify", post(twofactor::verify))
         .route("/twofactor/refresh", post(twofactor::refresh))
         .route("/twofactor/me", get(twofactor::me))
+        .merge(oidc::routes())
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/reset", post(reset))
         .fallback(not_found)

@@ -7,6 +7,7 @@ mod headertoken;
 mod meetmates;
 mod meetra;
 mod odd_answers;
+mod oidc;
 mod sealmetrics;
 mod server;
 mod talkstack;
