@@ -23,6 +23,7 @@ criterion_lines() { # keep criterion's result lines and the bench's own summary
 scripts/with-keyring.sh true # fail early when the keyring cannot start
 run login cargo bench -q -p authdeck-core --bench login
 run jwt cargo bench -q -p authdeck-core --bench jwt
+run oauth cargo bench -q -p authdeck-core --bench oauth_login
 run history cargo bench -q -p authdeck-core --bench history
 run token scripts/with-keyring.sh cargo bench -q -p authdeck-cli --bench token
 run handoff scripts/with-keyring.sh cargo bench -q -p authdeck-cli --bench handoff
@@ -39,6 +40,13 @@ if [ -x scripts/app-bench.sh ]; then run app scripts/app-bench.sh; sed -i "/SpiR
   echo
   echo "## JWT decode and verification (issue #5)"
   echo '```'; criterion_lines "$tmp/jwt.txt"; echo '```'
+  echo
+  echo "## OAuth: authorization code + PKCE sign-in (issue #16)"
+  echo
+  echo "Against the sandbox's demo issuer, six requests each way (discovery, JWKS, authorize, consent,"
+  echo "loopback redirect, code exchange): Authdeck's flow against the same flow in bare"
+  echo "\`openidconnect\`/\`oauth2\` calls over a bare \`reqwest::Client\`. Budget: 1.10×."
+  echo '```'; criterion_lines "$tmp/oauth.txt"; echo '```'
   echo
   echo "## History at scale (issue #3)"
   echo '```'; cat "$tmp/history.txt"; echo '```'
