@@ -281,6 +281,28 @@ pub async fn token_inspect_account(
     Ok(inspect::inspection(token.expose())?)
 }
 
+/// The account's ID token explained (OpenID Connect accounts), or null when it has none.
+#[tauri::command]
+pub async fn token_inspect_id_token(
+    state: State<'_, AppState>,
+    account: String,
+) -> CmdResult<Option<Inspection>> {
+    let Some(token) = state.deck.stored_id_token(&account)? else {
+        return Ok(None);
+    };
+    Ok(Some(inspect::inspection(token.expose())?))
+}
+
+/// What the provider's UserInfo endpoint says about the account's user (OpenID Connect
+/// Core §5.3), asked with the current access token.
+#[tauri::command]
+pub async fn account_userinfo(
+    state: State<'_, AppState>,
+    account: String,
+) -> CmdResult<serde_json::Value> {
+    Ok(state.deck.userinfo(&state.http, &account).await?)
+}
+
 #[tauri::command]
 pub async fn token_inspect_text(token: String) -> CmdResult<Inspection> {
     Ok(inspect::inspection(token.trim())?)
@@ -385,6 +407,12 @@ pub async fn sandbox_start(state: State<'_, AppState>) -> CmdResult<SandboxInfo>
     let info = crate::sandbox::start(&state).await?;
     state.poke_refresher();
     Ok(info)
+}
+
+/// The running sandbox (its issuer for the add-account dialog), or null.
+#[tauri::command]
+pub async fn sandbox_info(state: State<'_, AppState>) -> CmdResult<Option<SandboxInfo>> {
+    Ok(crate::sandbox::running(&state).await)
 }
 
 #[tauri::command]

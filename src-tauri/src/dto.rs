@@ -21,6 +21,13 @@ pub struct AccountView {
     pub provider_name: String,
     pub base_url: String,
     pub email: String,
+    /// An OAuth account's client id (shown where a login shows its email).
+    pub client_id: Option<String>,
+    /// Signs in through an OAuth 2.0 / OpenID Connect server (its provider has `[oauth]`).
+    pub oauth: bool,
+    /// An OAuth account's own grant, when it chose one other than its provider's.
+    #[ts(type = "Grant | null")]
+    pub oauth_grant: Option<String>,
     #[ts(type = "Status")]
     pub status: Status,
     pub signed_in: bool,
@@ -62,7 +69,19 @@ impl AccountView {
                 retry_after_secs: None,
             })
         });
+        let oauth = |field: &str| {
+            a.config
+                .overrides
+                .get("oauth")
+                .and_then(|o| o.get(field))
+                .and_then(|c| c.as_str())
+                .map(str::to_string)
+        };
+        let (client_id, oauth_grant) = (oauth("client_id"), oauth("grant"));
         AccountView {
+            oauth: client_id.is_some(),
+            client_id,
+            oauth_grant,
             status: accounts::status(&a, now, Some(margin)),
             margin_secs: margin.as_secs(),
             provider_name,
@@ -356,6 +375,10 @@ impl Settings {
 pub struct SandboxInfo {
     pub url: String,
     pub accounts: Vec<String>,
+    /// The OpenID Connect demo issuer (docs/api/oidc-demo.md) and its public client, which
+    /// the add-account dialog offers for a browser or device sign-in.
+    pub issuer: String,
+    pub issuer_client_id: String,
 }
 
 /// What the background refresher reports to the UI.

@@ -1,12 +1,20 @@
 //! "Try the built-in sandbox": the five documented APIs on loopback, in this process, with one
-//! demo account per API signed in, so a first run has something to show at once.
+//! demo account per API signed in, so a first run has something to show at once; and the
+//! OpenID Connect demo issuer, with a client credentials account signed in (the browser and
+//! device sign-ins need the user, so the add-account dialog offers the issuer for them).
 
 use crate::dto::SandboxInfo;
 use crate::state::AppState;
 use authdeck_core::Result;
 use authdeck_core::deck::LoginRequest;
+use authdeck_core::oauth::{DeviceCode, UserAgent};
 use authdeck_core::secret::Secret;
+use authdeck_sandbox::oidc_demo::{CLIENT_ID, SERVICE_CLIENT_ID, SERVICE_CLIENT_SECRET};
 use authdeck_sandbox::{APIS, PASSWORD, Sandbox};
+use std::time::Duration;
+
+/// The demo account of the issuer, signed in with client credentials.
+const SERVICE_ACCOUNT: &str = "demo-oidc-service";
 
 /// Starts the sandbox (once) and logs in one demo user of each API, remembering its password.
 pub async fn start(state: &AppState) -> Result<SandboxInfo> {
@@ -37,10 +45,52 @@ pub async fn start(state: &AppState) -> Result<SandboxInfo> {
         state.deck.login(&state.http, plan).await?;
         accounts.push(name);
     }
-    Ok(SandboxInfo {
+    let plan = state.deck.plan_login(LoginRequest {
+        account: SERVICE_ACCOUNT.to_string(),
+        provider: Some("oidc".to_string()),
+        base_url: Some(sandbox.issuer()),
+        client_id: Some(SERVICE_CLIENT_ID.to_string()),
+        client_secret: Some(Secret::new(SERVICE_CLIENT_SECRET)),
+        overrides: Some(serde_json::Map::from_iter([(
+            "oauth".to_string(),
+            serde_json::json!({ "grant": "client_credentials" }),
+        )])),
+        ..LoginRequest::default()
+    })?;
+    let limit = Duration::from_secs(30);
+    let now = jiff::Timestamp::now;
+    state
+        .deck
+        .sign_in(&state.http, plan, &NoUser, limit, &now)
+        .await?;
+    accounts.push(SERVICE_ACCOUNT.to_string());
+    Ok(info(sandbox, accounts))
+}
+
+/// The running sandbox, if any (the add-account dialog asks, to offer its issuer).
+pub async fn running(state: &AppState) -> Option<SandboxInfo> {
+    let slot = state.sandbox.lock().await;
+    slot.as_ref().map(|sandbox| info(sandbox, Vec::new()))
+}
+
+fn info(sandbox: &Sandbox, accounts: Vec<String>) -> SandboxInfo {
+    SandboxInfo {
         url: sandbox.url(),
         accounts,
-    })
+        issuer: sandbox.issuer(),
+        issuer_client_id: CLIENT_ID.to_string(),
+    }
+}
+
+/// A client credentials sign-in involves no user: nothing to open, nothing to show.
+struct NoUser;
+
+impl UserAgent for NoUser {
+    fn open(&self, _url: &str) -> std::result::Result<(), String> {
+        Err("a client credentials sign-in opens no browser".into())
+    }
+
+    fn show_device_code(&self, _code: &DeviceCode) {}
 }
 
 /// The first user of `api` whose login succeeds.
@@ -74,10 +124,9 @@ pub async fn resume(state: &AppState) -> Result<()> {
 /// The port of a sandbox base URL (`http://127.0.0.1:PORT/<api>`), if it is one.
 fn sandbox_port(base_url: &str) -> Option<u16> {
     let url = url::Url::parse(base_url).ok()?;
+    let path = url.path().trim_end_matches('/');
     let is_sandbox = url.host_str() == Some("127.0.0.1")
-        && APIS
-            .iter()
-            .any(|api| url.path().trim_end_matches('/') == format!("/{api}"));
+        && (path == "/oidc" || APIS.iter().any(|api| path == format!("/{api}")));
     if is_sandbox { url.port() } else { None }
 }
 
@@ -95,6 +144,7 @@ mod tests {
             sandbox_port("http://127.0.0.1:41234/user-login/"),
             Some(41234)
         );
+        assert_eq!(sandbox_port("http://127.0.0.1:41234/oidc"), Some(41234));
         assert_eq!(sandbox_port("https://api.talkstackai.com/talkstack"), None);
         assert_eq!(sandbox_port("http://127.0.0.1:41234/other"), None);
         assert_eq!(sandbox_port("not a url"), None);

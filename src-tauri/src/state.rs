@@ -106,12 +106,15 @@ impl AppState {
             .into_iter()
             .map(|summary| {
                 let config = &summary.account.config;
-                let provider_name = catalog
-                    .get(&config.provider)
+                let provider = catalog.get(&config.provider).ok();
+                let provider_name = provider
                     .map(|p| p.name.clone())
-                    .unwrap_or_else(|_| config.provider.clone());
+                    .unwrap_or_else(|| config.provider.clone());
+                let oauth = provider.is_some_and(|p| p.oauth.is_some());
                 let failure = failures.remove(&config.name);
-                AccountView::new(summary, provider_name, margin, failure, now)
+                let mut view = AccountView::new(summary, provider_name, margin, failure, now);
+                view.oauth |= oauth;
+                view
             })
             .collect();
         Ok(views)

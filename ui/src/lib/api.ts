@@ -65,6 +65,9 @@ export const api = {
   /** The raw token: only after the user pressed Reveal. */
   reveal: (account: string) => invoke<string>('token_reveal', { account }),
   inspectAccount: (account: string) => invoke<Inspection>('token_inspect_account', { account }),
+  /** The account's ID token explained, or null (no OpenID Connect sign-in). */
+  inspectIdToken: (account: string) => invoke<Inspection | null>('token_inspect_id_token', { account }),
+  userinfo: (account: string) => invoke<Record<string, unknown>>('account_userinfo', { account }),
   inspectText: (token: string) => invoke<Inspection>('token_inspect_text', { token }),
   verify: (source: { account: string } | { token: string }, key: KeyInput) =>
     invoke<VerifyResult>('token_verify', { source, key }),
@@ -78,6 +81,8 @@ export const api = {
   settings: () => invoke<Settings>('settings_get'),
   saveSettings: (settings: Settings) => invoke<Settings>('settings_set', { settings }),
   startSandbox: () => invoke<SandboxInfo>('sandbox_start'),
+  /** The running sandbox (its OpenID Connect demo issuer), or null. */
+  sandboxInfo: () => invoke<SandboxInfo | null>('sandbox_info'),
   suites: () => invoke<SuiteEntry[]>('suites_list'),
   openSuite: (path: string) => invoke<SuiteDoc>('suite_open', { path }),
   createSuite: (name: string) => invoke<SuiteDoc>('suite_create', { name }),

@@ -396,7 +396,19 @@ export type SuiteDoc = { title: string, path: string,
  */
 example: boolean, suite: Suite, };
 
-export type AccountView = { name: string, provider: string, provider_name: string, base_url: string, email: string, status: Status, signed_in: boolean, issued_at: string | null, expires_at: string | null, 
+export type AccountView = { name: string, provider: string, provider_name: string, base_url: string, email: string, 
+/**
+ * An OAuth account's client id (shown where a login shows its email).
+ */
+client_id: string | null, 
+/**
+ * Signs in through an OAuth 2.0 / OpenID Connect server (its provider has `[oauth]`).
+ */
+oauth: boolean, 
+/**
+ * An OAuth account's own grant, when it chose one other than its provider's.
+ */
+oauth_grant: Grant | null, status: Status, signed_in: boolean, issued_at: string | null, expires_at: string | null, 
 /**
  * Seconds before expiry at which the account counts as expiring (and is refreshed).
  */
@@ -500,7 +512,12 @@ refresh_margin_secs: number | null,
  */
 clipboard_clear_secs: number | null, notifications: boolean, theme: Theme, };
 
-export type SandboxInfo = { url: string, accounts: Array<string>, };
+export type SandboxInfo = { url: string, accounts: Array<string>, 
+/**
+ * The OpenID Connect demo issuer (docs/api/oidc-demo.md) and its public client, which
+ * the add-account dialog offers for a browser or device sign-in.
+ */
+issuer: string, issuer_client_id: string, };
 
 export type RefreshEvent = { account: string, ok: boolean, action: Action, message: string | null, };
 
