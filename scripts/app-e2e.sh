@@ -25,15 +25,11 @@ dunst=$!
 dbus-monitor "type='method_call',interface='org.freedesktop.Notifications',member='Notify'" \
   >"$AUTHDECK_NOTIFICATIONS" 2>&1 &
 monitor=$!
-# A real OpenID Connect provider (tests/oidc) and its stand-in browser, for the OAuth steps: the
-# app opens $BROWSER; the browser signs in as alice 2.5 s later, so the waiting panel shows.
-[ -d tests/oidc/node_modules ] || (cd tests/oidc && npm install --no-audit --no-fund --silent)
-sleep 1000000 | node tests/oidc/server.mjs >"$AUTHDECK_HOME/oidc.json" 2>/dev/null &
-oidc=$!
-for _ in $(seq 100); do [ -s "$AUTHDECK_HOME/oidc.json" ] && break; sleep 0.1; done
-export AUTHDECK_E2E_OIDC="$AUTHDECK_HOME/oidc.json" BROWSER="$root/tests/oidc/browser.mjs" OIDC_TEST_DELAY_MS=2500
+# The OAuth steps sign in at the sandbox's demo issuer: the app opens $BROWSER, a stand-in
+# browser that approves on the issuer's consent page 2.5 s later, so the waiting panel shows.
+export BROWSER="$root/tests/oidc/browser.mjs" OIDC_TEST_DELAY_MS=2500
 tauri-driver --port 4444 --native-port 4445 >"$AUTHDECK_HOME/tauri-driver.log" 2>&1 &
 driver=$!
-trap 'kill $driver $dunst $monitor $oidc 2>/dev/null || true' EXIT
+trap 'kill $driver $dunst $monitor 2>/dev/null || true' EXIT
 for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
 cd tests/e2e && node app.e2e.mjs

@@ -97,9 +97,11 @@ try {
     assert.deepEqual(gl, [], `GL driver libraries in the app process ${pid}`)
   })
 
-  await step('"Try the built-in sandbox" adds one signed-in demo account per API', async () => {
+  await step('"Try the built-in sandbox" adds one signed-in demo account per API and one of its OIDC issuer', async () => {
     await (await $('button[data-action="try-sandbox"]')).click()
-    await waitFor('five demo accounts', async () => (await rows()) === 5)
+    await waitFor('six demo accounts', async () => (await rows()) === 6)
+    await (await $('.account-row[data-account="demo-oidc-service"]')).click()
+    await waitFor('the client credentials account to be valid', async () => /^\d+m \d{2}s$|^\d+s$/.test(await text('[data-field="countdown"]').catch(() => '')))
     await (await $('.account-row[data-account="demo-user-login"]')).click()
     baseUrl = await text('.facts dd.mono')
     assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/user-login$/, 'the demo account points at the in-process sandbox')
@@ -237,31 +239,49 @@ try {
     await (await $('.account-row[data-account="qa-alice"]')).click()
   })
 
-  const issuer = JSON.parse(readFileSync(process.env.AUTHDECK_E2E_OIDC, 'utf8')).issuer
-  async function addOAuthAccount({ name, clientId, grant }) {
+  // The sandbox's OpenID Connect demo issuer, offered by the dialog; $BROWSER is the stand-in
+  // browser (tests/oidc/browser.mjs), which approves on the issuer's consent page.
+  let issuer = ''
+  async function addOAuthAccount({ name, grant }) {
     await (await $('button[data-screen="accounts"]')).click()
     await (await $('button[data-action="add-account"]')).click()
     await (await $('select[data-field="provider"]')).selectByAttribute('value', 'oidc')
-    await (await $('input[data-field="base-url"]')).setValue(issuer)
-    await (await $('input[data-field="client-id"]')).setValue(clientId)
+    await (await $('button[data-action="use-sandbox-issuer"]')).click()
+    issuer = await (await $('input[data-field="base-url"]')).getValue()
+    assert.match(issuer, /^http:\/\/127\.0\.0\.1:\d+\/oidc$/, 'the sandbox issuer is filled in')
+    assert.equal(await (await $('input[data-field="client-id"]')).getValue(), 'authdeck-demo')
     await (await $('input[data-field="name"]')).setValue(name)
     await (await $('select[data-field="grant"]')).selectByAttribute('value', grant)
     await (await $('button[data-action="submit-login"]')).click()
   }
 
   await step('an OpenID Connect account signs in through the browser, with a waiting panel', async () => {
-    await addOAuthAccount({ name: 'corp-oidc', clientId: 'authdeck-pkce', grant: 'authorization_code' })
+    await addOAuthAccount({ name: 'corp-oidc', grant: 'authorization_code' })
     const panel = await $('[data-panel="browser"]')
     await panel.waitForDisplayed({ timeout: 10000 })
-    assert.match(await panel.getText(), new RegExp(`${issuer.replace(/[.:/]/g, '\\$&')}/auth\\?`), 'the sign-in URL is shown')
+    assert.match(await panel.getText(), new RegExp(`${issuer.replace(/[.:/]/g, '\\$&')}/authorize\\?`), 'the sign-in URL is shown')
     await shot('14-oauth-browser')
     await waitFor('the OAuth account to be selected', async () => (await text('[data-field="account-name"]').catch(() => '')) === 'corp-oidc', 20000)
     const first = await text('[data-field="countdown"]')
     assert.match(first, /^\d+[hm] \d{2}[ms]$|^\d+s$/, `a countdown, got ${first}`)
   })
 
+  await step('the inspector shows the access and ID tokens side by side, and asks the server on demand', async () => {
+    await (await $('button[data-action="inspect"]')).click()
+    await (await $('[data-field="id-token"]')).waitForDisplayed({ timeout: 5000 })
+    assert.match(await text('[data-field="id-claims"] tr[data-claim="aud"]'), /authdeck-demo/, 'the ID token is for our client')
+    assert.match(await text('[data-field="claims"] tr[data-claim="scope"]'), /openid/, 'the access token beside it')
+    await (await $('button[data-action="introspect"]')).click()
+    await waitFor('the introspection', async () => /active\s*true/.test(await text('[data-field="asked"]').catch(() => '')))
+    await (await $('button[data-action="userinfo"]')).click()
+    await waitFor('the UserInfo answer', async () => /alice@oidc\.test/.test(await text('[data-field="asked"]').catch(() => '')))
+    await waitFor('the toasts to go', async () => (await browser.$$('.toast')).length === 0, 10000)
+    await shot('16-oauth-inspector')
+    await (await $('button[data-screen="accounts"]')).click()
+  })
+
   await step('the device panel shows the code to enter, and Cancel stops the sign-in', async () => {
-    await addOAuthAccount({ name: 'tv-oidc', clientId: 'authdeck-device', grant: 'device_code' })
+    await addOAuthAccount({ name: 'tv-oidc', grant: 'device_code' })
     await (await $('[data-panel="device"]')).waitForDisplayed({ timeout: 10000 })
     assert.match(await text('[data-field="user-code"]'), /^[A-Z]{4}-[A-Z]{4}$/, 'a user code')
     await shot('15-oauth-device')
