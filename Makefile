@@ -12,7 +12,7 @@ help:
 	@echo "make sandbox  run only the local sandbox of the five login APIs"
 	@echo "make bench    benchmarks; figures go to docs/BENCHMARKS.md"
 	@echo "make fuzz     run each fuzz target for a while"
-	@echo "make package  build the .deb"
+	@echo "make package  build the .deb and .rpm"
 
 deps:
 	@scripts/deps.sh build
@@ -57,11 +57,20 @@ bench: deps-test ui
 fuzz: deps
 	scripts/fuzz.sh
 
-# The .deb carries the app and the `authdeck` CLI (src-tauri/tauri.conf.json, bundle.linux).
+# The .deb and .rpm carry the app, the `authdeck` CLI, its man pages and shell completions
+# (src-tauri/tauri.conf.json, bundle.linux). The completion scripts call `authdeck` by name.
 package: ui
 	$(CARGO) build --release -p authdeck-cli
-	ui/node_modules/.bin/tauri build --bundles deb
-	@ls -1 target/release/bundle/deb/*.deb
+	rm -rf target/man target/completions && mkdir -p target/completions
+	target/release/authdeck man --out target/man
+	for shell in bash zsh fish; do \
+	  PATH="$(CURDIR)/target/release:$$PATH" COMPLETE=$$shell authdeck > target/completions/$$shell || exit 1; \
+	done
+	mv target/completions/bash target/completions/authdeck.bash
+	mv target/completions/zsh target/completions/_authdeck
+	mv target/completions/fish target/completions/authdeck.fish
+	ui/node_modules/.bin/tauri build --bundles deb,rpm
+	@ls -1 target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
 
 clean:
 	$(CARGO) clean

@@ -1,10 +1,11 @@
 //! `authdeck`: log in to APIs, keep sessions valid, hand tokens to other tools.
 
 mod cmd;
+mod complete;
 mod log;
 mod show;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 // mimalloc: the engine's many small, cross-thread allocations cost a fraction under glibc's
@@ -67,6 +68,9 @@ enum Command {
     ExportEnv(cmd::export_env::Args),
     /// Run QA suites: check that each login answers what its case expects.
     Check(cmd::check::Args),
+    /// Write the man pages (authdeck.1 and one per command) into a folder, for packagers.
+    #[command(hide = true)]
+    Man(cmd::man::Args),
     /// List the QA suite library (your suites and the built-in examples), create or show one.
     Suites(cmd::suites::Args),
 }
@@ -91,6 +95,7 @@ impl Command {
             Command::Check(a) => a.json,
             Command::Suites(a) => a.json,
             Command::Sandbox(_)
+            | Command::Man(_)
             | Command::Export(_)
             | Command::ExportEnv(_)
             | Command::Exec(_)
@@ -102,7 +107,21 @@ impl Command {
 
 fn main() -> ExitCode {
     restore_sigpipe();
-    let cli = match Cli::try_parse() {
+    // `COMPLETE=bash authdeck ...` is the shell asking for completions (src/complete.rs):
+    // answer and exit. Otherwise this returns at once.
+    // The scripts call `authdeck` by name, so one generated at packaging time works installed.
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .completer("authdeck")
+        .complete();
+    let color = match log::no_color() {
+        true => clap::ColorChoice::Never,
+        false => clap::ColorChoice::Auto,
+    };
+    let cli = match Cli::command()
+        .color(color)
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
@@ -141,6 +160,7 @@ fn main() -> ExitCode {
             Command::ExportEnv(args) => cmd::export_env::run(args).await,
             Command::Check(args) => cmd::check::run(args).await,
             Command::Suites(args) => cmd::suites::run(args),
+            Command::Man(args) => cmd::man::run(args, Cli::command()),
         }
     });
     match result {

@@ -35,6 +35,21 @@ impl Home {
         }
     }
 
+    /// Where [`Home::from_env`] points, without creating or checking anything: for callers
+    /// that only read and must leave no trace (shell completion). `None` without a home folder.
+    pub fn peek_from_env() -> Option<Home> {
+        match std::env::var_os(HOME_ENV) {
+            Some(dir) if !dir.is_empty() => Some(Home {
+                data_dir: PathBuf::from(&dir),
+                config_dir: PathBuf::from(dir),
+            }),
+            _ => directories::ProjectDirs::from("", "", "authdeck").map(|dirs| Home {
+                data_dir: dirs.data_dir().to_path_buf(),
+                config_dir: dirs.config_dir().to_path_buf(),
+            }),
+        }
+    }
+
     /// One folder for everything.
     pub fn at(dir: impl Into<PathBuf>) -> Result<Home> {
         let dir = dir.into();

@@ -30,6 +30,7 @@ the command is not started and authdeck exits 1 saying why. Otherwise the exit s
 command's (127: not found, 126: not runnable). The command and its children can read the tokens.")]
 pub struct Args {
     /// Accounts whose tokens the command gets (see `authdeck accounts`).
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     accounts: Vec<String>,
     /// NAME=ACCOUNT: put ACCOUNT's token in the variable NAME too (repeatable).
     #[arg(long = "env", value_name = "NAME=ACCOUNT")]

@@ -37,6 +37,7 @@ or the file not written, 2 bad usage or unknown account; nothing is written on a
 pub struct Args {
     /// The accounts to export (see `authdeck accounts`).
     #[arg(required = true, value_name = "ACCOUNT")]
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     accounts: Vec<String>,
     /// Which tool reads the environment.
     #[arg(long, value_enum)]

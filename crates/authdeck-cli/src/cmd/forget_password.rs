@@ -13,6 +13,7 @@ use jiff::Timestamp;
 The current session stays; once it can no longer be refreshed, log in again with the password.")]
 pub struct Args {
     /// The account whose password to forget.
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     account: String,
     /// Print the result as JSON.
     #[arg(long)]

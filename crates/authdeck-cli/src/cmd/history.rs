@@ -23,6 +23,7 @@ protocol_error, rejected; for OAuth accounts invalid_client, invalid_grant, inva
 access_denied, unauthorized_client, expired_token. Needs no keyring access.")]
 pub struct Args {
     /// Only this account's events.
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     account: Option<String>,
     /// At most this many events (0: all).
     #[arg(long, short = 'n', default_value_t = 50)]

@@ -17,6 +17,7 @@ nothing is renewed. `active: false` means the server no longer accepts it (revok
 Exit status: 0 answered (active or not), 1 the server could not be asked, 2 bad usage.")]
 pub struct Args {
     /// The OAuth account (see `authdeck accounts`).
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     account: String,
     /// Ask the UserInfo endpoint (OpenID Connect Core §5.3) instead: the user's claims.
     #[arg(long)]

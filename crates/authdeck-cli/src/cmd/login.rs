@@ -42,9 +42,11 @@ use std::time::Duration;
 Exit status: 0 logged in, 1 the login failed (the output says why), 2 bad usage.")]
 pub struct Args {
     /// A name for the account (letters, digits, . _ @ -), e.g. `staging-alice`.
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     account: String,
     /// Provider id: a preset (meetra, user-login, talkstack, meetmates, sealmetrics) or your own.
     #[arg(long)]
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::providers))]
     provider: Option<String>,
     /// The API's base URL; a path prefix is kept (https://gw.example.com/talkstack).
     #[arg(long)]

@@ -18,6 +18,7 @@ it has a revocation endpoint; the history says whether the server confirmed.
 Also the fix for an unreadable keyring entry: it is deleted whole.")]
 pub struct Args {
     /// The account to sign out.
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     account: String,
     /// Print the result as JSON.
     #[arg(long)]

@@ -17,6 +17,7 @@ pub mod inject;
 pub mod introspect;
 pub mod login;
 pub mod logout;
+pub mod man;
 pub mod providers;
 pub mod proxy;
 pub mod refresh;

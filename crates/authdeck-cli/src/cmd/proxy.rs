@@ -25,6 +25,7 @@ It listens on loopback only: any local process that reaches the port gets the AP
 account's rights. Ctrl+C stops it.")]
 pub struct Args {
     /// The account whose token to add (see `authdeck accounts`).
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     account: String,
     /// Where to listen: a loopback address and port (port 0 picks a free one).
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 Exit status: 0 renewed, 1 the server refused or the session cannot be renewed, 2 bad usage.")]
 pub struct Args {
     /// The account's name (see `authdeck accounts`).
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     account: String,
     /// Print one JSON object (the same shape as `login --json`, also when the server refuses;
     /// `latency_ms` is then 0 and the history has the attempt's).

@@ -15,6 +15,7 @@ Tokens and the remembered password are deleted from the keyring first; when the 
 be reached, nothing is removed (so no secret is left behind without its account).")]
 pub struct Args {
     /// The account to remove.
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     account: String,
     /// Print the result as JSON.
     #[arg(long)]

@@ -21,6 +21,7 @@ Only the token goes to stdout; warnings go to stderr. Exit status: 0 printed, 1 
 not be renewed (the message says what to do), 2 bad usage or unknown account.")]
 pub struct Args {
     /// The account's name (see `authdeck accounts`).
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     account: String,
     /// The token must stay valid at least this many seconds; renewed first otherwise.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
