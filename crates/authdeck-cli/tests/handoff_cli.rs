@@ -290,3 +290,26 @@ async fn inject_refuses_to_replace_a_device_or_its_own_template() {
         "the template is untouched"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_refuses_a_min_valid_its_tokens_cannot_meet_before_listening() {
+    let w = world().await;
+    w.login("dev", "user-login", "alice+ttl30@userlogin.test", &[]);
+    let out = w.run(
+        &[
+            "proxy",
+            "dev",
+            "--listen",
+            "localhost:0",
+            "--min-valid",
+            "600",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2), "bad usage: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--min-valid 600") && stderr(&out).contains("tokens live"),
+        "the error names the flag and the lifetime: {}",
+        stderr(&out)
+    );
+}

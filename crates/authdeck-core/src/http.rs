@@ -313,7 +313,7 @@ pub fn check_scheme(url: &Url, allow_insecure_http: bool) -> Result<()> {
         "https" => Ok(()),
         "http" if allow_insecure_http || is_loopback(url) => Ok(()),
         "http" => Err(Error::Invalid(format!(
-            "refusing plain http:// to {}: the password would travel unencrypted. Use https://, or pass --allow-insecure-http if you really mean it",
+            "refusing plain http:// to {}: passwords and tokens would travel unencrypted. Use https://, or allow plain http for the account if you really mean it (`authdeck login ACCOUNT --allow-insecure-http`)",
             url.host_str().unwrap_or("?")
         ))),
         other => Err(Error::Invalid(format!(

@@ -68,19 +68,36 @@ const SCHEME: &str = "authdeck://";
 
 /// Reads a template. `{{` not followed by `authdeck://` (after spaces) is plain text, so
 /// other template languages' braces pass through. Errors: Invalid, naming the line and
-/// column of a reference that is not closed, names no account, or names an unknown field.
+/// column of a reference that is not closed, names no account, or names an unknown field,
+/// and of a mistyped one (`{{ Authdeck://…`, `{{ authdeck:/…`), which would otherwise pass
+/// through unfilled.
 pub fn parse(text: &str) -> Result<Template<'_>> {
     let mut pieces = Vec::new();
     let mut rest = 0;
     let mut search = 0;
+    let mut place = Place::default();
     while let Some(found) = text[search..].find(OPEN) {
         let open = search + found;
         let inner = text[open + OPEN.len()..].trim_start_matches([' ', '\t']);
         if !inner.starts_with(SCHEME) {
+            let mistyped = inner
+                .get(..SCHEME.len() - 2)
+                .is_some_and(|start| start.eq_ignore_ascii_case("authdeck:"));
+            if mistyped {
+                let (line, column) = place.of(text, open);
+                let written: String = inner
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && *c != '}')
+                    .collect();
+                return Err(Error::Invalid(format!(
+                    "line {line}, column {column}: \"{written}\" looks like a reference but is \
+                     not one: write {{{{ authdeck://ACCOUNT/FIELD }}}} (lower case, two slashes)"
+                )));
+            }
             search = open + OPEN.len();
             continue;
         }
-        let (line, column) = position(text, open);
+        let (line, column) = place.of(text, open);
         let at = |why: String| Error::Invalid(format!("line {line}, column {column}: {why}"));
         let body_start = text.len() - inner.len() + SCHEME.len();
         let close = text[body_start..]
@@ -118,12 +135,28 @@ pub fn parse(text: &str) -> Result<Template<'_>> {
     Ok(Template { pieces })
 }
 
-/// 1-based line and column (in characters) of byte `at`.
-fn position(text: &str, at: usize) -> (usize, usize) {
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+/// Where the scan is: lines are counted from the previous reference on, not from the start,
+/// so a template with many references is read in one pass.
+#[derive(Default)]
+struct Place {
+    /// Byte offset counted up to, and the 0-based line and byte where that line starts.
+    upto: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl Place {
+    /// 1-based line and column (in characters) of byte `at`, which is at or after the last one.
+    fn of(&mut self, text: &str, at: usize) -> (usize, usize) {
+        for (i, byte) in text.as_bytes()[self.upto..at].iter().enumerate() {
+            if *byte == b'\n' {
+                self.line += 1;
+                self.line_start = self.upto + i + 1;
+            }
+        }
+        self.upto = at;
+        (self.line + 1, text[self.line_start..at].chars().count() + 1)
+    }
 }
 
 impl Template<'_> {
@@ -187,10 +220,29 @@ mod tests {
             ("{{ authdeck://dev/token\n}}", "not closed"),
             ("{{ authdeck://bad name/token }}", "not an account name"),
             ("{{ authdeck://dev/claim. }}", "unknown field"),
+            ("a {{ Authdeck://dev/token }}", "looks like a reference"),
+            ("{{ authdeck:/dev/token }}", "looks like a reference"),
         ] {
             let e = parse(text).unwrap_err().to_string();
             assert!(e.contains(needle), "{text:?}: {e}");
         }
+    }
+
+    #[test]
+    fn places_stay_right_after_many_references_on_many_lines() {
+        let mut text = String::new();
+        for _ in 0..500 {
+            text.push_str("é {{ authdeck://dev/token }}\n\n");
+        }
+        text.push_str("ab {{ authdeck://dev/nope }}");
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(e.contains("line 1001, column 4:"), "{e}");
+        let last = parse(&text[..text.len() - 28])
+            .unwrap()
+            .references()
+            .last()
+            .cloned();
+        assert_eq!(last.map(|r| (r.line, r.column)), Some((999, 3)));
     }
 
     #[test]

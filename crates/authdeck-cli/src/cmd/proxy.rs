@@ -27,8 +27,9 @@ pub struct Args {
     /// The account whose token to add (see `authdeck accounts`).
     #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     account: String,
-    /// Where to listen: a loopback address and port (port 0 picks a free one).
-    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    /// Where to listen: a loopback address and port (`127.0.0.1:8080`, `localhost:8080`,
+    /// `[::1]:8080`, or a port alone); port 0 picks a free one.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     listen: SocketAddr,
     /// Where to send requests; the account's base URL when not given.
     #[arg(long, value_name = "URL")]
@@ -36,6 +37,23 @@ pub struct Args {
     /// Renew the token before it has less than this many seconds left.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     min_valid: u32,
+}
+
+/// `--listen`: an address and port, `localhost:PORT` (127.0.0.1), or a port alone.
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    let text = text.trim();
+    if let Ok(port) = text.parse::<u16>() {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    if let Some(port) = text.strip_prefix("localhost:") {
+        return port
+            .parse::<u16>()
+            .map(|port| SocketAddr::from(([127, 0, 0, 1], port)))
+            .map_err(|_| format!("\"{port}\" is not a port number (0-65535)"));
+    }
+    text.parse::<SocketAddr>().map_err(|_| {
+        format!("\"{text}\" is not an address and port: give 127.0.0.1:8080, localhost:8080 or a port alone")
+    })
 }
 
 pub async fn run(args: Args) -> CmdResult {
@@ -47,6 +65,19 @@ pub async fn run(args: Args) -> CmdResult {
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
     let deck = Arc::new(Deck::open(Home::from_env()?)?);
+    // A --min-valid the account's tokens cannot meet would renew on every request: say so now,
+    // as `exec` does, instead of answering 502 later.
+    let account = deck.account(&args.account)?;
+    if let Some(life) = authdeck_core::accounts::lifetime(&account.session)
+        && i64::from(args.min_valid) >= life.as_secs()
+    {
+        return Err(authdeck_core::Error::Invalid(format!(
+            "--min-valid {} is not shorter than {}'s tokens live ({} s): give a smaller --min-valid",
+            args.min_valid,
+            args.account,
+            life.as_secs()
+        )));
+    }
     let config = ProxyConfig {
         account: args.account.clone(),
         listen: args.listen,
@@ -87,5 +118,28 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_listen;
+
+    #[test]
+    fn listen_takes_localhost_and_a_bare_port_as_loopback() {
+        assert_eq!(
+            parse_listen("localhost:0"),
+            Ok("127.0.0.1:0".parse().expect("addr"))
+        );
+        assert_eq!(
+            parse_listen("9000"),
+            Ok("127.0.0.1:9000".parse().expect("addr"))
+        );
+        assert_eq!(
+            parse_listen("[::1]:9000"),
+            Ok("[::1]:9000".parse().expect("addr"))
+        );
+        assert!(parse_listen("localhost:http").is_err());
+        assert!(parse_listen("example.test:80").is_err());
     }
 }
