@@ -3,13 +3,13 @@
 
 use super::book::{DEVICE_SECS, INTERVAL_SECS};
 use super::pages::{escape, page, scope_list};
-use super::{Client, USER_EMAIL, USER_NAME, authenticate, no_store, oauth_error};
+use super::{Client, ClientForm, USER_EMAIL, USER_NAME, no_store, oauth_error};
 use crate::api::Shared;
 use crate::credentials::Fields;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use jiff::Timestamp;
 use serde_json::json;
 use std::sync::Arc;
@@ -17,14 +17,8 @@ use std::sync::Arc;
 /// POST /device_authorization: a device code, a user code and where to enter it.
 pub(super) async fn start(
     State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
+    ClientForm { client, form }: ClientForm,
 ) -> Response {
-    let form = Fields::parse_form(&body);
-    let client = match authenticate(&headers, &form) {
-        Ok(client) => client,
-        Err(refused) => return refused.into_response(),
-    };
     if client != Client::Demo {
         return oauth_error(
             StatusCode::BAD_REQUEST,

@@ -23,7 +23,7 @@ use crate::api::Shared;
 use crate::credentials::{Fields, form_decode};
 use crate::reply;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRequest, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -231,6 +231,27 @@ pub(crate) fn authenticate(headers: &HeaderMap, form: &Fields) -> Result<Client,
         )),
         (Client::Service, Some(SERVICE_CLIENT_SECRET)) => Ok(client),
         (Client::Service, _) => Err(BadClient::new("wrong or missing client secret", by_basic)),
+    }
+}
+
+/// A form body sent by an authenticated client: what the token, device authorization,
+/// revocation and introspection endpoints take. Rejected with `invalid_client` (401).
+pub(crate) struct ClientForm {
+    pub client: Client,
+    pub form: Fields,
+}
+
+impl<S: Send + Sync> FromRequest<S> for ClientForm {
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let headers = request.headers().clone();
+        let body = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let form = Fields::parse_form(&body);
+        let client = authenticate(&headers, &form).map_err(IntoResponse::into_response)?;
+        Ok(ClientForm { client, form })
     }
 }
 

@@ -6,16 +6,15 @@
 
 use super::book::{Grant, Refused};
 use super::{
-    ACCESS_TOKEN_SECS, Client, Issuer, RESOURCE, USER_EMAIL, USER_NAME, USER_SUB, authenticate,
+    ACCESS_TOKEN_SECS, Client, ClientForm, Issuer, RESOURCE, USER_EMAIL, USER_NAME, USER_SUB,
     no_store, oauth_error,
 };
 use crate::api::Shared;
 use crate::credentials::Fields;
 use crate::grants::opaque;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
@@ -44,11 +43,9 @@ struct AccessClaims {
 
 pub(super) async fn token(
     State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
+    ClientForm { client, form }: ClientForm,
 ) -> Response {
-    let form = Fields::parse_form(&body);
-    let response = answer(&shared, &headers, &form, Timestamp::now());
+    let response = answer(&shared, client, &form, Timestamp::now());
     tracing::info!(
         api = "oidc",
         grant_type = form.text("grant_type").unwrap_or("none"),
@@ -58,11 +55,7 @@ pub(super) async fn token(
     response
 }
 
-fn answer(shared: &Shared, headers: &HeaderMap, form: &Fields, now: Timestamp) -> Response {
-    let client = match authenticate(headers, form) {
-        Ok(client) => client,
-        Err(refused) => return refused.into_response(),
-    };
+fn answer(shared: &Shared, client: Client, form: &Fields, now: Timestamp) -> Response {
     let issuer = &shared.oidc;
     let book = &issuer.book;
     let grant_type = form.text("grant_type").unwrap_or_default();
@@ -271,14 +264,8 @@ fn live_access(issuer: &Issuer, token: &str, now: Timestamp) -> Option<AccessCla
 /// an access token ends alone. Unknown tokens are answered 200 as well (§2.2).
 pub(super) async fn revoke(
     State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
+    ClientForm { client, form }: ClientForm,
 ) -> Response {
-    let form = Fields::parse_form(&body);
-    let client = match authenticate(&headers, &form) {
-        Ok(client) => client,
-        Err(refused) => return refused.into_response(),
-    };
     let Some(token) = form.text("token") else {
         return bad("invalid_request", "send the token to revoke");
     };
@@ -299,14 +286,8 @@ pub(super) async fn revoke(
 /// client it was issued to (anyone else hears `active: false`).
 pub(super) async fn introspect(
     State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
+    ClientForm { client, form }: ClientForm,
 ) -> Response {
-    let form = Fields::parse_form(&body);
-    let client = match authenticate(&headers, &form) {
-        Ok(client) => client,
-        Err(refused) => return refused.into_response(),
-    };
     let Some(token) = form.text("token") else {
         return bad("invalid_request", "send the token to introspect");
     };

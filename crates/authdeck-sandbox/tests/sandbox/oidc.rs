@@ -76,6 +76,16 @@ async fn approved_redirect(sandbox: &Sandbox) -> Result<Map<String, Value>, Erro
     query(back)
 }
 
+/// The verification page's anti-forgery field, which its forms send back.
+fn xsrf_of(page: &Answer) -> Result<&str, Error> {
+    Ok(page
+        .text
+        .split("name=\"xsrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or("no xsrf field")?)
+}
+
 async fn token(sandbox: &Sandbox, form: &[(&str, &str)]) -> Result<Answer, Error> {
     let url = format!("{}/token", sandbox.issuer());
     send(browser()?.post(url).form(form)).await
@@ -324,12 +334,7 @@ async fn a_device_sign_in_is_pending_slowed_down_then_approved_on_the_page() -> 
         page.text.contains(user_code),
         "the page shows the code to check"
     );
-    let xsrf = page
-        .text
-        .split("name=\"xsrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .ok_or("no xsrf field")?;
+    let xsrf = xsrf_of(&page)?;
     let device = format!("{}/device", sandbox.issuer());
     let forged = send(
         browser()?
@@ -362,12 +367,7 @@ async fn an_approved_device_gets_its_tokens_once() -> TestResult {
     .await?
     .json()?;
     let page = send(browser()?.get(text(&start, "/verification_uri")?)).await?;
-    let xsrf = page
-        .text
-        .split("name=\"xsrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .ok_or("no xsrf field")?;
+    let xsrf = xsrf_of(&page)?;
     let typed = text(&start, "/user_code")?.to_lowercase().replace('-', " ");
     let device = format!("{}/device", sandbox.issuer());
     let confirm = send(
