@@ -595,3 +595,31 @@ fn a_refused_renewal_under_refresh_json_is_the_login_shaped_result() -> TestResu
     assert!(json.get("error").is_none(), "not an error object: {json}");
     Ok(())
 }
+
+#[test]
+fn device_flag_on_a_password_provider_is_refused_in_plain_words() -> TestResult {
+    let world = World::new()?;
+    let base_url = world.sandbox.base_url("user-login");
+    let run = world.run(
+        &[
+            "login",
+            "dev",
+            "--provider",
+            "user-login",
+            "--base-url",
+            &base_url,
+            "--email",
+            "alice@userlogin.test",
+            "--device",
+        ],
+        None,
+    )?;
+    assert_eq!(run.code, Some(2), "{}", run.shown());
+    assert!(
+        run.stderr.contains("are for OAuth accounts") && run.stderr.contains("password"),
+        "it says why, not an override error: {}",
+        run.shown()
+    );
+    assert_eq!(world.sandbox.stats().logins, 0, "nothing may be sent");
+    Ok(())
+}

@@ -123,8 +123,32 @@ fn parse_expiry(text: &str) -> Result<jiff::Timestamp, String> {
         .ok_or_else(|| format!("{text:?} is not a date: write 2027-06-30 or 2027-06-30T12:00:00Z"))
 }
 
+/// `--device`, `--grant` and `--no-browser` on an account whose provider logs in with a
+/// password: said plainly before the flags become overrides the provider cannot take.
+fn refuse_oauth_flags_for_a_password_login(deck: &Deck, args: &Args) -> Result<(), Error> {
+    if !(args.device || args.no_browser || args.grant.is_some()) {
+        return Ok(());
+    }
+    let provider = match &args.provider {
+        Some(id) => id.clone(),
+        None => match deck.account(&args.account) {
+            Ok(account) => account.config.provider,
+            Err(_) => return Ok(()), // the missing provider is said by the plan
+        },
+    };
+    match deck.catalog().get(&provider) {
+        Ok(p) if p.oauth.is_none() => Err(Error::Invalid(format!(
+            "--device, --grant and --no-browser are for OAuth accounts, and {} logs in with a \
+             password ({provider})",
+            args.account
+        ))),
+        _ => Ok(()),
+    }
+}
+
 pub async fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
+    refuse_oauth_flags_for_a_password_login(&deck, &args)?;
     let mut set = args.set.clone();
     if args.device {
         set.push("oauth.grant=device_code".into());

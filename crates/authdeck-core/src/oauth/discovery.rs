@@ -181,7 +181,8 @@ fn discovery_failure(issuer: &str, e: DiscoveryError<super::transport::Transport
     let at = format!("{issuer}/.well-known/openid-configuration");
     match e {
         DiscoveryError::Request(t) => failure_from(t.0, &format!("discovery at {at}")),
-        DiscoveryError::Response(status, _, why) => Failure {
+        // `why` restates the status and URL: the status alone says it.
+        DiscoveryError::Response(status, _, _) => Failure {
             http_status: Some(status.as_u16()),
             ..Failure::new(
                 if status.is_server_error() {
@@ -190,7 +191,7 @@ fn discovery_failure(issuer: &str, e: DiscoveryError<super::transport::Transport
                     Kind::ProtocolError
                 },
                 format!(
-                    "discovery at {at} answered HTTP {status} ({why}): check the issuer URL (the \
+                    "discovery at {at} answered HTTP {status}: check the issuer URL (the \
                      account's base URL)"
                 ),
             )
