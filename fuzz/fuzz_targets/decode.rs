@@ -25,6 +25,13 @@ fuzz_target!(|data: &[u8]| {
                 .flatten()
             {
                 let map = object.to_map();
+                // One rule for a repeated name: the summary's members are the map's, in order.
+                let names: Vec<&str> = object.members().map(|(name, _)| name).collect();
+                assert!(
+                    names.iter().eq(map.keys()),
+                    "members() lists each name once, in the map's order"
+                );
+                assert!(object.duplicates().len() <= names.len());
                 if let Ok(full) = serde_json::from_str::<serde_json::Map<_, _>>(object.text()) {
                     assert_eq!(full, map, "the index parses like serde_json");
                 }

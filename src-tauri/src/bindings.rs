@@ -44,6 +44,7 @@ mod tests {
             decl::<copy::Format>(&cfg),
             decl::<jwt::Inspection>(&cfg),
             decl::<jwt::ExplainedClaim>(&cfg),
+            decl::<jwt::Note>(&cfg),
             decl::<jwt::ClaimKind>(&cfg),
             decl::<jwt::TimeView>(&cfg),
             decl::<jwt::TimeStatus>(&cfg),

@@ -305,7 +305,7 @@ pub async fn account_userinfo(
 
 #[tauri::command]
 pub async fn token_inspect_text(token: String) -> CmdResult<Inspection> {
-    Ok(inspect::inspection(token.trim())?)
+    Ok(inspect::inspection(inspect::pasted(&token)?)?)
 }
 
 #[tauri::command]

@@ -19,10 +19,25 @@ pub fn inspection(text: &str) -> Result<Inspection> {
     ))
 }
 
+/// Pasted text as a token: trimmed, and refused whole when it is over
+/// [`jwt::MAX_TOKEN_BYTES`] (as `authdeck decode` refuses it), never cut. Errors: Invalid.
+pub fn pasted(text: &str) -> Result<&str> {
+    let token = text.trim();
+    if token.len() > jwt::MAX_TOKEN_BYTES {
+        return Err(Error::Invalid(format!(
+            "the pasted text is {} bytes, more than the {} bytes (1 MiB) the inspector reads: \
+             is it really one token?",
+            token.len(),
+            jwt::MAX_TOKEN_BYTES
+        )));
+    }
+    Ok(token)
+}
+
 /// The token of an account's session, or the pasted text.
 pub fn token_of(state: &AppState, source: TokenSource) -> Result<Secret> {
     match source {
-        TokenSource::Text { token } => Ok(Secret::new(token.trim())),
+        TokenSource::Text { token } => Ok(Secret::new(pasted(&token)?)),
         TokenSource::Account { account } => stored_token(state, &account),
     }
 }
@@ -58,4 +73,25 @@ async fn verify_key(http: &Http, key: KeyInput) -> Result<VerifyKey> {
         LoadError::Key(e) => Error::Invalid(format!("the key cannot be used: {e}")),
         LoadError::Fetch(e) => e,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paste_over_one_mib_is_refused_whole_with_the_limit_named() {
+        let big = format!(
+            "{}.{}.sig",
+            "a".repeat(16),
+            "b".repeat(jwt::MAX_TOKEN_BYTES)
+        );
+        let e = pasted(&big).expect_err("over the limit").to_string();
+        assert!(
+            e.contains("1 MiB") && e.contains(&big.len().to_string()),
+            "{e}"
+        );
+        let fits = format!("  {}  ", "c".repeat(jwt::MAX_TOKEN_BYTES));
+        assert_eq!(pasted(&fits).map(str::len).ok(), Some(jwt::MAX_TOKEN_BYTES));
+    }
 }

@@ -478,10 +478,79 @@ fn json_carries_the_notes_the_summary_prints() -> TestResult {
     let notes = doc["notes"].as_array().ok_or("notes")?;
     assert!(!notes.is_empty(), "{doc}");
     for note in notes {
-        let note = note.as_str().ok_or("a note is text")?;
-        assert!(text.contains(note), "{note:?} not in:\n{text}");
+        let message = note["message"].as_str().ok_or("a note has a message")?;
+        assert!(text.contains(message), "{message:?} not in:\n{text}");
+        assert!(note["code"].is_string(), "a note has a code: {note}");
     }
+    assert_eq!(notes[0]["code"], "alg_none");
+    assert_eq!(
+        doc["signature"], "unsigned",
+        "an unsigned token says so, not unverified"
+    );
+    assert!(text.contains("there is no signature to verify"), "{text}");
     Ok(())
+}
+
+#[test]
+fn json_tells_a_forged_token_from_a_key_that_cannot_check_it() -> TestResult {
+    let token = access_token("the-secret");
+    let forged: Value = serde_json::from_slice(
+        &authdeck(&["decode", "--json", &token, "--secret", "other"], None).stdout,
+    )?;
+    assert_eq!(forged["signature"], "invalid", "{forged}");
+    let v = rfc_vector("rfc7515.json", "A.2").expect("the RS256 vector");
+    let rs256 = v["token"].as_str().ok_or("token")?;
+    let mismatch: Value = serde_json::from_slice(
+        &authdeck(&["decode", "--json", rs256, "--secret", "s"], None).stdout,
+    )?;
+    assert_eq!(mismatch["signature"], "unverifiable", "{mismatch}");
+    Ok(())
+}
+
+#[test]
+fn a_repeated_claim_shows_once_with_its_last_value_in_both_views() -> TestResult {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let token = format!(
+        "{}.{}.",
+        b64(r#"{"alg":"none"}"#),
+        b64(r#"{"role":"user","sub":"x","role":"admin"}"#)
+    );
+    let text = stdout(&authdeck(&["decode", &token], None));
+    assert_eq!(
+        text.matches("role").count(),
+        2,
+        "one row and one note:\n{text}"
+    );
+    assert!(text.contains("admin") && !text.contains("user"), "{text}");
+    let doc: Value = serde_json::from_slice(&authdeck(&["decode", "--json", &token], None).stdout)?;
+    assert_eq!(doc["claims"]["role"], "admin");
+    let codes: Vec<&Value> = doc["notes"]
+        .as_array()
+        .ok_or("notes")?
+        .iter()
+        .map(|n| &n["code"])
+        .collect();
+    assert!(codes.contains(&&Value::from("duplicate_claims")), "{doc}");
+    Ok(())
+}
+
+#[test]
+fn an_embedded_jwk_header_is_folded_into_one_readable_row() {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let n = "q".repeat(342);
+    let header = format!(r#"{{"alg":"RS256","jwk":{{"kty":"RSA","e":"AQAB","n":"{n}"}}}}"#);
+    let token = format!("{}.{}.c2ln", b64(&header), b64(r#"{"sub":"x"}"#));
+    let text = stdout(&authdeck(&["decode", &token], None));
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("jwk"))
+        .unwrap_or_default();
+    assert!(
+        row.contains("342 chars") && row.chars().count() < 100,
+        "{row}"
+    );
 }
 
 #[test]

@@ -307,7 +307,16 @@ fn odd_tokens_get_notes_worth_a_second_look() -> TestResult {
     });
     let none = format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64(claims.to_string()));
     let inspection = jwt::inspect(&jwt::decode(&none)?, now, &TimeZone::UTC);
-    let notes = inspection.notes.join("\n");
+    let codes: Vec<&str> = inspection.notes.iter().map(|n| n.code.as_str()).collect();
+    for code in ["alg_none", "odd_time", "iat_in_future", "unreadable_time"] {
+        assert!(codes.contains(&code), "a {code} note: {codes:?}");
+    }
+    let notes: Vec<&str> = inspection
+        .notes
+        .iter()
+        .map(|n| n.message.as_str())
+        .collect();
+    let notes = notes.join("\n");
     assert!(notes.contains("unsigned"), "{notes}");
     assert!(
         notes.contains("exp") && notes.contains("milliseconds"),
@@ -323,6 +332,37 @@ fn odd_tokens_get_notes_worth_a_second_look() -> TestResult {
         Some(now.as_second()),
         "a millisecond exp is read as milliseconds"
     );
+    Ok(())
+}
+
+#[test]
+fn a_repeated_claim_counts_by_its_last_value_and_is_named_in_a_note() -> TestResult {
+    let now = now();
+    let payload = r#"{"sub":"alice","role":"user","exp":1,"role":"admin","exp":4102444800}"#;
+    let header = r#"{"alg":"HS256","kid":"a","kid":"b"}"#;
+    let token = format!("{}.{}.c2ln", b64(header), b64(payload));
+    let inspection = jwt::inspect(&jwt::decode(&token)?, now, &TimeZone::UTC);
+    let value = serde_json::to_value(&inspection)?;
+    assert_eq!(value["claims"]["role"], "admin", "the last value");
+    assert_eq!(
+        inspection.kid.as_deref(),
+        Some("b"),
+        "the header follows the same rule"
+    );
+    assert!(
+        !inspection.expired,
+        "the last exp (2100) is the one read, not 1"
+    );
+    let note = |code: &str| {
+        inspection
+            .notes
+            .iter()
+            .find(|n| n.code == code)
+            .map(|n| n.message.clone())
+    };
+    let claims_note = note("duplicate_claims").ok_or("a duplicate_claims note")?;
+    assert!(claims_note.contains("role, exp"), "{claims_note}");
+    assert!(note("duplicate_header_members").is_some_and(|m| m.contains("kid")));
     Ok(())
 }
 
@@ -343,7 +383,7 @@ fn an_exp_in_milliseconds_is_read_as_milliseconds_not_as_no_expiry() -> TestResu
         inspection
             .notes
             .iter()
-            .any(|n| n.contains("read as milliseconds")),
+            .any(|n| n.message.contains("read as milliseconds")),
         "{:?}",
         inspection.notes
     );

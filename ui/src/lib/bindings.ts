@@ -200,7 +200,7 @@ inspected_at: string,
 /**
  * Things worth a second look: unsigned token, odd time claims, clock skew, ...
  */
-notes: Array<string>, };
+notes: Array<Note>, };
 
 export type ExplainedClaim = { name: string, label: string, kind: ClaimKind, 
 /**
@@ -217,6 +217,8 @@ time: TimeView | null,
  * Such a claim is never taken for an absent one.
  */
 problem: string | null, };
+
+export type Note = { code: string, message: string, };
 
 export type ClaimKind = "registered" | "common";
 

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The most a token, key file or JWKS answer may weigh: real ones are a few KiB.
-const MAX_INPUT: u64 = 1024 * 1024;
+const MAX_INPUT: u64 = jwt::MAX_TOKEN_BYTES as u64;
 
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
@@ -190,12 +190,25 @@ fn read_key_file(path: &std::path::Path) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
-fn signature_word(check: Option<&SignatureCheck>) -> &'static str {
+/// `--json`'s `signature`: `valid`; `invalid` (the key checked it and it failed: forged or
+/// altered); `unverifiable` (the key cannot check this token: wrong type, no such `kid`);
+/// `unsigned` (`alg: none`); `unverified` (no key given).
+fn signature_word(inspection: &Inspection, check: Option<&SignatureCheck>) -> &'static str {
     match check {
+        None if is_unsigned(inspection) => "unsigned",
         None => "unverified",
         Some(SignatureCheck::Valid) => "valid",
-        Some(_) => "invalid",
+        Some(SignatureCheck::Invalid { .. }) => "invalid",
+        Some(SignatureCheck::KeyMismatch { .. }) => "unverifiable",
+        Some(SignatureCheck::Unsigned) => "unsigned",
     }
+}
+
+fn is_unsigned(inspection: &Inspection) -> bool {
+    inspection
+        .alg
+        .as_deref()
+        .is_some_and(|a| a.eq_ignore_ascii_case("none"))
 }
 
 /// The `--json` document: the fields scripts rely on, in a stable order. It says everything
@@ -239,7 +252,7 @@ fn json_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Value
         .filter_map(|c| Some((c.name.to_owned(), json!(c.problem.as_ref()?))))
         .collect();
     out.insert("time_problems".into(), Value::Object(problems));
-    out.insert("signature".into(), json!(signature_word(check)));
+    out.insert("signature".into(), json!(signature_word(inspection, check)));
     let detail = match check {
         Some(SignatureCheck::Valid) | None => None,
         Some(other) => Some(other.describe()),
@@ -254,7 +267,7 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
     let mut out = String::new();
 
     let mut header: Vec<[String; 3]> = Vec::new();
-    for (name, value) in inspection.header.iter() {
+    for (name, value) in inspection.header.members() {
         let note = match name {
             "alg" => inspection
                 .alg_description
@@ -262,7 +275,7 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
                 .to_owned(),
             _ => String::new(),
         };
-        header.push([name.to_owned(), jwt::plain(value).into_owned(), note]);
+        header.push([name.to_owned(), folded(value), note]);
     }
     section(&mut out, "Header", &header);
 
@@ -279,7 +292,7 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
                 [c.name.to_owned(), c.label.to_owned(), text]
             })
             .collect();
-        for (name, value) in claims.iter() {
+        for (name, value) in claims.members() {
             if !inspection.explained.iter().any(|c| c.name == name) {
                 rows.push([
                     name.to_owned(),
@@ -318,6 +331,9 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
         (status, _) => status.as_str().to_owned(),
     };
     let signature = match check {
+        None if is_unsigned(inspection) => {
+            "unsigned (alg none): there is no signature to verify, and it proves nothing".to_owned()
+        }
         None => "not verified (give --secret-env, --secret, --secret-base64, --key or --jwks)"
             .to_owned(),
         Some(check) => check.describe(),
@@ -338,6 +354,36 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
         }
     }
     out
+}
+
+/// A header value for the summary: an object (an embedded `jwk`, say) as `name: value`
+/// pairs with long strings shortened to their ends and length, so a 400-character key is one
+/// readable row; anything else as it is.
+fn folded(raw: &str) -> String {
+    const LONG: usize = 40;
+    match serde_json::from_str::<Value>(raw) {
+        Ok(Value::Object(members)) => {
+            let parts: Vec<String> = members
+                .iter()
+                .map(|(name, value)| {
+                    let text = match value {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    let count = text.chars().count();
+                    if count > LONG {
+                        let head: String = text.chars().take(12).collect();
+                        let tail: String = text.chars().skip(count - 6).collect();
+                        format!("{name}: {head}…{tail} ({count} chars)")
+                    } else {
+                        format!("{name}: {text}")
+                    }
+                })
+                .collect();
+            format!("{{ {} }}", parts.join(", "))
+        }
+        _ => jwt::plain(raw).into_owned(),
+    }
 }
 
 /// `2026-11-22 13:59:59 UTC (14:59:59 CET here), in 1 h 59 min`

@@ -51,7 +51,34 @@ pub struct Inspection {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub inspected_at: Timestamp,
     /// Things worth a second look: unsigned token, odd time claims, clock skew, ...
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+/// Something worth a second look, with a code a script can match on (the words may change):
+/// `payload_text`, `payload_binary`, `no_alg`, `unknown_alg`, `alg_none`, `crit`,
+/// `unreadable_time` (a time claim that cannot be read), `odd_time` (one read with a guess,
+/// such as milliseconds), `iat_in_future`, `exp_before_iat`, `duplicate_claims`,
+/// `duplicate_header_members`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Note {
+    pub code: String,
+    pub message: String,
+}
+
+impl Note {
+    fn new(code: &str, message: impl Into<String>) -> Note {
+        Note {
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// One claim, labelled and rendered for display.
@@ -205,11 +232,17 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
     let (claims, payload_text, payload_base64) = match decoded.payload() {
         Payload::Claims(map) => (Some(Arc::clone(map)), None, None),
         Payload::Text(text) => {
-            notes.push("the payload is text, not JSON claims (a JWS may sign anything)".into());
+            notes.push(Note::new(
+                "payload_text",
+                "the payload is text, not JSON claims (a JWS may sign anything)",
+            ));
             (None, Some(text.clone()), None)
         }
         Payload::Binary(bytes) => {
-            notes.push("the payload is binary data, shown as base64".into());
+            notes.push(Note::new(
+                "payload_binary",
+                "the payload is binary data, shown as base64",
+            ));
             (None, None, Some(STANDARD.encode(bytes)))
         }
     };
@@ -217,17 +250,53 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
     let alg = decoded.alg();
     let parsed_alg = alg.as_deref().and_then(Algorithm::parse);
     match (&alg, parsed_alg) {
-        (None, _) => notes.push("the header has no \"alg\": no one can verify this token".into()),
-        (Some(a), None) => notes.push(format!("\"{a}\" is not a JWS signature algorithm")),
-        (_, Some(Algorithm::None)) => {
-            notes.push("alg is \"none\": the token is unsigned and proves nothing".into())
-        }
+        (None, _) => notes.push(Note::new(
+            "no_alg",
+            "the header has no \"alg\": no one can verify this token",
+        )),
+        (Some(a), None) => notes.push(Note::new(
+            "unknown_alg",
+            format!("\"{a}\" is not a JWS signature algorithm"),
+        )),
+        (_, Some(Algorithm::None)) => notes.push(Note::new(
+            "alg_none",
+            "alg is \"none\": the token is unsigned and proves nothing",
+        )),
         _ => {}
     }
     if let Some(crit) = header.get("crit") {
-        notes.push(format!(
-            "the header marks {crit} as critical: a verifier that does not know them must reject the token"
+        notes.push(Note::new(
+            "crit",
+            format!(
+                "the header marks {crit} as critical: a verifier that does not know them must reject the token"
+            ),
         ));
+    }
+
+    // A repeated name: the last value counts, everywhere (RFC 7519 §4 allows it), and the
+    // note says which names were repeated, since a second value is a classic smuggling trick.
+    let twice = header.duplicates();
+    if !twice.is_empty() {
+        notes.push(Note::new(
+            "duplicate_header_members",
+            format!(
+                "the header names {} more than once: the last value is the one shown and used",
+                twice.join(", ")
+            ),
+        ));
+    }
+    if let Some(claims) = decoded.claims() {
+        let twice = claims.duplicates();
+        if !twice.is_empty() {
+            notes.push(Note::new(
+                "duplicate_claims",
+                format!(
+                    "the claims name {} more than once: the last value is the one shown; \
+                     other verifiers may read the first",
+                    twice.join(", ")
+                ),
+            ));
+        }
     }
 
     // One pass over the claims puts each known one in its display slot.
@@ -249,7 +318,11 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         let time = if is_time_slot(slot) {
             let read = read_time(name, value);
             if let Some(remark) = read.remark() {
-                notes.push(remark.to_owned());
+                let code = match read {
+                    ClaimTime::Unreadable { .. } => "unreadable_time",
+                    _ => "odd_time",
+                };
+                notes.push(Note::new(code, remark));
             }
             times[slot] = read.time();
             if let ClaimTime::Unreadable { problem } = read {
@@ -303,15 +376,21 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
     if let Some(iat) = iat
         && iat.as_second() - now.as_second() > FUTURE_IAT_TOLERANCE_SECS
     {
-        notes.push(format!(
-            "iat is {} in the future: the issuer's clock or this computer's is off",
-            duration_words((iat.as_second() - now.as_second()).unsigned_abs())
+        notes.push(Note::new(
+            "iat_in_future",
+            format!(
+                "iat is {} in the future: the issuer's clock or this computer's is off",
+                duration_words((iat.as_second() - now.as_second()).unsigned_abs())
+            ),
         ));
     }
     if let (Some(exp), Some(iat)) = (exp, iat)
         && exp < iat
     {
-        notes.push("exp is before iat: the token was born expired".into());
+        notes.push(Note::new(
+            "exp_before_iat",
+            "exp is before iat: the token was born expired",
+        ));
     }
 
     Inspection {

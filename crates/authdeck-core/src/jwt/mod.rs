@@ -15,7 +15,7 @@ mod verify;
 pub use alg::{Algorithm, KeyFamily};
 pub use decode::{Decoded, Malformed, Payload, Segment, claims, decode};
 pub use explain::{
-    ClaimKind, ExplainedClaim, Inspection, TimeStatus, TimeView, inspect, time_view,
+    ClaimKind, ExplainedClaim, Inspection, Note, TimeStatus, TimeView, inspect, time_view,
 };
 pub use key::{Key, KeyError, KeySource, LoadError, VerifyKey};
 pub use object::{JsonObject, json_str, plain};
@@ -34,3 +34,7 @@ impl From<Malformed> for crate::Error {
         }
     }
 }
+
+/// The most a token (or key, or JWKS answer) may weigh before it is refused whole, in bytes:
+/// real ones are a few KiB. Never cut silently: a cut token would be judged wrongly.
+pub const MAX_TOKEN_BYTES: usize = 1024 * 1024;

@@ -67,6 +67,31 @@ impl JsonObject {
             .map(|m| (self.key(m), &self.text[m.value.clone()]))
     }
 
+    /// Each name once, at its first place, with its last value: the one rule for a repeated
+    /// name (RFC 7519 §4 lets a parser keep the last), as [`JsonObject::get`] and
+    /// [`JsonObject::to_map`] read it.
+    pub fn members(&self) -> impl Iterator<Item = (&str, &str)> {
+        // The last value of each name, found in one pass (get() per name would be quadratic).
+        let mut last: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        for (name, raw) in self.iter() {
+            last.insert(name, raw);
+        }
+        let mut seen = std::collections::HashSet::new();
+        self.iter()
+            .filter(move |(name, _)| seen.insert(*name))
+            .map(move |(name, raw)| (name, last.get(name).copied().unwrap_or(raw)))
+    }
+
+    /// The names that appear more than once, each once, in the order they first appear.
+    pub fn duplicates(&self) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        let mut listed = std::collections::HashSet::new();
+        self.iter()
+            .map(|(name, _)| name)
+            .filter(|name| !seen.insert(*name) && listed.insert(*name))
+            .collect()
+    }
+
     /// The JSON text of a member's value (`"joe"`, `1300819380`, `["a","b"]`).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.members
@@ -228,6 +253,20 @@ mod tests {
 
     fn parse(text: &str) -> JsonObject {
         JsonObject::parse(text.to_owned()).expect("a JSON object")
+    }
+
+    #[test]
+    fn a_repeated_name_is_listed_once_with_its_last_value_and_named_as_a_duplicate() {
+        let o =
+            parse(r#"{"sub":"alice","role":"user","sub":"admin","x":1,"role":"root","sub":"eve"}"#);
+        let members: Vec<_> = o.members().collect();
+        assert_eq!(
+            members,
+            vec![("sub", "\"eve\""), ("role", "\"root\""), ("x", "1")]
+        );
+        assert_eq!(o.duplicates(), vec!["sub", "role"]);
+        assert_eq!(o.to_map()["sub"], "eve", "the same rule as the JSON view");
+        assert!(parse(r#"{"a":1}"#).duplicates().is_empty());
     }
 
     #[test]
