@@ -608,3 +608,30 @@ fn a_token_larger_than_the_limit_on_stdin_is_refused_whole_with_the_limit_named(
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn a_key_authdeck_cannot_use_still_decodes_and_says_why() -> TestResult {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let token = format!(
+        "{}.{}.c2ln",
+        b64(r#"{"alg":"Ed448"}"#),
+        b64(r#"{"sub":"x"}"#)
+    );
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../authdeck-core/tests/data/jwt/ed448-public.pem"
+    );
+    let out = authdeck(&["decode", "--json", &token, "--key", key], None);
+    assert_eq!(out.status.code(), Some(1), "not verified: {}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(doc["claims"]["sub"], "x", "the token is still decoded");
+    assert_eq!(doc["signature"], "unverifiable");
+    assert!(
+        doc["signature_detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("Ed448")),
+        "{doc}"
+    );
+    Ok(())
+}

@@ -95,7 +95,12 @@ pub async fn run(args: Args) -> CmdResult {
         }
     };
     let inspection = jwt::inspect(&decoded, Timestamp::now(), &TimeZone::system());
-    let check = key.as_ref().map(|key| jwt::verify(&decoded, key));
+    let check = key.as_ref().map(|key| match key {
+        Ok(key) => jwt::verify(&decoded, key),
+        Err(reason) => SignatureCheck::KeyMismatch {
+            reason: reason.clone(),
+        },
+    });
 
     if args.json {
         println!("{:#}", json_report(&inspection, check.as_ref()));
@@ -138,7 +143,10 @@ fn read_token(arg: Option<&str>) -> Result<String, Error> {
     }
 }
 
-async fn load_key(args: &Args) -> Result<Option<VerifyKey>, Error> {
+/// The key to verify with: none given, a usable key, or why the given one cannot be used.
+type GivenKey = Option<Result<VerifyKey, String>>;
+
+async fn load_key(args: &Args) -> Result<GivenKey, Error> {
     let env_secret;
     let file;
     // The flag a bad key is blamed on; a bad secret speaks for itself.
@@ -164,14 +172,20 @@ async fn load_key(args: &Args) -> Result<Option<VerifyKey>, Error> {
     } else {
         return Ok(None);
     };
-    let key = VerifyKey::load(&Http::new()?, source)
-        .await
-        .map_err(|e| match (e, flag) {
-            (LoadError::Key(e), Some(flag)) => Error::Invalid(format!("{flag}: {e}")),
-            (LoadError::Key(e), None) => e.into(),
-            (LoadError::Fetch(e), _) => e,
-        })?;
-    Ok(Some(key))
+    match VerifyKey::load(&Http::new()?, source).await {
+        Ok(key) => Ok(Some(Ok(key))),
+        // A real key of a kind Authdeck cannot use (Ed448, a curve JWS does not name): the
+        // token is still decoded, and the verdict says why it was not checked.
+        Err(LoadError::Key(e @ jwt::KeyError::Unsupported(_))) => Ok(Some(Err(match flag {
+            Some(flag) => format!("{flag} cannot be used: {e}"),
+            None => format!("the key cannot be used: {e}"),
+        }))),
+        Err(LoadError::Key(e)) => Err(match flag {
+            Some(flag) => Error::Invalid(format!("{flag}: {e}")),
+            None => e.into(),
+        }),
+        Err(LoadError::Fetch(e)) => Err(e),
+    }
 }
 
 fn read_key_file(path: &std::path::Path) -> Result<Vec<u8>, Error> {

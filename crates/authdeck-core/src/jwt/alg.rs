@@ -1,4 +1,5 @@
-//! The JWS algorithms of RFC 7518 (plus EdDSA from RFC 8037) and what key each one needs.
+//! The JWS algorithms of RFC 7518, plus EdDSA (RFC 8037), ES256K (RFC 8812) and the
+//! fully-specified Ed25519 and Ed448 (RFC 9864), and what key each one needs.
 
 use std::fmt;
 
@@ -17,7 +18,13 @@ pub enum Algorithm {
     ES256,
     ES384,
     ES512,
+    /// ECDSA using secp256k1 and SHA-256 (RFC 8812 §3.2).
+    ES256K,
     EdDSA,
+    /// EdDSA with Ed25519 only (RFC 9864 §2.2): the same check as `EdDSA` with an Ed25519 key.
+    Ed25519,
+    /// EdDSA with Ed448 (RFC 9864 §2.2): recognised, but Authdeck has no Ed448 verifier.
+    Ed448,
     None,
 }
 
@@ -29,12 +36,14 @@ pub enum KeyFamily {
     EcP256,
     EcP384,
     EcP521,
+    EcSecp256k1,
     Ed25519,
+    Ed448,
     Unsigned,
 }
 
 impl Algorithm {
-    pub const ALL: [Algorithm; 14] = [
+    pub const ALL: [Algorithm; 17] = [
         Algorithm::HS256,
         Algorithm::HS384,
         Algorithm::HS512,
@@ -47,7 +56,10 @@ impl Algorithm {
         Algorithm::ES256,
         Algorithm::ES384,
         Algorithm::ES512,
+        Algorithm::ES256K,
         Algorithm::EdDSA,
+        Algorithm::Ed25519,
+        Algorithm::Ed448,
         Algorithm::None,
     ];
 
@@ -70,7 +82,10 @@ impl Algorithm {
             Algorithm::ES256 => "ES256",
             Algorithm::ES384 => "ES384",
             Algorithm::ES512 => "ES512",
+            Algorithm::ES256K => "ES256K",
             Algorithm::EdDSA => "EdDSA",
+            Algorithm::Ed25519 => "Ed25519",
+            Algorithm::Ed448 => "Ed448",
             Algorithm::None => "none",
         }
     }
@@ -90,7 +105,10 @@ impl Algorithm {
             Algorithm::ES256 => "ECDSA using P-256 and SHA-256",
             Algorithm::ES384 => "ECDSA using P-384 and SHA-384",
             Algorithm::ES512 => "ECDSA using P-521 and SHA-512",
+            Algorithm::ES256K => "ECDSA using secp256k1 and SHA-256",
             Algorithm::EdDSA => "EdDSA (Ed25519)",
+            Algorithm::Ed25519 => "EdDSA using Ed25519",
+            Algorithm::Ed448 => "EdDSA using Ed448 (Authdeck cannot verify it)",
             Algorithm::None => "none: unsigned, anyone can forge it",
         }
     }
@@ -107,7 +125,9 @@ impl Algorithm {
             Algorithm::ES256 => KeyFamily::EcP256,
             Algorithm::ES384 => KeyFamily::EcP384,
             Algorithm::ES512 => KeyFamily::EcP521,
-            Algorithm::EdDSA => KeyFamily::Ed25519,
+            Algorithm::ES256K => KeyFamily::EcSecp256k1,
+            Algorithm::EdDSA | Algorithm::Ed25519 => KeyFamily::Ed25519,
+            Algorithm::Ed448 => KeyFamily::Ed448,
             Algorithm::None => KeyFamily::Unsigned,
         }
     }
@@ -128,7 +148,9 @@ impl KeyFamily {
             KeyFamily::EcP256 => "an EC P-256 public key",
             KeyFamily::EcP384 => "an EC P-384 public key",
             KeyFamily::EcP521 => "an EC P-521 public key",
+            KeyFamily::EcSecp256k1 => "an EC secp256k1 public key",
             KeyFamily::Ed25519 => "an Ed25519 public key",
+            KeyFamily::Ed448 => "an Ed448 public key",
             KeyFamily::Unsigned => "no key",
         }
     }
@@ -141,7 +163,9 @@ impl KeyFamily {
             KeyFamily::EcP256 => "ES256",
             KeyFamily::EcP384 => "ES384",
             KeyFamily::EcP521 => "ES512",
-            KeyFamily::Ed25519 => "EdDSA",
+            KeyFamily::EcSecp256k1 => "ES256K",
+            KeyFamily::Ed25519 => "EdDSA/Ed25519",
+            KeyFamily::Ed448 => "Ed448",
             KeyFamily::Unsigned => "none",
         }
     }
@@ -161,6 +185,7 @@ mod tests {
             None,
             "alg names are case-sensitive"
         );
-        assert_eq!(Algorithm::parse("ES256K"), None);
+        assert_eq!(Algorithm::parse("ES256K"), Some(Algorithm::ES256K));
+        assert_eq!(Algorithm::parse("es256k"), None);
     }
 }

@@ -14,6 +14,10 @@ use x509_cert::spki::{ObjectIdentifier, SubjectPublicKeyInfoRef};
 use zeroize::Zeroizing;
 
 const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+/// id-RSASSA-PSS (RFC 4055): an RSA key meant for PSS; its n and e are an ordinary RSA key's.
+const OID_RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const OID_SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
+const OID_ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
 const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
@@ -46,6 +50,7 @@ pub(crate) enum Material {
     EcP256(p256::ecdsa::VerifyingKey),
     EcP384(p384::ecdsa::VerifyingKey),
     EcP521(p521::ecdsa::VerifyingKey),
+    EcK256(k256::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
 }
 
@@ -256,6 +261,7 @@ impl Key {
             Material::EcP256(_) => KeyFamily::EcP256,
             Material::EcP384(_) => KeyFamily::EcP384,
             Material::EcP521(_) => KeyFamily::EcP521,
+            Material::EcK256(_) => KeyFamily::EcSecp256k1,
             Material::Ed25519(_) => KeyFamily::Ed25519,
         }
     }
@@ -456,9 +462,10 @@ fn ec_from_coordinates(crv: &str, x: &[u8], y: &[u8]) -> Result<Material, KeyErr
         "P-256" => 32,
         "P-384" => 48,
         "P-521" => 66,
+        "secp256k1" => 32,
         other => {
             return Err(KeyError::Unsupported(format!(
-                "EC curve {other} (JWS uses P-256, P-384 and P-521)"
+                "EC curve {other} (JWS uses P-256, P-384, P-521 and secp256k1)"
             )));
         }
     };
@@ -483,6 +490,7 @@ fn ec_from_sec1(crv: &str, sec1: &[u8]) -> Result<Material, KeyError> {
     let material = match crv {
         "P-256" => p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map(Material::EcP256),
         "P-384" => p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map(Material::EcP384),
+        "secp256k1" => k256::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map(Material::EcK256),
         _ => p521::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map(Material::EcP521),
     };
     material.map_err(|_| KeyError::Invalid {
@@ -564,7 +572,7 @@ fn spki(der: &[u8]) -> Result<Key, KeyError> {
     })?;
     let key_bytes = info.subject_public_key.raw_bytes();
     let oid = info.algorithm.oid;
-    let material = if oid == OID_RSA {
+    let material = if oid == OID_RSA || oid == OID_RSA_PSS {
         Material::Rsa(pkcs1(key_bytes)?)
     } else if oid == OID_EC {
         let curve = info
@@ -578,15 +586,20 @@ fn spki(der: &[u8]) -> Result<Key, KeyError> {
             c if c == OID_P256 => "P-256",
             c if c == OID_P384 => "P-384",
             c if c == OID_P521 => "P-521",
+            c if c == OID_SECP256K1 => "secp256k1",
             c => {
                 return Err(KeyError::Unsupported(format!(
-                    "EC curve {c} (JWS uses P-256, P-384 and P-521)"
+                    "EC curve {c} (JWS uses P-256, P-384, P-521 and secp256k1)"
                 )));
             }
         };
         ec_from_sec1(crv, key_bytes)?
     } else if oid == OID_ED25519 {
         ed25519_from_bytes(key_bytes)?
+    } else if oid == OID_ED448 {
+        return Err(KeyError::Unsupported(
+            "Ed448 keys (Authdeck has no Ed448 verifier yet)".into(),
+        ));
     } else {
         return Err(KeyError::Unsupported(format!("public key algorithm {oid}")));
     };

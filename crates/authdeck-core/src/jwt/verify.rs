@@ -173,7 +173,11 @@ fn check(alg: Algorithm, key: &Material, input: &[u8], sig: &[u8]) -> Result<(),
             let sig = ecdsa_signature::<p521::ecdsa::Signature>(alg, sig, 132)?;
             k.verify(input, &sig).map_err(|_| Problem::Mismatch)
         }
-        (Algorithm::EdDSA, Material::Ed25519(k)) => {
+        (Algorithm::ES256K, Material::EcK256(k)) => {
+            let sig = ecdsa_signature::<k256::ecdsa::Signature>(alg, sig, 64)?;
+            k.verify(input, &sig).map_err(|_| Problem::Mismatch)
+        }
+        (Algorithm::EdDSA | Algorithm::Ed25519, Material::Ed25519(k)) => {
             let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| {
                 Problem::Shape(format!(
                     "an EdDSA signature is 64 bytes, this one is {}",
