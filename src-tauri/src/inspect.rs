@@ -55,10 +55,17 @@ pub fn stored_token(state: &AppState, account: &str) -> Result<Secret> {
 pub async fn verify(http: &Http, text: &str, key: KeyInput) -> Result<VerifyResult> {
     let decoded = jwt::decode(text)?;
     let key = verify_key(http, key).await?;
-    let check = jwt::verify(&decoded, &key);
+    let (check, by) = jwt::verify_naming(&decoded, &key);
+    let mut message = format!("Signature {}", check.describe());
+    if let Some(by) = by {
+        message.push_str(&format!(" ({by} of the set)"));
+    }
+    for warning in key.keys().iter().filter_map(|k| k.warning()) {
+        message.push_str(&format!(". Note: {warning}"));
+    }
     Ok(VerifyResult {
         valid: check.is_valid(),
-        message: format!("Signature {}", check.describe()),
+        message,
     })
 }
 

@@ -138,6 +138,8 @@ fn json_output_has_the_documented_fields() -> TestResult {
             "time_problems",
             "signature",
             "signature_detail",
+            "verified_by",
+            "key_warnings",
             "notes"
         ]
     );
@@ -633,5 +635,58 @@ fn a_key_authdeck_cannot_use_still_decodes_and_says_why() -> TestResult {
             .is_some_and(|d| d.contains("Ed448")),
         "{doc}"
     );
+    Ok(())
+}
+
+#[test]
+fn a_jwks_names_the_key_that_verified_and_warns_of_an_x5c_that_disagrees() -> TestResult {
+    let token = access_token("second-secret");
+    let jwks = serde_json::json!({"keys": [
+        {"kty": "oct", "kid": "first", "k": "Zmlyc3Qtc2VjcmV0"},
+        {"kty": "oct", "k": "c2Vjb25kLXNlY3JldA"}
+    ]});
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("jwks.json");
+    std::fs::write(&file, jwks.to_string())?;
+    let out = authdeck(
+        &["decode", "--json", &token, "--key", &file.to_string_lossy()],
+        None,
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(doc["signature"], "valid", "{doc}");
+    assert_eq!(
+        doc["verified_by"], "key #2",
+        "the key without a kid, by its place"
+    );
+
+    // An RSA JWK whose certificate holds another key than its n/e.
+    let v = rfc_vector("rfc7515.json", "A.2")?;
+    let mut jwk = v["jwk"].clone();
+    // A real certificate, of another RSA key: its PEM body is the x5c entry (base64 DER).
+    let pem = std::fs::read_to_string(format!("{CORE_DATA}/keys/rsa.cert.pem"))?;
+    let der_b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    jwk["x5c"] = serde_json::json!([der_b64]);
+    let file = dir.path().join("jwk.json");
+    std::fs::write(&file, jwk.to_string())?;
+    let rs256 = v["token"].as_str().ok_or("token")?;
+    let out = authdeck(
+        &["decode", "--json", rs256, "--key", &file.to_string_lossy()],
+        None,
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(doc["signature"], "valid", "n and e still verify: {doc}");
+    let warnings = doc["key_warnings"].as_array().ok_or("key_warnings")?;
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().is_some_and(|w| w.contains("x5c"))),
+        "{doc}"
+    );
+
+    // The certificate's own key with its own certificate: no warning.
+    let agreeing = format!("{CORE_DATA}/keys/rsa.x5c.jwk.json");
+    let out = authdeck(&["decode", "--json", rs256, "--key", &agreeing], None);
+    let doc: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(doc["key_warnings"], serde_json::json!([]), "{doc}");
     Ok(())
 }

@@ -95,17 +95,32 @@ pub async fn run(args: Args) -> CmdResult {
         }
     };
     let inspection = jwt::inspect(&decoded, Timestamp::now(), &TimeZone::system());
-    let check = key.as_ref().map(|key| match key {
-        Ok(key) => jwt::verify(&decoded, key),
-        Err(reason) => SignatureCheck::KeyMismatch {
-            reason: reason.clone(),
-        },
-    });
-
+    let (check, verified_by) = match &key {
+        None => (None, None),
+        Some(Ok(key)) => {
+            let (check, by) = jwt::verify_naming(&decoded, key);
+            (Some(check), by)
+        }
+        Some(Err(reason)) => (
+            Some(SignatureCheck::KeyMismatch {
+                reason: reason.clone(),
+            }),
+            None,
+        ),
+    };
+    let key_warnings: Vec<&str> = match &key {
+        Some(Ok(key)) => key.keys().iter().filter_map(|k| k.warning()).collect(),
+        _ => Vec::new(),
+    };
+    let verdict = Verdict {
+        check: check.as_ref(),
+        verified_by: verified_by.as_deref(),
+        key_warnings: &key_warnings,
+    };
     if args.json {
-        println!("{:#}", json_report(&inspection, check.as_ref()));
+        println!("{:#}", json_report(&inspection, &verdict));
     } else {
-        print!("{}", human_report(&inspection, check.as_ref()));
+        print!("{}", human_report(&inspection, &verdict));
     }
     Ok(match check {
         Some(check) if !check.is_valid() => ExitCode::FAILURE,
@@ -225,9 +240,18 @@ fn is_unsigned(inspection: &Inspection) -> bool {
         .is_some_and(|a| a.eq_ignore_ascii_case("none"))
 }
 
+/// What the key said: the check (none without a key), the key of a set that verified the
+/// token, and warnings about the keys given.
+struct Verdict<'a> {
+    check: Option<&'a SignatureCheck>,
+    verified_by: Option<&'a str>,
+    key_warnings: &'a [&'a str],
+}
+
 /// The `--json` document: the fields scripts rely on, in a stable order. It says everything
 /// the readable summary says (times as RFC 3339 UTC instead of local words).
-fn json_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Value {
+fn json_report(inspection: &Inspection, verdict: &Verdict) -> Value {
+    let check = verdict.check;
     let mut out = serde_json::Map::new();
     out.insert("header".into(), Value::Object(inspection.header.to_map()));
     if let Some(claims) = &inspection.claims {
@@ -272,12 +296,15 @@ fn json_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Value
         Some(other) => Some(other.describe()),
     };
     out.insert("signature_detail".into(), json!(detail));
+    out.insert("verified_by".into(), json!(verdict.verified_by));
+    out.insert("key_warnings".into(), json!(verdict.key_warnings));
     out.insert("notes".into(), json!(inspection.notes));
     Value::Object(out)
 }
 
 /// The readable summary: sections of aligned `name  label  value` lines.
-fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> String {
+fn human_report(inspection: &Inspection, verdict: &Verdict) -> String {
+    let check = verdict.check;
     let mut out = String::new();
 
     let mut header: Vec<[String; 3]> = Vec::new();
@@ -350,7 +377,10 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
         }
         None => "not verified (give --secret-env, --secret, --secret-base64, --key or --jwks)"
             .to_owned(),
-        Some(check) => check.describe(),
+        Some(check) => match verdict.verified_by {
+            Some(by) => format!("{} ({by} of the set)", check.describe()),
+            None => check.describe(),
+        },
     };
     section(
         &mut out,
@@ -361,10 +391,13 @@ fn human_report(inspection: &Inspection, check: Option<&SignatureCheck>) -> Stri
         ],
     );
 
-    if !inspection.notes.is_empty() {
+    if !inspection.notes.is_empty() || !verdict.key_warnings.is_empty() {
         out.push_str("Notes\n");
         for note in &inspection.notes {
             out.push_str(&format!("  ! {note}\n"));
+        }
+        for warning in verdict.key_warnings {
+            out.push_str(&format!("  ! {warning}\n"));
         }
     }
     out

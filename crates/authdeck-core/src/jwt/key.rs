@@ -41,6 +41,8 @@ pub struct Key {
     pub(crate) kid: Option<String>,
     pub(crate) alg: Option<String>,
     pub(crate) material: Material,
+    /// Something about the key worth saying (an `x5c` that disagrees with `n`/`e`).
+    pub(crate) warning: Option<String>,
 }
 
 #[derive(Clone)]
@@ -234,6 +236,7 @@ impl Key {
             kid: None,
             alg: None,
             material: Material::Hmac(Zeroizing::new(bytes)),
+            warning: None,
         }
     }
 
@@ -242,7 +245,13 @@ impl Key {
             kid: None,
             alg: None,
             material,
+            warning: None,
         }
+    }
+
+    /// Something about the key worth a second look, if anything.
+    pub fn warning(&self) -> Option<&str> {
+        self.warning.as_deref()
     }
 
     pub fn kid(&self) -> Option<&str> {
@@ -270,16 +279,33 @@ impl Key {
     /// A public JWK is enough; private members are ignored.
     pub fn from_jwk(value: &Value) -> Result<Key, KeyError> {
         let jwk = Jwk::deserialize(value).map_err(|e| KeyError::NotJwk(e.to_string()))?;
+        let mut warning = None;
         let material = match jwk.kty.as_str() {
             "oct" => {
                 let k = jwk.member("k")?;
                 Material::Hmac(Zeroizing::new(b64url(k, "JWK member k")?))
             }
             "RSA" => match (&jwk.n, &jwk.e) {
-                (Some(n), Some(e)) => Material::Rsa(rsa_from_parts(
-                    &b64url(n, "JWK member n")?,
-                    &b64url(e, "JWK member e")?,
-                )?),
+                (Some(n), Some(e)) => {
+                    let key =
+                        rsa_from_parts(&b64url(n, "JWK member n")?, &b64url(e, "JWK member e")?)?;
+                    // RFC 7517 §4.7: the certificate's key must be the JWK's own.
+                    if jwk.x5c.is_some() {
+                        let agrees =
+                            matches!(jwk.key_from_x5c(), Ok(Material::Rsa(cert)) if cert == key);
+                        if !agrees {
+                            warning = Some(format!(
+                                "the JWK{}'s x5c certificate does not hold the key its n and e give \
+                                 (RFC 7517 §4.7): n and e were used; ask the issuer which is right",
+                                jwk.kid
+                                    .as_deref()
+                                    .map(|k| format!(" \"{k}\""))
+                                    .unwrap_or_default()
+                            ));
+                        }
+                    }
+                    Material::Rsa(key)
+                }
                 _ => jwk.key_from_x5c()?,
             },
             "EC" => {
@@ -302,6 +328,7 @@ impl Key {
             kid: jwk.kid,
             alg: jwk.alg,
             material,
+            warning,
         })
     }
 }

@@ -46,56 +46,76 @@ impl SignatureCheck {
 /// whose type does not fit the `alg` are never tried, so an RSA public key can never be
 /// misused as an HMAC secret.
 pub fn verify(decoded: &Decoded, key: &VerifyKey) -> SignatureCheck {
+    verify_naming(decoded, key).0
+}
+
+/// [`verify`], and for a valid token out of a key set the key that verified it: `kid "X"`, or
+/// `key #N` (1-based, in the set's order) for a key without a `kid`.
+pub fn verify_naming(decoded: &Decoded, key: &VerifyKey) -> (SignatureCheck, Option<String>) {
+    let named = |index: usize, k: &Key| match (key, k.kid()) {
+        (VerifyKey::One(_), _) => None,
+        (VerifyKey::Set(_), Some(kid)) => Some(format!("kid \"{kid}\"")),
+        (VerifyKey::Set(_), None) => Some(format!("key #{}", index + 1)),
+    };
+    match checked(decoded, key) {
+        Ok(index) => (SignatureCheck::Valid, named(index, &key.keys()[index])),
+        Err(check) => (check, None),
+    }
+}
+
+/// The index of the key that verified the token, or the verdict why none did.
+fn checked(decoded: &Decoded, key: &VerifyKey) -> Result<usize, SignatureCheck> {
     let Some(alg_text) = decoded.alg() else {
-        return SignatureCheck::Invalid {
+        return Err(SignatureCheck::Invalid {
             reason: "the header has no \"alg\"".into(),
-        };
+        });
     };
     let Some(alg) = Algorithm::parse(&alg_text) else {
-        return SignatureCheck::Invalid {
+        return Err(SignatureCheck::Invalid {
             reason: format!("\"{alg_text}\" is not a JWS signature algorithm Authdeck verifies"),
-        };
+        });
     };
     if alg == Algorithm::None {
-        return SignatureCheck::Unsigned;
+        return Err(SignatureCheck::Unsigned);
     }
     if let Some(reason) = critical_problem(decoded.header()) {
-        return SignatureCheck::Invalid { reason };
+        return Err(SignatureCheck::Invalid { reason });
     }
 
     let keys = key.keys();
-    let by_kid: Vec<&Key> = match (decoded.kid(), key) {
+    let by_kid: Vec<(usize, &Key)> = match (decoded.kid(), key) {
         (Some(kid), VerifyKey::Set(_)) => {
-            let found: Vec<&Key> = keys
+            let found: Vec<(usize, &Key)> = keys
                 .iter()
-                .filter(|k| k.kid() == Some(kid.as_ref()))
+                .enumerate()
+                .filter(|(_, k)| k.kid() == Some(kid.as_ref()))
                 .collect();
             if found.is_empty() {
-                return SignatureCheck::KeyMismatch {
+                return Err(SignatureCheck::KeyMismatch {
                     reason: format!("no key with kid \"{kid}\" in the set ({})", kids(keys)),
-                };
+                });
             }
             found
         }
-        _ => keys.iter().collect(),
+        _ => keys.iter().enumerate().collect(),
     };
-    let fitting: Vec<&Key> = by_kid
+    let fitting: Vec<(usize, &Key)> = by_kid
         .iter()
         .copied()
-        .filter(|k| k.family() == alg.family() && k.alg().is_none_or(|a| a == alg.as_str()))
+        .filter(|(_, k)| k.family() == alg.family() && k.alg().is_none_or(|a| a == alg.as_str()))
         .collect();
     if fitting.is_empty() {
-        return SignatureCheck::KeyMismatch {
-            reason: mismatch_reason(alg, &by_kid),
-        };
+        return Err(SignatureCheck::KeyMismatch {
+            reason: mismatch_reason(alg, &by_kid.iter().map(|(_, k)| *k).collect::<Vec<_>>()),
+        });
     }
 
     let signature = decoded.signature();
     let input = decoded.signing_input();
     let mut last_problem = None;
-    for key in &fitting {
+    for (index, key) in &fitting {
         match check(alg, &key.material, input, signature) {
-            Ok(()) => return SignatureCheck::Valid,
+            Ok(()) => return Ok(*index),
             Err(problem) => last_problem = Some(problem),
         }
     }
@@ -104,7 +124,7 @@ pub fn verify(decoded: &Decoded, key: &VerifyKey) -> SignatureCheck {
         (_, 1) => "the signature does not match the key".into(),
         (_, n) => format!("the signature matches none of the {n} candidate keys"),
     };
-    SignatureCheck::Invalid { reason }
+    Err(SignatureCheck::Invalid { reason })
 }
 
 fn kids(keys: &[Key]) -> String {
