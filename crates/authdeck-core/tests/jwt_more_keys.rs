@@ -39,6 +39,16 @@ fn es256k()
     Ok((token, jwk, *signing.verifying_key()))
 }
 
+/// r and s of a token's ES256K signature.
+fn signature_parts(
+    token: &str,
+) -> Result<(k256::NonZeroScalar, k256::NonZeroScalar), Box<dyn std::error::Error>> {
+    let sig = URL_SAFE_NO_PAD.decode(token.rsplit_once('.').ok_or("a token")?.1)?;
+    let sig = k256::ecdsa::Signature::from_slice(&sig)?;
+    let (r, s) = sig.split_scalars();
+    Ok((r, s))
+}
+
 #[test]
 fn es256k_verifies_with_a_secp256k1_jwk_and_pem_and_an_altered_token_fails() -> TestResult {
     use k256::pkcs8::EncodePublicKey;
@@ -52,6 +62,16 @@ fn es256k_verifies_with_a_secp256k1_jwk_and_pem_and_an_altered_token_fails() -> 
     let pem = verifying.to_public_key_pem(k256::pkcs8::LineEnding::LF)?;
     let from_pem = VerifyKey::from_file_bytes(pem.as_bytes())?;
     assert!(check(&token, &from_pem)?.is_valid());
+    // The same signature with S replaced by n - S (as signers that do not normalise write it)
+    // is just as valid in JWS.
+    let (r, s) = signature_parts(&token)?;
+    let high_s = k256::ecdsa::Signature::from_scalars(r, -s)?;
+    let input = token.rsplit_once('.').ok_or("a token")?.0;
+    let other_form = format!("{input}.{}", b64(high_s.to_bytes()));
+    assert!(
+        check(&other_form, &from_pem)?.is_valid(),
+        "a high-S signature is valid too"
+    );
     let altered = token.replacen(&b64(r#"{"sub":"k1"}"#), &b64(r#"{"sub":"k2"}"#), 1);
     assert!(matches!(
         check(&altered, &from_pem)?,

@@ -195,6 +195,9 @@ fn check(alg: Algorithm, key: &Material, input: &[u8], sig: &[u8]) -> Result<(),
         }
         (Algorithm::ES256K, Material::EcK256(k)) => {
             let sig = ecdsa_signature::<k256::ecdsa::Signature>(alg, sig, 64)?;
+            // k256 verifies low-S only (Bitcoin's rule); JWS (RFC 8812) allows either S, and
+            // many signers do not normalise, so a high S is normalised first.
+            let sig = sig.normalize_s().unwrap_or(sig);
             k.verify(input, &sig).map_err(|_| Problem::Mismatch)
         }
         (Algorithm::EdDSA | Algorithm::Ed25519, Material::Ed25519(k)) => {
