@@ -57,14 +57,11 @@ async fn run(
             format!("the redirect path is not part of a URL ({e})"),
         )
     })?;
-    let mut client = super::client(endpoints, reg)?
+    let client = super::client(endpoints, reg)?
         .set_auth_uri(AuthUrl::from_url(auth_url))
         .set_token_uri(TokenUrl::from_url(token_url))
         .set_redirect_uri(redirect);
     let openid = spec.is_openid();
-    if !openid {
-        client = client.disable_openid_scope();
-    }
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let mut request = client
         .authorize_url(
@@ -73,7 +70,7 @@ async fn run(
             Nonce::new_random,
         )
         .set_pkce_challenge(challenge);
-    for scope in spec.scopes.iter().filter(|s| *s != "openid") {
+    for scope in &spec.scopes {
         request = request.add_scope(Scope::new(scope.clone()));
     }
     for (name, value) in extra_params(spec) {

@@ -101,7 +101,9 @@ pub struct DeviceCode {
 }
 
 /// A client of the `openidconnect` crate with no endpoint set yet: each grant sets the ones
-/// it needs. Errors: a failure when the issuer is not a URL.
+/// it needs, and sends the spec's scopes itself (the crate's own `openid` is turned off, so
+/// `openid` goes out once, and only when the spec asks for it). Errors: a failure when the
+/// issuer is not a URL.
 pub(crate) fn client(endpoints: &Endpoints, reg: &Registration) -> Result<CoreClient, Failure> {
     let issuer = IssuerUrl::new(endpoints.issuer.clone()).map_err(|e| {
         Failure::new(
@@ -114,6 +116,7 @@ pub(crate) fn client(endpoints: &Endpoints, reg: &Registration) -> Result<CoreCl
         issuer,
         endpoints.jwks.clone(),
     )
+    .disable_openid_scope()
     .set_auth_type(match reg.auth {
         ClientAuth::ClientSecretBasic => AuthType::BasicAuth,
         ClientAuth::ClientSecretPost | ClientAuth::None => AuthType::RequestBody,
