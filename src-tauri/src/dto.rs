@@ -25,9 +25,8 @@ pub struct AccountView {
     pub client_id: Option<String>,
     /// Signs in through an OAuth 2.0 / OpenID Connect server (its provider has `[oauth]`).
     pub oauth: bool,
-    /// An OAuth account's own grant, when it chose one other than its provider's.
-    #[ts(type = "Grant | null")]
-    pub oauth_grant: Option<String>,
+    /// An OAuth account's grant (its own, or else its provider's).
+    pub oauth_grant: Option<authdeck_core::provider::Grant>,
     #[ts(type = "Status")]
     pub status: Status,
     pub signed_in: bool,
@@ -48,11 +47,14 @@ pub struct AccountView {
 }
 
 impl AccountView {
-    /// `provider_name` comes from the catalog; `last_failure` is the account's newest history
-    /// event when that event failed ([`authdeck_core::deck::Deck::last_failures`]).
+    /// `provider_name` comes from the catalog; `oauth` is the account's OAuth settings with
+    /// its overrides applied ([`authdeck_core::deck::Deck::provider_of`]), none for a password
+    /// login; `last_failure` is the account's newest history event when that event failed
+    /// ([`authdeck_core::deck::Deck::last_failures`]).
     pub fn new(
         summary: AccountSummary,
         provider_name: String,
+        oauth: Option<&authdeck_core::provider::OAuthSpec>,
         margin: Option<SignedDuration>,
         last_failure: Option<Event>,
         now: Timestamp,
@@ -69,19 +71,10 @@ impl AccountView {
                 retry_after_secs: None,
             })
         });
-        let oauth = |field: &str| {
-            a.config
-                .overrides
-                .get("oauth")
-                .and_then(|o| o.get(field))
-                .and_then(|c| c.as_str())
-                .map(str::to_string)
-        };
-        let (client_id, oauth_grant) = (oauth("client_id"), oauth("grant"));
         AccountView {
-            oauth: client_id.is_some(),
-            client_id,
-            oauth_grant,
+            oauth: oauth.is_some(),
+            client_id: oauth.and_then(|o| o.client_id.clone()),
+            oauth_grant: oauth.map(|o| o.grant),
             status: accounts::status(&a, now, Some(margin)),
             margin_secs: margin.as_secs(),
             provider_name,

@@ -110,11 +110,18 @@ impl AppState {
                 let provider_name = provider
                     .map(|p| p.name.clone())
                     .unwrap_or_else(|| config.provider.clone());
-                let oauth = provider.is_some_and(|p| p.oauth.is_some());
+                // Only OAuth accounts need their overrides applied (client id, grant); an
+                // override that no longer fits leaves the provider's own settings.
+                let oauth = provider.and_then(|p| {
+                    let own = p.oauth.as_ref()?;
+                    let merged = p
+                        .with_overrides(&serde_json::Value::Object(config.overrides.clone()))
+                        .ok()
+                        .and_then(|m| m.oauth);
+                    Some(merged.unwrap_or_else(|| own.clone()))
+                });
                 let failure = failures.remove(&config.name);
-                let mut view = AccountView::new(summary, provider_name, margin, failure, now);
-                view.oauth |= oauth;
-                view
+                AccountView::new(summary, provider_name, oauth.as_ref(), margin, failure, now)
             })
             .collect();
         Ok(views)

@@ -408,7 +408,7 @@ client_id: string | null,
  */
 oauth: boolean, 
 /**
- * An OAuth account's own grant, when it chose one other than its provider's.
+ * An OAuth account's grant (its own, or else its provider's).
  */
 oauth_grant: Grant | null, status: Status, signed_in: boolean, issued_at: string | null, expires_at: string | null, 
 /**
