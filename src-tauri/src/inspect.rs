@@ -56,10 +56,7 @@ pub async fn verify(http: &Http, text: &str, key: KeyInput) -> Result<VerifyResu
     let decoded = jwt::decode(text)?;
     let key = verify_key(http, key).await?;
     let (check, by) = jwt::verify_naming(&decoded, &key);
-    let mut message = format!("Signature {}", check.describe());
-    if let Some(by) = by {
-        message.push_str(&format!(" ({by} of the set)"));
-    }
+    let mut message = format!("Signature {}", check.describe_by(by.as_deref()));
     for warning in key.keys().iter().filter_map(|k| k.warning()) {
         message.push_str(&format!(". Note: {warning}"));
     }

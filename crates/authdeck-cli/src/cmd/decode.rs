@@ -233,11 +233,9 @@ fn signature_word(inspection: &Inspection, check: Option<&SignatureCheck>) -> &'
     }
 }
 
+/// `alg: none` exactly, as the verifier reads it (RFC 7515 names are case-sensitive).
 fn is_unsigned(inspection: &Inspection) -> bool {
-    inspection
-        .alg
-        .as_deref()
-        .is_some_and(|a| a.eq_ignore_ascii_case("none"))
+    inspection.alg.as_deref().and_then(jwt::Algorithm::parse) == Some(jwt::Algorithm::None)
 }
 
 /// What the key said: the check (none without a key), the key of a set that verified the
@@ -377,10 +375,7 @@ fn human_report(inspection: &Inspection, verdict: &Verdict) -> String {
         }
         None => "not verified (give --secret-env, --secret, --secret-base64, --key or --jwks)"
             .to_owned(),
-        Some(check) => match verdict.verified_by {
-            Some(by) => format!("{} ({by} of the set)", check.describe()),
-            None => check.describe(),
-        },
+        Some(check) => check.describe_by(verdict.verified_by),
     };
     section(
         &mut out,

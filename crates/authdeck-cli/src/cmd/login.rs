@@ -247,12 +247,7 @@ pub async fn run(args: Args) -> CmdResult {
         deck.sign_in(&http, plan, &agent, limit, &jiff::Timestamp::now)
             .await?
     } else {
-        if args.device || args.no_browser || args.grant.is_some() {
-            return Err(Error::Invalid(format!(
-                "--device, --grant and --no-browser are for OAuth accounts, and {} logs in with a password",
-                args.account
-            )));
-        }
+        // --device, --grant and --no-browser were refused up front for a password login.
         deck.login(&http, plan).await?
     };
     if args.json {

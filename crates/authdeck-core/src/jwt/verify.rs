@@ -38,6 +38,15 @@ impl SignatureCheck {
             SignatureCheck::KeyMismatch { reason } => format!("not verified: {reason}"),
         }
     }
+
+    /// [`SignatureCheck::describe`], naming the key of a set that verified the token (as
+    /// [`verify_naming`] gives it).
+    pub fn describe_by(&self, verified_by: Option<&str>) -> String {
+        match verified_by {
+            Some(by) => format!("{} ({by} of the set)", self.describe()),
+            None => self.describe(),
+        }
+    }
 }
 
 /// Verifies a decoded token with a key or a key set.
