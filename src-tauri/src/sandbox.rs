@@ -51,10 +51,7 @@ pub async fn start(state: &AppState) -> Result<SandboxInfo> {
         base_url: Some(sandbox.issuer()),
         client_id: Some(SERVICE_CLIENT_ID.to_string()),
         client_secret: Some(Secret::new(SERVICE_CLIENT_SECRET)),
-        overrides: Some(serde_json::Map::from_iter([(
-            "oauth".to_string(),
-            serde_json::json!({ "grant": "client_credentials" }),
-        )])),
+        grant: Some(authdeck_core::provider::Grant::ClientCredentials),
         ..LoginRequest::default()
     })?;
     let limit = Duration::from_secs(30);

@@ -13,11 +13,6 @@ use tauri::{AppHandle, Emitter};
 /// The core's request for a sign-in from the dialog's fields.
 pub fn request(input: &SignInInput) -> LoginRequest {
     let given = |text: &str| (!text.trim().is_empty()).then(|| Secret::new(text.trim()));
-    let mut grant = serde_json::Map::new();
-    grant.insert(
-        "oauth".into(),
-        serde_json::json!({ "grant": input.grant.as_str() }),
-    );
     LoginRequest {
         account: input.account.clone(),
         provider: Some(input.provider.clone()),
@@ -28,7 +23,7 @@ pub fn request(input: &SignInInput) -> LoginRequest {
         // Empty: the id the account (or its provider) already has.
         client_id: (!input.client_id.trim().is_empty()).then(|| input.client_id.trim().into()),
         client_secret: given(&input.client_secret),
-        overrides: Some(grant),
+        grant: Some(input.grant),
         ..LoginRequest::default()
     }
 }

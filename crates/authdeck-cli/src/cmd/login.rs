@@ -7,7 +7,9 @@ use authdeck_core::deck::{LoginReport, LoginRequest, Outcome, PastedToken};
 use authdeck_core::exchange::CodeSource;
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
+use authdeck_core::provider::Grant;
 use authdeck_core::{Error, Secret};
+use clap::builder::TypedValueParser as _;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -97,8 +99,8 @@ pub struct Args {
     device: bool,
     /// OAuth: the grant this account signs in with, kept for it (default: the provider's,
     /// usually authorization_code in the browser).
-    #[arg(long, conflicts_with = "token_stdin", value_parser = ["authorization_code", "device_code", "client_credentials", "password"])]
-    grant: Option<String>,
+    #[arg(long, conflicts_with = "token_stdin", value_parser = grant_names())]
+    grant: Option<Grant>,
     /// OAuth: print the sign-in URL instead of opening the browser.
     #[arg(long, conflicts_with = "token_stdin")]
     no_browser: bool,
@@ -121,6 +123,12 @@ fn parse_expiry(text: &str) -> Result<jiff::Timestamp, String> {
         .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
         .map(|z| z.timestamp())
         .ok_or_else(|| format!("{text:?} is not a date: write 2027-06-30 or 2027-06-30T12:00:00Z"))
+}
+
+/// `--grant`'s values: the grants' names, listed in the help and offered by completion.
+fn grant_names() -> impl clap::builder::TypedValueParser<Value = Grant> {
+    clap::builder::PossibleValuesParser::new(Grant::ALL.map(Grant::as_str))
+        .map(|name: String| Grant::parse(&name).unwrap_or_default())
 }
 
 /// `--device`, `--grant` and `--no-browser` on an account whose provider logs in with a
@@ -149,13 +157,11 @@ fn refuse_oauth_flags_for_a_password_login(deck: &Deck, args: &Args) -> Result<(
 pub async fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
     refuse_oauth_flags_for_a_password_login(&deck, &args)?;
-    let mut set = args.set.clone();
-    if args.device {
-        set.push("oauth.grant=device_code".into());
-    }
-    if let Some(grant) = &args.grant {
-        set.push(format!("oauth.grant={grant}"));
-    }
+    let set = args.set.clone();
+    let grant = match args.device {
+        true => Some(Grant::DeviceCode),
+        false => args.grant,
+    };
     let overrides = overrides(&set)?;
     if args.token_stdin {
         let pasted = PastedToken {
@@ -195,6 +201,7 @@ pub async fn run(args: Args) -> CmdResult {
         totp_secret: None,
         client_id: args.client_id.clone(),
         client_secret: None,
+        grant,
     };
     let (password, totp_secret) = match (args.password_stdin, args.totp_secret_stdin) {
         (true, true) => {

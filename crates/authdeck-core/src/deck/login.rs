@@ -41,6 +41,8 @@ pub struct LoginRequest {
     pub client_id: Option<String>,
     /// OAuth: the client secret, kept in the keyring.
     pub client_secret: Option<Secret>,
+    /// OAuth: the grant this account signs in with (kept as its `oauth.grant`).
+    pub grant: Option<crate::provider::Grant>,
 }
 
 /// How a login went, for the CLI's output and the app. No secrets in here.
@@ -734,11 +736,15 @@ fn merged_config(
         .client_id
         .as_ref()
         .map(|id| serde_json::json!({ "oauth": { "client_id": id.trim() } }));
+    let grant = req
+        .grant
+        .map(|g| serde_json::json!({ "oauth": { "grant": g.as_str() } }));
     for patch in req
         .overrides
         .iter()
         .map(|p| serde_json::Value::Object(p.clone()))
         .chain(client_id)
+        .chain(grant)
     {
         let mut merged = serde_json::Value::Object(overrides);
         crate::provider::merge(&mut merged, &patch);

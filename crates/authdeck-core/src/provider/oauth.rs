@@ -80,6 +80,18 @@ pub enum Grant {
 }
 
 impl Grant {
+    pub const ALL: [Grant; 4] = [
+        Grant::AuthorizationCode,
+        Grant::DeviceCode,
+        Grant::ClientCredentials,
+        Grant::Password,
+    ];
+
+    /// A grant by its `oauth.grant` name (`authorization_code`, `device_code`, ...).
+    pub fn parse(name: &str) -> Option<Grant> {
+        Grant::ALL.into_iter().find(|g| g.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Grant::AuthorizationCode => "authorization_code",
