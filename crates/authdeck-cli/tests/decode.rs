@@ -366,7 +366,7 @@ fn plain_http_jwks_is_refused_unless_it_is_loopback() {
 fn malformed_tokens_exit_1_with_the_reason() {
     let cases = [
         ("abc.def", "expected 3 parts separated by '.', found 2"),
-        ("a.b.c.d.e", "encrypted JWE (5 parts)"),
+        ("a.b.c.d.e", "expected 3 parts separated by '.', found 5"),
         (
             "eyJhbGciOiJIUzI1NiJ9.e30",
             "expected 3 parts separated by '.', found 2",
@@ -689,4 +689,93 @@ fn a_jwks_names_the_key_that_verified_and_warns_of_an_x5c_that_disagrees() -> Te
     let doc: Value = serde_json::from_slice(&out.stdout)?;
     assert_eq!(doc["key_warnings"], serde_json::json!([]), "{doc}");
     Ok(())
+}
+
+#[test]
+fn a_jwks_with_no_key_authdeck_can_use_still_decodes_as_unverifiable() -> TestResult {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let token = format!(
+        "{}.{}.c2ln",
+        b64(r#"{"alg":"Ed448","kid":"big"}"#),
+        b64(r#"{"sub":"x"}"#)
+    );
+    // An Ed448 public key (57 bytes of x) and a key for encryption only.
+    let jwks = serde_json::json!({"keys": [
+        {"kty": "OKP", "crv": "Ed448", "kid": "big", "x": b64(&"x".repeat(57))},
+        {"kty": "RSA", "use": "enc", "kid": "enc-1", "n": "AQAB", "e": "AQAB"}
+    ]});
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("jwks.json");
+    std::fs::write(&file, jwks.to_string())?;
+    let out = authdeck(
+        &["decode", "--json", &token, "--key", &file.to_string_lossy()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "not verified: {}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(
+        doc["claims"]["sub"], "x",
+        "the token is still decoded: {doc}"
+    );
+    assert_eq!(doc["signature"], "unverifiable", "{doc}");
+    let detail = doc["signature_detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("Ed448") && detail.contains("enc-1"),
+        "the detail names each key and why it was skipped: {detail}"
+    );
+    Ok(())
+}
+
+#[test]
+fn two_tokens_on_stdin_are_refused_as_two_not_read_as_a_jwe() {
+    let token = access_token("s");
+    let out = authdeck(&["decode"], Some(&format!("{token}\n{token}\n")));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("found 2 tokens separated by whitespace"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("JWE"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_alg_that_is_not_a_string_is_named_not_called_missing() -> TestResult {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let token = format!("{}.{}.c2ln", b64(r#"{"alg":1}"#), b64(r#"{"sub":"x"}"#));
+    let out = authdeck(&["decode", "--json", &token, "--secret", "k"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout)?;
+    let codes: Vec<&str> = doc["notes"]
+        .as_array()
+        .map(|n| n.iter().filter_map(|n| n["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(codes.contains(&"alg_not_string"), "{doc}");
+    assert!(!codes.contains(&"no_alg"), "{doc}");
+    assert!(
+        doc["signature_detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("not a string")),
+        "{doc}"
+    );
+    Ok(())
+}
+
+#[test]
+fn decode_help_lists_every_algorithm_it_verifies() {
+    let out = authdeck(&["decode", "--help"], None);
+    let help = stdout(&out);
+    for alg in [
+        "HS*",
+        "RS*",
+        "PS*",
+        "ES256/384/512",
+        "ES256K",
+        "EdDSA",
+        "Ed25519",
+    ] {
+        assert!(help.contains(alg), "{alg} missing from: {help}");
+    }
 }

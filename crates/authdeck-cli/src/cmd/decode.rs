@@ -29,7 +29,7 @@ const MAX_INPUT: u64 = jwt::MAX_TOKEN_BYTES as u64;
   authdeck decode TOKEN --jwks https://issuer.example.com/.well-known/jwks.json
 
 Decoding never needs a key. With a key, the signature is checked for every JWS algorithm
-(HS*, RS*, PS*, ES256/384/512, EdDSA); alg \"none\" is never valid. An expired token with a good
+(HS*, RS*, PS*, ES256/384/512, ES256K, EdDSA/Ed25519); alg \"none\" is never valid. An expired token with a good
 signature is reported as such: signature validity and time validity are separate.
 
 An encrypted token (JWE, 5 parts) cannot be read without its key: its protected header is shown,
@@ -189,9 +189,9 @@ async fn load_key(args: &Args) -> Result<GivenKey, Error> {
     };
     match VerifyKey::load(&Http::new()?, source).await {
         Ok(key) => Ok(Some(Ok(key))),
-        // A real key of a kind Authdeck cannot use (Ed448, a curve JWS does not name): the
-        // token is still decoded, and the verdict says why it was not checked.
-        Err(LoadError::Key(e @ jwt::KeyError::Unsupported(_))) => Ok(Some(Err(match flag {
+        // A real key, or a JWKS, of a kind Authdeck cannot use (Ed448, a curve JWS does not
+        // name): the token is still decoded, and the verdict says why it was not checked.
+        Err(LoadError::Key(e)) if e.is_unusable_key() => Ok(Some(Err(match flag {
             Some(flag) => format!("{flag} cannot be used: {e}"),
             None => format!("the key cannot be used: {e}"),
         }))),

@@ -39,6 +39,13 @@ pub enum Malformed {
     Encrypted { header: Option<Box<JsonObject>> },
     #[error("expected 3 parts separated by '.', found {found}")]
     WrongPartCount { found: usize },
+    /// Whitespace between whole tokens (two pasted at once): joined, they would read as one
+    /// token of the wrong shape.
+    #[error(
+        "found {count} tokens separated by whitespace: give one at a time (a token wrapped over \
+         several lines is fine)"
+    )]
+    SeveralTokens { count: usize },
     #[error("the {segment} is empty")]
     EmptySegment { segment: Segment },
     #[error("the {segment} is not base64url: {reason}")]
@@ -82,6 +89,14 @@ pub fn decode(text: &str) -> Result<Decoded, Malformed> {
     // scanning every token for it would cost more than decoding one.
     match decode_compact(trimmed) {
         Err(_) if trimmed.bytes().any(|b| b.is_ascii_whitespace()) => {
+            // A wrapped token breaks inside its parts; two tokens each carry both their dots.
+            let count = trimmed
+                .split_ascii_whitespace()
+                .filter(|word| word.bytes().filter(|&b| b == b'.').count() >= 2)
+                .count();
+            if count > 1 {
+                return Err(Malformed::SeveralTokens { count });
+            }
             let joined: String = trimmed
                 .chars()
                 .filter(|c| !c.is_ascii_whitespace())
@@ -126,8 +141,13 @@ fn decode_compact(compact: &str) -> Result<Decoded, Malformed> {
     };
     let rest = parts.count();
     if rest == 2 {
-        return Err(Malformed::Encrypted {
-            header: jwe_header(header_b64).map(Box::new),
+        // RFC 7516 §4.1.2: a JWE's protected header names its `enc`; five parts of anything
+        // else are not called encrypted.
+        return Err(match jwe_header(header_b64) {
+            Some(header) if header.get("enc").is_some() => Malformed::Encrypted {
+                header: Some(Box::new(header)),
+            },
+            _ => Malformed::WrongPartCount { found: 5 },
         });
     }
     if rest != 0 {
@@ -422,9 +442,38 @@ mod tests {
 
     #[test]
     fn recognizes_five_parts_as_encrypted() {
-        let err = decode("a.b.c.d.e").expect_err("five parts is a JWE");
-        assert_eq!(err, Malformed::Encrypted { header: None });
+        // {"alg":"RSA-OAEP","enc":"A256GCM"}
+        let jwe = "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d";
+        let err = decode(jwe).expect_err("five parts with enc is a JWE");
+        assert!(
+            matches!(&err, Malformed::Encrypted { header: Some(h) } if h.get_str("enc").as_deref() == Some("A256GCM")),
+            "{err:?}"
+        );
         assert!(err.to_string().contains("encrypted JWE"));
+    }
+
+    #[test]
+    fn five_parts_without_a_jwe_header_are_not_called_encrypted() {
+        assert_eq!(
+            decode("a.b.c.d.e").expect_err("garbage"),
+            Malformed::WrongPartCount { found: 5 }
+        );
+        // {"alg":"HS256"}: a JWS header, no enc
+        assert_eq!(
+            decode("eyJhbGciOiJIUzI1NiJ9.b.c.d.e").expect_err("no enc"),
+            Malformed::WrongPartCount { found: 5 }
+        );
+    }
+
+    #[test]
+    fn two_tokens_separated_by_whitespace_are_named_not_joined() {
+        let two = format!("{JWT_IO}\n{JWT_IO}\n");
+        assert_eq!(
+            decode(&two).expect_err("two tokens"),
+            Malformed::SeveralTokens { count: 2 }
+        );
+        let wrapped = format!("{}\n{}", &JWT_IO[..30], &JWT_IO[30..]);
+        decode(&wrapped).expect("a token wrapped at any point still decodes");
     }
 
     #[test]

@@ -55,7 +55,7 @@ pub struct Inspection {
 }
 
 /// Something worth a second look, with a code a script can match on (the words may change):
-/// `payload_text`, `payload_binary`, `no_alg`, `unknown_alg`, `alg_none`, `crit`,
+/// `payload_text`, `payload_binary`, `no_alg`, `alg_not_string`, `unknown_alg`, `alg_none`, `crit`,
 /// `unreadable_time` (a time claim that cannot be read), `odd_time` (one read with a guess,
 /// such as milliseconds), `iat_in_future`, `exp_before_iat`, `duplicate_claims`,
 /// `duplicate_header_members`.
@@ -250,10 +250,21 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
     let alg = decoded.alg();
     let parsed_alg = alg.as_deref().and_then(Algorithm::parse);
     match (&alg, parsed_alg) {
-        (None, _) => notes.push(Note::new(
-            "no_alg",
-            "the header has no \"alg\": no one can verify this token",
-        )),
+        // Present but not a string (`"alg": 1`): said as what it is, not as missing.
+        (None, _) => notes.push(match header.get("alg") {
+            Some(raw) => Note::new(
+                "alg_not_string",
+                format!(
+                    "\"alg\" is {} where RFC 7515 §4.1.1 wants a string: no one can verify \
+                     this token",
+                    super::plain(raw)
+                ),
+            ),
+            None => Note::new(
+                "no_alg",
+                "the header has no \"alg\": no one can verify this token",
+            ),
+        }),
         (Some(a), None) => notes.push(Note::new(
             "unknown_alg",
             format!("\"{a}\" is not a JWS signature algorithm"),

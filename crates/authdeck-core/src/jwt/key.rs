@@ -95,6 +95,15 @@ pub enum KeyError {
     NoUsableKey(Vec<String>),
 }
 
+impl KeyError {
+    /// A well-formed key, or a set of them, that Authdeck cannot verify with (Ed448, a curve
+    /// JWS does not name, a JWKS of only such keys): a token can still be decoded beside it,
+    /// as unverifiable. Every other error is a mistake in what was given.
+    pub fn is_unusable_key(&self) -> bool {
+        matches!(self, KeyError::Unsupported(_) | KeyError::NoUsableKey(_))
+    }
+}
+
 fn skipped_note(skipped: &[String]) -> String {
     if skipped.is_empty() {
         String::new()

@@ -75,9 +75,11 @@ pub fn verify_naming(decoded: &Decoded, key: &VerifyKey) -> (SignatureCheck, Opt
 /// The index of the key that verified the token, or the verdict why none did.
 fn checked(decoded: &Decoded, key: &VerifyKey) -> Result<usize, SignatureCheck> {
     let Some(alg_text) = decoded.alg() else {
-        return Err(SignatureCheck::Invalid {
-            reason: "the header has no \"alg\"".into(),
-        });
+        let reason = match decoded.header().get("alg") {
+            Some(raw) => format!("the header's \"alg\" is {raw}, not a string"),
+            None => "the header has no \"alg\"".into(),
+        };
+        return Err(SignatureCheck::Invalid { reason });
     };
     let Some(alg) = Algorithm::parse(&alg_text) else {
         return Err(SignatureCheck::Invalid {
