@@ -145,6 +145,7 @@ pub async fn account_logout(state: State<'_, AppState>, account: String) -> CmdR
     let revoked = state.deck.revoke(&state.http, &account).await?;
     blocking(&state, move |deck| {
         deck.logout_noting(&account, Timestamp::now(), revoked)
+            .map(drop)
     })
     .await
 }

@@ -30,11 +30,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// List the login providers: the five built-in presets and your provider files.
+    /// List the login providers: the seven built-in presets (the five documented APIs, Generic
+    /// OpenID Connect, Generic OAuth 2.0) and your provider files.
     Providers(cmd::providers::Args),
     /// Log in to an account (new or stored) and keep the session.
     Login(cmd::login::Args),
-    /// Run the local sandbox that speaks the five documented login APIs.
+    /// Run the local sandbox: the five documented login APIs, the example providers' APIs and
+    /// a demo OpenID Connect issuer.
     Sandbox(cmd::sandbox::Args),
     /// Decode a JWT: header, claims explained, expiry; verify it when given a key.
     Decode(cmd::decode::Args),

@@ -31,6 +31,10 @@ pub enum Error {
     Refused(crate::outcome::Failure),
     #[error("{0}")]
     Io(String),
+    /// Another Authdeck (the app, a CLI process) changed the account while this action waited
+    /// for it: nothing was done, and running it again is the fix.
+    #[error("{0}")]
+    Conflict(String),
     /// A token that is not a readable JWT (the inspector, `authdeck decode`).
     #[error("{0}")]
     MalformedToken(String),
@@ -56,6 +60,7 @@ impl Error {
             Error::SessionExpired(_) => ErrorCode::SessionExpired,
             Error::Refused(_) => ErrorCode::Refused,
             Error::Io(_) => ErrorCode::Io,
+            Error::Conflict(_) => ErrorCode::Conflict,
             Error::MalformedToken(_) => ErrorCode::MalformedToken,
             Error::EncryptedToken { .. } => ErrorCode::EncryptedToken,
         }
@@ -76,6 +81,7 @@ pub enum ErrorCode {
     SessionExpired,
     Refused,
     Io,
+    Conflict,
     MalformedToken,
     EncryptedToken,
     /// Never sent by Authdeck: the UI's code for anything thrown that is not an error payload.
@@ -83,7 +89,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::InvalidInput,
         ErrorCode::Provider,
         ErrorCode::NotFound,
@@ -92,6 +98,7 @@ impl ErrorCode {
         ErrorCode::SessionExpired,
         ErrorCode::Refused,
         ErrorCode::Io,
+        ErrorCode::Conflict,
         ErrorCode::MalformedToken,
         ErrorCode::EncryptedToken,
         ErrorCode::Internal,
@@ -108,6 +115,7 @@ impl ErrorCode {
             ErrorCode::SessionExpired => "session_expired",
             ErrorCode::Refused => "refused",
             ErrorCode::Io => "io",
+            ErrorCode::Conflict => "conflict",
             ErrorCode::MalformedToken => "malformed_token",
             ErrorCode::EncryptedToken => "encrypted_token",
             ErrorCode::Internal => "internal",

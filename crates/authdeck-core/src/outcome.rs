@@ -126,7 +126,7 @@ impl Kind {
             Kind::ServerError => "the server failed",
             Kind::NetworkError => "the server could not be reached",
             Kind::ProtocolError => "the server's answer was not what the provider spec describes",
-            Kind::Rejected => "the server refused the login",
+            Kind::Rejected => "the server refused the request",
             Kind::InvalidClient => "the client id or secret was not accepted",
             Kind::InvalidGrant => "the grant was refused (expired, revoked or already used)",
             Kind::InvalidScope => "a scope asked for is not allowed",

@@ -171,6 +171,23 @@ fn logout_drops_tokens_keeps_the_password_and_records_it() -> TestResult {
 }
 
 #[test]
+fn a_second_logout_finds_nothing_to_do_and_records_nothing() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    assert!(f.deck.logout("alice", now())?, "the first signs out");
+    assert!(
+        !f.deck.logout("alice", now())?,
+        "the second has nothing to do"
+    );
+    let events = f.deck.history(&Filter::default())?;
+    assert_eq!(events.len(), 1, "one logout in the history: {events:?}");
+    let doc = f.vault().load("alice")?.ok_or("the password entry stays")?;
+    assert_eq!(doc.password, Some(Secret::new("password-of-alice")));
+    assert!(f.deck.account("alice")?.session.password_remembered);
+    Ok(())
+}
+
+#[test]
 fn logout_of_an_unreadable_entry_deletes_it() -> TestResult {
     let f = fixture()?;
     f.signed_in("alice", now(), Some(3600))?;

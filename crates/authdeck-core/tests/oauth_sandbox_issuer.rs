@@ -95,3 +95,56 @@ async fn a_device_sign_in_asks_for_each_scope_once() -> TestResult {
     );
     Ok(())
 }
+
+/// Shows the code, then takes the server away (it stops as a crashed issuer would).
+struct ServerGoesAway(std::sync::Mutex<Option<Sandbox>>);
+
+impl UserAgent for ServerGoesAway {
+    fn open(&self, _url: &str) -> Result<(), String> {
+        Err("a device sign-in opens no browser".into())
+    }
+
+    fn show_device_code(&self, _code: &DeviceCode) {
+        if let Ok(mut sandbox) = self.0.lock() {
+            sandbox.take();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_sign_in_whose_server_goes_away_gives_up_with_a_network_error() -> TestResult {
+    let sandbox = Sandbox::start("127.0.0.1:0".parse()?).await?;
+    let spec = Catalog::presets()
+        .get("oidc")?
+        .oauth
+        .clone()
+        .ok_or("the oidc preset is OAuth")?;
+    let transport = Transport::new(Http::new()?, Policy::default());
+    let mut endpoints = discovery::endpoints(&transport, &sandbox.issuer(), &spec).await?;
+    let reg = Registration {
+        client_id: CLIENT_ID.into(),
+        client_secret: None,
+        auth: ClientAuth::None,
+    };
+    let agent = ServerGoesAway(std::sync::Mutex::new(Some(sandbox)));
+    // Without the give-up, this would poll until the code expires (10 min of the issuer's
+    // clock): the sleep is short, so the test would spin, not hang, and time out in CI.
+    let attempt = device_authorization::sign_in(
+        &transport,
+        &mut endpoints,
+        &reg,
+        &spec,
+        &agent,
+        |_| tokio::time::sleep(std::time::Duration::from_millis(20)),
+        &jiff::Timestamp::now,
+    )
+    .await;
+    let failure = attempt.result.err().ok_or("no server, no session")?;
+    assert_eq!(failure.kind, authdeck_core::Kind::NetworkError, "{failure}");
+    let words = failure.message.unwrap_or_default();
+    assert!(
+        words.contains("stopped answering") && words.contains("sign in again"),
+        "{words}"
+    );
+    Ok(())
+}

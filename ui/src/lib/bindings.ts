@@ -36,7 +36,7 @@ field: string | null,
  */
 case: string | null, message: string, };
 
-export type ErrorCode = "invalid_input" | "provider" | "not_found" | "keyring" | "storage" | "session_expired" | "refused" | "io" | "malformed_token" | "encrypted_token" | "internal";
+export type ErrorCode = "invalid_input" | "provider" | "not_found" | "keyring" | "storage" | "session_expired" | "refused" | "io" | "conflict" | "malformed_token" | "encrypted_token" | "internal";
 
 export type ErrorPayload = { code: ErrorCode, message: string, 
 /**

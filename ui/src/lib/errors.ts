@@ -40,6 +40,7 @@ const CODE_WORDS: Record<ErrorCode, string> = {
   refused: 'The server refused.',
   io: 'A file could not be read or written.',
   malformed_token: 'This is not a readable JWT.',
+  conflict: 'Another Authdeck window or command changed this account meanwhile: nothing was done, try again.',
   encrypted_token: "This token is encrypted (JWE): its claims cannot be read without the recipient's key.",
   internal: 'Something went wrong inside Authdeck.',
 }

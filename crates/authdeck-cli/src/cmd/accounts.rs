@@ -34,7 +34,10 @@ pub fn run(args: Args) -> CmdResult {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let rows: Vec<Vec<String>> = accounts.iter().map(|a| row(a, now)).collect();
+    let rows: Vec<Vec<String>> = accounts
+        .iter()
+        .map(|a| row(a, kept_secret(&deck, a), now))
+        .collect();
     let mut text = table(
         &[
             "NAME",
@@ -44,7 +47,7 @@ pub fn run(args: Args) -> CmdResult {
             "STATUS",
             "EXPIRES",
             "LAST LOGIN",
-            "PASSWORD",
+            "KEPT",
         ],
         &rows,
     );
@@ -66,7 +69,25 @@ fn skew_note(summary: &AccountSummary) -> Option<String> {
     ))
 }
 
-fn row(summary: &AccountSummary, now: Timestamp) -> Vec<String> {
+/// What the account keeps to sign in again by itself: a client credentials account keeps its
+/// client secret where others keep a password.
+fn kept_secret(deck: &Deck, summary: &AccountSummary) -> &'static str {
+    if !summary.account.session.password_remembered {
+        return "-";
+    }
+    let client_credentials = deck
+        .provider_of(&summary.account.config)
+        .ok()
+        .and_then(|p| p.oauth)
+        .is_some_and(|o| o.grant == authdeck_core::provider::Grant::ClientCredentials);
+    if client_credentials {
+        "client secret"
+    } else {
+        "password"
+    }
+}
+
+fn row(summary: &AccountSummary, kept: &str, now: Timestamp) -> Vec<String> {
     let account = &summary.account;
     let session = &account.session;
     let expires = match session.expires_at {
@@ -81,11 +102,6 @@ fn row(summary: &AccountSummary, now: Timestamp) -> Vec<String> {
             format!("{} ago", authdeck_core::words::duration_words(secs))
         },
     );
-    let password = if session.password_remembered {
-        "remembered"
-    } else {
-        "-"
-    };
     vec![
         account.config.name.clone(),
         account.config.provider.clone(),
@@ -94,7 +110,7 @@ fn row(summary: &AccountSummary, now: Timestamp) -> Vec<String> {
         summary.status.to_string(),
         expires,
         last_login,
-        password.to_string(),
+        kept.to_string(),
     ]
 }
 

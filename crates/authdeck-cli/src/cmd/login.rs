@@ -26,7 +26,8 @@ use std::time::Duration;
   authdeck login dev --remember-password
   # fix a choice the API document left open, for this account only
   authdeck login dev --set success.expires_format=unix_ms
-  # an API key or personal access token, pasted instead of a login
+  # an API key or personal access token, pasted instead of a login (the apikey provider is an
+  # example file: `authdeck providers add examples/providers/apikey.toml` first)
   authdeck login ci-key --provider apikey --base-url https://api.example.com \
       --token-stdin --expires-at 2027-06-30 < key.txt
   # an account with a second factor: keep its TOTP secret so it renews by itself
@@ -46,7 +47,8 @@ pub struct Args {
     /// A name for the account (letters, digits, . _ @ -), e.g. `staging-alice`.
     #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     account: String,
-    /// Provider id: a preset (meetra, user-login, talkstack, meetmates, sealmetrics) or your own.
+    /// Provider id: a preset (meetra, user-login, talkstack, meetmates, sealmetrics, oidc,
+    /// oauth2; see `authdeck providers`) or the id of your own provider file.
     #[arg(long)]
     #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::providers))]
     provider: Option<String>,

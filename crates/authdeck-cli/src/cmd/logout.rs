@@ -28,15 +28,22 @@ pub struct Args {
 pub async fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
     let revoked = deck.revoke(&Http::new()?, &args.account).await?;
-    deck.logout_noting(&args.account, Timestamp::now(), revoked.clone())?;
+    let signed_out = deck.logout_noting(&args.account, Timestamp::now(), revoked.clone())?;
     let password_kept = deck.account(&args.account)?.session.password_remembered;
     if args.json {
         return print_json(&serde_json::json!({
             "account": args.account,
             "signed_in": false,
+            "was_signed_in": signed_out,
             "password_remembered": password_kept,
             "revocation": revoked,
         }));
+    }
+    if !signed_out {
+        return print(&format!(
+            "{} was not signed in: nothing to do.\n",
+            args.account
+        ));
     }
     let kept = if password_kept {
         " (the remembered password, and any TOTP secret, stay: `authdeck forget-password` drops them)"

@@ -18,8 +18,10 @@ pub struct Args {
     /// The account's name (see `authdeck accounts`).
     #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     account: String,
-    /// Print one JSON object (the same shape as `login --json`, also when the server refuses;
-    /// `latency_ms` is then 0 and the history has the attempt's).
+    /// Print one JSON object: the shape of `login --json`, also when the server refuses the
+    /// renewal (`latency_ms` is then 0 and the history has the attempt's). When the session
+    /// cannot be renewed without you (no refresh token, or a refused one and nothing else to
+    /// sign in with), the error shape: {"error": {"code": "session_expired", "message"}}.
     #[arg(long)]
     pub(crate) json: bool,
 }

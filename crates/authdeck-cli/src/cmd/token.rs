@@ -31,8 +31,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = FormatArg::Raw)]
     format: FormatArg,
     /// Print the session's OpenID Connect ID token instead of its access token (renewing the
-    /// session first when needed, as for the access token).
-    #[arg(long, conflicts_with = "format")]
+    /// session first when needed, as for the access token), in any --format.
+    #[arg(long)]
     id_token: bool,
 }
 
@@ -74,6 +74,11 @@ pub async fn run(args: Args) -> CmdResult {
     if let Some(warning) = &out.warning {
         eprintln!("warning: {warning}");
     }
+    let format = Format::from(args.format);
+    let presented = match format {
+        Format::Raw | Format::Env => copy::Presentation::default(),
+        _ => deck.presentation(&out)?,
+    };
     if args.id_token {
         let Some(id_token) = deck.stored_id_token(&args.account)? else {
             return Err(authdeck_core::Error::NotFound(format!(
@@ -81,20 +86,19 @@ pub async fn run(args: Args) -> CmdResult {
                 args.account
             )));
         };
-        let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{}", id_token.expose())
-            .and_then(|_| stdout.flush())
-            .map_err(|e| authdeck_core::Error::Io(format!("could not write the token: {e}")))?;
-        return Ok(ExitCode::SUCCESS);
+        // The ID token's own expiry, which need not be the access token's.
+        let expires_at = authdeck_core::jwt::claims(id_token.expose())
+            .and_then(|c| authdeck_core::jwt::time_claim(&c, "exp").time());
+        let text = copy::render(format, &out.account, &id_token, expires_at, &presented);
+        return write_out(&text);
     }
-    let format = Format::from(args.format);
-    let presented = match format {
-        Format::Raw | Format::Env => copy::Presentation::default(),
-        _ => deck.presentation(&out)?,
-    };
     let text = copy::render(format, &out.account, &out.token, out.expires_at, &presented);
+    write_out(&text)
+}
+
+fn write_out(text: &str) -> CmdResult {
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{}", &*text)
+    writeln!(stdout, "{text}")
         .and_then(|_| stdout.flush())
         .map_err(|e| authdeck_core::Error::Io(format!("could not write the token: {e}")))?;
     Ok(ExitCode::SUCCESS)

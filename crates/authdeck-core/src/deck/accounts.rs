@@ -134,19 +134,22 @@ impl Deck {
     /// Call with the account's lock held.
     pub(super) fn drop_tokens(&self, account: &Account, now: Timestamp) -> Result<()> {
         let name = &account.config.name;
-        let (password_kept, _) = self.clear_tokens(name)?;
+        let password_kept = self.clear_tokens(name)?.password_kept;
         let session = tokens_dropped(&account.session, password_kept);
         let conn = self.db()?;
         db::write(&conn, |tx| accounts::set_session(tx, name, &session, now))
     }
 
     /// Takes the account's tokens out of the keyring and keeps a remembered password. Returns
-    /// whether a password is kept, and a note when an unreadable entry had to be deleted whole
-    /// (nothing in it could be used). Call with the account's lock held.
-    fn clear_tokens(&self, name: &str) -> Result<(bool, Option<&'static str>)> {
+    /// what was done. Call with the account's lock held.
+    fn clear_tokens(&self, name: &str) -> Result<Cleared> {
         let vault = self.vault()?;
         match vault.read(name)? {
-            Stored::Missing => Ok((false, None)),
+            Stored::Missing => Ok(Cleared::default()),
+            Stored::Doc(doc) if doc.token.is_none() && doc.refresh_token.is_none() => Ok(Cleared {
+                password_kept: doc.password.is_some(),
+                ..Cleared::default()
+            }),
             Stored::Doc(doc) => {
                 let kept = VaultDoc {
                     password: doc.password,
@@ -155,33 +158,45 @@ impl Deck {
                     ..VaultDoc::default()
                 };
                 vault.save(name, &kept)?;
-                Ok((kept.password.is_some(), None))
+                Ok(Cleared {
+                    password_kept: kept.password.is_some(),
+                    tokens_dropped: true,
+                    note: None,
+                })
             }
             Stored::Garbled => {
                 vault.delete(name)?;
-                Ok((
-                    false,
-                    Some("the unreadable keyring entry was deleted, with any remembered password"),
-                ))
+                Ok(Cleared {
+                    password_kept: false,
+                    tokens_dropped: true,
+                    note: Some(
+                        "the unreadable keyring entry was deleted, with any remembered password",
+                    ),
+                })
             }
         }
     }
 
     /// Signs the account out: its tokens leave the keyring (a remembered password and TOTP
-    /// secret stay), the
-    /// account shows as signed out, and the history says so.
-    pub fn logout(&self, name: &str, now: Timestamp) -> Result<()> {
+    /// secret stay), the account shows as signed out, and the history says so. Returns
+    /// `false`, and records nothing, when it was signed out already. Errors: NotFound,
+    /// Keyring, Storage.
+    pub fn logout(&self, name: &str, now: Timestamp) -> Result<bool> {
         self.logout_noting(name, now, None)
     }
 
     /// [`Deck::logout`], with a note for its history event (what [`Deck::revoke`] says the
     /// server confirmed).
-    pub fn logout_noting(&self, name: &str, now: Timestamp, said: Option<String>) -> Result<()> {
-        let account = self.account(name)?;
+    pub fn logout_noting(&self, name: &str, now: Timestamp, said: Option<String>) -> Result<bool> {
         let _lock = lock::acquire(&self.home.locks_dir(), name)?;
+        // Read under the lock: a logout that waited for another finds nothing left to do.
+        let account = self.account(name)?;
         let cleared = self.clear_tokens(name);
-        let (password_kept, note) =
-            self.or_record_failure(&account, Action::Logout, now, cleared)?;
+        let cleared = self.or_record_failure(&account, Action::Logout, now, cleared)?;
+        if !account.session.signed_in && !cleared.tokens_dropped {
+            return Ok(false);
+        }
+        let (password_kept, note) = (cleared.password_kept, cleared.note);
         let session = tokens_dropped(&account.session, password_kept);
         let conn = self.db()?;
         db::write(&conn, |tx| {
@@ -196,7 +211,7 @@ impl Deck {
             };
             history::insert(tx, &event)
         })?;
-        Ok(())
+        Ok(true)
     }
 
     /// Forgets the remembered password and TOTP secret (what signs in again by itself); the
@@ -265,6 +280,17 @@ impl Deck {
         }
         result
     }
+}
+
+/// What taking the tokens out of the keyring did.
+#[derive(Default)]
+struct Cleared {
+    /// A remembered password stays.
+    password_kept: bool,
+    /// There were tokens (or an unreadable entry) to take out.
+    tokens_dropped: bool,
+    /// Said in the history: an unreadable entry had to be deleted whole.
+    note: Option<&'static str>,
 }
 
 /// The session facts once the tokens are gone: signed out, and a kept password still bound

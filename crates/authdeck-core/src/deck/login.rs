@@ -289,7 +289,7 @@ impl Deck {
         }
         let current = accounts::get(&*self.db()?, &name)?;
         if !unchanged(current.as_ref(), plan.existing.as_ref()) {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Conflict(format!(
                 "{name} was changed by another Authdeck while this login was being prepared: run it again"
             )));
         }

@@ -47,7 +47,7 @@ impl Deck {
         let _lock = lock::acquire_async(&self.home.locks_dir(), &name).await?;
         let current = crate::accounts::get(&*self.db()?, &name)?;
         if !super::login::unchanged(current.as_ref(), existing.as_ref()) {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Conflict(format!(
                 "{name} was changed by another Authdeck while this sign-in was being prepared: run it again"
             )));
         }
@@ -313,6 +313,13 @@ impl Deck {
     /// Invalid (not an OAuth account), SessionExpired (signed out), Refused, Keyring.
     pub async fn userinfo(&self, http: &Http, name: &str) -> Result<serde_json::Value> {
         let (account, spec, doc) = self.signed_in_oauth(name)?;
+        if spec.grant == crate::provider::Grant::ClientCredentials {
+            return Err(Error::Invalid(format!(
+                "{name} signs in with the client credentials grant: its token belongs to no \
+                 user, so UserInfo has no one to describe. `authdeck introspect {name}` shows \
+                 what the server knows of the token"
+            )));
+        }
         let Some(token) = doc.token.as_ref() else {
             return Err(Error::SessionExpired(format!(
                 "{name} is signed out: run `authdeck login {name}`"

@@ -11,6 +11,7 @@ use crate::outcome::{Attempt, Failure, Kind, Session};
 use crate::provider::OAuthSpec;
 use oauth2::{DeviceAuthorizationUrl, Scope, TokenUrl};
 use openidconnect::core::{CoreDeviceAuthorizationResponse, CoreTokenResponse};
+
 use std::time::{Duration, Instant};
 
 /// Runs the grant: the code goes to `agent` to be shown, then the token endpoint is polled
@@ -85,10 +86,15 @@ where
         expires_in_secs: details.expires_in().as_secs(),
         interval_secs: details.interval().as_secs(),
     });
-    let response: Result<CoreTokenResponse, _> = client
-        .exchange_device_access_token(&details)
-        .request_async(transport, sleep, None)
-        .await;
+    // The crate polls on through failed requests (RFC 8628 §3.5 backs off on a timeout), so a
+    // server that went away would keep the user waiting until the code expires, unsaid.
+    let polling = Polling::new(transport.clone());
+    let response: Result<CoreTokenResponse, _> = tokio::select! {
+        response = client
+            .exchange_device_access_token(&details)
+            .request_async(&polling, sleep, None) => response,
+        failure = polling.gave_up() => return Err(failure),
+    };
     trace.answer = transport.take_last();
     let response = response.map_err(|e| {
         let mut failure = token_failure(e, trace.answer.as_ref(), "the device sign-in");
@@ -100,4 +106,67 @@ where
     let id_token =
         id_token::check_response(transport, endpoints, reg, &response, None, now()).await?;
     Ok(session(&response, id_token, now(), trace.answer.as_ref()))
+}
+
+/// Polls in a row that may fail to reach the server before the sign-in gives up: with the
+/// crate's back-off (doubling, at most 10 s) that is about half a minute of silence.
+pub const MAX_MISSED_POLLS: u32 = 3;
+
+/// The transport for the polls, counting the requests in a row that got no answer.
+struct Polling {
+    transport: Transport,
+    missed: std::sync::Mutex<(u32, Option<Failure>)>,
+    enough: tokio::sync::Notify,
+}
+
+impl Polling {
+    fn new(transport: Transport) -> Polling {
+        Polling {
+            transport,
+            missed: std::sync::Mutex::new((0, None)),
+            enough: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Resolves once [`MAX_MISSED_POLLS`] polls in a row failed, with why the last one did.
+    async fn gave_up(&self) -> Failure {
+        self.enough.notified().await;
+        let last = self.missed.lock().ok().and_then(|mut m| m.1.take());
+        let why = last.map_or_else(|| "no answer".to_string(), |f| f.summary());
+        Failure::new(
+            Kind::NetworkError,
+            format!(
+                "the server stopped answering while the code waited for approval \
+                 ({MAX_MISSED_POLLS} polls in a row failed; the last: {why}): check that it is \
+                 up, then sign in again"
+            ),
+        )
+    }
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Polling {
+    type Error = super::transport::TransportError;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<oauth2::HttpResponse, Self::Error>> + Send + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let result = self.transport.call(request).await;
+            if let Ok(mut missed) = self.missed.lock() {
+                match &result {
+                    Ok(_) => *missed = (0, None),
+                    Err(e) => {
+                        *missed = (missed.0 + 1, Some(e.0.clone()));
+                        if missed.0 >= MAX_MISSED_POLLS {
+                            self.enough.notify_one();
+                        }
+                    }
+                }
+            }
+            result
+        })
+    }
 }

@@ -112,8 +112,11 @@ impl Listener {
             Err(_) => Err(Failure::new(
                 Kind::ExpiredToken,
                 format!(
-                    "the browser did not come back within {} s: sign in again, and finish in \
-                     the browser before the time is up",
+                    "the browser did not come back within {} s. If the server's page showed \
+                     an error instead of a sign-in (an unknown client id, a redirect URI it does \
+                     not allow), fix that first: the client id is set with --client-id, or in \
+                     the account's OAuth settings. Otherwise sign in again, and finish in the \
+                     browser before the time is up",
                     limit.as_secs()
                 ),
             )),

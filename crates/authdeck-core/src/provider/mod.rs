@@ -1,4 +1,5 @@
-//! Login providers: the five built-in presets and the user's provider files.
+//! Login providers: the built-in presets (the five documented APIs, Generic OpenID Connect,
+//! Generic OAuth 2.0) and the user's provider files.
 
 mod catalog;
 mod oauth;
