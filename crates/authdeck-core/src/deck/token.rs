@@ -363,7 +363,9 @@ fn warn_if_short(out: &mut TokenOut, min_valid: SignedDuration, now: Timestamp) 
 fn not_found_after_renewal(account: &Account, now: Timestamp) -> Error {
     let name = &account.config.name;
     match account.session.expires_at {
-        Some(t) if t <= now => Error::SessionExpired(format!(
+        // `fresh_token` takes a token expiring exactly now as fresh and reads the keyring for
+        // it: at `now` itself a missing token is the keyring's doing, not the clock's.
+        Some(t) if t < now => Error::SessionExpired(format!(
             "{name} was renewed but its new token is already expired: check the server's clock, or run `authdeck login {name}`"
         )),
         _ => Error::Keyring(format!(
@@ -470,6 +472,12 @@ mod tests {
         let lost = super::not_found_after_renewal(&account, now);
         assert!(matches!(lost, Error::Keyring(_)), "{lost:?}");
         assert!(lost.to_string().contains("keyring lost"), "{lost}");
+        account.session.expires_at = Some(now);
+        let at_expiry = super::not_found_after_renewal(&account, now);
+        assert!(
+            at_expiry.to_string().contains("keyring lost"),
+            "a token expiring this instant was looked for in the keyring: {at_expiry}"
+        );
         account.session.expires_at = Some(now - jiff::SignedDuration::from_secs(1));
         let expired = super::not_found_after_renewal(&account, now);
         assert!(expired.to_string().contains("server's clock"), "{expired}");
