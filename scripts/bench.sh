@@ -51,7 +51,7 @@ if [ -x scripts/app-bench.sh ]; then run app scripts/app-bench.sh; sed -i "/SpiR
   echo "## History at scale (issue #3)"
   echo '```'; cat "$tmp/history.txt"; echo '```'
   echo
-  echo "## Sessions (issue #4)"
+  echo "## Sessions (issues #4 and #18: each against its floor, in the same run)"
   echo; cat "$tmp/token.txt"
   if [ -f "$tmp/app.txt" ]; then cat "$tmp/app.txt"; fi
   echo

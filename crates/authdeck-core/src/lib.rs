@@ -29,6 +29,7 @@ pub mod refresher;
 pub mod secret;
 pub mod suite;
 pub mod template;
+pub mod token_cache;
 pub mod totp;
 pub mod vault;
 pub mod words;

@@ -9,16 +9,22 @@
 //!
 //! There is no fallback to a file: when the keyring is missing or locked, the error says so.
 //!
+//! On Linux a copy of each access token also lives in the kernel keyring
+//! ([`crate::token_cache`]), so a fresh token is read without a Secret Service call. This file
+//! drops that copy on every save and delete, before the keyring is touched; the deck fills it
+//! when it reads a token from the keyring.
+//!
 //! Calls block (D-Bus, Keychain, Credential Manager). On Linux the store runs zbus on its own
 //! async-io executor, so calling it from a tokio worker works (tested), but it holds that worker
 //! for the call's duration: async callers should prefer `tokio::task::spawn_blocking`.
 
 use crate::accounts::validate_name;
 use crate::secret::Secret;
+use crate::token_cache::TokenCache;
 use crate::{Error, Result};
 use keyring_core::{CredentialStore, Entry};
 use serde::Deserialize;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use zeroize::Zeroizing;
 
 /// Overrides the keyring service name (tests use their own so they never see real entries).
@@ -179,17 +185,24 @@ pub(crate) enum Stored {
     Garbled,
 }
 
-/// The keyring, through keyring-core's store API.
+/// The store and its limit for one entry's secret, if it has one.
+type StoreWithLimit = (Arc<CredentialStore>, Option<usize>);
+
+/// The keyring, through keyring-core's store API, with the kernel token cache in front of it
+/// on Linux ([`TokenCache`]).
 #[derive(Debug, Clone)]
 pub struct Vault {
-    store: Arc<CredentialStore>,
+    /// The platform's store is reached on first use, so a token read from the cache costs no
+    /// Secret Service connection (opening one is already a D-Bus round trip).
+    store: OnceLock<StoreWithLimit>,
     service: String,
-    max_entry_bytes: Option<usize>,
+    cache: TokenCache,
 }
 
 impl Vault {
-    /// Connects to this platform's keyring (Secret Service, Keychain or Credential Manager),
-    /// with the service name from `$AUTHDECK_KEYRING_SERVICE` or `authdeck`.
+    /// This platform's keyring (Secret Service, Keychain or Credential Manager), with the
+    /// service name from `$AUTHDECK_KEYRING_SERVICE` or `authdeck`. Nothing is contacted yet:
+    /// a missing or locked keyring is reported by the first call that needs it.
     pub fn open() -> Result<Vault> {
         let service = std::env::var(SERVICE_ENV)
             .ok()
@@ -198,29 +211,57 @@ impl Vault {
         Vault::open_with_service(service)
     }
 
-    /// Connects to this platform's keyring, storing entries under `service`.
+    /// This platform's keyring, storing entries under `service`, with the kernel token cache
+    /// on Linux. Nothing is contacted yet (see [`Vault::open`]).
     pub fn open_with_service(service: impl Into<String>) -> Result<Vault> {
-        let (store, max_entry_bytes) = platform_store()?;
-        Ok(Vault::with_store(store, service, max_entry_bytes))
+        let service = service.into();
+        Ok(Vault {
+            store: OnceLock::new(),
+            cache: TokenCache::for_service(&service),
+            service,
+        })
     }
 
     /// A vault over any keyring-core store; `max_entry_bytes` is the store's limit for one
-    /// entry's secret, if it has one (documents above it are split into chunks).
+    /// entry's secret, if it has one (documents above it are split into chunks). No token
+    /// cache: tests and benchmarks over an in-memory store see that store alone.
     pub fn with_store(
         store: Arc<CredentialStore>,
         service: impl Into<String>,
         max_entry_bytes: Option<usize>,
     ) -> Vault {
         Vault {
-            store,
+            store: OnceLock::from((store, max_entry_bytes)),
             service: service.into(),
-            max_entry_bytes,
+            cache: TokenCache::off(),
         }
+    }
+
+    /// This vault with `cache` in front of it (a test of the cache over an in-memory store).
+    pub fn with_token_cache(self, cache: TokenCache) -> Vault {
+        Vault { cache, ..self }
     }
 
     /// The keyring service name entries are stored under.
     pub fn service(&self) -> &str {
         &self.service
+    }
+
+    /// The kernel token cache in front of this keyring (off for [`Vault::with_store`]).
+    pub fn token_cache(&self) -> &TokenCache {
+        &self.cache
+    }
+
+    /// The account's cached access token and scheme word, when the cache holds the token
+    /// whose fingerprint is `fingerprint` (the session's, from the accounts table). No
+    /// Secret Service call. `None` is a miss: read [`Vault::load`].
+    pub fn cached_token(
+        &self,
+        account: &str,
+        fingerprint: &str,
+    ) -> Option<(Secret, Option<String>)> {
+        let hit = self.cache.get(account)?;
+        (crate::secret::fingerprint(&hit.token) == fingerprint).then_some((hit.token, hit.scheme))
     }
 
     /// The account's secrets; `None` when there are none (never saved, or deleted behind our
@@ -233,20 +274,24 @@ impl Vault {
         }
     }
 
-    /// Replaces the account's secrets with `doc`; an empty document deletes the entry.
+    /// Replaces the account's secrets with `doc`; an empty document deletes the entry. The
+    /// cached token is dropped first, even when the keyring then fails: a reader refills it
+    /// from the keyring.
     pub fn save(&self, account: &str, doc: &VaultDoc) -> Result<()> {
         validate_name(account)?;
+        self.cache.forget(account);
         if doc.is_empty() {
             return self.delete(account);
         }
         let json = doc.to_json();
+        let max_entry_bytes = self.store()?.1;
         // Only a store with a size limit ever holds chunks; elsewhere looking for old ones
         // would cost a keyring read per save (a search over every item, in gnome-keyring).
-        let old_chunks = match self.max_entry_bytes {
+        let old_chunks = match max_entry_bytes {
             Some(_) => self.chunk_count(account)?,
             None => 0,
         };
-        let new_chunks = match self.max_entry_bytes {
+        let new_chunks = match max_entry_bytes {
             Some(limit) if json.len() > limit => {
                 let parts: Vec<&[u8]> = json.chunks(limit.max(1)).collect();
                 if parts.len() > MAX_CHUNKS {
@@ -274,9 +319,11 @@ impl Vault {
         Ok(())
     }
 
-    /// Deletes every secret of the account (all chunks too). Deleting nothing is fine.
+    /// Deletes every secret of the account (all chunks too, and the cached token, first).
+    /// Deleting nothing is fine.
     pub fn delete(&self, account: &str) -> Result<()> {
         validate_name(account)?;
+        self.cache.forget(account);
         let chunks = self.chunk_count(account)?;
         for index in 1..=chunks {
             self.remove(account, &chunk_user(account, index))?;
@@ -321,8 +368,18 @@ impl Vault {
         })
     }
 
+    /// The platform's store, connected on first use.
+    fn store(&self) -> Result<&StoreWithLimit> {
+        if let Some(store) = self.store.get() {
+            return Ok(store);
+        }
+        let opened = platform_store()?;
+        Ok(self.store.get_or_init(|| opened))
+    }
+
     fn entry(&self, account: &str, user: &str) -> Result<Entry> {
-        self.store
+        self.store()?
+            .0
             .build(&self.service, user, None)
             .map_err(|e| self.explain(account, e))
     }

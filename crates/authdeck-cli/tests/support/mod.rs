@@ -114,6 +114,25 @@ mod keyring;
 #[allow(unused_imports)]
 pub use keyring::in_keyring_session;
 
+/// The Secret Service daemon's process id, asked of this session's D-Bus daemon; `None` when
+/// nobody owns `org.freedesktop.secrets` (no daemon runs).
+#[allow(dead_code)]
+pub fn secret_service_pid() -> Option<u32> {
+    let out = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.GetConnectionUnixProcessID",
+            "string:org.freedesktop.secrets",
+        ])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace().last()?.parse().ok()
+}
+
 /// A small xorshift generator: random kill points without a dependency; the seed is printed.
 #[allow(dead_code)]
 pub struct Dice(pub u64);

@@ -120,6 +120,7 @@ impl Deck {
             db::write(&conn, |tx| {
                 accounts::set_session(tx, &after.config.name, &cleared, now)
             })?;
+            self.forget_cached_token(&after.config.name);
             return Ok(true);
         }
         if before.session.signed_in && !after.session.signed_in {
@@ -137,13 +138,26 @@ impl Deck {
         let password_kept = self.clear_tokens(name)?.password_kept;
         let session = tokens_dropped(&account.session, password_kept);
         let conn = self.db()?;
-        db::write(&conn, |tx| accounts::set_session(tx, name, &session, now))
+        db::write(&conn, |tx| accounts::set_session(tx, name, &session, now))?;
+        self.forget_cached_token(name);
+        Ok(())
+    }
+
+    /// Drops the account's cached token again after a sign-out was written: a reader that
+    /// cached it between the keyring write and the accounts table's (see
+    /// `Deck::session_token`) is undone here.
+    fn forget_cached_token(&self, name: &str) {
+        if let Ok(vault) = self.vault() {
+            vault.token_cache().forget(name);
+        }
     }
 
     /// Takes the account's tokens out of the keyring and keeps a remembered password. Returns
     /// what was done. Call with the account's lock held.
     fn clear_tokens(&self, name: &str) -> Result<Cleared> {
         let vault = self.vault()?;
+        // First, so a sign-out takes the token out of the cache even when the keyring fails.
+        vault.token_cache().forget(name);
         match vault.read(name)? {
             Stored::Missing => Ok(Cleared::default()),
             Stored::Doc(doc) if doc.token.is_none() && doc.refresh_token.is_none() => Ok(Cleared {
@@ -194,6 +208,7 @@ impl Deck {
         let cleared = self.clear_tokens(name);
         let cleared = self.or_record_failure(&account, Action::Logout, now, cleared)?;
         if !account.session.signed_in && !cleared.tokens_dropped {
+            self.forget_cached_token(name);
             return Ok(false);
         }
         let (password_kept, note) = (cleared.password_kept, cleared.note);
@@ -211,6 +226,7 @@ impl Deck {
             };
             history::insert(tx, &event)
         })?;
+        self.forget_cached_token(name);
         Ok(true)
     }
 
@@ -255,6 +271,7 @@ impl Deck {
             accounts::delete(tx, name)?;
             history::insert(tx, &event(&account, Action::Remove, now, true))
         })?;
+        self.forget_cached_token(name);
         Ok(())
     }
 

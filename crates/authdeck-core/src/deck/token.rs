@@ -190,11 +190,7 @@ impl Deck {
                 "the expiry of {name}'s token is unknown: it may no longer be valid"
             )),
         };
-        let Some((token, scheme)) = self
-            .vault()?
-            .load(name)?
-            .and_then(|doc| Some((doc.token?, doc.scheme)))
-        else {
+        let Some((token, scheme)) = self.session_token(account, now)? else {
             // Deleted from the keyring behind our back: renewing is the only way on.
             return Ok(None);
         };
@@ -206,6 +202,51 @@ impl Deck {
             warning,
             renewed: None,
         }))
+    }
+
+    /// The session's token and scheme word: from the kernel token cache when it holds this
+    /// session's token (no Secret Service call), else from the keyring, and then kept in the
+    /// cache until the token expires. `None` when the keyring holds no token.
+    ///
+    /// Only a token whose fingerprint is the session's is cached or handed out, so a stale
+    /// entry is never used. An entry put just as another process logged out or removed the
+    /// account is dropped again: the accounts table is read once more after the put, and those
+    /// writers drop the entry again after their own write (whoever comes last drops it).
+    fn session_token(
+        &self,
+        account: &Account,
+        now: Timestamp,
+    ) -> Result<Option<(Secret, Option<String>)>> {
+        let name = &account.config.name;
+        let vault = self.vault()?;
+        let Some(fingerprint) = account.session.token_fingerprint.as_deref() else {
+            return Ok(vault
+                .load(name)?
+                .and_then(|doc| Some((doc.token?, doc.scheme))));
+        };
+        if let Some(hit) = vault.cached_token(name, fingerprint) {
+            return Ok(Some(hit));
+        }
+        let Some((token, scheme)) = vault
+            .load(name)?
+            .and_then(|doc| Some((doc.token?, doc.scheme)))
+        else {
+            return Ok(None);
+        };
+        // A token of unknown expiry is not cached: its entry could outlive it.
+        if let Some(expires_at) = account.session.expires_at
+            && crate::secret::fingerprint(&token) == fingerprint
+        {
+            let cache = vault.token_cache();
+            cache.put(name, &token, scheme.as_deref(), expires_at, now);
+            let still = self.account(name).ok().is_some_and(|a| {
+                a.session.signed_in && a.session.token_fingerprint.as_deref() == Some(fingerprint)
+            });
+            if !still {
+                cache.forget(name);
+            }
+        }
+        Ok(Some((token, scheme)))
     }
 
     /// Refresh token first; when there is none or it is refused, the remembered password.
@@ -322,7 +363,9 @@ fn warn_if_short(out: &mut TokenOut, min_valid: SignedDuration, now: Timestamp) 
 fn not_found_after_renewal(account: &Account, now: Timestamp) -> Error {
     let name = &account.config.name;
     match account.session.expires_at {
-        Some(t) if t <= now => Error::SessionExpired(format!(
+        // `fresh_token` takes a token expiring exactly now as fresh and reads the keyring for
+        // it: at `now` itself a missing token is the keyring's doing, not the clock's.
+        Some(t) if t < now => Error::SessionExpired(format!(
             "{name} was renewed but its new token is already expired: check the server's clock, or run `authdeck login {name}`"
         )),
         _ => Error::Keyring(format!(
@@ -429,6 +472,12 @@ mod tests {
         let lost = super::not_found_after_renewal(&account, now);
         assert!(matches!(lost, Error::Keyring(_)), "{lost:?}");
         assert!(lost.to_string().contains("keyring lost"), "{lost}");
+        account.session.expires_at = Some(now);
+        let at_expiry = super::not_found_after_renewal(&account, now);
+        assert!(
+            at_expiry.to_string().contains("keyring lost"),
+            "a token expiring this instant was looked for in the keyring: {at_expiry}"
+        );
         account.session.expires_at = Some(now - jiff::SignedDuration::from_secs(1));
         let expired = super::not_found_after_renewal(&account, now);
         assert!(expired.to_string().contains("server's clock"), "{expired}");
