@@ -1,0 +1,35 @@
+import { describe, expect, it, vi } from 'vitest'
+import { render, waitFor } from '@testing-library/svelte'
+import type { Event } from '../lib/types'
+
+const longName = 'a'.repeat(64)
+const event: Event = {
+  id: 1,
+  at: '2026-12-01T10:00:00Z',
+  account: longName,
+  provider: 'user-login',
+  action: 'login',
+  ok: false,
+  http_status: 401,
+  kind: 'invalid_password',
+  error_code: 'INVALID_PASSWORD',
+  message: 'Invalid password.',
+  latency_ms: 12,
+  token_fingerprint: null,
+  expires_at: null,
+  note: null,
+  suite_run: null,
+}
+vi.mock('../lib/api', () => ({ api: { accounts: async () => [], history: async () => [event] } }))
+const { default: History } = await import('./History.svelte')
+
+describe('History screen', () => {
+  it('cuts a 64-character account name in its column and keeps the full name on hover', async () => {
+    const view = render(History)
+    await waitFor(() => expect(view.container.querySelector('tr[data-event="1"]')).toBeTruthy())
+    const cell = view.container.querySelector('tr[data-event="1"] td:nth-child(2) > *')!
+    expect(cell.textContent).toBe(longName)
+    expect(cell.getAttribute('title')).toBe(longName)
+    expect(cell.classList.contains('clip')).toBe(true)
+  })
+})
