@@ -68,3 +68,53 @@ describe('Accounts screen with long values', () => {
     expect(heading.nextElementSibling?.getAttribute('title')).toContain(longEmail)
   })
 })
+
+describe('Accounts screen from the keyboard', () => {
+  beforeEach(async () => {
+    list.splice(0, list.length, account('alpha'), account('bravo'), account('charlie'))
+    accounts.query = ''
+    await accounts.reload()
+    accounts.selected = 'alpha'
+    refresh.mockClear()
+  })
+
+  const row = (view: { container: HTMLElement }, name: string) =>
+    view.container.querySelector<HTMLElement>(`.account-row[data-account="${name}"]`)!
+
+  it('moves the focus with the selection, not one row behind it', async () => {
+    const view = render(Accounts)
+    row(view, 'alpha').focus()
+    await fireEvent.keyDown(row(view, 'alpha'), { key: 'ArrowDown' })
+    await tick()
+    await tick()
+    expect(accounts.selected).toBe('bravo')
+    expect(document.activeElement).toBe(row(view, 'bravo'))
+    await fireEvent.keyDown(row(view, 'bravo'), { key: 'ArrowDown' })
+    await tick()
+    await tick()
+    expect(document.activeElement).toBe(row(view, 'charlie'))
+  })
+
+  it('Enter in the filter selects the first match and hands the keys to the list, so R refreshes it', async () => {
+    const view = render(Accounts)
+    const filter = view.container.querySelector<HTMLInputElement>('input[data-field="filter"]')!
+    await fireEvent.keyDown(document.body, { key: '/' })
+    expect(document.activeElement).toBe(filter)
+    await fireEvent.input(filter, { target: { value: 'charl' } })
+    await fireEvent.keyDown(filter, { key: 'Enter' })
+    await tick()
+    await tick()
+    expect(accounts.selected).toBe('charlie')
+    expect(document.activeElement).toBe(row(view, 'charlie'))
+    await fireEvent.keyDown(document.activeElement!, { key: 'r' })
+    expect(refresh).toHaveBeenCalledWith('charlie')
+  })
+
+  it('lists every key of the selected account in its hint, H and Delete included', () => {
+    const view = render(Accounts)
+    const hint = view.container.querySelector('[data-field="key-hint"]')!.textContent!.replace(/\s+/g, ' ')
+    for (const words of ['H history', 'Delete remove', 'R refresh', 'L log in', 'E edit', 'O log out', 'I inspect', 'C copy']) {
+      expect(hint).toContain(words)
+    }
+  })
+})
