@@ -44,6 +44,7 @@ export const SHORTCUT_GROUPS: { title: string; shortcuts: Shortcut[] }[] = [
       { keys: ['/'], does: 'filter accounts (Ctrl+F too)' },
       { keys: ['Enter'], does: 'in the filter: go to the first match' },
       { keys: ['↑ ↓'], does: 'select the previous or next account' },
+      { keys: ['Home End'], does: 'select the first or last account' },
       ...Object.entries(ACCOUNT_KEYS).map(([key, does]) => ({ keys: [keycap(key)], does })),
     ],
   },

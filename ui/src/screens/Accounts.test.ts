@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { cleanup, fireEvent, render } from '@testing-library/svelte'
 import { tick } from 'svelte'
 import type { AccountView } from '../lib/types'
+import { account } from './fixtures'
 
 // The screen talks to the backend only through `api`; here it answers from memory.
 const list: AccountView[] = []
@@ -14,31 +15,9 @@ vi.mock('../lib/api', () => ({
   },
 }))
 
-const { accounts } = await import('../lib/app.svelte')
+const { accounts, notices } = await import('../lib/app.svelte')
 const { default: Accounts } = await import('./Accounts.svelte')
 
-export function account(name: string, email = `${name}@example.test`): AccountView {
-  return {
-    name,
-    provider: 'user-login',
-    provider_name: 'User Login',
-    base_url: 'https://api.example.test',
-    email,
-    client_id: null,
-    oauth: false,
-    oauth_grant: null,
-    status: 'signed_out',
-    signed_in: false,
-    issued_at: null,
-    expires_at: null,
-    margin_secs: 30,
-    token_fingerprint: null,
-    has_refresh_token: false,
-    password_remembered: false,
-    last_login_at: null,
-    last_error: null,
-  } as AccountView
-}
 
 afterEach(cleanup)
 
@@ -116,5 +95,22 @@ describe('Accounts screen from the keyboard', () => {
     for (const words of ['H history', 'Delete remove', 'R refresh', 'L log in', 'E edit', 'O log out', 'I inspect', 'C copy']) {
       expect(hint).toContain(words)
     }
+  })
+})
+
+describe('Accounts screen messages', () => {
+  it('says a refresh against a server that is down could not reach it, in the toast as in the account view', async () => {
+    list.splice(0, list.length, account('dev'))
+    await accounts.reload()
+    const message = 'error sending request for url (http://127.0.0.1:9/user/refresh): client error (Connect): tcp connect error: Connection refused (os error 111)'
+    refresh.mockImplementationOnce(async (account: string) =>
+      ({ account, ok_tag: 'failed', kind: 'network_error', http_status: null, error_code: null, message, retry_after_secs: null }) as never,
+    )
+    notices.items = []
+    const view = render(Accounts)
+    const row = view.container.querySelector<HTMLElement>('.account-row[data-account="dev"]')!
+    await fireEvent.keyDown(row, { key: 'r' })
+    await vi.waitFor(() => expect(notices.items.length).toBe(1))
+    expect(notices.items[0].shown.title).toBe('dev: The server could not be reached.')
   })
 })
