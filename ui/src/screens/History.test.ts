@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { render, waitFor } from '@testing-library/svelte'
+import { fireEvent, render, waitFor } from '@testing-library/svelte'
 import type { Event } from '../lib/types'
 
 const longName = 'a'.repeat(64)
@@ -31,5 +31,17 @@ describe('History screen', () => {
     expect(cell.textContent).toBe(longName)
     expect(cell.getAttribute('title')).toBe(longName)
     expect(cell.classList.contains('clip')).toBe(true)
+  })
+})
+
+describe('History filters', () => {
+  it('are as the user left them when History is opened again', async () => {
+    const first = render(History)
+    const kind = first.container.querySelector<HTMLSelectElement>('select[data-filter="kind"]')!
+    kind.value = 'invalid_password'
+    await fireEvent.change(kind)
+    first.unmount()
+    const again = render(History)
+    expect(again.container.querySelector<HTMLSelectElement>('select[data-filter="kind"]')!.value).toBe('invalid_password')
   })
 })
