@@ -31,6 +31,9 @@ class AppState {
   historyAccount = $state<string | null>(null)
   /** Set to open the add-account dialog (from the keyboard, the tray or the empty state). */
   adding = $state(false)
+  /** Bumped when sessions or the history changed behind the screen's back (a background
+   * renewal, a refresh): views that show them read it, so they follow. */
+  changes = $state(0)
   /** The sidebar shows icons only; remembered between starts (a small window wants the room). */
   sidebarCollapsed = $state(readCollapsed())
 

@@ -1,5 +1,5 @@
-import { describe, expect, it, vi } from 'vitest'
-import { fireEvent, render, waitFor } from '@testing-library/svelte'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { cleanup, fireEvent, render, waitFor } from '@testing-library/svelte'
 import type { Event } from '../lib/types'
 
 const longName = 'a'.repeat(64)
@@ -20,8 +20,12 @@ const event: Event = {
   note: null,
   suite_run: null,
 }
-vi.mock('../lib/api', () => ({ api: { accounts: async () => [], history: async () => [event] } }))
+const history = vi.fn(async () => [event])
+vi.mock('../lib/api', () => ({ api: { accounts: async () => [], history: () => history() } }))
 const { default: History } = await import('./History.svelte')
+const { app } = await import('../lib/app.svelte')
+
+afterEach(cleanup)
 
 describe('History screen', () => {
   it('cuts a 64-character account name in its column and keeps the full name on hover', async () => {
@@ -43,5 +47,15 @@ describe('History filters', () => {
     first.unmount()
     const again = render(History)
     expect(again.container.querySelector<HTMLSelectElement>('select[data-filter="kind"]')!.value).toBe('invalid_password')
+  })
+})
+
+describe('History as events arrive', () => {
+  it('reads the events again when sessions change in the background', async () => {
+    render(History)
+    await waitFor(() => expect(history).toHaveBeenCalled())
+    const before = history.mock.calls.length
+    app.changes++
+    await waitFor(() => expect(history.mock.calls.length).toBe(before + 1))
   })
 })
