@@ -21,6 +21,7 @@ vi.mock('../lib/api', () => ({
     ],
     openSuite: (path: string) => openSuite(path),
     saveSuite: (path: string | null, s: SuiteDoc['suite']) => saveSuite(path, s),
+    checkRegex: async (pattern: string) => (pattern.includes('(') && !pattern.includes(')') ? 'not a valid regular expression: unclosed group' : null),
   },
 }))
 const { default: QA } = await import('./QA.svelte')
@@ -65,5 +66,22 @@ describe('QA suites with unsaved edits', () => {
     const again = render(QA)
     expect(await again.findByText('a case, edited')).toBeTruthy()
     expect(again.container.querySelector('[data-field="suite-title"]')!.textContent).toContain('•')
+  })
+})
+
+describe('QA case form', () => {
+  it('reports an invalid message regex as it is typed, and clears it once fixed', async () => {
+    const view = render(QA)
+    // The suite left open (with edits) by the tests above: open b instead, dropping them.
+    await fireEvent.click(await view.findByText('b', { selector: 'button[data-suite] span' }))
+    const discard = view.queryByText('Discard changes')
+    if (discard) await fireEvent.click(discard)
+    await fireEvent.click(await view.findByText('b case'))
+    const regex = view.container.querySelector<HTMLInputElement>('input[data-field="case-message-matches"]')!
+    await fireEvent.input(regex, { target: { value: '(wrong' } })
+    expect(await view.findByText('not a valid regular expression: unclosed group')).toBeTruthy()
+    expect(regex.getAttribute('aria-invalid')).toBe('true')
+    await fireEvent.input(regex, { target: { value: '(wrong)' } })
+    await waitFor(() => expect(view.queryByText(/not a valid regular expression/)).toBeNull())
   })
 })
