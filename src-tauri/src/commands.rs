@@ -38,6 +38,8 @@ pub async fn account_login(
         remember_password: input.remember_password,
         code: given(input.otp).map_or(CodeSource::None, CodeSource::Given),
         totp_secret: given(input.totp_secret),
+        // A refused first login stores nothing: the dialog offers to keep the account.
+        forget_if_refused: true,
         ..LoginRequest::default()
     };
     let plan = state.deck.plan_login(request)?;
@@ -112,6 +114,16 @@ pub async fn account_paste_token(
 pub async fn account_save(state: State<'_, AppState>, input: AccountEdit) -> CmdResult<()> {
     blocking(&state, move |deck| {
         deck.edit_account(&input, Timestamp::now())
+    })
+    .await?;
+    Ok(())
+}
+
+/// Keeps a new account, signed out, whose first login was refused (the user chose to).
+#[tauri::command]
+pub async fn account_add(state: State<'_, AppState>, input: AccountEdit) -> CmdResult<()> {
+    blocking(&state, move |deck| {
+        deck.add_account(&input, Timestamp::now())
     })
     .await?;
     Ok(())
@@ -424,6 +436,12 @@ pub async fn suites_list(state: State<'_, AppState>) -> CmdResult<Vec<SuiteEntry
 #[tauri::command]
 pub async fn suite_open(path: String) -> CmdResult<SuiteDoc> {
     Ok(library::open(&path)?)
+}
+
+/// What is wrong with a case's `message_matches` regex, or `None`: asked as the user types.
+#[tauri::command]
+pub fn suite_check_regex(pattern: String) -> Option<String> {
+    authdeck_core::suite::regex_problem(&pattern)
 }
 
 #[tauri::command]

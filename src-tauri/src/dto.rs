@@ -291,9 +291,9 @@ pub struct ProviderCheck {
 }
 
 impl ProviderCheck {
-    /// Whether `text` is a valid provider file, and where it is not.
+    /// Whether `text` is a provider file Save accepts, and where it is not.
     pub fn of(text: &str) -> ProviderCheck {
-        match Provider::from_toml(text) {
+        match authdeck_core::provider::check_provider_file(text) {
             Ok(_) => ProviderCheck {
                 ok: true,
                 problem: None,

@@ -53,7 +53,7 @@ function appPid() {
 }
 const running = () => appPid() !== null
 const text = async (sel) => (await $(sel)).getText()
-const waitFor = (what, fn, timeout = 15000) => browser.waitUntil(fn, { timeout, timeoutMsg: `timed out waiting for ${what}` })
+const waitFor = (what, fn, timeout = 30000) => browser.waitUntil(fn, { timeout, timeoutMsg: `timed out waiting for ${what}` })
 // The X clipboard as another program sees it; empty while nothing has been copied yet.
 function clipboard() {
   try {
@@ -68,6 +68,9 @@ async function waitText(sel, expected) {
   assert.equal(await text(sel), expected, sel)
 }
 const rows = async () => (await browser.$$('.account-row')).length
+// The selected account's name as the header holds it (the header cuts a long name with an
+// ellipsis, which WebDriver's visible-text reading does not see through).
+const shownAccount = () => browser.execute(() => document.querySelector('[data-field="account-name"]')?.textContent ?? '')
 
 // What the app sent to the desktop's notification server (dbus-monitor's record of it).
 const notifications = () => readFileSync(process.env.AUTHDECK_NOTIFICATIONS, 'utf8')
@@ -113,7 +116,7 @@ try {
     await addAccount({ name: 'qa-alice', email: 'alice@userlogin.test', password: 's3cret-pass', baseUrl })
     await shot('03-add-account')
     await (await $('button[data-action="submit-login"]')).click()
-    await waitFor('the new account to be selected', async () => (await text('[data-field="account-name"]')) === 'qa-alice')
+    await waitFor('the new account to be selected', async () => (await shownAccount()) === 'qa-alice')
     const first = await text('[data-field="countdown"]')
     assert.match(first, /^\d+[hm] \d{2}[ms]$|^\d+s$/, `a countdown, got ${first}`)
     await waitFor('the countdown to tick', async () => (await text('[data-field="countdown"]')) !== first, 5000)
@@ -146,6 +149,8 @@ try {
     await waitText('.dialog [data-detail="HTTP status"]', '401')
     await shot('05-failed-login')
     await browser.keys('Escape')
+    await waitFor('the dialog to close', async () => !(await (await $('.dialog')).isExisting()))
+    assert.equal(await (await $('.account-row[data-account="qa-wrong"]')).isExisting(), false, 'a refused first login keeps no account')
   })
 
   await step('History finds the failed login with its kind and status', async () => {
@@ -176,6 +181,15 @@ try {
     await waitFor('the clipboard to hold the header', async () => clipboard() === `Authorization: Bearer ${revealed}`, 5000)
   })
 
+  await step('"curl command" copies a whole command to the account\'s base URL; ".env line" has no export', async () => {
+    await (await $('button[data-action="copy-menu"]')).click()
+    await (await $('button[data-format="curl_command"]')).click()
+    await waitFor('the clipboard to hold a curl command', async () => clipboard() === `curl -H 'Authorization: Bearer ${revealed}' '${baseUrl}/'`, 5000)
+    await (await $('button[data-action="copy-menu"]')).click()
+    await (await $('button[data-format="dotenv"]')).click()
+    await waitFor('the clipboard to hold a .env line', async () => clipboard() === `AUTHDECK_TOKEN=${revealed}`, 5000)
+  })
+
   await step('a copied token leaves the clipboard after the delay set in Settings', async () => {
     await (await $('button[data-screen="settings"]')).click()
     await (await $('input[data-field="clear-secs"]')).setValue('5')
@@ -202,7 +216,7 @@ try {
     await (await $('input[data-field="token"]')).setValue(key)
     await shot('12-paste-key')
     await (await $('button[data-action="submit-login"]')).click()
-    await waitFor('the pasted account to be selected', async () => (await text('[data-field="account-name"]')) === 'ci-key')
+    await waitFor('the pasted account to be selected', async () => (await shownAccount()) === 'ci-key')
     await (await $('button[data-action="copy"]')).click()
     await waitFor('the clipboard to hold the X-API-Key header', async () => clipboard() === `X-API-Key: ${key}`, 5000)
   })
@@ -261,7 +275,7 @@ try {
     await panel.waitForDisplayed({ timeout: 10000 })
     assert.match(await panel.getText(), new RegExp(`${issuer.replace(/[.:/]/g, '\\$&')}/authorize\\?`), 'the sign-in URL is shown')
     await shot('14-oauth-browser')
-    await waitFor('the OAuth account to be selected', async () => (await text('[data-field="account-name"]').catch(() => '')) === 'corp-oidc', 20000)
+    await waitFor('the OAuth account to be selected', async () => (await shownAccount().catch(() => '')) === 'corp-oidc', 20000)
     const first = await text('[data-field="countdown"]')
     assert.match(first, /^\d+[hm] \d{2}[ms]$|^\d+s$/, `a countdown, got ${first}`)
   })
@@ -351,6 +365,97 @@ try {
     await shot('11-qa')
   })
 
+  await step('with 50 accounts, long names and long emails, the rows keep their height and never overlap; End reaches the last', async () => {
+    // Added as a user of the CLI would, while the app runs: it picks them up when Accounts opens.
+    const cli = path.join(root, 'target/debug/authdeck')
+    await (await $('button[data-screen="accounts"]')).click()
+    const have = await rows()
+    for (let i = have; i < 50; i++) {
+      const id = String(i).padStart(2, '0')
+      const long = i % 8 === 0
+      const name = long ? `desk-${id}-${'n'.repeat(56)}` : `desk-${id}`
+      const email = long ? `alice+${id}${'x'.repeat(115)}@userlogin.test` : `alice+desk${id}@userlogin.test`
+      execFileSync(cli, ['login', name, '--provider', 'user-login', '--base-url', baseUrl, '--email', email, '--password-stdin'], { input: 's3cret-pass\n', stdio: ['pipe', 'ignore', 'inherit'] })
+    }
+    await (await $('button[data-screen="history"]')).click()
+    await (await $('button[data-screen="accounts"]')).click()
+    await waitFor('50 accounts in the list', async () => (await rows()) >= 50)
+    const boxes = await browser.execute(() =>
+      [...document.querySelectorAll('.account-row')].map((row) => {
+        const r = row.getBoundingClientRect()
+        const badge = row.querySelector('.badge').getBoundingClientRect()
+        return { name: row.dataset.account, top: r.top, bottom: r.bottom, right: r.right, badgeRight: badge.right, height: r.height }
+      }),
+    )
+    assert.ok(boxes.some((b) => b.name.length === 64), 'a 64-character name is in the list')
+    for (let i = 1; i < boxes.length; i++) {
+      assert.ok(boxes[i].top >= boxes[i - 1].bottom - 0.5, `${boxes[i].name} (top ${boxes[i].top}) overlaps ${boxes[i - 1].name} (bottom ${boxes[i - 1].bottom})`)
+      assert.equal(boxes[i].height, boxes[0].height, `${boxes[i].name} has the rows' one height`)
+    }
+    for (const b of boxes) assert.ok(b.badgeRight <= b.right, `${b.name}'s status badge stays inside its row`)
+    await (await $(`.account-row[data-account="${boxes[0].name}"]`)).click()
+    await browser.keys('End')
+    const last = boxes[boxes.length - 1].name
+    await waitFor('the last account to be selected', async () => (await shownAccount()) === last)
+    const seen = await browser.execute(() => {
+      const list = document.querySelector('.list').getBoundingClientRect()
+      const row = document.querySelector('.account-row.selected')
+      const r = row.getBoundingClientRect()
+      return { inside: r.top >= list.top - 0.5 && r.bottom <= list.bottom + 0.5, focused: document.activeElement === row }
+    })
+    assert.ok(seen.inside, 'the last row scrolled into view')
+    assert.ok(seen.focused, 'the focus is on the selected row')
+    await shot('17-fifty-accounts')
+  })
+
+  await step('at 800×600 every screen fits: nothing cut off sideways, Refresh and History\'s result column in view', async () => {
+    await browser.setWindowRect(null, null, 800, 600)
+    await waitFor('the window to be 800×600', async () => windowRect().width === 800 && windowRect().height === 600, 5000)
+    if ((await (await $('button[data-action="toggle-sidebar"]')).getAttribute('aria-expanded')) === 'true') {
+      await (await $('button[data-action="toggle-sidebar"]')).click()
+    }
+    // Nothing pokes out of the window, and no scrolling box of the screen scrolls sideways.
+    const fits = () =>
+      browser.execute(() => {
+        const main = document.querySelector('main')
+        const name = (el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`
+        const cut = [...main.querySelectorAll('*')]
+          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && !el.parentElement.closest('.scroll'))
+          .map(name)
+        const sideways = [main, ...main.querySelectorAll('.scroll')].filter((el) => el.scrollWidth > el.clientWidth + 1).map(name)
+        if (document.documentElement.scrollWidth > window.innerWidth) cut.push('the page')
+        return [...cut, ...sideways].slice(0, 4)
+      })
+    const inView = (sel) =>
+      browser.execute((sel) => {
+        const r = document.querySelector(sel).getBoundingClientRect()
+        return r.left >= 0 && r.right <= window.innerWidth && r.top >= 0 && r.bottom <= window.innerHeight
+      }, sel)
+    await (await $('.account-row[data-account="demo-talkstack"]')).click()
+    for (const [i, screen] of ['accounts', 'inspector', 'history', 'qa', 'providers', 'settings'].entries()) {
+      await (await $(`button[data-screen="${screen}"]`)).click()
+      if (screen === 'accounts') {
+        await (await $('button[data-action="refresh"]')).waitForDisplayed()
+        assert.ok(await inView('button[data-action="refresh"]'), 'Refresh is in view')
+        const lines = await browser.execute(() => {
+          const p = document.querySelector('.hero-left p')
+          return p ? Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight)) : 1
+        })
+        assert.ok(lines <= 2, `the expiry date takes ${lines} lines`)
+      }
+      if (screen === 'history') {
+        await (await $('tr[data-event]')).waitForDisplayed()
+        assert.ok(await inView('.events th:nth-child(4)'), 'the result column is in view')
+      }
+      assert.deepEqual(await fits(), [], `${screen} at 800×600: cut off or scrolling sideways`)
+      await shot(`${18 + i}-small-${screen}`)
+    }
+    await (await $('button[data-screen="accounts"]')).click()
+    await (await $('button[data-action="toggle-sidebar"]')).click()
+    await browser.setWindowRect(null, null, 1180, 760)
+    await waitFor('the window back at its size', async () => windowRect().width === 1180, 5000)
+  })
+
   await step('providers and settings screens, and the dark theme', async () => {
     await (await $('button[data-screen="providers"]')).click()
     await (await $('button[data-provider="user-login"]')).click()
@@ -379,7 +484,7 @@ try {
     const remember = await $('input[data-field="remember"]')
     if (await remember.isSelected()) await remember.click()
     await (await $('button[data-action="submit-login"]')).click()
-    await waitFor('the new account to be selected', async () => (await text('[data-field="account-name"]')) === 'qa-short')
+    await waitFor('the new account to be selected', async () => (await shownAccount()) === 'qa-short')
     assert.ok(!notifications().includes('qa-short will expire'), 'not announced while it has time left')
     await waitFor('the notification', async () => notifications().includes('qa-short will expire'), 45000)
   })

@@ -20,18 +20,25 @@ pub enum Format {
     /// `-H 'Authorization: Bearer <token>'`, to paste into a curl command (`--url-query` for a
     /// query parameter).
     Curl,
-    /// `export AUTHDECK_TOKEN='<token>'`
+    /// A whole command: `curl -H 'Authorization: Bearer <token>' '<base URL>/'`, the account's
+    /// base URL standing for the URL to call.
+    CurlCommand,
+    /// `export AUTHDECK_TOKEN='<token>'`, for a shell.
     Env,
+    /// `AUTHDECK_TOKEN=<token>`, a line of a `.env` file (no `export`).
+    Dotenv,
     /// `{"account", "token", "token_type", "expires_at", "use": {"header", "value"}}`
     Json,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 7] = [
         Format::Raw,
         Format::Header,
         Format::Curl,
+        Format::CurlCommand,
         Format::Env,
+        Format::Dotenv,
         Format::Json,
     ];
 
@@ -40,7 +47,9 @@ impl Format {
             Format::Raw => "raw",
             Format::Header => "header",
             Format::Curl => "curl",
+            Format::CurlCommand => "curl_command",
             Format::Env => "env",
+            Format::Dotenv => "dotenv",
             Format::Json => "json",
         }
     }
@@ -56,6 +65,9 @@ pub struct Presentation {
     pub scheme: Option<String>,
     /// Send as this query parameter instead of a header.
     pub query: Option<String>,
+    /// Where a whole curl command sends it: the account's base URL, standing for the URL the
+    /// user will call.
+    pub url: Option<String>,
 }
 
 impl Default for Presentation {
@@ -64,6 +76,7 @@ impl Default for Presentation {
             header: "Authorization".into(),
             scheme: Some("Bearer".into()),
             query: None,
+            url: None,
         }
     }
 }
@@ -91,12 +104,14 @@ impl Presentation {
                     header,
                     scheme,
                     query: h.query.clone(),
+                    url: None,
                 }
             }
             (None, true) => Presentation {
                 header: "Cookie".into(),
                 scheme: None,
                 query: None,
+                url: None,
             },
             (None, false) => Presentation {
                 scheme: Some(server_scheme.unwrap_or("Bearer").to_string()),
@@ -142,7 +157,22 @@ pub fn render(
         (Format::Header, None) => format!("{}: {}", presented.header, &*value),
         (Format::Curl, Some(q)) => format!("--url-query '{}'", shell_quoted_body(&q)),
         (Format::Curl, None) => format!("-H '{}: {}'", presented.header, shell_quoted_body(&value)),
+        (Format::CurlCommand, query) => {
+            let option = match query {
+                Some(q) => format!("--url-query '{}'", shell_quoted_body(&q)),
+                None => format!("-H '{}: {}'", presented.header, shell_quoted_body(&value)),
+            };
+            let url = presented
+                .url
+                .as_deref()
+                .unwrap_or("https://api.example.com");
+            format!(
+                "curl {option} '{}/'",
+                shell_quoted_body(url.trim_end_matches('/'))
+            )
+        }
         (Format::Env, _) => format!("export AUTHDECK_TOKEN='{}'", shell_quoted_body(t)),
+        (Format::Dotenv, _) => format!("AUTHDECK_TOKEN={}", dotenv_value(t)),
         (Format::Json, query) => {
             let mut json = serde_json::json!({
                 "account": account,
@@ -162,6 +192,18 @@ pub fn render(
 /// Inside single quotes only `'` needs care; tokens never hold one, but a provider might.
 fn shell_quoted_body(t: &str) -> String {
     t.replace('\'', r"'\''")
+}
+
+/// A `.env` value: as it is when every dotenv reader takes it so (a JWT, a hex key), else in
+/// double quotes with `\` and `"` escaped.
+fn dotenv_value(t: &str) -> String {
+    let plain = !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._~+/=-:".contains(c));
+    match plain {
+        true => t.to_string(),
+        false => format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\"")),
+    }
 }
 
 #[cfg(test)]
@@ -189,6 +231,42 @@ mod tests {
         assert_eq!(json["token"], "abc.def.ghi");
         assert_eq!(json["token_type"], "Bearer");
         assert_eq!(json["expires_at"], "2027-01-15T08:00:00Z");
+    }
+
+    #[test]
+    fn curl_command_is_a_whole_command_to_the_accounts_base_url_and_curl_stays_the_bare_option() {
+        let s = Secret::new("abc.def.ghi");
+        let at_api = Presentation {
+            url: Some("https://gw.example.com/talkstack/".into()),
+            ..Presentation::default()
+        };
+        assert_eq!(
+            &*render(Format::CurlCommand, "a", &s, None, &at_api),
+            "curl -H 'Authorization: Bearer abc.def.ghi' 'https://gw.example.com/talkstack/'"
+        );
+        assert_eq!(
+            &*render(Format::Curl, "a", &s, None, &at_api),
+            "-H 'Authorization: Bearer abc.def.ghi'",
+            "the bare option is still there"
+        );
+        let by_query = Presentation {
+            query: Some("api_key".into()),
+            url: Some("http://127.0.0.1:8787/apikey".into()),
+            ..Presentation::default()
+        };
+        assert_eq!(
+            &*render(Format::CurlCommand, "a", &s, None, &by_query),
+            "curl --url-query 'api_key=abc.def.ghi' 'http://127.0.0.1:8787/apikey/'"
+        );
+    }
+
+    #[test]
+    fn dotenv_is_a_line_without_export_quoted_only_when_it_must_be() {
+        let bearer = Presentation::default();
+        let line = |t: &str| render(Format::Dotenv, "a", &Secret::new(t), None, &bearer);
+        assert_eq!(&*line("abc.def.ghi"), "AUTHDECK_TOKEN=abc.def.ghi");
+        assert_eq!(&*line("a b\"c"), "AUTHDECK_TOKEN=\"a b\\\"c\"");
+        assert!(!line("abc").contains("export"), "a .env file has no export");
     }
 
     #[test]

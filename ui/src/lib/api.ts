@@ -46,6 +46,8 @@ export const api = {
   introspect: (account: string) => invoke<Introspection>('account_introspect', { account }),
   /** Keeps a pasted key or token as the account's session; nothing is sent. */
   pasteToken: (input: PasteInput) => invoke<LoginReport>('account_paste_token', { input }),
+  /** Keeps a new account, signed out, whose first login was refused. */
+  addAccount: (input: AccountEdit) => invoke<void>('account_add', { input }),
   /** Saves an edited account without logging in. */
   saveAccount: (input: AccountEdit) => invoke<void>('account_save', { input }),
   refresh: (account: string) => invoke<LoginReport>('account_refresh', { account }),
@@ -85,6 +87,8 @@ export const api = {
   sandboxInfo: () => invoke<SandboxInfo | null>('sandbox_info'),
   suites: () => invoke<SuiteEntry[]>('suites_list'),
   openSuite: (path: string) => invoke<SuiteDoc>('suite_open', { path }),
+  /** What is wrong with a case's message regex (the run's syntax), or null. */
+  checkRegex: (pattern: string) => invoke<string | null>('suite_check_regex', { pattern }),
   createSuite: (name: string) => invoke<SuiteDoc>('suite_create', { name }),
   saveSuite: (path: string | null, suite: Suite) => invoke<SuiteDoc>('suite_save', { path, suite }),
   /** Runs the suite as edited; `only` keeps those case positions. Results also arrive live. */

@@ -9,6 +9,19 @@ export const clock = new Clock()
 export const accounts = new Accounts(api.accounts)
 export const notices = new Notices()
 
+const SIDEBAR_KEY = 'authdeck.sidebar'
+
+/** The remembered sidebar choice; without one, collapsed when the window starts narrow. */
+export function readCollapsed(storage: Pick<Storage, 'getItem'> | null = globalThis.localStorage ?? null, width = globalThis.innerWidth ?? 1200): boolean {
+  let saved: string | null = null
+  try {
+    saved = storage?.getItem(SIDEBAR_KEY) ?? null
+  } catch {
+    saved = null
+  }
+  return saved === null ? width < 960 : saved === 'collapsed'
+}
+
 class AppState {
   screen = $state<Screen>('accounts')
   settings = $state<Settings>({ ...defaultSettings })
@@ -18,6 +31,20 @@ class AppState {
   historyAccount = $state<string | null>(null)
   /** Set to open the add-account dialog (from the keyboard, the tray or the empty state). */
   adding = $state(false)
+  /** Bumped when sessions or the history changed behind the screen's back (a background
+   * renewal, a refresh): views that show them read it, so they follow. */
+  changes = $state(0)
+  /** The sidebar shows icons only; remembered between starts (a small window wants the room). */
+  sidebarCollapsed = $state(readCollapsed())
+
+  toggleSidebar() {
+    this.sidebarCollapsed = !this.sidebarCollapsed
+    try {
+      localStorage.setItem(SIDEBAR_KEY, this.sidebarCollapsed ? 'collapsed' : 'expanded')
+    } catch {
+      // No storage: the choice lasts until the window closes.
+    }
+  }
 
   async loadSettings() {
     this.settings = await api.settings()

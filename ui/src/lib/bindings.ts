@@ -161,7 +161,7 @@ export type TestLogin = { latency_ms: number, http_status: number | null, expire
  */
 refreshable: boolean, failure: Failure | null, };
 
-export type CopyFormat = "raw" | "header" | "curl" | "env" | "json";
+export type CopyFormat = "raw" | "header" | "curl" | "curl_command" | "env" | "dotenv" | "json";
 
 export type Inspection = { header: { [key in string]: JsonValue }, 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { asPayload, showError, showFailure } from './errors'
+import { asPayload, showAccountFailure, showError, showFailure } from './errors'
 
 describe('showFailure', () => {
   it('says what happened in plain words and keeps the raw parts as details', () => {
@@ -62,5 +62,16 @@ describe('encrypted tokens', () => {
 
   it('drops a header that is not an object', () => {
     expect(asPayload({ code: 'encrypted_token', message: 'm', header: 'x' })).toEqual({ code: 'encrypted_token', message: 'm' })
+  })
+})
+
+describe('showAccountFailure', () => {
+  it('says a server that is down could not be reached, as the account\'s own notice does, whatever the raw message', () => {
+    const down = { kind: 'network_error' as const, http_status: null, error_code: null, message: 'error sending request for url (http://127.0.0.1:9/user/login): client error (Connect): tcp connect error: Connection refused (os error 111)', retry_after_secs: null }
+    const shown = showAccountFailure('dev', down)
+    expect(shown.title).toBe('dev: The server could not be reached.')
+    expect(shown.title).toContain(showFailure(down).title)
+    expect(shown.title).not.toMatch(/refused/i)
+    expect(shown.details).toContainEqual(['Message', down.message])
   })
 })

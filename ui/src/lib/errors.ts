@@ -59,6 +59,12 @@ export function showFailure(f: Failure): Shown {
   return { title: kindWords(f.kind), details }
 }
 
+/** A refused login or refresh of one account, for a notice outside its own view: the same
+ * words the account's own notice uses, after its name. */
+export function showAccountFailure(account: string, f: Failure): Shown {
+  return { ...showFailure(f), title: `${account}: ${kindWords(f.kind)}` }
+}
+
 /** Anything a command threw: an ErrorPayload, or (defensively) anything else. */
 export function showError(e: unknown): Shown {
   const p = asPayload(e)
@@ -80,7 +86,7 @@ export function asPayload(e: unknown): ErrorPayload {
   return { code: 'internal', message: typeof e === 'string' ? e : 'unknown error' }
 }
 
-function sentence(text: string): string {
+export function sentence(text: string): string {
   const t = text.trim()
   const capital = t.charAt(0).toUpperCase() + t.slice(1)
   return /[.!?]$/.test(capital) ? capital : `${capital}.`

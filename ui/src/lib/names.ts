@@ -7,3 +7,14 @@ export function suggestName(email: string, provider: string): string {
   const parts = [clean(local), clean(provider)].filter(Boolean)
   return parts.join('-').slice(0, 64)
 }
+
+/** What is wrong with `name` as an account name (core's rule: 1 to 64 of letters, digits and
+ * `. _ @ -`), in words for the field; null when it is fine. */
+export function accountNameProblem(name: string): string | null {
+  const n = name.trim()
+  if (n === '') return 'Give the account a name.'
+  if (n.length > 64) return `${n.length} characters: use at most 64.`
+  const bad = [...new Set(n.replace(/[A-Za-z0-9._@-]/g, ''))]
+  if (bad.length) return `${bad.map((c) => (c === ' ' ? 'spaces' : `“${c}”`)).join(', ')} cannot be in a name: use letters, digits and . _ @ -`
+  return null
+}

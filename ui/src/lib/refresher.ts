@@ -1,18 +1,24 @@
 // What the UI says about core's background refresher events.
-import type { ErrorPayload, RefresherEvent } from './types'
+import { kindWords, sentence, type Shown } from './errors'
+import type { RefresherEvent } from './types'
 
-/** The error to show for a refresher event, or null when it went well. The codes are core's
- *  (`refused`: a renewal the server or the network refused, retried; `session_expired`: it
- *  needs the user), so the UI's words for them apply. */
-export function refresherNotice(e: RefresherEvent): ErrorPayload | null {
+/** The notice for a refresher event, or null when it went well: the account's name, then the
+ *  same words its own view uses for the failure's kind, then what happens next. */
+export function refresherNotice(e: RefresherEvent): Shown | null {
   switch (e.type) {
     case 'renewed':
       return null
     case 'failed':
-      return { code: 'refused', message: `${e.account}: ${e.message} (retrying)` }
+      return {
+        title: `${e.account}: ${e.kind ? kindWords(e.kind) : sentence(e.message)} Retrying.`,
+        details: [['Kind', e.kind ?? 'none'], ['Message', e.message], ['Retry at', e.retry_at]],
+      }
     case 'stopped':
-      return { code: 'session_expired', message: `${e.account}: ${e.message}. Log in again.` }
+      return {
+        title: `${e.account}: ${e.kind ? kindWords(e.kind) : sentence(e.message)} Log in again.`,
+        details: [['Kind', e.kind ?? 'none'], ['Message', e.message]],
+      }
     case 'cannot_renew':
-      return { code: 'session_expired', message: `${e.account} will expire and cannot be refreshed: log in again.` }
+      return { title: `${e.account} will expire and cannot be refreshed: log in again.`, details: [['Expires', e.expires_at]] }
   }
 }

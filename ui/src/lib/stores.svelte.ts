@@ -38,8 +38,13 @@ export class Notices {
   }
 
   error(e: unknown) {
+    return this.show(showError(e))
+  }
+
+  /** An error already put into words (a refused login: showAccountFailure). */
+  show(shown: Shown) {
     const id = this.#next++
-    this.items.push({ id, tone: 'error', shown: showError(e) })
+    this.items.push({ id, tone: 'error', shown })
     return id
   }
 

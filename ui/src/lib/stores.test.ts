@@ -39,6 +39,15 @@ describe('Accounts', () => {
     store.move(visible, -9)
     expect(store.selected).toBe('a')
   })
+
+  it('goes to the last and the first account (End and Home)', async () => {
+    const store = new Accounts(async () => [named('a'), named('b'), named('c')])
+    await store.reload()
+    store.move(store.list, Infinity)
+    expect(store.selected).toBe('c')
+    store.move(store.list, -Infinity)
+    expect(store.selected).toBe('a')
+  })
 })
 
 describe('Notices', () => {

@@ -204,6 +204,8 @@ pub async fn run(args: Args) -> CmdResult {
         client_id: args.client_id.clone(),
         client_secret: None,
         grant,
+        // A refused first login is kept: QA reads the failed account in `accounts`.
+        forget_if_refused: false,
     };
     let (password, totp_secret) = match (args.password_stdin, args.totp_secret_stdin) {
         (true, true) => {

@@ -26,8 +26,9 @@ pub struct Args {
     /// The token must stay valid at least this many seconds; renewed first otherwise.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     min_valid: u32,
-    /// raw: the token; header: `Authorization: Bearer …`; curl: `-H '…'`; env: `export
-    /// AUTHDECK_TOKEN='…'`; json: {account, token, token_type, expires_at}.
+    /// raw: the token; header: `Authorization: Bearer …`; curl: `-H '…'`; curl-command: `curl
+    /// -H '…' 'BASE_URL/'`; env: `export AUTHDECK_TOKEN='…'`; dotenv: `AUTHDECK_TOKEN=…` (a
+    /// .env line); json: {account, token, token_type, expires_at}.
     #[arg(long, value_enum, default_value_t = FormatArg::Raw)]
     format: FormatArg,
     /// Print the session's OpenID Connect ID token instead of its access token (renewing the
@@ -48,7 +49,9 @@ enum FormatArg {
     Raw,
     Header,
     Curl,
+    CurlCommand,
     Env,
+    Dotenv,
     Json,
 }
 
@@ -58,7 +61,9 @@ impl From<FormatArg> for Format {
             FormatArg::Raw => Format::Raw,
             FormatArg::Header => Format::Header,
             FormatArg::Curl => Format::Curl,
+            FormatArg::CurlCommand => Format::CurlCommand,
             FormatArg::Env => Format::Env,
+            FormatArg::Dotenv => Format::Dotenv,
             FormatArg::Json => Format::Json,
         }
     }
@@ -76,7 +81,7 @@ pub async fn run(args: Args) -> CmdResult {
     }
     let format = Format::from(args.format);
     let presented = match format {
-        Format::Raw | Format::Env => copy::Presentation::default(),
+        Format::Raw | Format::Env | Format::Dotenv => copy::Presentation::default(),
         _ => deck.presentation(&out)?,
     };
     if args.id_token {

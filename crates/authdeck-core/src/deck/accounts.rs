@@ -77,6 +77,27 @@ impl Deck {
         self.save_account(&config, now)
     }
 
+    /// Stores a new account as `edit` describes, signed out, without logging in: what the
+    /// app's Add account keeps when the user chooses to keep an account whose first login was
+    /// refused. The name must be free. Errors: Invalid (a bad name or URL, a name taken, an
+    /// OAuth provider without a client id), NotFound (no such provider), Storage.
+    pub fn add_account(&self, edit: &AccountEdit, now: Timestamp) -> Result<Account> {
+        let plan = self.plan_login(super::LoginRequest {
+            account: edit.account.trim().to_string(),
+            provider: Some(edit.provider.trim().to_string()),
+            base_url: Some(edit.base_url.trim().to_string()),
+            email: Some(edit.email.trim().to_string()),
+            ..super::LoginRequest::default()
+        })?;
+        if !plan.is_new() {
+            return Err(crate::Error::Invalid(format!(
+                "an account named {} exists already: choose another name, or edit that account",
+                edit.account.trim()
+            )));
+        }
+        self.save_account(plan.config(), now)
+    }
+
     /// [`Deck::save_account`] for a caller that already holds the account's lock.
     pub(super) fn save_account_locked(
         &self,

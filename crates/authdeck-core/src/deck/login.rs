@@ -43,6 +43,11 @@ pub struct LoginRequest {
     pub client_secret: Option<Secret>,
     /// OAuth: the grant this account signs in with (kept as its `oauth.grant`).
     pub grant: Option<crate::provider::Grant>,
+    /// A new account whose first login is refused (or fails to reach its server) is not
+    /// stored; only the attempt goes into the history. The app's Add account asks for this
+    /// and lets the user keep the account afterwards; the CLI keeps it (QA reads it in
+    /// `accounts`).
+    pub forget_if_refused: bool,
 }
 
 /// How a login went, for the CLI's output and the app. No secrets in here.
@@ -98,11 +103,12 @@ pub struct LoginPlan {
     code: CodeSource,
     totp_secret: Option<Secret>,
     client_secret: Option<Secret>,
+    forget_if_refused: bool,
 }
 
 /// What an OAuth sign-in takes from its plan: the account, its provider, the stored account,
-/// a password (password grant), whether to remember it, a client secret given now, and the
-/// request timeout.
+/// a password (password grant), whether to remember it, a client secret given now, the
+/// request timeout, and whether a new account is forgotten when its sign-in is refused.
 pub(super) type OAuthParts = (
     AccountConfig,
     Provider,
@@ -111,6 +117,7 @@ pub(super) type OAuthParts = (
     bool,
     Option<Secret>,
     Duration,
+    bool,
 );
 
 impl LoginPlan {
@@ -134,7 +141,13 @@ impl LoginPlan {
             self.remember_password,
             self.client_secret,
             self.timeout,
+            self.forget_if_refused,
         )
+    }
+
+    /// No account of this name is stored yet.
+    pub fn is_new(&self) -> bool {
+        self.existing.is_none()
     }
 
     /// The account as this login will store it.
@@ -237,6 +250,7 @@ impl Deck {
                 code: req.code,
                 totp_secret: None,
                 client_secret: req.client_secret,
+                forget_if_refused: req.forget_if_refused,
             });
         }
         if req.client_id.is_some() || req.client_secret.is_some() {
@@ -268,6 +282,7 @@ impl Deck {
             code: req.code,
             totp_secret: req.totp_secret,
             client_secret: None,
+            forget_if_refused: req.forget_if_refused,
         })
     }
 
@@ -323,13 +338,11 @@ impl Deck {
             }));
         };
 
-        // A new account is created at once (its failed first login shows in the list); an
-        // existing one changes only when the login succeeds, so a typo in a new base URL or
-        // email, or a refused password, leaves it (and its secrets) as it was.
+        // A new account is stored once its first login ended: always when it succeeded, and
+        // after a refusal unless the request says to forget it (then only the history has
+        // the attempt). An existing one changes only when the login succeeds, so a typo in a
+        // new base URL or email, or a refused password, leaves it (and its secrets) as it was.
         let now = Timestamp::now();
-        if plan.existing.is_none() {
-            self.save_account_locked(&plan.config, now)?;
-        }
         let target = Target {
             base_url: plan.config.base_url.clone(),
             policy: Policy {
@@ -356,6 +369,9 @@ impl Deck {
             code,
         };
         let attempt = exchange::login(http, &target, &creds).await?;
+        if plan.existing.is_none() && (attempt.result.is_ok() || !plan.forget_if_refused) {
+            self.save_account_locked(&plan.config, now)?;
+        }
         let previous = if attempt.result.is_ok() && plan.existing.is_some() {
             // Saving signs the account out when its server, user or provider changed (and
             // drops what no longer fits): then nothing of the old session (its refresh token)

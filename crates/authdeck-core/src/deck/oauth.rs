@@ -34,7 +34,7 @@ impl Deck {
         limit: Duration,
         clock: Clock<'_>,
     ) -> Result<LoginReport> {
-        let (config, provider, existing, password, remember, client_secret, timeout) =
+        let (config, provider, existing, password, remember, client_secret, timeout, forget) =
             plan.into_oauth_parts();
         let spec = provider.oauth.clone().ok_or_else(|| {
             Error::Invalid(format!(
@@ -100,9 +100,10 @@ impl Deck {
                 .await
             }
         };
-        // A new account is stored once the sign-in ended (a failure shows in the list, as a
-        // login's does); a sign-in cancelled while it waited for the user leaves nothing.
-        if existing.is_none() {
+        // A new account is stored once the sign-in ended (a refusal too, unless the request
+        // says to forget it, as a login's does); a sign-in cancelled while it waited for the
+        // user leaves nothing.
+        if existing.is_none() && (attempt.result.is_ok() || !forget) {
             self.save_account_locked(&config, now)?;
         }
         let previous = if attempt.result.is_ok() && existing.is_some() {

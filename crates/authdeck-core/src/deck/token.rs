@@ -124,7 +124,10 @@ impl Deck {
     pub fn presentation(&self, out: &TokenOut) -> Result<Presentation> {
         let account = self.account(&out.account)?;
         let provider = self.provider_of(&account.config)?;
-        Ok(Presentation::of(&provider, out.scheme.as_deref()))
+        Ok(Presentation {
+            url: Some(account.config.base_url),
+            ..Presentation::of(&provider, out.scheme.as_deref())
+        })
     }
 
     /// The token in the keyring for `name` as it is, even an expired one: no renewal, no

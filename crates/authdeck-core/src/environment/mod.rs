@@ -250,6 +250,7 @@ pub(crate) mod tests {
                     header: "X-API-Key".into(),
                     scheme: None,
                     query: None,
+                    url: None,
                 },
                 expires_at: None,
             },
@@ -331,6 +332,7 @@ pub(crate) mod tests {
             header: "Authorization".into(),
             scheme: None,
             query: Some("api_key".into()),
+            url: None,
         };
         let vars = variables(&one)?;
         assert!(names(&vars).contains(&"dev_auth_query"));

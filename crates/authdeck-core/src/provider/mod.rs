@@ -8,7 +8,7 @@ mod spec;
 
 pub use catalog::{Catalog, Source};
 pub use oauth::{ClientAuth, Grant, OAuthSpec};
-pub use save::{provider_file_path, save_provider_file};
+pub use save::{check_provider_file, provider_file_path, save_provider_file};
 pub use spec::{
     BodyFormat, ErrorRule, ErrorSpec, ExpiryFormat, Handout, Provider, RefreshSpec, Request,
     SecondFactor, SuccessSpec, TokenSource,

@@ -10,10 +10,11 @@ pub fn provider_file_path(dir: &Path, id: &str) -> PathBuf {
     dir.join(format!("{id}.toml"))
 }
 
-/// Validates `text` and saves it as `<id>.toml` in `dir` (created when missing). Refused, with
-/// the line and field when known: a file that does not parse, an id that cannot be a file
-/// name, a preset's id.
-pub fn save_provider_file(dir: &Path, text: &str) -> Result<Provider, Problem> {
+/// Whether `text` may be saved as a provider file: everything [`save_provider_file`] checks
+/// before it writes, so an editor that says "valid" is never contradicted by Save. Refused,
+/// with the line and field when known: a file that does not parse, an id that cannot be a
+/// file name, a preset's id.
+pub fn check_provider_file(text: &str) -> Result<Provider, Problem> {
     let provider = Provider::from_toml(text)?;
     let problem =
         |message: String| Problem::new(Subject::Provider, message).at_field(Some("id".into()));
@@ -29,6 +30,13 @@ pub fn save_provider_file(dir: &Path, text: &str) -> Result<Provider, Problem> {
             provider.id
         )));
     }
+    Ok(provider)
+}
+
+/// Checks `text` ([`check_provider_file`]) and saves it as `<id>.toml` in `dir` (created when
+/// missing).
+pub fn save_provider_file(dir: &Path, text: &str) -> Result<Provider, Problem> {
+    let provider = check_provider_file(text)?;
     let path = provider_file_path(dir, &provider.id);
     let io = |e: std::io::Error| {
         Problem::new(Subject::Provider, format!("could not save it: {e}")).in_file(Some(&path))
@@ -78,6 +86,22 @@ mod tests {
             .ok_or("a broken file must be refused")?;
         assert!(!err.message.is_empty(), "says why");
         assert_eq!(std::fs::read_dir(tmp.path())?.count(), 0, "nothing written");
+        Ok(())
+    }
+
+    #[test]
+    fn the_check_refuses_what_save_refuses_before_anything_is_saved() -> TestResult {
+        let err = check_provider_file(PRESETS[0].1)
+            .err()
+            .ok_or("a preset's id fails the check, as it fails Save")?;
+        assert!(err.message.contains("preset"), "{err}");
+        assert_eq!(err.field.as_deref(), Some("id"), "the id field is named");
+        let bad_id = custom().replacen("id = \"my-api\"", "id = \"my api/x\"", 1);
+        assert!(
+            check_provider_file(&bad_id).is_err(),
+            "an id that cannot be a file name"
+        );
+        assert!(check_provider_file(&custom()).is_ok(), "its own id passes");
         Ok(())
     }
 

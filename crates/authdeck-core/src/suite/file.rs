@@ -241,19 +241,23 @@ fn validate(suite: &Suite, layout: &Layout) -> std::result::Result<(), Problem> 
                 format!("{status} is not an HTTP status (100 to 599)"),
             ));
         }
-        if let Some(pattern) = &case.message_matches {
-            regex::Regex::new(pattern).map_err(|e| {
-                at(
-                    "message_matches",
-                    format!(
-                        "not a valid regular expression: {}",
-                        one_line(&e.to_string())
-                    ),
-                )
-            })?;
+        if let Some(why) = case.message_matches.as_deref().and_then(regex_problem) {
+            return Err(at("message_matches", why));
         }
     }
     Ok(())
+}
+
+/// What is wrong with `pattern` as a case's `message_matches` (Rust's regex syntax, which the
+/// run uses), in one line; `None` when it is a valid regular expression. The app's case form
+/// asks it as the user types.
+pub fn regex_problem(pattern: &str) -> Option<String> {
+    regex::Regex::new(pattern).err().map(|e| {
+        format!(
+            "not a valid regular expression: {}",
+            one_line(&e.to_string())
+        )
+    })
 }
 
 fn check_env_name(var: &str) -> std::result::Result<(), String> {
@@ -300,6 +304,18 @@ fn key_line(text: &str, range: Range<usize>, key: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_regex_is_judged_by_the_syntax_the_run_uses() {
+        assert_eq!(
+            super::regex_problem("(?i)^wrong password$"),
+            None,
+            "inline flags are Rust regex syntax"
+        );
+        let why = super::regex_problem("(unclosed").unwrap_or_default();
+        assert!(why.starts_with("not a valid regular expression: "), "{why}");
+        assert!(!why.contains('\n'), "one line: {why}");
+    }
+
     use super::*;
 
     #[test]

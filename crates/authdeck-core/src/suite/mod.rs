@@ -22,6 +22,7 @@ mod run;
 
 pub use crate::problem::Problem;
 pub use expect::{Actual, Mismatch, compare};
+pub use file::regex_problem;
 pub use junit::junit;
 pub use library::{SuiteDoc, SuiteEntry};
 pub use plan::{PasswordSource, Plan, PlannedCase, Vars, expand};

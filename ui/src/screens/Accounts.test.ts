@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { cleanup, fireEvent, render } from '@testing-library/svelte'
+import { tick } from 'svelte'
+import type { AccountView } from '../lib/types'
+import { account } from './fixtures'
+
+// The screen talks to the backend only through `api`; here it answers from memory.
+const list: AccountView[] = []
+const refresh = vi.fn(async (account: string) => ({ account, ok_tag: 'ok' }))
+vi.mock('../lib/api', () => ({
+  api: {
+    accounts: async () => list,
+    proxies: async () => [],
+    refresh: (account: string) => refresh(account),
+  },
+}))
+
+const { accounts, notices } = await import('../lib/app.svelte')
+const { default: Accounts } = await import('./Accounts.svelte')
+
+
+afterEach(cleanup)
+
+const longName = 'n'.repeat(64)
+const longEmail = `${'e'.repeat(120)}@example-co.test`.padEnd(138, 'x')
+
+describe('Accounts screen with long values', () => {
+  beforeEach(async () => {
+    list.splice(0, list.length, account(longName, longEmail), account('short'))
+    await accounts.reload()
+    accounts.selected = longName
+  })
+
+  it('cuts a 64-character name and a 138-character email to one line, with the full value on hover', () => {
+    expect(longEmail.length).toBe(138)
+    const view = render(Accounts)
+    const row = view.container.querySelector(`.account-row[data-account="${longName}"]`)!
+    const name = row.querySelector('.name')!
+    const email = row.querySelector('.email')!
+    expect(name.getAttribute('title')).toBe(longName)
+    expect(name.classList.contains('clip')).toBe(true)
+    expect(email.getAttribute('title')).toBe(longEmail)
+    expect(email.classList.contains('clip')).toBe(true)
+    const heading = view.container.querySelector('[data-field="account-name"]')!
+    expect(heading.getAttribute('title')).toBe(longName)
+    expect(heading.classList.contains('clip')).toBe(true)
+    expect(heading.nextElementSibling?.getAttribute('title')).toContain(longEmail)
+  })
+})
+
+describe('Accounts screen from the keyboard', () => {
+  beforeEach(async () => {
+    list.splice(0, list.length, account('alpha'), account('bravo'), account('charlie'))
+    accounts.query = ''
+    await accounts.reload()
+    accounts.selected = 'alpha'
+    refresh.mockClear()
+  })
+
+  const row = (view: { container: HTMLElement }, name: string) =>
+    view.container.querySelector<HTMLElement>(`.account-row[data-account="${name}"]`)!
+
+  it('moves the focus with the selection, not one row behind it', async () => {
+    const view = render(Accounts)
+    row(view, 'alpha').focus()
+    await fireEvent.keyDown(row(view, 'alpha'), { key: 'ArrowDown' })
+    await tick()
+    await tick()
+    expect(accounts.selected).toBe('bravo')
+    expect(document.activeElement).toBe(row(view, 'bravo'))
+    await fireEvent.keyDown(row(view, 'bravo'), { key: 'ArrowDown' })
+    await tick()
+    await tick()
+    expect(document.activeElement).toBe(row(view, 'charlie'))
+  })
+
+  it('Enter in the filter selects the first match and hands the keys to the list, so R refreshes it', async () => {
+    const view = render(Accounts)
+    const filter = view.container.querySelector<HTMLInputElement>('input[data-field="filter"]')!
+    await fireEvent.keyDown(document.body, { key: '/' })
+    expect(document.activeElement).toBe(filter)
+    await fireEvent.input(filter, { target: { value: 'charl' } })
+    await fireEvent.keyDown(filter, { key: 'Enter' })
+    await tick()
+    await tick()
+    expect(accounts.selected).toBe('charlie')
+    expect(document.activeElement).toBe(row(view, 'charlie'))
+    await fireEvent.keyDown(document.activeElement!, { key: 'r' })
+    expect(refresh).toHaveBeenCalledWith('charlie')
+  })
+
+  it('lists every key of the selected account in its hint, H and Delete included', () => {
+    const view = render(Accounts)
+    const hint = view.container.querySelector('[data-field="key-hint"]')!.textContent!.replace(/\s+/g, ' ')
+    for (const words of ['H history', 'Delete remove', 'R refresh', 'L log in', 'E edit', 'O log out', 'I inspect', 'C copy']) {
+      expect(hint).toContain(words)
+    }
+  })
+})
+
+describe('Accounts screen messages', () => {
+  it('says a refresh against a server that is down could not reach it, in the toast as in the account view', async () => {
+    list.splice(0, list.length, account('dev'))
+    await accounts.reload()
+    const message = 'error sending request for url (http://127.0.0.1:9/user/refresh): client error (Connect): tcp connect error: Connection refused (os error 111)'
+    refresh.mockImplementationOnce(async (account: string) =>
+      ({ account, ok_tag: 'failed', kind: 'network_error', http_status: null, error_code: null, message, retry_after_secs: null }) as never,
+    )
+    notices.items = []
+    const view = render(Accounts)
+    const row = view.container.querySelector<HTMLElement>('.account-row[data-account="dev"]')!
+    await fireEvent.keyDown(row, { key: 'r' })
+    await vi.waitFor(() => expect(notices.items.length).toBe(1))
+    expect(notices.items[0].shown.title).toBe('dev: The server could not be reached.')
+  })
+})

@@ -1,0 +1,26 @@
+// Test data shared by the screens' tests.
+import type { AccountView } from '../lib/types'
+
+/** A signed-out user-login account. */
+export function account(name: string, email = `${name}@example.test`): AccountView {
+  return {
+    name,
+    provider: 'user-login',
+    provider_name: 'User Login',
+    base_url: 'https://api.example.test',
+    email,
+    client_id: null,
+    oauth: false,
+    oauth_grant: null,
+    status: 'signed_out',
+    signed_in: false,
+    issued_at: null,
+    expires_at: null,
+    margin_secs: 30,
+    token_fingerprint: null,
+    has_refresh_token: false,
+    password_remembered: false,
+    last_login_at: null,
+    last_error: null,
+  } as AccountView
+}
