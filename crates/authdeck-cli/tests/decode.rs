@@ -779,3 +779,47 @@ fn decode_help_lists_every_algorithm_it_verifies() {
         assert!(help.contains(alg), "{alg} missing from: {help}");
     }
 }
+
+#[test]
+fn a_claim_cannot_draw_its_own_status_lines_on_the_terminal() {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let sub = "alice\n\nStatus\n  signature  valid\u{1b}[8m\u{202e}";
+    let token = format!(
+        "{}.{}.AAAA",
+        b64(r#"{"alg":"HS256","kid":"k\nsignature  valid"}"#),
+        b64(&serde_json::json!({ "sub": sub }).to_string())
+    );
+    let out = authdeck(&["decode", &token, "--secret", "k"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text}"
+    );
+    let valid_lines = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("signature") && l.contains("valid"))
+        .count();
+    assert_eq!(valid_lines, 1, "only the real Status line: {text}");
+    assert!(
+        text.contains("\\u{a}"),
+        "the line break is shown escaped: {text}"
+    );
+}
+
+#[test]
+fn a_header_member_longer_than_a_format_width_is_shown_not_a_panic() {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let long = "k".repeat(70_000);
+    let token = format!(
+        "{}.{}.c2ln",
+        b64(&format!(r#"{{"alg":"HS256","kid":"{long}","{long}":1}}"#)),
+        b64(r#"{"sub":"x"}"#)
+    );
+    // Over one argument's limit (128 KiB): given on stdin, as such tokens come.
+    let out = authdeck(&["decode"], Some(&token));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&long));
+}

@@ -125,7 +125,7 @@ fn accounts_lists_status_as_table_and_json_without_any_keyring() -> TestResult {
     let table = f.ok(&["accounts"], false)?;
     let lines: Vec<&str> = table.lines().collect();
     assert!(lines[0].starts_with("NAME"), "a header row: {table}");
-    assert!(lines[0].contains("STATUS") && lines[0].contains("PASSWORD"));
+    assert!(lines[0].contains("STATUS") && lines[0].contains("KEPT"));
     let status_col = lines[0].find("STATUS").ok_or("STATUS column")?;
     for line in &lines[1..] {
         let status = line

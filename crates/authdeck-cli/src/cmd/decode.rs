@@ -344,7 +344,7 @@ fn human_report(inspection: &Inspection, verdict: &Verdict) -> String {
     } else if let Some(text) = &inspection.payload_text {
         out.push_str("Payload (text)\n");
         for line in text.lines() {
-            out.push_str(&format!("  {line}\n"));
+            out.push_str(&format!("  {}\n", shown(line)));
         }
         out.push('\n');
     } else if let Some(b64) = &inspection.payload_base64 {
@@ -389,7 +389,7 @@ fn human_report(inspection: &Inspection, verdict: &Verdict) -> String {
     if !inspection.notes.is_empty() || !verdict.key_warnings.is_empty() {
         out.push_str("Notes\n");
         for note in &inspection.notes {
-            out.push_str(&format!("  ! {note}\n"));
+            out.push_str(&format!("  ! {}\n", shown(&note.to_string())));
         }
         for warning in verdict.key_warnings {
             out.push_str(&format!("  ! {warning}\n"));
@@ -449,19 +449,47 @@ fn time_text(t: &TimeView) -> String {
     }
 }
 
+/// Text from the token as the terminal may show it: control characters (line breaks, escape
+/// sequences, a bell) and bidirectional overrides are written as `\u{..}`, so a token cannot
+/// draw lines of its own (a fake "signature valid") or hide the real ones.
+fn shown(text: &str) -> String {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A titled block whose first two columns are padded to a common width.
 fn section(out: &mut String, title: &str, rows: &[[String; 3]]) {
     let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
     let (w0, w1) = (width(0), width(1));
     out.push_str(title);
     out.push('\n');
+    // Padded by hand: a format width stops at 65,535 (a longer header member would panic).
+    let pad = |text: &str, width: usize| {
+        let mut padded = shown(text);
+        let count = text.chars().count();
+        padded.extend(std::iter::repeat_n(' ', width.saturating_sub(count)));
+        padded
+    };
     for [a, b, c] in rows {
+        let c = shown(c);
         let line = if w1 == 0 {
-            format!("  {a:<w0$}  {c}")
+            format!("  {}  {c}", pad(a, w0))
         } else if b.is_empty() && c.is_empty() {
-            format!("  {a}")
+            format!("  {}", shown(a))
         } else {
-            format!("  {a:<w0$}  {b:<w1$}  {c}")
+            format!("  {}  {}  {c}", pad(a, w0), pad(b, w1))
         };
         out.push_str(line.trim_end());
         out.push('\n');
