@@ -348,7 +348,8 @@ fn transport_failure(e: &reqwest::Error, url: &str, policy: &Policy) -> Failure 
     let detail = root_cause(e);
     let message = if e.is_timeout() {
         format!(
-            "no complete answer from {url} within {} s (raise it with --timeout)",
+            "no complete answer from {url} within {} s: the server is slow or not answering \
+             (an account's limit is its timeout setting)",
             policy.timeout.as_secs_f64()
         )
     } else if e.is_connect() {

@@ -36,7 +36,9 @@ An encrypted token (JWE, 5 parts) cannot be read without its key: its protected 
 and under --json the error (code encrypted_token) carries it as \"header\".
 
 Exit status: 0 decoded (and, with a key, the signature is valid); 1 malformed or encrypted token,
-or signature not valid; 2 bad usage (unreadable key, bad URL).")]
+signature not valid or not checkable with the key given (a key of a kind Authdeck cannot use),
+or the JWKS URL could not be fetched; 2 bad usage (unreadable or private key, a public key given
+as a secret, a URL that is not https, input over 1 MiB).")]
 pub struct Args {
     /// The token (a leading `Bearer `, a whole `Authorization:` line and whitespace are fine).
     /// `-` or nothing reads stdin.
@@ -47,14 +49,24 @@ pub struct Args {
     #[arg(long)]
     pub(crate) json: bool,
     /// Verify with this shared secret (HS256/384/512), taken as UTF-8 text.
-    #[arg(long, value_name = "S", group = "verify_key")]
+    #[arg(
+        long,
+        value_name = "S",
+        group = "verify_key",
+        allow_hyphen_values = true
+    )]
     secret: Option<String>,
     /// Verify with the shared secret in this environment variable (UTF-8 text), which keeps it
     /// out of the process list and the shell history.
     #[arg(long, value_name = "VAR", group = "verify_key")]
     secret_env: Option<String>,
     /// Verify with this shared secret, given as base64url or base64.
-    #[arg(long, value_name = "S", group = "verify_key")]
+    #[arg(
+        long,
+        value_name = "S",
+        group = "verify_key",
+        allow_hyphen_values = true
+    )]
     secret_base64: Option<String>,
     /// Verify with a public key file: PEM (SPKI, PKCS#1, X.509 certificate), JWK or JWKS.
     #[arg(long, value_name = "FILE", group = "verify_key")]

@@ -381,6 +381,19 @@ impl Decoded {
         &self.compact.as_bytes()[..self.signing_input_end]
     }
 
+    /// The payload segment as it appears in the token (base64url text; empty when detached).
+    pub fn payload_segment(&self) -> &str {
+        let input = &self.compact[..self.signing_input_end];
+        input.split_once('.').map_or("", |(_, payload)| payload)
+    }
+
+    /// The signature segment as it appears in the token (base64url text).
+    pub fn signature_segment(&self) -> &str {
+        self.compact
+            .get(self.signing_input_end + 1..)
+            .unwrap_or_default()
+    }
+
     /// The token as decoded: whitespace and `Bearer ` removed.
     pub fn compact(&self) -> &str {
         &self.compact

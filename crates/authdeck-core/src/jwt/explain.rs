@@ -222,6 +222,35 @@ fn is_time_slot(slot: usize) -> bool {
     matches!(slot, EXP | NBF | IAT | AUTH_TIME)
 }
 
+/// A JSON integer (no fraction, no exponent) that neither i64 nor u64 holds exactly.
+fn is_big_integer(raw: &str) -> bool {
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && raw.parse::<i64>().is_err()
+        && raw.parse::<u64>().is_err()
+}
+
+/// A nested value serde_json refuses (over 128 levels): a quick count of brackets first, so
+/// ordinary claims cost no second parse.
+fn too_deep_for_json_value(raw: &str) -> bool {
+    if raw.len() <= 128 || !raw.starts_with(['[', '{']) {
+        return false;
+    }
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for b in raw.bytes() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest > 128 && serde_json::from_str::<serde_json::Value>(raw).is_err()
+}
+
 /// Seconds an `iat` may lie in the future before we call it clock skew.
 const FUTURE_IAT_TOLERANCE_SECS: i64 = 60;
 
@@ -232,10 +261,28 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
     let (claims, payload_text, payload_base64) = match decoded.payload() {
         Payload::Claims(map) => (Some(Arc::clone(map)), None, None),
         Payload::Text(text) => {
-            notes.push(Note::new(
-                "payload_text",
-                "the payload is text, not JSON claims (a JWS may sign anything)",
-            ));
+            // Starts like claims but does not parse (too deeply nested, a lone surrogate):
+            // say why, or it looks as if Authdeck had not tried.
+            let not_json = text
+                .trim_start()
+                .starts_with('{')
+                .then(|| serde_json::from_str::<serde_json::Value>(text).err())
+                .flatten();
+            notes.push(match not_json {
+                Some(e) => Note::new(
+                    "payload_not_json",
+                    format!("the payload looks like JSON but is not valid JSON ({e}): it is shown as text"),
+                ),
+                None if decoded.payload_segment().is_empty() => Note::new(
+                    "detached_payload",
+                    "the payload is detached (RFC 7515 Appendix F): the token carries none, so \
+                     there are no claims to show",
+                ),
+                None => Note::new(
+                    "payload_text",
+                    "the payload is text, not JSON claims (a JWS may sign anything)",
+                ),
+            });
             (None, Some(text.clone()), None)
         }
         Payload::Binary(bytes) => {
@@ -305,6 +352,40 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
                     "the claims name {} more than once: the last value is the one shown; \
                      other verifiers may read the first",
                     twice.join(", ")
+                ),
+            ));
+        }
+    }
+
+    if let Some(claims) = decoded.claims() {
+        let big: Vec<&str> = claims
+            .iter()
+            .filter(|(_, value)| is_big_integer(value))
+            .map(|(name, _)| name)
+            .collect();
+        let deep: Vec<&str> = claims
+            .iter()
+            .filter(|(_, value)| too_deep_for_json_value(value))
+            .map(|(name, _)| name)
+            .collect();
+        if !deep.is_empty() {
+            notes.push(Note::new(
+                "deep_claim",
+                format!(
+                    "{} {} nested more than 128 levels deep: shown, and given under --json, as \
+                     its JSON text in a string",
+                    deep.join(", "),
+                    if deep.len() == 1 { "is" } else { "are" }
+                ),
+            ));
+        }
+        if !big.is_empty() {
+            notes.push(Note::new(
+                "big_number",
+                format!(
+                    "{} {} an integer beyond 64 bits: most JSON readers (and --json) round it",
+                    big.join(", "),
+                    if big.len() == 1 { "is" } else { "are" }
                 ),
             ));
         }

@@ -157,7 +157,7 @@ impl VerifyKey {
                     serde_json::from_str(text).map_err(|e| KeyError::JwksNotJson(e.to_string()))?;
                 VerifyKey::jwks_json(&value)?
             }
-            KeySource::JwksUrl(url) => VerifyKey::jwks_json(&fetch_jwks(http, url).await?)?,
+            KeySource::JwksUrl(url) => VerifyKey::jwks_published(&fetch_jwks(http, url).await?)?,
         })
     }
 
@@ -174,7 +174,9 @@ impl VerifyKey {
 
     /// A shared secret given as base64url (or standard base64), padded or not.
     pub fn secret_base64(text: &str) -> Result<VerifyKey, KeyError> {
-        let bytes = decode_base64_any(text.trim()).map_err(KeyError::SecretNotBase64)?;
+        // Long secrets are often pasted wrapped at 64 or 76 columns.
+        let compact: String = text.split_ascii_whitespace().collect();
+        let bytes = decode_base64_any(&compact).map_err(KeyError::SecretNotBase64)?;
         if bytes.is_empty() {
             return Err(KeyError::EmptySecret);
         }
@@ -230,6 +232,48 @@ impl VerifyKey {
         Ok(VerifyKey::Set(usable))
     }
 
+    /// A JWKS fetched from a URL: as [`VerifyKey::jwks_json`], but shared secrets (`oct`) are
+    /// skipped, since a secret anyone can download verifies tokens anyone can make.
+    pub fn jwks_published(value: &Value) -> Result<VerifyKey, KeyError> {
+        let Some(keys) = value.get("keys").and_then(Value::as_array) else {
+            return Err(KeyError::NotJwk("a JWKS needs a \"keys\" array".into()));
+        };
+        let (public, secret): (Vec<Value>, Vec<Value>) = keys
+            .iter()
+            .cloned()
+            .partition(|jwk| jwk.get("kty").and_then(Value::as_str) != Some("oct"));
+        let skipped: Vec<String> = secret
+            .iter()
+            .map(|jwk| {
+                let name = jwk
+                    .get("kid")
+                    .and_then(Value::as_str)
+                    .map_or_else(|| "a key".to_owned(), |kid| format!("kid {kid}"));
+                format!(
+                    "{name}: a shared secret (oct) published at a URL is no secret: anyone \
+                     who fetched it can sign tokens"
+                )
+            })
+            .collect();
+        match VerifyKey::jwks_json(&serde_json::json!({ "keys": public })) {
+            Err(KeyError::NoUsableKey(mut more)) => {
+                more.extend(skipped);
+                Err(KeyError::NoUsableKey(more))
+            }
+            Ok(VerifyKey::Set(mut usable)) if !skipped.is_empty() => {
+                let note = format!("skipped {}", skipped.join("; "));
+                if let Some(first) = usable.first_mut() {
+                    first.warning = Some(match first.warning.take() {
+                        Some(w) => format!("{w}; {note}"),
+                        None => note,
+                    });
+                }
+                Ok(VerifyKey::Set(usable))
+            }
+            other => other,
+        }
+    }
+
     /// The keys to try, in order.
     pub fn keys(&self) -> &[Key] {
         match self {
@@ -241,20 +285,15 @@ impl VerifyKey {
 
 impl Key {
     fn hmac(bytes: Vec<u8>) -> Key {
-        Key {
-            kid: None,
-            alg: None,
-            material: Material::Hmac(Zeroizing::new(bytes)),
-            warning: None,
-        }
+        Key::public(Material::Hmac(Zeroizing::new(bytes)))
     }
 
     fn public(material: Material) -> Key {
         Key {
             kid: None,
             alg: None,
+            warning: weakness(&material),
             material,
-            warning: None,
         }
     }
 
@@ -291,8 +330,10 @@ impl Key {
         let mut warning = None;
         let material = match jwk.kty.as_str() {
             "oct" => {
-                let k = jwk.member("k")?;
-                Material::Hmac(Zeroizing::new(b64url(k, "JWK member k")?))
+                let k = Zeroizing::new(b64url(jwk.member("k")?, "JWK member k")?);
+                // A PEM or a public key wrapped in `k` is the same confusion as --secret PEM.
+                refuse_key_material(&k)?;
+                Material::Hmac(k)
             }
             "RSA" => match (&jwk.n, &jwk.e) {
                 (Some(n), Some(e)) => {
@@ -333,11 +374,15 @@ impl Key {
             },
             other => return Err(KeyError::Unsupported(format!("JWK kty \"{other}\""))),
         };
+        let warning = [warning, jwk.purpose_warning(), weakness(&material)]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>();
         Ok(Key {
             kid: jwk.kid,
             alg: jwk.alg,
             material,
-            warning,
+            warning: (!warning.is_empty()).then(|| warning.join("; ")),
         })
     }
 }
@@ -374,6 +419,11 @@ struct Jwk {
     y: Option<String>,
     k: Option<String>,
     x5c: Option<Vec<String>>,
+    #[serde(rename = "use")]
+    use_: Option<String>,
+    key_ops: Option<Vec<String>>,
+    /// Present only in a private JWK (RSA, EC, OKP); never read, only noticed.
+    d: Option<serde::de::IgnoredAny>,
 }
 
 impl Jwk {
@@ -389,6 +439,31 @@ impl Jwk {
             what: "JWK",
             reason: format!("a {} key needs the member \"{name}\"", self.kty),
         })
+    }
+
+    /// What the JWK says about its own purpose that does not fit verifying (RFC 7517 §4.2,
+    /// §4.3), or a private key shared where a public one would do.
+    fn purpose_warning(&self) -> Option<String> {
+        let mut said = Vec::new();
+        if self.use_.as_deref().is_some_and(|u| u != "sig") {
+            said.push(format!(
+                "the JWK is marked \"use\": \"{}\", not for signatures",
+                self.use_.as_deref().unwrap_or_default()
+            ));
+        }
+        if let Some(ops) = &self.key_ops
+            && !ops.iter().any(|op| op == "verify")
+        {
+            said.push("the JWK's \"key_ops\" do not include \"verify\"".to_owned());
+        }
+        if self.d.is_some() {
+            said.push(
+                "the JWK holds a private key (member \"d\"): only its public part was used; \
+                 share the public JWK instead and keep this one secret"
+                    .to_owned(),
+            );
+        }
+        (!said.is_empty()).then(|| said.join("; "))
     }
 
     /// An RSA JWK that carries only a certificate chain: the first certificate is the key's.
@@ -430,6 +505,18 @@ fn refuse_key_material(bytes: &[u8]) -> Result<(), KeyError> {
         }
     }
     let asymmetric = |key: &Key| !matches!(key.material, Material::Hmac(_));
+    // The body of a PEM pasted without its BEGIN/END lines: base64 of a DER key.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let compact: String = text.split_ascii_whitespace().collect();
+        if compact.len() >= 40
+            && let Ok(der) = STANDARD_NO_PAD.decode(compact.trim_end_matches('='))
+            && from_der(&der).is_ok()
+        {
+            return Err(KeyError::PublicKeyAsSecret(
+                "the base64 body of a public key (a PEM without its BEGIN/END lines)",
+            ));
+        }
+    }
     match VerifyKey::from_file_bytes(bytes) {
         Ok(VerifyKey::One(key)) if asymmetric(&key) => {
             Err(KeyError::PublicKeyAsSecret("a public key"))
@@ -438,6 +525,26 @@ fn refuse_key_material(bytes: &[u8]) -> Result<(), KeyError> {
             Err(KeyError::PublicKeyAsSecret("a set of public keys (JWKS)"))
         }
         _ => Ok(()),
+    }
+}
+
+/// Something about a key that makes it weak, in words (RFC 7518 §3.2 for HMAC, §3.3 for RSA).
+fn weakness(material: &Material) -> Option<String> {
+    use rsa::traits::PublicKeyParts as _;
+    match material {
+        Material::Hmac(bytes) if bytes.len() < 32 => Some(format!(
+            "the shared secret is {} byte{}: RFC 7518 §3.2 asks for at least the hash's size \
+             (32 bytes for HS256, 48 for HS384, 64 for HS512); a short secret can be guessed \
+             from one token",
+            bytes.len(),
+            if bytes.len() == 1 { "" } else { "s" }
+        )),
+        Material::Rsa(key) if key.n().bits() < 2048 => Some(format!(
+            "the RSA key is {} bits: RFC 7518 §3.3 requires 2048 or more, and smaller keys can \
+             be factored",
+            key.n().bits()
+        )),
+        _ => None,
     }
 }
 
@@ -540,12 +647,18 @@ fn ed25519_from_bytes(bytes: &[u8]) -> Result<Material, KeyError> {
         what: "Ed25519 key",
         reason: format!("expected 32 bytes, got {}", bytes.len()),
     })?;
-    ed25519_dalek::VerifyingKey::from_bytes(bytes)
-        .map(Material::Ed25519)
-        .map_err(|e| KeyError::Invalid {
+    let key = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|e| KeyError::Invalid {
+        what: "Ed25519 key",
+        reason: e.to_string(),
+    })?;
+    // A point of small order verifies signatures nobody made (forgeries need no private key).
+    if key.is_weak() {
+        return Err(KeyError::Invalid {
             what: "Ed25519 key",
-            reason: e.to_string(),
-        })
+            reason: "it is a point of small order, which accepts forged signatures".into(),
+        });
+    }
+    Ok(Material::Ed25519(key))
 }
 
 /// Every public key or certificate block in a PEM text; one block is one key, more are a set.
@@ -585,19 +698,19 @@ fn from_der(bytes: &[u8]) -> Result<Key, KeyError> {
 }
 
 fn pkcs1(der: &[u8]) -> Result<rsa::RsaPublicKey, KeyError> {
-    use rsa::pkcs1::DecodeRsaPublicKey as _;
-    let key = rsa::RsaPublicKey::from_pkcs1_der(der).map_err(|e| KeyError::Invalid {
+    // Read n and e and build the key with the JWK path's size limit: the rsa crate's own DER
+    // reader stops at 4096 bits, and 8192-bit keys are real.
+    let parsed = rsa::pkcs1::RsaPublicKey::from_der(der).map_err(|e| KeyError::Invalid {
         what: "RSA public key",
         reason: e.to_string(),
     })?;
-    // Re-check the size limit the JWK path applies.
-    use rsa::traits::PublicKeyParts as _;
-    if key.n().bits() > MAX_RSA_BITS {
+    let n = parsed.modulus.as_bytes();
+    if n.len() * 8 > MAX_RSA_BITS + 8 {
         return Err(KeyError::Unsupported(format!(
             "RSA keys over {MAX_RSA_BITS} bits"
         )));
     }
-    Ok(key)
+    rsa_from_parts(n, parsed.public_exponent.as_bytes())
 }
 
 /// A SubjectPublicKeyInfo (`PUBLIC KEY`): RSA, EC P-256/384/521 or Ed25519.

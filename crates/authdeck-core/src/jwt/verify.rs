@@ -93,14 +93,44 @@ fn checked(decoded: &Decoded, key: &VerifyKey) -> Result<usize, SignatureCheck> 
         return Err(SignatureCheck::Invalid { reason });
     }
 
+    // RFC 7515 Appendix F: an empty payload segment means the content travels separately;
+    // what was signed is not in the token, so no key can check it here.
+    if decoded.payload_segment().is_empty() {
+        return Err(SignatureCheck::KeyMismatch {
+            reason: "the payload is detached (RFC 7515 Appendix F): the signature covers \
+                     content that is not in the token, so it cannot be checked from the token \
+                     alone"
+                .into(),
+        });
+    }
+    // RFC 7515 §2: base64url here is without '='. Padding makes a second spelling of the same
+    // signature, which a check that compares tokens would not expect.
+    if decoded.signature_segment().ends_with('=') {
+        return Err(SignatureCheck::Invalid {
+            reason: "the signature segment ends in '=' padding, which a JWS never has \
+                     (RFC 7515 §2): the token was altered or made by a signer that does not \
+                     follow the standard"
+                .into(),
+        });
+    }
+
     let keys = key.keys();
     let by_kid: Vec<(usize, &Key)> = match (decoded.kid(), key) {
         (Some(kid), VerifyKey::Set(_)) => {
-            let found: Vec<(usize, &Key)> = keys
+            let mut found: Vec<(usize, &Key)> = keys
                 .iter()
                 .enumerate()
                 .filter(|(_, k)| k.kid() == Some(kid.as_ref()))
                 .collect();
+            // Keys without a kid (PEM blocks, a bare JWK) are not another key's: when no key
+            // is named by the token's kid, they are the candidates.
+            if found.is_empty() {
+                found = keys
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| k.kid().is_none())
+                    .collect();
+            }
             if found.is_empty() {
                 return Err(SignatureCheck::KeyMismatch {
                     reason: format!("no key with kid \"{kid}\" in the set ({})", kids(keys)),
@@ -218,7 +248,9 @@ fn check(alg: Algorithm, key: &Material, input: &[u8], sig: &[u8]) -> Result<(),
                     sig.len()
                 ))
             })?;
-            k.verify(input, &sig).map_err(|_| Problem::Mismatch)
+            // Strict (RFC 8032 §5.1.7 with canonical R and no small-order key): a plain
+            // verify accepts signatures that a weak key or a non-canonical R lets anyone make.
+            k.verify_strict(input, &sig).map_err(|_| Problem::Mismatch)
         }
         // `verify` only pairs an algorithm with a key of its family.
         _ => Err(Problem::Shape(format!(
