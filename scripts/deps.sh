@@ -45,7 +45,17 @@ npm_install() { # dir
   local dir=$1 stamp=$1/node_modules/.authdeck-lock-stamp
   [ -f "$dir/package.json" ] || return 0
   if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    # npm install rewrites the lock with this machine's platform packages; the committed lock
+    # is put back so a fresh checkout stays clean (`git status` shows nothing after make run)
+    local kept
+    kept=$(mktemp)
+    cp "$dir/package-lock.json" "$kept"
     (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
+    # (Not when package.json itself was edited: then the new lock is the point.)
+    if git -C "$dir" diff --quiet HEAD -- package.json 2>/dev/null; then
+      cp "$kept" "$dir/package-lock.json"
+    fi
+    rm -f "$kept"
     cp "$dir/package-lock.json" "$stamp"
   fi
 }

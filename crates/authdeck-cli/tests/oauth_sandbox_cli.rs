@@ -98,6 +98,14 @@ async fn a_service_account_says_it_keeps_a_client_secret_and_has_no_user() -> Te
         .ok_or("a row for bot")?;
     assert!(bot.ends_with("client secret"), "{table}");
     assert!(!table.contains("remembered"), "{table}");
+    let listed = w.authdeck(&["accounts", "--json"]).output()?;
+    ok(&listed, "accounts --json");
+    let rows = json(&listed);
+    let bot_row = rows
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["name"] == "bot"))
+        .ok_or("bot in accounts --json")?;
+    assert_eq!(bot_row["kept_secret"], "client_secret", "{bot_row}");
 
     let who = w.authdeck(&["introspect", "bot", "--userinfo"]).output()?;
     assert_eq!(who.status.code(), Some(2), "{}", stderr(&who));
@@ -203,5 +211,99 @@ async fn a_second_logout_says_there_was_nothing_to_do_and_records_nothing() -> T
         .filter(|e| e["action"] == "logout")
         .count();
     assert_eq!(logouts, 1, "{events}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_sign_ins_that_cannot_succeed_say_why_and_save_nothing() -> TestResult {
+    if !in_keyring_session("first_sign_ins_that_cannot_succeed_say_why_and_save_nothing") {
+        return Ok(());
+    }
+    let w = World::start().await?;
+    // Client credentials without a secret: said before anything is sent.
+    let out = w
+        .authdeck(&[
+            "login",
+            "bot",
+            "--provider",
+            "oidc",
+            "--base-url",
+            &w.sandbox.issuer(),
+            "--grant",
+            "client_credentials",
+            "--client-id",
+            SERVICE_CLIENT_ID,
+        ])
+        .output()?;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--client-secret-stdin"),
+        "{}",
+        stderr(&out)
+    );
+
+    // The password grant with a wrong password: invalid credentials in words, the server's
+    // own code kept, and no account left behind.
+    let out = support::run_with_stdin(
+        &mut w.authdeck(&[
+            "login",
+            "alice",
+            "--provider",
+            "oidc",
+            "--base-url",
+            &w.sandbox.issuer(),
+            "--grant",
+            "password",
+            "--client-id",
+            CLIENT_ID,
+            "--email",
+            USER_EMAIL,
+            "--password-stdin",
+            "--json",
+        ]),
+        "not-the-password",
+    )?;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let said = json(&out);
+    assert_eq!(said["kind"], "invalid_credentials", "{said}");
+    assert_eq!(said["error_code"], "invalid_grant", "{said}");
+    assert!(
+        stderr(&out).contains("Nothing was saved"),
+        "{}",
+        stderr(&out)
+    );
+    let list = w.authdeck(&["accounts", "--json"]).output()?;
+    assert_eq!(json(&list), serde_json::json!([]), "nothing was saved");
+
+    // Asked to keep it, the refused account stays, signed out.
+    let out = support::run_with_stdin(
+        &mut w.authdeck(&[
+            "login",
+            "alice",
+            "--provider",
+            "oidc",
+            "--base-url",
+            &w.sandbox.issuer(),
+            "--grant",
+            "password",
+            "--client-id",
+            CLIENT_ID,
+            "--email",
+            USER_EMAIL,
+            "--password-stdin",
+            "--keep-if-refused",
+        ]),
+        "not-the-password",
+    )?;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let human = String::from_utf8(out.stdout)?;
+    assert!(
+        human.contains("invalid credentials") || human.contains("Login refused"),
+        "{human}"
+    );
+    assert!(!human.contains("Nothing was saved"), "{human}");
+    let list = json(&w.authdeck(&["accounts", "--json"]).output()?);
+    assert_eq!(list[0]["name"], "alice", "{list}");
+    assert_eq!(list[0]["status"], "signed_out", "{list}");
     Ok(())
 }

@@ -170,3 +170,84 @@ async fn add_account_keeps_a_refused_account_signed_out_and_never_replaces_one()
     );
     Ok(())
 }
+
+fn new_account_request(base_url: String, email: &str) -> LoginRequest {
+    LoginRequest {
+        account: "new".into(),
+        provider: Some("user-login".into()),
+        base_url: Some(base_url),
+        email: Some(email.into()),
+        password: Some(Secret::new(PASSWORD)),
+        forget_if_refused: true,
+        ..LoginRequest::default()
+    }
+}
+
+#[tokio::test]
+async fn two_first_logins_of_one_account_at_once_both_sign_in_the_later_over_the_earlier()
+-> TestResult {
+    let w = world().await?;
+    let url = w.sandbox.base_url("user-login");
+    // Both planned before either ran, as two CLI processes (or the app and the CLI) do.
+    let first = w
+        .deck
+        .plan_login(new_account_request(url.clone(), "alice@userlogin.test"))?;
+    let second = w
+        .deck
+        .plan_login(new_account_request(url, "alice@userlogin.test"))?;
+    let one = w.deck.login(&w.http, first).await?;
+    assert!(matches!(one.outcome, Outcome::Ok(_)));
+    let two = w.deck.login(&w.http, second).await?;
+    assert!(
+        matches!(two.outcome, Outcome::Ok(_)),
+        "the same account with the same settings is no conflict: {:?}",
+        two.outcome
+    );
+    assert_eq!(w.names()?, vec!["new".to_string()]);
+    assert_eq!(w.attempts()?, 2, "both logins are in the history");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_login_planned_before_another_changed_the_account_is_refused_and_recorded() -> TestResult
+{
+    let w = world().await?;
+    let url = w.sandbox.base_url("user-login");
+    let first = w
+        .deck
+        .plan_login(new_account_request(url.clone(), "alice@userlogin.test"))?;
+    let stale = w
+        .deck
+        .plan_login(new_account_request(url, "bob@userlogin.test"))?;
+    w.deck.login(&w.http, first).await?;
+    match w.deck.login(&w.http, stale).await {
+        Err(Error::Conflict(message)) => {
+            assert!(message.contains("nothing was sent"), "{message}")
+        }
+        other => panic!("a login planned for other settings must not run: {other:?}"),
+    }
+    let filter = Filter {
+        account: Some("new".into()),
+        ..Filter::default()
+    };
+    let events = w.deck.history(&filter)?;
+    assert_eq!(events.len(), 2, "the refused attempt is recorded too");
+    assert!(
+        events.iter().any(|e| !e.ok
+            && e.note
+                .as_deref()
+                .is_some_and(|n| n.contains("not attempted"))),
+        "{events:?}"
+    );
+    let account = w
+        .deck
+        .accounts(Timestamp::now())?
+        .into_iter()
+        .next()
+        .ok_or("the first login's account")?;
+    assert_eq!(
+        account.account.config.email, "alice@userlogin.test",
+        "the earlier login's account is left as it was"
+    );
+    Ok(())
+}

@@ -14,7 +14,8 @@ use std::process::ExitCode;
   authdeck accounts --json | jq -r '.[] | select(.status == \"expired\") | .name'
 
 Status is one of: valid, expiring (inside the refresh margin), expired, unknown_expiry (signed in,
-but nobody said when the token expires), signed_out. Needs no keyring access.")]
+but nobody said when the token expires), signed_out. Under --json, kept_secret is what an account keeps to sign in again by itself:
+password, client_secret or null. Needs no keyring access.")]
 pub struct Args {
     /// Print JSON (an array of accounts) instead of a table.
     #[arg(long)]
@@ -25,8 +26,21 @@ pub fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
     let now = Timestamp::now();
     let accounts = deck.accounts(now)?;
+    let kept = deck.kept_secrets(accounts.iter().map(|a| &a.account));
     if args.json {
-        return print_json(&accounts);
+        // `kept_secret` says what `password_remembered` (true for both) keeps.
+        let rows: Vec<serde_json::Value> = accounts
+            .iter()
+            .zip(&kept)
+            .map(|(a, kept)| {
+                let mut row = serde_json::to_value(a).map_err(|e| Error::Io(e.to_string()))?;
+                if let Some(object) = row.as_object_mut() {
+                    object.insert("kept_secret".into(), (*kept).into());
+                }
+                Ok(row)
+            })
+            .collect::<Result<_, Error>>()?;
+        return print_json(&rows);
     }
     if accounts.is_empty() {
         eprintln!(
@@ -36,7 +50,15 @@ pub fn run(args: Args) -> CmdResult {
     }
     let rows: Vec<Vec<String>> = accounts
         .iter()
-        .map(|a| row(a, kept_secret(&deck, a), now))
+        .zip(&kept)
+        .map(|(a, kept)| {
+            let kept = match kept {
+                Some("client_secret") => "client secret",
+                Some(other) => other,
+                None => "-",
+            };
+            row(a, kept, now)
+        })
         .collect();
     let mut text = table(
         &[
@@ -67,24 +89,6 @@ fn skew_note(summary: &AccountSummary) -> Option<String> {
         summary.account.config.name,
         authdeck_core::words::duration_words(skew.unsigned_abs()),
     ))
-}
-
-/// What the account keeps to sign in again by itself: a client credentials account keeps its
-/// client secret where others keep a password.
-fn kept_secret(deck: &Deck, summary: &AccountSummary) -> &'static str {
-    if !summary.account.session.password_remembered {
-        return "-";
-    }
-    let client_credentials = deck
-        .provider_of(&summary.account.config)
-        .ok()
-        .and_then(|p| p.oauth)
-        .is_some_and(|o| o.grant == authdeck_core::provider::Grant::ClientCredentials);
-    if client_credentials {
-        "client secret"
-    } else {
-        "password"
-    }
 }
 
 fn row(summary: &AccountSummary, kept: &str, now: Timestamp) -> Vec<String> {

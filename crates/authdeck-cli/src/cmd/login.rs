@@ -110,6 +110,10 @@ pub struct Args {
     #[arg(long, value_name = "SECS", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     browser_timeout: u64,
+    /// Keep a new account even when its first login is refused (as signed out), so it shows
+    /// in `accounts`; by default a refused first login saves nothing.
+    #[arg(long)]
+    keep_if_refused: bool,
     /// Print one JSON object instead of the human summary.
     #[arg(long)]
     pub(crate) json: bool,
@@ -204,8 +208,9 @@ pub async fn run(args: Args) -> CmdResult {
         client_id: args.client_id.clone(),
         client_secret: None,
         grant,
-        // A refused first login is kept: QA reads the failed account in `accounts`.
-        forget_if_refused: false,
+        // A refused first login saves nothing (as in the app): a typo in a base URL or an
+        // email must not leave a dead account. QA that wants it in `accounts` says so.
+        forget_if_refused: !args.keep_if_refused,
     };
     let (password, totp_secret) = match (args.password_stdin, args.totp_secret_stdin) {
         (true, true) => {
@@ -249,6 +254,7 @@ pub async fn run(args: Args) -> CmdResult {
     } else if plan.needs_password() {
         plan.set_password(prompt_password(&args.account, plan.moved())?);
     }
+    let forgotten_if_refused = plan.is_new() && !args.keep_if_refused;
     let http = Http::new()?;
     let report = if plan.is_oauth() {
         let agent = Terminal {
@@ -261,10 +267,23 @@ pub async fn run(args: Args) -> CmdResult {
         // --device, --grant and --no-browser were refused up front for a password login.
         deck.login(&http, plan).await?
     };
+    let forgotten = forgotten_if_refused && matches!(report.outcome, Outcome::Failed(_));
+    let not_saved = format!(
+        "Nothing was saved: {} is not in your accounts. Fix what the server refused and run the \
+         same command again (--keep-if-refused keeps a refused new account).",
+        report.account
+    );
     if args.json {
+        // The JSON shape is fixed; what was not saved is said beside it, on stderr.
         println!("{}", json(&report));
+        if forgotten {
+            eprintln!("{not_saved}");
+        }
     } else {
         print_human(&report);
+        if forgotten {
+            println!("{not_saved}");
+        }
     }
     Ok(match report.outcome {
         Outcome::Ok(_) => ExitCode::SUCCESS,

@@ -207,6 +207,33 @@ impl Deck {
         provider_with_overrides(&self.catalog(), config)
     }
 
+    /// What each account keeps to sign in again by itself: `"password"`, `"client_secret"`
+    /// (a client credentials account keeps its client secret where others keep a password),
+    /// or `None`. Reads the provider catalog once; never the keyring.
+    pub fn kept_secrets<'a>(
+        &self,
+        accounts: impl IntoIterator<Item = &'a Account>,
+    ) -> Vec<Option<&'static str>> {
+        let catalog = self.catalog();
+        accounts
+            .into_iter()
+            .map(|account| {
+                if !account.session.password_remembered {
+                    return None;
+                }
+                let by_client = provider_with_overrides(&catalog, &account.config)
+                    .ok()
+                    .and_then(|p| p.oauth)
+                    .is_some_and(|o| o.grant == crate::provider::Grant::ClientCredentials);
+                Some(if by_client {
+                    "client_secret"
+                } else {
+                    "password"
+                })
+            })
+            .collect()
+    }
+
     /// Plans a login: the stored account (if any) updated by `req`, checked, with its
     /// provider. Reads SQLite and the providers, never the keyring or the network, so a typo
     /// is reported before the user is asked for a password. Errors: Invalid (a bad name, URL,
@@ -292,7 +319,7 @@ impl Deck {
     /// `Ok` with a failed outcome when the server refused: that is an answer, recorded in the
     /// history. `Err` when we could not ask (no password: Invalid) or could not keep the
     /// session (Keyring, Storage; the history then says the session was not stored).
-    pub async fn login(&self, http: &Http, plan: LoginPlan) -> Result<LoginReport> {
+    pub async fn login(&self, http: &Http, mut plan: LoginPlan) -> Result<LoginReport> {
         let name = plan.config.name.clone();
         let _lock = lock::acquire_async(&self.home.locks_dir(), &name).await?;
         // The plan was made before the lock (and maybe a password prompt): if another process
@@ -303,11 +330,7 @@ impl Deck {
             )));
         }
         let current = accounts::get(&*self.db()?, &name)?;
-        if !unchanged(current.as_ref(), plan.existing.as_ref()) {
-            return Err(Error::Conflict(format!(
-                "{name} was changed by another Authdeck while this login was being prepared: run it again"
-            )));
-        }
+        plan.existing = settled(self, current, plan.existing.take(), &plan.config, "login")?;
         // Secrets kept for another origin are never read for this login, let alone sent.
         let moved = plan.moved();
         let keeps_secrets = plan
@@ -512,6 +535,46 @@ impl Deck {
         })?;
         Ok(report(Outcome::Ok(facts)))
     }
+}
+
+/// The account as a login should see it once the lock is held: the plan's view when nobody
+/// changed it meanwhile, or the account another Authdeck has just created with the very same
+/// settings (two first sign-ins at once: the later one signs in again over it). Any other
+/// change is a Conflict, and the history records the attempt that did not run, so a user who
+/// looks there sees both.
+pub(super) fn settled(
+    deck: &Deck,
+    current: Option<Account>,
+    planned: Option<Account>,
+    config: &AccountConfig,
+    what: &str,
+) -> Result<Option<Account>> {
+    if unchanged(current.as_ref(), planned.as_ref()) {
+        return Ok(planned);
+    }
+    if let (Some(now), None) = (&current, &planned)
+        && now.config == *config
+    {
+        return Ok(current);
+    }
+    let message = format!(
+        "{} was changed by another Authdeck while this {what} was being prepared or waited \
+         its turn: nothing was sent; look at `authdeck accounts`, then run it again",
+        config.name
+    );
+    let mut event = NewEvent::new(
+        Timestamp::now(),
+        config.name.as_str(),
+        config.provider.as_str(),
+        Action::Login,
+        false,
+    );
+    event.note = Some(format!(
+        "not attempted: the account was changed by another Authdeck while this {what} waited"
+    ));
+    // The conflict is the answer; a history that cannot be written must not hide it.
+    let _ = deck.record(&event);
+    Err(Error::Conflict(message))
 }
 
 /// Nobody changed the account since a plan read it. (A renewal meanwhile is fine: only
@@ -795,7 +858,8 @@ fn facts(session: &Session, provider: &Provider) -> SessionFacts {
         .is_some_and(|o| o.grant == crate::provider::Grant::ClientCredentials);
     if by_grant && session.refresh_token.is_none() {
         notes.push(
-            "Renewed by running the client credentials grant again: no refresh token is needed."
+            "Renews by running the client credentials grant again before it expires: no refresh \
+             token is needed."
                 .into(),
         );
     }

@@ -46,11 +46,7 @@ impl Deck {
         let name = config.name.clone();
         let _lock = lock::acquire_async(&self.home.locks_dir(), &name).await?;
         let current = crate::accounts::get(&*self.db()?, &name)?;
-        if !super::login::unchanged(current.as_ref(), existing.as_ref()) {
-            return Err(Error::Conflict(format!(
-                "{name} was changed by another Authdeck while this sign-in was being prepared: run it again"
-            )));
-        }
+        let existing = super::login::settled(self, current, existing, &config, "sign-in")?;
         let same_origin = existing
             .as_ref()
             .and_then(Account::secrets_given_for)
@@ -417,7 +413,17 @@ async fn grant(
                     username: &config.email,
                     password,
                 };
-                oauth::token_request::request(transport, endpoints, reg, spec, grant, clock).await
+                let mut attempt =
+                    oauth::token_request::request(transport, endpoints, reg, spec, grant, clock)
+                        .await;
+                // RFC 6749 §5.2: in the password grant, invalid_grant means the user's
+                // credentials were refused; the server's code stays as it said it.
+                if let Err(f) = &mut attempt.result
+                    && f.kind == crate::Kind::InvalidGrant
+                {
+                    f.kind = crate::Kind::InvalidCredentials;
+                }
+                attempt
             }
             None => failed(Failure::new(
                 crate::Kind::BadRequest,
@@ -445,6 +451,19 @@ pub(super) fn registration(
                 config.name
             ))
         })?;
+    // RFC 6749 §4.4: the client credentials grant is the client proving who it is, so without
+    // a secret it can only be refused; say so here rather than after a round trip.
+    if spec.grant == Grant::ClientCredentials
+        && spec.client_auth.is_none()
+        && client_secret.is_none()
+    {
+        return Err(Error::Invalid(format!(
+            "{} signs in with the client credentials grant, which needs the client's secret: \
+             give it with --client-secret-stdin (in the app, the Client secret field); if the \
+             server really takes none, set client_auth = \"none\" in the provider file",
+            config.name
+        )));
+    }
     let auth = spec.client_auth.unwrap_or(match client_secret {
         Some(_) => ClientAuth::ClientSecretBasic,
         None => ClientAuth::None,
