@@ -22,6 +22,14 @@ pub struct Args {
     pub(crate) json: bool,
 }
 
+/// One account under `--json`: the summary, and what it keeps to sign in again by itself.
+#[derive(serde::Serialize)]
+struct JsonRow<'a> {
+    #[serde(flatten)]
+    summary: &'a AccountSummary,
+    kept_secret: Option<&'static str>,
+}
+
 pub fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
     let now = Timestamp::now();
@@ -29,17 +37,14 @@ pub fn run(args: Args) -> CmdResult {
     let kept = deck.kept_secrets(accounts.iter().map(|a| &a.account));
     if args.json {
         // `kept_secret` says what `password_remembered` (true for both) keeps.
-        let rows: Vec<serde_json::Value> = accounts
+        let rows: Vec<JsonRow> = accounts
             .iter()
             .zip(&kept)
-            .map(|(a, kept)| {
-                let mut row = serde_json::to_value(a).map_err(|e| Error::Io(e.to_string()))?;
-                if let Some(object) = row.as_object_mut() {
-                    object.insert("kept_secret".into(), (*kept).into());
-                }
-                Ok(row)
+            .map(|(summary, kept_secret)| JsonRow {
+                summary,
+                kept_secret: *kept_secret,
             })
-            .collect::<Result<_, Error>>()?;
+            .collect();
         return print_json(&rows);
     }
     if accounts.is_empty() {

@@ -10,7 +10,7 @@ use crate::exchange::{self, CodeSource, Credentials, Target};
 use crate::history::{self, Action, NewEvent};
 use crate::http::{Http, Policy};
 use crate::outcome::{Attempt, Failure, Session};
-use crate::provider::{Catalog, Provider};
+use crate::provider::{Catalog, Grant, Provider};
 use crate::secret::{Secret, fingerprint};
 use crate::vault::VaultDoc;
 use crate::{Error, Result, db, lock};
@@ -221,10 +221,16 @@ impl Deck {
                 if !account.session.password_remembered {
                     return None;
                 }
-                let by_client = provider_with_overrides(&catalog, &account.config)
-                    .ok()
-                    .and_then(|p| p.oauth)
-                    .is_some_and(|o| o.grant == crate::provider::Grant::ClientCredentials);
+                let client_credentials =
+                    |p: &Provider| p.oauth.as_ref().is_some_and(|o| o.grant == Grant::ClientCredentials);
+                // Overrides are applied only where there are some: applying them means a copy
+                // of the provider, which a list of a thousand accounts should not pay for.
+                let by_client = if account.config.overrides.is_empty() {
+                    catalog.get(&account.config.provider).is_ok_and(client_credentials)
+                } else {
+                    provider_with_overrides(&catalog, &account.config)
+                        .is_ok_and(|p| client_credentials(&p))
+                };
                 Some(if by_client {
                     "client_secret"
                 } else {
