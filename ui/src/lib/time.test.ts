@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ago, countdown, localTime, secondsUntil, span, utcTime } from './time'
+import { ago, countdown, durationWords, localTime, relativeWords, secondsUntil, span, utcTime } from './time'
 
 const NOW = Date.parse('2026-11-22T12:00:00Z')
 
@@ -60,5 +60,28 @@ describe('times', () => {
     expect(ago('2026-11-22T11:55:00Z', NOW)).toBe('5 min ago')
     expect(ago('2026-11-22T09:00:00Z', NOW)).toBe('3 h ago')
     expect(ago(null, NOW)).toBe('never')
+  })
+})
+
+describe('relativeWords', () => {
+  const at = Date.parse('2026-12-05T12:00:00Z')
+  it('words durations as the core does (crates/authdeck-core/src/words.rs)', () => {
+    expect(durationWords(42)).toBe('42 s')
+    expect(durationWords(5 * 60 + 7)).toBe('5 min')
+    expect(durationWords(7199)).toBe('1 h 59 min')
+    expect(durationWords(7200)).toBe('2 h')
+    expect(durationWords(86400 + 3 * 3600)).toBe('1 day 3 h')
+    expect(durationWords(3 * 86400 + 5)).toBe('3 days')
+    expect(durationWords(15 * 31_557_600)).toBe('15 years')
+  })
+  it('moves with the clock: the same claim reads differently a minute later', () => {
+    const iso = '2026-12-05T13:57:00Z'
+    expect(relativeWords(iso, at, true)).toBe('in 1 h 57 min')
+    expect(relativeWords(iso, at + 60_000, true)).toBe('in 1 h 56 min')
+    expect(relativeWords('2026-12-05T11:58:00Z', at, false)).toBe('2 min ago')
+  })
+  it('says an expiry that has passed is expired', () => {
+    expect(relativeWords('2026-12-05T11:59:57Z', at, true)).toBe('expired 3 s ago')
+    expect(relativeWords('2026-12-05T12:00:00Z', at, true)).toBe('expired now')
   })
 })

@@ -73,3 +73,40 @@ export function ago(iso: string | null, now: number): string {
   if (past < 7 * 86400) return `${Math.round(past / 86400)} days ago`
   return localTime(iso).slice(0, 10)
 }
+
+/** "42 s", "5 min", "1 h 59 min", "1 day 3 h", "3 days", "15 years": the core's duration words. */
+export function durationWords(total: number): string {
+  const s = Math.max(0, Math.floor(total))
+  const MIN = 60
+  const HOUR = 60 * MIN
+  const DAY = 24 * HOUR
+  const YEAR = 365 * DAY + DAY / 4
+  if (s < MIN) return `${s} s`
+  if (s < HOUR) return `${Math.floor(s / MIN)} min`
+  if (s < DAY) {
+    const m = Math.floor((s % HOUR) / MIN)
+    return `${Math.floor(s / HOUR)} h${m > 0 ? ` ${m} min` : ''}`
+  }
+  if (s < 2 * DAY) {
+    const h = Math.floor((s % DAY) / HOUR)
+    return `1 day${h > 0 ? ` ${h} h` : ''}`
+  }
+  if (s < YEAR) {
+    const days = Math.floor(s / DAY)
+    return `${days} ${days === 1 ? 'day' : 'days'}`
+  }
+  const years = Math.floor(s / YEAR)
+  return `${years} ${years === 1 ? 'year' : 'years'}`
+}
+
+/**
+ * A claim's time relative to `now`, as the core words it ("in 1 h 57 min", "2 min ago",
+ * "expired 3 s ago" for an expiry), so the inspector's claims table moves with the clock.
+ */
+export function relativeWords(iso: string, now: number, isExpiry: boolean): string {
+  const delta = secondsUntil(iso, now)
+  if (delta === null) return ''
+  const prefix = isExpiry && delta <= 0 ? 'expired ' : ''
+  if (delta === 0) return `${prefix}now`
+  return delta > 0 ? `${prefix}in ${durationWords(delta)}` : `${prefix}${durationWords(-delta)} ago`
+}
