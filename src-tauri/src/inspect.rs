@@ -57,7 +57,7 @@ pub async fn verify(http: &Http, text: &str, key: KeyInput) -> Result<VerifyResu
     let key = verify_key(http, key).await?;
     let (check, by) = jwt::verify_naming(&decoded, &key);
     let mut message = format!("Signature {}", check.describe_by(by.as_deref()));
-    for warning in key.keys().iter().filter_map(|k| k.warning()) {
+    for warning in jwt::key_warnings(&decoded, &key) {
         message.push_str(&format!(". Note: {warning}"));
     }
     Ok(VerifyResult {

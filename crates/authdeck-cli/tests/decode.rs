@@ -1,6 +1,8 @@
 //! `authdeck decode` as a user runs it: the built binary, real stdin, a real JWKS server on
 //! loopback, and its exit status.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use std::io::{Read as _, Write as _};
@@ -339,12 +341,90 @@ fn a_jwks_url_on_loopback_verifies_by_kid() -> TestResult {
 }
 
 #[test]
-fn a_failing_jwks_url_says_what_happened() -> TestResult {
-    let url = serve("500 Internal Server Error", "{}".into(), 1)?;
+fn a_failing_jwks_url_says_what_happened_and_the_token_is_still_decoded() -> TestResult {
+    let url = serve("500 Internal Server Error", "{}".into(), 2)?;
     let out = authdeck(&["decode", &access_token("s"), "--jwks", &url], None);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("HTTP 500"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("HTTP 500"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("Claims"), "{}", stdout(&out));
+    let out = authdeck(
+        &["decode", "--json", &access_token("s"), "--jwks", &url],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(json["signature"], "unverifiable", "{json}");
+    assert!(json["claims"].is_object(), "{json}");
     Ok(())
+}
+
+#[test]
+fn a_jwks_url_with_credentials_is_refused_without_showing_them() {
+    let out = authdeck(
+        &[
+            "decode",
+            "--json",
+            &access_token("s"),
+            "--jwks",
+            "http://bob:hunter2@127.0.0.1:1/jwks.json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("user name or password"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("hunter2") && !stdout(&out).contains("hunter2"));
+}
+
+#[test]
+fn a_secret_flag_does_not_swallow_the_next_flag() {
+    let out = authdeck(&["decode", "--secret", "--json", &access_token("s")], None);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a usage error: {}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn input_that_is_not_text_is_a_malformed_token() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_authdeck"))
+        .args(["decode", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    if let Some(mut pipe) = child.stdin.take() {
+        pipe.write_all(&[0xff, 0xfe, 0x2e, 0x2e]).expect("writes");
+    }
+    let out = child.wait_with_output().expect("finishes");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not UTF-8"), "{}", stderr(&out));
+}
+
+#[test]
+fn one_very_long_header_member_does_not_widen_every_row() {
+    let header = json!({"alg": "HS256", "kid": "k".repeat(5000)});
+    let token = format!(
+        "{}.{}.c2ln",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(r#"{"sub":"x"}"#)
+    );
+    let out = authdeck(&["decode", &token], None);
+    let alg_row = stdout(&out)
+        .lines()
+        .find(|l| l.trim_start().starts_with("alg "))
+        .map(str::len)
+        .unwrap_or(0);
+    assert!(
+        alg_row > 0 && alg_row < 120,
+        "the alg row is {alg_row} columns"
+    );
 }
 
 #[test]

@@ -256,8 +256,19 @@ impl Http {
 /// to loopback, for local issuers), no redirects, 10 s, 1 MiB.
 pub async fn fetch_jwks(http: &Http, url: &str) -> Result<serde_json::Value> {
     let url = url.trim();
-    let parsed = Url::parse(url)
-        .map_err(|e| Error::Invalid(format!("the JWKS URL {url:?} is not a URL ({e})")))?;
+    let mut parsed = Url::parse(url).map_err(|_| {
+        Error::Invalid("the JWKS URL is not a URL: give it as https://host/path".into())
+    })?;
+    // A JWKS is public: credentials in its URL are a mistake, and are never sent or shown.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        let _ = parsed.set_username("");
+        let _ = parsed.set_password(None);
+        return Err(Error::Invalid(format!(
+            "the JWKS URL carries a user name or password: a JWKS is public, so none is sent; \
+             give it without them ({parsed})"
+        )));
+    }
+    let url = parsed.as_str().to_owned();
     check_scheme(&parsed, false).map_err(|_| {
         Error::Invalid(format!(
             "the JWKS URL {url}: use an https:// URL (plain http is allowed only to localhost)"
@@ -348,8 +359,7 @@ fn transport_failure(e: &reqwest::Error, url: &str, policy: &Policy) -> Failure 
     let detail = root_cause(e);
     let message = if e.is_timeout() {
         format!(
-            "no complete answer from {url} within {} s: the server is slow or not answering \
-             (an account's limit is its timeout setting)",
+            "no complete answer from {url} within {} s: the server is slow or not answering",
             policy.timeout.as_secs_f64()
         )
     } else if e.is_connect() {

@@ -330,3 +330,202 @@ fn claims_that_cannot_be_read_exactly_or_at_all_get_a_note() -> TestResult {
     );
     Ok(())
 }
+
+fn inspect(token: &str) -> Result<jwt::Inspection, Box<dyn std::error::Error>> {
+    Ok(jwt::inspect(
+        &jwt::decode(token)?,
+        jiff::Timestamp::now(),
+        &jiff::tz::TimeZone::UTC,
+    ))
+}
+
+/// An HS256 token over `header` and the payload segment exactly as given.
+fn hs256_raw(header: &serde_json::Value, payload_segment: &str, secret: &[u8]) -> String {
+    use hmac::Mac as _;
+    let input = format!("{}.{payload_segment}", b64(header.to_string()));
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret).expect("any key length");
+    mac.update(input.as_bytes());
+    format!("{input}.{}", b64(mac.finalize().into_bytes()))
+}
+
+#[test]
+fn an_unencoded_payload_is_never_read_as_claims_and_never_valid() -> TestResult {
+    let secret = b"a-secret-that-is-thirty-two-byte";
+    let key = VerifyKey::secret(std::str::from_utf8(secret)?)?;
+    let claims_b64 = b64(r#"{"sub":"admin","role":"admin"}"#);
+    for header in [
+        json!({"alg": "HS256", "b64": false}),
+        json!({"alg": "HS256", "b64": false, "crit": ["b64"]}),
+    ] {
+        let token = hs256_raw(&header, &claims_b64, secret);
+        let seen = inspect(&token)?;
+        assert!(
+            seen.claims.is_none(),
+            "{header}: no claims beside b64 false"
+        );
+        assert_eq!(seen.payload_text.as_deref(), Some(claims_b64.as_str()));
+        assert!(seen.notes.iter().any(|n| n.code == "unencoded_payload"));
+        assert!(
+            matches!(check(&token, &key)?, SignatureCheck::Invalid { .. }),
+            "{header}: rejected"
+        );
+    }
+    // A genuine RFC 7797 token: its payload is literal JSON text, which is read, not refused.
+    let literal = hs256_raw(
+        &json!({"alg": "HS256", "b64": false, "crit": ["b64"]}),
+        r#"{"sub":"admin"}"#,
+        secret,
+    );
+    assert_eq!(
+        inspect(&literal)?.payload_text.as_deref(),
+        Some(r#"{"sub":"admin"}"#)
+    );
+    Ok(())
+}
+
+#[test]
+fn a_kid_that_is_not_a_string_is_rejected_not_matched() -> TestResult {
+    let secret = b"a-secret-that-is-thirty-two-byte";
+    let token = hs256_raw(
+        &json!({"alg": "HS256", "kid": 1}),
+        &b64(r#"{"sub":"x"}"#),
+        secret,
+    );
+    let set =
+        VerifyKey::jwks_json(&json!({"keys": [{"kty": "oct", "kid": "a", "k": b64(secret)}]}))?;
+    match check(&token, &set)? {
+        SignatureCheck::Invalid { reason } => assert!(reason.contains("not a string"), "{reason}"),
+        other => panic!("a numeric kid must not verify: {other:?}"),
+    }
+    Ok(())
+}
+
+/// The SPKI of rsa.pub.pem's key, labelled id-RSASSA-PSS, with `params` (DER) if any.
+fn pss_spki(params: Option<Vec<u8>>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    use rsa::pkcs1::EncodeRsaPublicKey as _;
+    use rsa::pkcs8::DecodePublicKey as _;
+    use x509_cert::der::{Decode as _, Encode as _};
+    use x509_cert::spki::{AlgorithmIdentifierOwned, ObjectIdentifier, SubjectPublicKeyInfoOwned};
+    let key = rsa::RsaPublicKey::from_public_key_pem(&String::from_utf8(key_file("rsa.pub.pem"))?)?;
+    let spki = SubjectPublicKeyInfoOwned {
+        algorithm: AlgorithmIdentifierOwned {
+            oid: ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10"),
+            parameters: match params {
+                Some(der) => Some(x509_cert::der::Any::from_der(&der)?),
+                None => None,
+            },
+        },
+        subject_public_key: x509_cert::der::asn1::BitString::from_bytes(
+            key.to_pkcs1_der()?.as_bytes(),
+        )?,
+    };
+    Ok(spki.to_der()?)
+}
+
+fn signed(alg: Algorithm) -> Result<String, Box<dyn std::error::Error>> {
+    let key = EncodingKey::from_rsa_pem(&key_file("rsa.key.pem"))?;
+    Ok(jsonwebtoken::encode(
+        &Header::new(alg),
+        &json!({"sub": "x"}),
+        &key,
+    )?)
+}
+
+#[test]
+fn an_rsa_pss_key_verifies_only_the_pss_algorithm_its_parameters_allow() -> TestResult {
+    use x509_cert::der::Encode as _;
+    let open = VerifyKey::from_file_bytes(&pss_spki(None)?)?;
+    assert_eq!(
+        check(&signed(Algorithm::PS256)?, &open)?,
+        SignatureCheck::Valid
+    );
+    assert!(
+        matches!(
+            check(&signed(Algorithm::RS256)?, &open)?,
+            SignatureCheck::KeyMismatch { .. }
+        ),
+        "a PSS key never verifies PKCS#1 v1.5"
+    );
+    let sha512 = rsa::pkcs1::RsaPssParams::new::<sha2::Sha512>(64).to_der()?;
+    let pinned = VerifyKey::from_file_bytes(&pss_spki(Some(sha512))?)?;
+    assert_eq!(
+        check(&signed(Algorithm::PS512)?, &pinned)?,
+        SignatureCheck::Valid
+    );
+    assert!(matches!(
+        check(&signed(Algorithm::PS256)?, &pinned)?,
+        SignatureCheck::KeyMismatch { .. }
+    ));
+    Ok(())
+}
+
+#[test]
+fn a_jwk_or_a_hex_key_offered_as_a_secret_is_refused_with_what_to_do() -> TestResult {
+    let jwk = json!({"kty": "oct", "k": b64(b"a-secret-that-is-thirty-two-byte")}).to_string();
+    let err = VerifyKey::secret(&jwk).expect_err("the JWK's text is not its secret");
+    assert!(err.to_string().contains("--key"), "{err}");
+    let der = pem_der("rsa.pub.pem")?;
+    let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
+    assert!(matches!(
+        VerifyKey::secret(&hex),
+        Err(KeyError::PublicKeyAsSecret(_))
+    ));
+    Ok(())
+}
+
+fn pem_der(name: &str) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let pem = String::from_utf8(key_file(name))?;
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    Ok(STANDARD.decode(body)?)
+}
+
+#[test]
+fn a_jwks_key_dropped_for_a_fault_is_named_beside_the_verdict() -> TestResult {
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let set = VerifyKey::jwks_json(&json!({"keys": [
+        {"kty": "OKP", "crv": "Ed25519", "kid": "bad", "x": b64(identity)},
+        rsa_jwk()?,
+    ]}))?;
+    let said = warnings(&set);
+    assert!(
+        said.contains("kid bad") && said.contains("small order"),
+        "{said}"
+    );
+    Ok(())
+}
+
+#[test]
+fn an_hmac_secret_shorter_than_the_algorithm_asks_is_warned_per_algorithm() -> TestResult {
+    let secret = "a-secret-that-is-thirty-two-byte";
+    let key = VerifyKey::secret(secret)?;
+    let hs512 = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS512),
+        &json!({"sub": "x"}),
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )?;
+    let said = jwt::key_warnings(&jwt::decode(&hs512)?, &key);
+    assert!(said.iter().any(|w| w.contains("64 for HS512")), "{said:?}");
+    assert!(
+        jwt::key_warnings(&jwt::decode(&hs256(secret.as_bytes())?)?, &key).is_empty(),
+        "32 bytes are enough for HS256"
+    );
+    Ok(())
+}
+
+#[test]
+fn pasted_forms_of_a_token_are_read_or_named() -> TestResult {
+    let token = hs256(b"a-secret-that-is-thirty-two-byte")?;
+    // DPoP (RFC 9449) carries a JWT as Bearer does.
+    assert!(jwt::decode(&format!("DPoP {token}")).is_ok());
+    // Text pasted with the token is not silently glued on.
+    let joined = inspect(&format!("{token}\nhello"))?;
+    assert!(joined.notes.iter().any(|n| n.code == "whitespace_removed"));
+    // The JSON serialization is named, not "expected 3 parts".
+    let json_form = json!({"protected": "eyJ", "payload": "e30", "signature": "AA"}).to_string();
+    assert!(matches!(
+        jwt::decode(&json_form),
+        Err(jwt::Malformed::JsonSerialization)
+    ));
+    Ok(())
+}

@@ -48,25 +48,16 @@ pub struct Args {
     /// notes: everything the summary shows.
     #[arg(long)]
     pub(crate) json: bool,
-    /// Verify with this shared secret (HS256/384/512), taken as UTF-8 text.
-    #[arg(
-        long,
-        value_name = "S",
-        group = "verify_key",
-        allow_hyphen_values = true
-    )]
+    /// Verify with this shared secret (HS256/384/512), taken as UTF-8 text. One that starts
+    /// with '-' is given as --secret=-VALUE.
+    #[arg(long, value_name = "S", group = "verify_key")]
     secret: Option<String>,
     /// Verify with the shared secret in this environment variable (UTF-8 text), which keeps it
     /// out of the process list and the shell history.
     #[arg(long, value_name = "VAR", group = "verify_key")]
     secret_env: Option<String>,
     /// Verify with this shared secret, given as base64url or base64.
-    #[arg(
-        long,
-        value_name = "S",
-        group = "verify_key",
-        allow_hyphen_values = true
-    )]
+    #[arg(long, value_name = "S", group = "verify_key")]
     secret_base64: Option<String>,
     /// Verify with a public key file: PEM (SPKI, PKCS#1, X.509 certificate), JWK or JWKS.
     #[arg(long, value_name = "FILE", group = "verify_key")]
@@ -120,10 +111,11 @@ pub async fn run(args: Args) -> CmdResult {
             None,
         ),
     };
-    let key_warnings: Vec<&str> = match &key {
-        Some(Ok(key)) => key.keys().iter().filter_map(|k| k.warning()).collect(),
+    let key_warnings: Vec<String> = match &key {
+        Some(Ok(key)) => jwt::key_warnings(&decoded, key),
         _ => Vec::new(),
     };
+    let key_warnings: Vec<&str> = key_warnings.iter().map(String::as_str).collect();
     let verdict = Verdict {
         check: check.as_ref(),
         verified_by: verified_by.as_deref(),
@@ -158,7 +150,15 @@ fn read_token(arg: Option<&str>) -> Result<String, Error> {
                 .lock()
                 .take(MAX_INPUT + 3)
                 .read_to_string(&mut text)
-                .map_err(|e| Error::Invalid(format!("could not read the token from stdin: {e}")))?;
+                .map_err(|e| match e.kind() {
+                    // Bytes that are not text cannot be a token: a malformed token, as the
+                    // exit status says for the rest of them.
+                    std::io::ErrorKind::InvalidData => Error::MalformedToken(
+                        "not a readable JWT: the input on stdin is not UTF-8 text (a JWT is ASCII)"
+                            .into(),
+                    ),
+                    _ => Error::Invalid(format!("could not read the token from stdin: {e}")),
+                })?;
             if text.trim_end().len() as u64 > MAX_INPUT {
                 return Err(Error::Invalid(format!(
                     "the input on stdin is larger than {MAX_INPUT} bytes (1 MiB), the most \
@@ -195,7 +195,12 @@ async fn load_key(args: &Args) -> Result<GivenKey, Error> {
             Some(format!("--key {}", path.display())),
         )
     } else if let Some(url) = &args.jwks {
-        (KeySource::JwksUrl(url), Some(format!("--jwks {url}")))
+        // The URL is named as given only when it carries no credentials (which are refused).
+        let shown = match url.contains('@') {
+            false => url.clone(),
+            true => "URL".to_owned(),
+        };
+        (KeySource::JwksUrl(url), Some(format!("--jwks {shown}")))
     } else {
         return Ok(None);
     };
@@ -207,11 +212,23 @@ async fn load_key(args: &Args) -> Result<GivenKey, Error> {
             Some(flag) => format!("{flag} cannot be used: {e}"),
             None => format!("the key cannot be used: {e}"),
         }))),
+        Err(LoadError::Key(e)) if matches!(source, KeySource::JwksUrl(_)) => {
+            Ok(Some(Err(format!(
+                "{}: the answer is not a usable JWKS: {e}",
+                flag.unwrap_or_default()
+            ))))
+        }
         Err(LoadError::Key(e)) => Err(match flag {
             Some(flag) => Error::Invalid(format!("{flag}: {e}")),
             None => e.into(),
         }),
-        Err(LoadError::Fetch(e)) => Err(e),
+        // The JWKS URL is not at fault for the token: decode it, and say why the signature
+        // could not be checked (exit 1). A URL refused before any request is bad usage.
+        Err(LoadError::Fetch(e @ Error::Invalid(_))) => Err(e),
+        Err(LoadError::Fetch(e)) => Ok(Some(Err(format!(
+            "{}: the keys could not be fetched: {e}",
+            flag.unwrap_or_default()
+        )))),
     }
 }
 
@@ -483,7 +500,16 @@ fn shown(text: &str) -> String {
 
 /// A titled block whose first two columns are padded to a common width.
 fn section(out: &mut String, title: &str, rows: &[[String; 3]]) {
-    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+    // One long value (a 100,000-character kid) must not push every other row's third column
+    // off screen: only cells of a readable length set a column's width.
+    const MAX_PADDED: usize = 48;
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .filter(|&n| n <= MAX_PADDED)
+            .max()
+            .unwrap_or(0)
+    };
     let (w0, w1) = (width(0), width(1));
     out.push_str(title);
     out.push('\n');
@@ -496,7 +522,7 @@ fn section(out: &mut String, title: &str, rows: &[[String; 3]]) {
     };
     for [a, b, c] in rows {
         let c = shown(c);
-        let line = if w1 == 0 {
+        let line = if rows.iter().all(|r| r[1].is_empty()) {
             format!("  {}  {c}", pad(a, w0))
         } else if b.is_empty() && c.is_empty() {
             format!("  {}", shown(a))

@@ -221,12 +221,17 @@ impl Deck {
                 if !account.session.password_remembered {
                     return None;
                 }
-                let client_credentials =
-                    |p: &Provider| p.oauth.as_ref().is_some_and(|o| o.grant == Grant::ClientCredentials);
+                let client_credentials = |p: &Provider| {
+                    p.oauth
+                        .as_ref()
+                        .is_some_and(|o| o.grant == Grant::ClientCredentials)
+                };
                 // Overrides are applied only where there are some: applying them means a copy
                 // of the provider, which a list of a thousand accounts should not pay for.
                 let by_client = if account.config.overrides.is_empty() {
-                    catalog.get(&account.config.provider).is_ok_and(client_credentials)
+                    catalog
+                        .get(&account.config.provider)
+                        .is_ok_and(client_credentials)
                 } else {
                     provider_with_overrides(&catalog, &account.config)
                         .is_ok_and(|p| client_credentials(&p))

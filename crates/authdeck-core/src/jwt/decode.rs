@@ -54,6 +54,13 @@ pub enum Malformed {
     NotJson { segment: Segment, reason: String },
     #[error("the header (part 1) is JSON but not an object: a JOSE header must be {{...}}")]
     HeaderNotObject,
+    /// `{"payload": ..., "signature(s)": ...}`: RFC 7515 §7.2's JSON form, not a compact token.
+    #[error(
+        "this is a JWS in its JSON serialization (RFC 7515 §7.2); Authdeck reads the compact \
+         form (header.payload.signature): join \"protected\", \"payload\" and \"signature\" \
+         with dots"
+    )]
+    JsonSerialization,
 }
 
 /// What the payload turned out to be. JWTs carry a JSON object of claims; a JWS may sign
@@ -76,6 +83,8 @@ pub struct Decoded {
     header: Arc<JsonObject>,
     payload: Payload,
     signature: Vec<u8>,
+    /// Whitespace inside the token was dropped to read it (a token wrapped over lines).
+    joined: bool,
 }
 
 /// Decodes a compact JWS/JWT without checking anything but its shape.
@@ -85,6 +94,14 @@ pub struct Decoded {
 /// spacing), because people paste what they copied from curl, a browser or a log.
 pub fn decode(text: &str) -> Result<Decoded, Malformed> {
     let trimmed = strip_bearer(text);
+    if trimmed.starts_with('{')
+        && serde_json::from_str::<Value>(trimmed).is_ok_and(|v| {
+            (v.get("payload").is_some() && v.get("protected").is_some())
+                || v.get("signatures").is_some()
+        })
+    {
+        return Err(Malformed::JsonSerialization);
+    }
     // Whitespace inside (a wrapped token) always fails base64url, so it is looked for only then:
     // scanning every token for it would cost more than decoding one.
     match decode_compact(trimmed) {
@@ -101,7 +118,10 @@ pub fn decode(text: &str) -> Result<Decoded, Malformed> {
                 .chars()
                 .filter(|c| !c.is_ascii_whitespace())
                 .collect();
-            decode_compact(&joined)
+            decode_compact(&joined).map(|mut decoded| {
+                decoded.joined = true;
+                decoded
+            })
         }
         decoded => decoded,
     }
@@ -178,8 +198,13 @@ fn decode_compact(compact: &str) -> Result<Decoded, Malformed> {
             });
         }
     };
-    let payload_bytes = base64url(payload_b64, Segment::Payload)?;
-    let payload = classify_payload(payload_bytes, &header)?;
+    // RFC 7797: with "b64": false the payload segment is the payload itself, not base64url;
+    // it is shown as the text it is, never read as claims.
+    let payload = if header.get("b64") == Some("false") {
+        Payload::Text(payload_b64.to_owned())
+    } else {
+        classify_payload(base64url(payload_b64, Segment::Payload)?, &header)?
+    };
     let signature = base64url(signature_b64, Segment::Signature)?;
 
     Ok(Decoded {
@@ -188,6 +213,7 @@ fn decode_compact(compact: &str) -> Result<Decoded, Malformed> {
         header: Arc::new(header),
         payload,
         signature,
+        joined: false,
     })
 }
 
@@ -222,11 +248,16 @@ fn strip_bearer(text: &str) -> &str {
     {
         t = value.trim_start();
     }
-    // The scheme is a word of its own: whitespace must follow it.
-    match strip_prefix_ignore_case(t, "bearer") {
-        Some(rest) if rest.starts_with(|c: char| c.is_ascii_whitespace()) => rest.trim_start(),
-        _ => t,
+    // The scheme is a word of its own: whitespace must follow it. DPoP (RFC 9449) carries
+    // a JWT access token just as Bearer does.
+    for scheme in ["bearer", "dpop"] {
+        if let Some(rest) = strip_prefix_ignore_case(t, scheme)
+            && rest.starts_with(|c: char| c.is_ascii_whitespace())
+        {
+            return rest.trim_start();
+        }
     }
+    t
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -392,6 +423,12 @@ impl Decoded {
         self.compact
             .get(self.signing_input_end + 1..)
             .unwrap_or_default()
+    }
+
+    /// Whitespace inside the token was removed to read it (a token wrapped over lines, or
+    /// something pasted with it): worth a note, since what was verified is not what was given.
+    pub fn had_whitespace_inside(&self) -> bool {
+        self.joined
     }
 
     /// The token as decoded: whitespace and `Bearer ` removed.

@@ -268,7 +268,13 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
                 .starts_with('{')
                 .then(|| serde_json::from_str::<serde_json::Value>(text).err())
                 .flatten();
+            let unencoded = header.get("b64") == Some("false");
             notes.push(match not_json {
+                _ if unencoded => Note::new(
+                    "unencoded_payload",
+                    "\"b64\": false (RFC 7797): the payload is the literal text shown, not \
+                     base64url claims; Authdeck does not verify such tokens",
+                ),
                 Some(e) => Note::new(
                     "payload_not_json",
                     format!("the payload looks like JSON but is not valid JSON ({e}): it is shown as text"),
@@ -294,6 +300,14 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         }
     };
 
+    if decoded.had_whitespace_inside() {
+        notes.push(Note::new(
+            "whitespace_removed",
+            "the token had whitespace inside (wrapped over lines, or text pasted with it), \
+             which was removed to read it: if something was pasted along, it is now part of \
+             the signature",
+        ));
+    }
     let alg = decoded.alg();
     let parsed_alg = alg.as_deref().and_then(Algorithm::parse);
     match (&alg, parsed_alg) {
@@ -318,7 +332,12 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         )),
         (_, Some(Algorithm::None)) => notes.push(Note::new(
             "alg_none",
-            "alg is \"none\": the token is unsigned and proves nothing",
+            if decoded.signature().is_empty() {
+                "alg is \"none\": the token is unsigned and proves nothing"
+            } else {
+                "alg is \"none\" but a signature is attached: the token is unsigned and proves \
+                 nothing, and an unsigned JWT has an empty signature (RFC 7519 §6.1)"
+            },
         )),
         _ => {}
     }

@@ -43,6 +43,8 @@ pub struct Key {
     pub(crate) material: Material,
     /// Something about the key worth saying (an `x5c` that disagrees with `n`/`e`).
     pub(crate) warning: Option<String>,
+    /// An id-RSASSA-PSS key (RFC 4055): it verifies PS tokens only, never RS.
+    pub(crate) pss_only: bool,
 }
 
 #[derive(Clone)]
@@ -69,6 +71,11 @@ pub enum KeyError {
          (--key FILE, or the inspector's PEM/JWKS field)"
     )]
     PublicKeyAsSecret(&'static str),
+    #[error(
+        "the secret given is a JWK or JWKS: its text is not the secret. Give it as a key \
+         (--key FILE, or the inspector's key field), which reads the secret from its \"k\""
+    )]
+    JwkAsSecret,
     #[error(
         "the key file is not a PEM public key, certificate, JWK or JWKS (expected '-----BEGIN ...' or '{{')"
     )]
@@ -229,6 +236,27 @@ impl VerifyKey {
         if usable.is_empty() {
             return Err(KeyError::NoUsableKey(skipped));
         }
+        // Keys dropped for a fault (not those meant for encryption) are said beside the
+        // verdict, or a token naming one would read as if its kid were unknown.
+        let faulty: Vec<&String> = skipped
+            .iter()
+            .filter(|s| !s.ends_with(": for encryption"))
+            .collect();
+        if !faulty.is_empty() {
+            let note = format!(
+                "skipped {}",
+                faulty
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            let first = &mut usable[0];
+            first.warning = Some(match first.warning.take() {
+                Some(w) => format!("{w}; {note}"),
+                None => note,
+            });
+        }
         Ok(VerifyKey::Set(usable))
     }
 
@@ -294,6 +322,7 @@ impl Key {
             alg: None,
             warning: weakness(&material),
             material,
+            pss_only: false,
         }
     }
 
@@ -309,6 +338,11 @@ impl Key {
     /// The `alg` a JWK pinned this key to, if any.
     pub fn alg(&self) -> Option<&str> {
         self.alg.as_deref()
+    }
+
+    /// An id-RSASSA-PSS key: PS algorithms only.
+    pub fn pss_only(&self) -> bool {
+        self.pss_only
     }
 
     pub fn family(&self) -> KeyFamily {
@@ -383,6 +417,7 @@ impl Key {
             alg: jwk.alg,
             material,
             warning: (!warning.is_empty()).then(|| warning.join("; ")),
+            pss_only: false,
         })
     }
 }
@@ -503,6 +538,9 @@ fn refuse_key_material(bytes: &[u8]) -> Result<(), KeyError> {
         if public(&value) || in_set {
             return Err(KeyError::PublicKeyAsSecret("a JWK of a public key"));
         }
+        if value.get("kty").is_some() || value.get("keys").is_some() {
+            return Err(KeyError::JwkAsSecret);
+        }
     }
     let asymmetric = |key: &Key| !matches!(key.material, Material::Hmac(_));
     // The body of a PEM pasted without its BEGIN/END lines: base64 of a DER key.
@@ -515,6 +553,16 @@ fn refuse_key_material(bytes: &[u8]) -> Result<(), KeyError> {
             return Err(KeyError::PublicKeyAsSecret(
                 "the base64 body of a public key (a PEM without its BEGIN/END lines)",
             ));
+        }
+    }
+    // A DER key written as hex (`openssl ... | xxd -p`).
+    if bytes.len() >= 64 && bytes.len().is_multiple_of(2) && bytes.iter().all(u8::is_ascii_hexdigit) {
+        let der: Vec<u8> = bytes
+            .chunks(2)
+            .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+            .collect();
+        if from_der(&der).is_ok() {
+            return Err(KeyError::PublicKeyAsSecret("a public key written as hex"));
         }
     }
     match VerifyKey::from_file_bytes(bytes) {
@@ -721,8 +769,14 @@ fn spki(der: &[u8]) -> Result<Key, KeyError> {
     })?;
     let key_bytes = info.subject_public_key.raw_bytes();
     let oid = info.algorithm.oid;
-    let material = if oid == OID_RSA || oid == OID_RSA_PSS {
+    let material = if oid == OID_RSA {
         Material::Rsa(pkcs1(key_bytes)?)
+    } else if oid == OID_RSA_PSS {
+        // RFC 4055 §3.1: such a key signs with PSS only, and its parameters may fix the hash.
+        let mut key = Key::public(Material::Rsa(pkcs1(key_bytes)?));
+        key.pss_only = true;
+        key.alg = pss_algorithm(info.algorithm.parameters.as_ref())?.map(str::to_owned);
+        return Ok(key);
     } else if oid == OID_EC {
         let curve = info
             .algorithm
@@ -753,6 +807,46 @@ fn spki(der: &[u8]) -> Result<Key, KeyError> {
         return Err(KeyError::Unsupported(format!("public key algorithm {oid}")));
     };
     Ok(Key::public(material))
+}
+
+/// The PS algorithm an id-RSASSA-PSS key's parameters fix (RFC 4055 §3.1), or `None` when they
+/// leave the hash open. JWS fixes the salt at the hash's length (RFC 7518 §3.5), so a key
+/// demanding more salt, or a hash JWS does not use, cannot verify any JWS.
+fn pss_algorithm(
+    params: Option<&x509_cert::der::asn1::AnyRef<'_>>,
+) -> Result<Option<&'static str>, KeyError> {
+    const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+    const SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
+    const SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
+    let Some(params) = params else {
+        return Ok(None);
+    };
+    let der = params.to_der().map_err(|e| KeyError::Invalid {
+        what: "RSA-PSS key",
+        reason: e.to_string(),
+    })?;
+    let parsed =
+        rsa::pkcs1::RsaPssParams::try_from(der.as_slice()).map_err(|e| KeyError::Invalid {
+            what: "RSA-PSS key parameters",
+            reason: e.to_string(),
+        })?;
+    let (alg, hash_len) = match parsed.hash.oid {
+        oid if oid == SHA256 => ("PS256", 32),
+        oid if oid == SHA384 => ("PS384", 48),
+        oid if oid == SHA512 => ("PS512", 64),
+        oid => {
+            return Err(KeyError::Unsupported(format!(
+                "an RSA-PSS key restricted to hash {oid} (JWS uses SHA-256, SHA-384 or SHA-512)"
+            )));
+        }
+    };
+    if usize::from(parsed.salt_len) > hash_len {
+        return Err(KeyError::Unsupported(format!(
+            "an RSA-PSS key that requires a salt of {} bytes ({alg} uses {hash_len})",
+            parsed.salt_len
+        )));
+    }
+    Ok(Some(alg))
 }
 
 /// An X.509 certificate: its subject public key. The certificate's own validity and chain are

@@ -20,7 +20,7 @@ pub use explain::{
 pub use key::{Key, KeyError, KeySource, LoadError, VerifyKey};
 pub use object::{JsonObject, json_str, plain};
 pub use time::{ClaimTime, time_claim};
-pub use verify::{SignatureCheck, verify, verify_naming};
+pub use verify::{SignatureCheck, key_warnings, verify, verify_naming};
 
 impl From<Malformed> for crate::Error {
     fn from(e: Malformed) -> Self {

@@ -72,6 +72,34 @@ pub fn verify_naming(decoded: &Decoded, key: &VerifyKey) -> (SignatureCheck, Opt
     }
 }
 
+/// What is worth saying about the keys beside the verdict: each key's own warning, and an
+/// HMAC secret shorter than the token's algorithm asks (RFC 7518 §3.2: 48 bytes for HS384,
+/// 64 for HS512; under 32 bytes is said for every HMAC key).
+pub fn key_warnings(decoded: &Decoded, key: &VerifyKey) -> Vec<String> {
+    let mut said: Vec<String> = key
+        .keys()
+        .iter()
+        .filter_map(|k| k.warning().map(str::to_owned))
+        .collect();
+    let needs = match decoded.alg().as_deref().and_then(Algorithm::parse) {
+        Some(Algorithm::HS384) => 48,
+        Some(Algorithm::HS512) => 64,
+        _ => return said,
+    };
+    for k in key.keys() {
+        if let Material::Hmac(bytes) = &k.material
+            && (32..needs).contains(&bytes.len())
+        {
+            said.push(format!(
+                "the shared secret is {} bytes: RFC 7518 §3.2 asks for at least {needs} for {}",
+                bytes.len(),
+                decoded.alg().as_deref().unwrap_or_default()
+            ));
+        }
+    }
+    said
+}
+
 /// The index of the key that verified the token, or the verdict why none did.
 fn checked(decoded: &Decoded, key: &VerifyKey) -> Result<usize, SignatureCheck> {
     let Some(alg_text) = decoded.alg() else {
@@ -91,6 +119,29 @@ fn checked(decoded: &Decoded, key: &VerifyKey) -> Result<usize, SignatureCheck> 
     }
     if let Some(reason) = critical_problem(decoded.header()) {
         return Err(SignatureCheck::Invalid { reason });
+    }
+    // RFC 7797 §6: "b64" must be listed in "crit"; without it, verifiers that do not know the
+    // extension would read the payload differently from those that do.
+    if decoded.header().get("b64").is_some() {
+        return Err(SignatureCheck::Invalid {
+            reason: "the header has \"b64\" without listing it in \"crit\" (RFC 7797 §6): \
+                     readers disagree on what was signed, so the token is rejected"
+                .into(),
+        });
+    }
+    if let Some(raw) = decoded.header().get("kid")
+        && decoded.kid().is_none()
+    {
+        let mut raw: String = raw.chars().take(40).collect();
+        if raw.len() >= 40 {
+            raw.push('…');
+        }
+        return Err(SignatureCheck::Invalid {
+            reason: format!(
+                "the header's \"kid\" is {raw}, not a string (RFC 7515 §4.1.4): the token is \
+                 rejected rather than matched to a key by guesswork"
+            ),
+        });
     }
 
     // RFC 7515 Appendix F: an empty payload segment means the content travels separately;
@@ -143,7 +194,11 @@ fn checked(decoded: &Decoded, key: &VerifyKey) -> Result<usize, SignatureCheck> 
     let fitting: Vec<(usize, &Key)> = by_kid
         .iter()
         .copied()
-        .filter(|(_, k)| k.family() == alg.family() && k.alg().is_none_or(|a| a == alg.as_str()))
+        .filter(|(_, k)| {
+            k.family() == alg.family()
+                && k.alg().is_none_or(|a| a == alg.as_str())
+                && (!k.pss_only() || alg.as_str().starts_with("PS"))
+        })
         .collect();
     if fitting.is_empty() {
         return Err(SignatureCheck::KeyMismatch {
