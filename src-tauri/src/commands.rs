@@ -170,7 +170,7 @@ pub async fn account_remove(state: State<'_, AppState>, account: String) -> CmdR
 #[tauri::command]
 pub async fn account_forget_password(state: State<'_, AppState>, account: String) -> CmdResult<()> {
     blocking(&state, move |deck| {
-        deck.forget_password(&account, Timestamp::now())
+        deck.forget_password(&account, Timestamp::now()).map(|_| ())
     })
     .await
 }

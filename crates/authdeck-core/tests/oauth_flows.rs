@@ -454,3 +454,83 @@ async fn an_issuer_other_than_the_one_asked_for_is_refused() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_plain_oauth_request_without_openid_carries_no_nonce() -> TestResult {
+    let w = world(&[])?;
+    let browser = StandInBrowser::new(&[("OIDC_TEST_LOGIN", "alice")]);
+    // oidc-provider refuses a nonce without the openid scope (invalid_request, "openid scope
+    // must be requested when using the nonce parameter"). Without a nonce it gets as far as
+    // its own policy: this configuration grants nothing without a scope (access_denied).
+    let report = w
+        .sign_in(
+            w.request("plain", "authdeck-pkce", &[("oauth.scopes", "[]")]),
+            &browser,
+        )
+        .await?;
+    let refused = failure(&report);
+    assert!(
+        !refused.summary().contains("nonce"),
+        "the request carried a nonce: {}",
+        refused.summary()
+    );
+    assert_eq!(refused.error_code.as_deref(), Some("access_denied"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn client_credentials_with_the_presets_user_scopes_still_sign_in() -> TestResult {
+    let w = world(&[])?;
+    let browser = StandInBrowser::new(&[]);
+    // The oidc preset's default scopes (openid profile email offline_access) are about a
+    // user; a client credentials grant has none, and a real server refuses them.
+    let req = LoginRequest {
+        client_secret: Some(Secret::new("service-secret-9e2b1c")),
+        ..w.request(
+            "bot",
+            "authdeck-service",
+            &[("oauth.grant", "client_credentials")],
+        )
+    };
+    ok(&w.sign_in(req, &browser).await?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_client_credentials_account_keeps_its_secret_through_logout_and_forgets_it_on_request()
+-> TestResult {
+    let w = world(&[])?;
+    let browser = StandInBrowser::new(&[]);
+    let req = LoginRequest {
+        client_secret: Some(Secret::new("service-secret-9e2b1c")),
+        ..w.request(
+            "bot",
+            "authdeck-service",
+            &[
+                ("oauth.grant", "client_credentials"),
+                ("oauth.scopes", "[\"api:read\"]"),
+            ],
+        )
+    };
+    ok(&w.sign_in(req, &browser).await?);
+    w.deck.logout("bot", Timestamp::now())?;
+    assert!(
+        w.deck.account("bot")?.session.password_remembered,
+        "after logout it still signs in again by itself"
+    );
+    let again = w.request("bot", "authdeck-service", &[]);
+    ok(&w.sign_in(again, &browser).await?);
+
+    let forgotten = w.deck.forget_password("bot", Timestamp::now())?;
+    assert_eq!(forgotten, vec!["client secret"]);
+    assert!(
+        w.vault.load("bot")?.and_then(|d| d.client_secret).is_none(),
+        "the keyring no longer holds it"
+    );
+    assert!(!w.deck.account("bot")?.session.password_remembered);
+    assert!(
+        w.deck.forget_password("bot", Timestamp::now())?.is_empty(),
+        "nothing left to forget"
+    );
+    Ok(())
+}

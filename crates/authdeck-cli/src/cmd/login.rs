@@ -92,7 +92,8 @@ pub struct Args {
     /// OAuth: the client id registered for Authdeck at the server (kept with the account).
     #[arg(long, value_name = "ID")]
     client_id: Option<String>,
-    /// OAuth: read the client secret from standard input and keep it in the OS keyring.
+    /// OAuth: read the client secret from standard input and keep it in the OS keyring. With
+    /// --password-stdin, the password is line 1 and the client secret line 2.
     #[arg(long, conflicts_with_all = ["totp_secret_stdin", "token_stdin"])]
     client_secret_stdin: bool,
     /// OAuth: sign in with a device code (RFC 8628) to enter in a browser anywhere, instead
@@ -212,8 +213,14 @@ pub async fn run(args: Args) -> CmdResult {
         // email must not leave a dead account. QA that wants it in `accounts` says so.
         forget_if_refused: !args.keep_if_refused,
     };
-    let (password, totp_secret) = match (args.password_stdin, args.totp_secret_stdin) {
-        (true, true) => {
+    // Several secrets on standard input come one per line, in the order of the flags' help:
+    // the password first, then the TOTP secret or the client secret.
+    let (password, totp_secret, client_secret) = match (
+        args.password_stdin,
+        args.totp_secret_stdin,
+        args.client_secret_stdin,
+    ) {
+        (true, true, _) => {
             let text = stdin_text("the password and the TOTP secret")?;
             let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
             let password = nonempty(lines.next(), "--password-stdin", "the password")?;
@@ -222,25 +229,31 @@ pub async fn run(args: Args) -> CmdResult {
                 "--totp-secret-stdin",
                 "the TOTP secret (line 2)",
             )?;
-            (Some(password), Some(totp))
+            (Some(password), Some(totp), None)
         }
-        (true, false) => (Some(stdin_password()?), None),
-        (false, true) => (
+        (true, false, true) => {
+            let text = stdin_text("the password and the client secret")?;
+            let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+            let password = nonempty(lines.next(), "--password-stdin", "the password")?;
+            let client = nonempty(
+                lines.next(),
+                "--client-secret-stdin",
+                "the client secret (line 2)",
+            )?;
+            (Some(password), None, Some(client))
+        }
+        (true, false, false) => (Some(stdin_password()?), None, None),
+        (false, true, _) => (
             None,
             Some(stdin_secret("--totp-secret-stdin", "the TOTP secret")?),
+            None,
         ),
-        (false, false) => (None, None),
-    };
-    let client_secret = match (args.client_secret_stdin, args.password_stdin) {
-        (true, true) => {
-            return Err(Error::Invalid(
-                "--client-secret-stdin and --password-stdin both read standard input: give \
-                 one, and the other at the prompt"
-                    .into(),
-            ));
-        }
-        (true, false) => Some(stdin_secret("--client-secret-stdin", "the client secret")?),
-        (false, _) => None,
+        (false, false, true) => (
+            None,
+            None,
+            Some(stdin_secret("--client-secret-stdin", "the client secret")?),
+        ),
+        (false, false, false) => (None, None, None),
     };
     let request = LoginRequest {
         totp_secret,
@@ -254,7 +267,8 @@ pub async fn run(args: Args) -> CmdResult {
     } else if plan.needs_password() {
         plan.set_password(prompt_password(&args.account, plan.moved())?);
     }
-    let forgotten_if_refused = plan.is_new() && !args.keep_if_refused;
+    let new_account = plan.is_new();
+    let forgotten_if_refused = new_account && !args.keep_if_refused;
     let http = Http::new()?;
     let report = if plan.is_oauth() {
         let agent = Terminal {
@@ -267,7 +281,10 @@ pub async fn run(args: Args) -> CmdResult {
         // --device, --grant and --no-browser were refused up front for a password login.
         deck.login(&http, plan).await?
     };
-    let forgotten = forgotten_if_refused && matches!(report.outcome, Outcome::Failed(_));
+    // Another Authdeck may have saved the account meanwhile (two first logins at once).
+    let forgotten = forgotten_if_refused
+        && matches!(report.outcome, Outcome::Failed(_))
+        && deck.account(&report.account).is_err();
     let not_saved = format!(
         "Nothing was saved: {} is not in your accounts. Fix what the server refused and run the \
          same command again (--keep-if-refused keeps a refused new account).",
@@ -283,6 +300,15 @@ pub async fn run(args: Args) -> CmdResult {
         print_human(&report);
         if forgotten {
             println!("{not_saved}");
+        } else if new_account
+            && args.keep_if_refused
+            && matches!(report.outcome, Outcome::Failed(_))
+        {
+            println!(
+                "{} was kept, signed out, as --keep-if-refused asked: `authdeck login {}` tries \
+                 again.",
+                report.account, report.account
+            );
         }
     }
     Ok(match report.outcome {

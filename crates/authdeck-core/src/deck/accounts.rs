@@ -156,8 +156,8 @@ impl Deck {
     /// Call with the account's lock held.
     pub(super) fn drop_tokens(&self, account: &Account, now: Timestamp) -> Result<()> {
         let name = &account.config.name;
-        let password_kept = self.clear_tokens(name)?.password_kept;
-        let session = tokens_dropped(&account.session, password_kept);
+        let cleared = self.clear_tokens(name)?;
+        let session = tokens_dropped(&account.session, &cleared);
         let conn = self.db()?;
         db::write(&conn, |tx| accounts::set_session(tx, name, &session, now))?;
         self.forget_cached_token(name);
@@ -183,6 +183,7 @@ impl Deck {
             Stored::Missing => Ok(Cleared::default()),
             Stored::Doc(doc) if doc.token.is_none() && doc.refresh_token.is_none() => Ok(Cleared {
                 password_kept: doc.password.is_some(),
+                client_secret_kept: doc.client_secret.is_some(),
                 ..Cleared::default()
             }),
             Stored::Doc(doc) => {
@@ -195,6 +196,7 @@ impl Deck {
                 vault.save(name, &kept)?;
                 Ok(Cleared {
                     password_kept: kept.password.is_some(),
+                    client_secret_kept: kept.client_secret.is_some(),
                     tokens_dropped: true,
                     note: None,
                 })
@@ -203,6 +205,7 @@ impl Deck {
                 vault.delete(name)?;
                 Ok(Cleared {
                     password_kept: false,
+                    client_secret_kept: false,
                     tokens_dropped: true,
                     note: Some(
                         "the unreadable keyring entry was deleted, with any remembered password",
@@ -232,8 +235,8 @@ impl Deck {
             self.forget_cached_token(name);
             return Ok(false);
         }
-        let (password_kept, note) = (cleared.password_kept, cleared.note);
-        let session = tokens_dropped(&account.session, password_kept);
+        let note = cleared.note;
+        let session = tokens_dropped(&account.session, &cleared);
         let conn = self.db()?;
         db::write(&conn, |tx| {
             accounts::set_session(tx, name, &session, now)?;
@@ -251,23 +254,44 @@ impl Deck {
         Ok(true)
     }
 
-    /// Forgets the remembered password and TOTP secret (what signs in again by itself); the
-    /// session (if any) stays.
-    pub fn forget_password(&self, name: &str, now: Timestamp) -> Result<()> {
+    /// Forgets what signs the account in again by itself: the remembered password and TOTP
+    /// secret, and a client credentials account's client secret; the session (if any) stays.
+    /// Returns what was forgotten ("password", "TOTP secret", "client secret"), empty when
+    /// nothing was kept (then nothing is recorded). Errors: NotFound, Keyring, Storage.
+    pub fn forget_password(&self, name: &str, now: Timestamp) -> Result<Vec<&'static str>> {
         let account = self.account(name)?;
         let _lock = lock::acquire(&self.home.locks_dir(), name)?;
-        let forgotten = self.vault().and_then(|vault| match vault.load(name)? {
-            Some(doc) if doc.password.is_some() || doc.totp_secret.is_some() => vault.save(
-                name,
-                &VaultDoc {
-                    password: None,
-                    totp_secret: None,
-                    ..doc
-                },
-            ),
-            _ => Ok(()),
+        let mut forgotten = Vec::new();
+        let saved = self.vault().and_then(|vault| match vault.load(name)? {
+            Some(doc) => {
+                for (kept, what) in [
+                    (doc.password.is_some(), "password"),
+                    (doc.totp_secret.is_some(), "TOTP secret"),
+                    (doc.client_secret.is_some(), "client secret"),
+                ] {
+                    if kept {
+                        forgotten.push(what);
+                    }
+                }
+                match forgotten.is_empty() {
+                    true => Ok(()),
+                    false => vault.save(
+                        name,
+                        &VaultDoc {
+                            password: None,
+                            totp_secret: None,
+                            client_secret: None,
+                            ..doc
+                        },
+                    ),
+                }
+            }
+            None => Ok(()),
         });
-        self.or_record_failure(&account, Action::ForgetPassword, now, forgotten)?;
+        self.or_record_failure(&account, Action::ForgetPassword, now, saved)?;
+        if forgotten.is_empty() && !account.session.password_remembered {
+            return Ok(forgotten);
+        }
         let session = SessionState {
             password_remembered: false,
             ..account.session.clone()
@@ -275,9 +299,12 @@ impl Deck {
         let conn = self.db()?;
         db::write(&conn, |tx| {
             accounts::set_session(tx, name, &session, now)?;
-            history::insert(tx, &event(&account, Action::ForgetPassword, now, true))
+            let mut event = event(&account, Action::ForgetPassword, now, true);
+            event.note = (!forgotten.is_empty())
+                .then(|| format!("forgot the {}", forgotten.join(" and the ")));
+            history::insert(tx, &event)
         })?;
-        Ok(())
+        Ok(forgotten)
     }
 
     /// Removes the account and every secret of it. Its history stays, with a `remove` event.
@@ -325,18 +352,24 @@ impl Deck {
 struct Cleared {
     /// A remembered password stays.
     password_kept: bool,
+    /// An OAuth client secret stays (a client credentials account signs in again with it).
+    client_secret_kept: bool,
     /// There were tokens (or an unreadable entry) to take out.
     tokens_dropped: bool,
     /// Said in the history: an unreadable entry had to be deleted whole.
     note: Option<&'static str>,
 }
 
-/// The session facts once the tokens are gone: signed out, and a kept password still bound
-/// to the origin it was given for.
-fn tokens_dropped(session: &SessionState, password_kept: bool) -> SessionState {
+/// The session facts once the tokens are gone: signed out, and a kept password or client
+/// secret still bound to the origin it was given for. A client credentials account, which
+/// counted its client secret as what signs it in again, still does.
+fn tokens_dropped(session: &SessionState, cleared: &Cleared) -> SessionState {
+    let by_itself =
+        cleared.password_kept || (cleared.client_secret_kept && session.password_remembered);
+    let secrets_kept = cleared.password_kept || cleared.client_secret_kept;
     SessionState {
-        password_remembered: password_kept,
-        secrets_origin: session.secrets_origin.clone().filter(|_| password_kept),
+        password_remembered: by_itself,
+        secrets_origin: session.secrets_origin.clone().filter(|_| secrets_kept),
         ..SessionState::default()
     }
 }

@@ -556,7 +556,8 @@ fn refuse_key_material(bytes: &[u8]) -> Result<(), KeyError> {
         }
     }
     // A DER key written as hex (`openssl ... | xxd -p`).
-    if bytes.len() >= 64 && bytes.len().is_multiple_of(2) && bytes.iter().all(u8::is_ascii_hexdigit) {
+    if bytes.len() >= 64 && bytes.len().is_multiple_of(2) && bytes.iter().all(u8::is_ascii_hexdigit)
+    {
         let der: Vec<u8> = bytes
             .chunks(2)
             .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())

@@ -77,6 +77,12 @@ async fn run(
         request = request.add_extra_param(name, value);
     }
     let (url, state, nonce) = request.url();
+    // A nonce belongs to OpenID Connect (it binds the ID token); a plain OAuth server may refuse
+    // one without the `openid` scope, as oidc-provider does.
+    let url = match openid {
+        true => url,
+        false => without_param(url, "nonce"),
+    };
     if let Err(why) = agent.open(url.as_str()) {
         tracing::warn!("the browser could not be opened: {why}");
     }
@@ -163,4 +169,15 @@ pub(crate) fn extra_params(spec: &OAuthSpec) -> Vec<(String, String)> {
         params.push(("resource".into(), resource.clone()));
     }
     params
+}
+
+/// `url` without the query parameter `name`.
+fn without_param(mut url: url::Url, name: &str) -> url::Url {
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != name)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(kept);
+    url
 }

@@ -148,8 +148,9 @@ async fn redirected(State(slot): State<Slot>, RawQuery(query): RawQuery) -> Html
 }
 
 const PAGE_DONE: &str = "<!doctype html><meta charset=utf-8><title>Authdeck</title>\
-<body style=\"font:16px system-ui;margin:3em\"><h1>Signed in</h1>\
-<p>Authdeck has the answer. You can close this tab and go back to Authdeck.</p></body>";
+<body style=\"font:16px system-ui;margin:3em\"><h1>Back to Authdeck</h1>\
+<p>Authdeck has the server's answer and finishes the sign-in; it shows whether it worked. \
+You can close this tab.</p></body>";
 
 const PAGE_REFUSED: &str = "<!doctype html><meta charset=utf-8><title>Authdeck</title>\
 <body style=\"font:16px system-ui;margin:3em\"><h1>Not signed in</h1>\

@@ -11,6 +11,16 @@ use oauth2::{RefreshToken, ResourceOwnerPassword, ResourceOwnerUsername, Scope, 
 use openidconnect::core::CoreTokenResponse;
 use std::time::Instant;
 
+/// The scopes OpenID Connect defines for a signed-in user (OIDC Core §5.4, §11).
+const USER_SCOPES: [&str; 6] = [
+    "openid",
+    "profile",
+    "email",
+    "address",
+    "phone",
+    "offline_access",
+];
+
 /// Which grant to send.
 pub enum GrantRequest<'a> {
     Refresh(&'a Secret),
@@ -65,6 +75,10 @@ async fn run(
                 .await
         }
         GrantRequest::ClientCredentials => {
+            // OpenID Connect's scopes ask for claims about a user (OIDC Core §5.4), and a client
+            // credentials grant has none: a real server refuses them (invalid_scope), so the
+            // preset's defaults are not sent here.
+            let scopes = scopes.filter(|s| !USER_SCOPES.contains(&s.as_str()));
             let mut request = client.exchange_client_credentials().add_scopes(scopes);
             for (name, value) in &extra {
                 request = request.add_extra_param(name.clone(), value.clone());
