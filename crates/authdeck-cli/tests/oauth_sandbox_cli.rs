@@ -119,6 +119,15 @@ async fn a_service_account_says_it_keeps_a_client_secret_and_has_no_user() -> Te
     let id = w.authdeck(&["token", "bot", "--id-token"]).output()?;
     assert_eq!(id.status.code(), Some(2), "{}", stderr(&id));
     assert!(stderr(&id).contains("has no ID token"), "{}", stderr(&id));
+
+    // What it keeps is forgotten by name, once.
+    let forgot = w.authdeck(&["forget-password", "bot"]).output()?;
+    ok(&forgot, "forget-password");
+    let said = String::from_utf8(forgot.stdout)?;
+    assert!(said.contains("Forgot the client secret of bot"), "{said}");
+    let again = w.authdeck(&["forget-password", "bot"]).output()?;
+    ok(&again, "forget-password again");
+    assert!(String::from_utf8(again.stdout)?.contains("nothing to forget"));
     Ok(())
 }
 

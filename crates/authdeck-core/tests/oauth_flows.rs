@@ -367,6 +367,23 @@ async fn a_refused_refresh_token_says_to_sign_in_again() -> TestResult {
     let said = err.to_string();
     assert!(said.contains("authdeck login corp"), "{said}");
     assert!(said.contains("invalid_grant"), "{said}");
+    // The dead refresh token is gone: the account no longer offers it, and asking again
+    // does not send it again (no second refused event).
+    assert!(!w.deck.account("corp")?.session.has_refresh_token);
+    assert!(
+        w.vault
+            .load("corp")?
+            .and_then(|d| d.refresh_token)
+            .is_none()
+    );
+    let events = w.deck.history(&Filter::default())?.len();
+    let again = w.deck.refresh(&w.http, "corp").await.err().ok_or("fails")?;
+    assert!(again.to_string().contains("authdeck login corp"), "{again}");
+    assert_eq!(
+        w.deck.history(&Filter::default())?.len(),
+        events,
+        "nothing was sent"
+    );
     Ok(())
 }
 

@@ -335,18 +335,22 @@ impl authdeck_core::oauth::UserAgent for Terminal {
         eprintln!(
             "Opening the browser to sign in. If it does not open, use this URL:\n  {url}\nWaiting for the browser to come back..."
         );
-        webbrowser::open(url).map_err(|e| e.to_string())
+        if let Err(e) = webbrowser::open(url) {
+            // Said here, where the user looks, instead of in a log line: the sign-in waits on.
+            eprintln!("The browser could not be opened ({e}): open the URL above yourself.");
+        }
+        Ok(())
     }
 
     fn show_device_code(&self, code: &authdeck_core::oauth::DeviceCode) {
-        let minutes = code.expires_in_secs.div_ceil(60);
+        let valid_for = authdeck_core::words::duration_words(code.expires_in_secs);
         match &code.verification_uri_complete {
             Some(complete) => eprintln!(
-                "To sign in, open {complete}\n  (or {} and enter the code {})\nThe code is valid for {minutes} min. Waiting for approval...",
+                "To sign in, open {complete}\n  (or {} and enter the code {})\nThe code is valid for {valid_for}. Waiting for approval...",
                 code.verification_uri, code.user_code
             ),
             None => eprintln!(
-                "To sign in, open {} and enter the code {}\nThe code is valid for {minutes} min. Waiting for approval...",
+                "To sign in, open {} and enter the code {}\nThe code is valid for {valid_for}. Waiting for approval...",
                 code.verification_uri, code.user_code
             ),
         }

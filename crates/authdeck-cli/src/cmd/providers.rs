@@ -45,7 +45,9 @@ pub fn run(args: Args) -> CmdResult {
                     "description": p.description,
                     "source": source,
                     "base_url": p.base_url,
-                    "refreshable": p.refresh.is_some(),
+                    // As the table's RENEWAL column: OAuth renews with its refresh token.
+                    "refreshable": p.refresh.is_some() || p.oauth.is_some(),
+                    "renewal": renewal(p),
                     "docs": p.docs,
                     "choices": p.choices,
                 })
@@ -72,12 +74,7 @@ pub fn run(args: Args) -> CmdResult {
                 Source::Preset => "preset",
                 Source::File(_) => "file",
             };
-            let refresh = match (p.has_login(), p.refresh.is_some()) {
-                _ if p.oauth.is_some() => "oauth",
-                (false, _) => "pasted",
-                (true, true) => "refresh",
-                (true, false) => "re-login",
-            };
+            let refresh = renewal(p);
             let base = p.base_url.as_deref().unwrap_or("(you give it)");
             println!(
                 "{:width$}  {source:8}  {refresh:8}  {base:28}  {}",
@@ -118,4 +115,14 @@ fn add(home: &Home, files: &[std::path::PathBuf], json: bool) -> CmdResult {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How a provider's sessions are renewed, in the table's and `--json`'s words.
+fn renewal(p: &authdeck_core::provider::Provider) -> &'static str {
+    match (p.has_login(), p.refresh.is_some()) {
+        _ if p.oauth.is_some() => "oauth",
+        (false, _) => "pasted",
+        (true, true) => "refresh",
+        (true, false) => "re-login",
+    }
 }

@@ -187,7 +187,14 @@ impl Deck {
             match report.outcome {
                 Outcome::Ok(_) => return Ok(report),
                 Outcome::Failed(f) if f.kind.is_transient() => return Err(Error::Refused(f)),
-                Outcome::Failed(f) => refused = Some(f),
+                Outcome::Failed(f) => {
+                    // A refresh token the server calls invalid never works again: dropped, so
+                    // the account stops offering it and no later call asks with it.
+                    if f.kind == crate::Kind::InvalidGrant {
+                        self.drop_refresh_token(account, &doc, clock())?;
+                    }
+                    refused = Some(f)
+                }
             }
         }
         let again = match (spec.grant, &doc.password) {
@@ -430,6 +437,35 @@ async fn grant(
                 "the password grant needs a password",
             )),
         },
+    }
+}
+
+impl Deck {
+    /// Takes a refused refresh token out of the keyring and the account's facts. Call with
+    /// the account's lock held. Errors: Keyring, Storage.
+    fn drop_refresh_token(
+        &self,
+        account: &Account,
+        doc: &VaultDoc,
+        now: jiff::Timestamp,
+    ) -> Result<()> {
+        let name = &account.config.name;
+        self.vault()?.save(
+            name,
+            &VaultDoc {
+                refresh_token: None,
+                ..doc.clone()
+            },
+        )?;
+        let conn = self.db()?;
+        let current = crate::accounts::get(&conn, name)?.unwrap_or_else(|| account.clone());
+        let session = crate::accounts::SessionState {
+            has_refresh_token: false,
+            ..current.session
+        };
+        crate::db::write(&conn, |tx| {
+            crate::accounts::set_session(tx, name, &session, now)
+        })
     }
 }
 
