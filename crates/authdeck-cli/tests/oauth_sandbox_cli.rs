@@ -56,6 +56,31 @@ impl World {
         Ok(())
     }
 
+    /// A first password-grant sign-in of `alice` with a wrong password, with `flag`.
+    fn wrong_password_grant(&self, flag: &str) -> Result<Output, Box<dyn std::error::Error>> {
+        let issuer = self.sandbox.issuer();
+        let args = [
+            "login",
+            "alice",
+            "--provider",
+            "oidc",
+            "--base-url",
+            &issuer,
+            "--grant",
+            "password",
+            "--client-id",
+            CLIENT_ID,
+            "--email",
+            USER_EMAIL,
+            "--password-stdin",
+            flag,
+        ];
+        Ok(support::run_with_stdin(
+            &mut self.authdeck(&args),
+            "not-the-password",
+        )?)
+    }
+
     /// Signs in `alice` with the password grant: a user, and an ID token.
     fn user_account(&self) -> Result<(), Box<dyn std::error::Error>> {
         let out = support::run_with_stdin(
@@ -253,25 +278,7 @@ async fn first_sign_ins_that_cannot_succeed_say_why_and_save_nothing() -> TestRe
 
     // The password grant with a wrong password: invalid credentials in words, the server's
     // own code kept, and no account left behind.
-    let out = support::run_with_stdin(
-        &mut w.authdeck(&[
-            "login",
-            "alice",
-            "--provider",
-            "oidc",
-            "--base-url",
-            &w.sandbox.issuer(),
-            "--grant",
-            "password",
-            "--client-id",
-            CLIENT_ID,
-            "--email",
-            USER_EMAIL,
-            "--password-stdin",
-            "--json",
-        ]),
-        "not-the-password",
-    )?;
+    let out = w.wrong_password_grant("--json")?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let said = json(&out);
     assert_eq!(said["kind"], "invalid_credentials", "{said}");
@@ -285,25 +292,7 @@ async fn first_sign_ins_that_cannot_succeed_say_why_and_save_nothing() -> TestRe
     assert_eq!(json(&list), serde_json::json!([]), "nothing was saved");
 
     // Asked to keep it, the refused account stays, signed out.
-    let out = support::run_with_stdin(
-        &mut w.authdeck(&[
-            "login",
-            "alice",
-            "--provider",
-            "oidc",
-            "--base-url",
-            &w.sandbox.issuer(),
-            "--grant",
-            "password",
-            "--client-id",
-            CLIENT_ID,
-            "--email",
-            USER_EMAIL,
-            "--password-stdin",
-            "--keep-if-refused",
-        ]),
-        "not-the-password",
-    )?;
+    let out = w.wrong_password_grant("--keep-if-refused")?;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let human = String::from_utf8(out.stdout)?;
     assert!(

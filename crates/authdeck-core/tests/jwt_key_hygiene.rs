@@ -264,11 +264,7 @@ fn a_detached_payload_is_unverifiable_and_named_not_a_mismatch() -> TestResult {
         SignatureCheck::KeyMismatch { reason } => assert!(reason.contains("detached"), "{reason}"),
         other => panic!("a detached payload cannot be checked, got {other:?}"),
     }
-    let inspection = jwt::inspect(
-        &jwt::decode(&detached)?,
-        jiff::Timestamp::now(),
-        &jiff::tz::TimeZone::UTC,
-    );
+    let inspection = inspect(&detached)?;
     assert!(
         inspection
             .notes
@@ -287,11 +283,7 @@ fn claims_that_cannot_be_read_exactly_or_at_all_get_a_note() -> TestResult {
         "{header}.{}.c2ln",
         b64(r#"{"sub":"x","id":123456789012345678901234}"#)
     );
-    let inspection = jwt::inspect(
-        &jwt::decode(&big)?,
-        jiff::Timestamp::now(),
-        &jiff::tz::TimeZone::UTC,
-    );
+    let inspection = inspect(&big)?;
     let note = inspection
         .notes
         .iter()
@@ -301,11 +293,7 @@ fn claims_that_cannot_be_read_exactly_or_at_all_get_a_note() -> TestResult {
 
     let deep = format!("{{\"a\":{}1{}}}", "[".repeat(200), "]".repeat(200));
     let nested = format!("{header}.{}.c2ln", b64(&deep));
-    let inspection = jwt::inspect(
-        &jwt::decode(&nested)?,
-        jiff::Timestamp::now(),
-        &jiff::tz::TimeZone::UTC,
-    );
+    let inspection = inspect(&nested)?;
     let note = inspection
         .notes
         .iter()
@@ -315,11 +303,7 @@ fn claims_that_cannot_be_read_exactly_or_at_all_get_a_note() -> TestResult {
 
     // A payload that looks like claims but is not JSON (a lone surrogate) says why it is text.
     let broken = format!("{header}.{}.c2ln", b64(r#"{"sub":"\ud800"#));
-    let inspection = jwt::inspect(
-        &jwt::decode(&broken)?,
-        jiff::Timestamp::now(),
-        &jiff::tz::TimeZone::UTC,
-    );
+    let inspection = inspect(&broken)?;
     assert!(
         inspection
             .notes

@@ -70,6 +70,16 @@ impl World {
         }
     }
 
+    /// A client credentials sign-in of `bot` with the service client and its secret.
+    fn service_request(&self, set: &[(&str, &str)]) -> LoginRequest {
+        let mut all = vec![("oauth.grant", "client_credentials")];
+        all.extend_from_slice(set);
+        LoginRequest {
+            client_secret: Some(Secret::new("service-secret-9e2b1c")),
+            ..self.request("bot", "authdeck-service", &all)
+        }
+    }
+
     async fn sign_in(&self, req: LoginRequest, browser: &StandInBrowser) -> Fallible<LoginReport> {
         let plan = self.deck.plan_login(req)?;
         Ok(self
@@ -254,17 +264,7 @@ async fn a_denied_device_code_is_access_denied() -> TestResult {
 async fn client_credentials_renew_by_running_the_grant_again() -> TestResult {
     let w = world(&[])?;
     let browser = StandInBrowser::new(&[]);
-    let req = LoginRequest {
-        client_secret: Some(Secret::new("service-secret-9e2b1c")),
-        ..w.request(
-            "bot",
-            "authdeck-service",
-            &[
-                ("oauth.grant", "client_credentials"),
-                ("oauth.scopes", "[\"api:read\"]"),
-            ],
-        )
-    };
+    let req = w.service_request(&[("oauth.scopes", "[\"api:read\"]")]);
     let first = w.sign_in(req, &browser).await?;
     ok(&first);
     let before = w
@@ -501,14 +501,7 @@ async fn client_credentials_with_the_presets_user_scopes_still_sign_in() -> Test
     let browser = StandInBrowser::new(&[]);
     // The oidc preset's default scopes (openid profile email offline_access) are about a
     // user; a client credentials grant has none, and a real server refuses them.
-    let req = LoginRequest {
-        client_secret: Some(Secret::new("service-secret-9e2b1c")),
-        ..w.request(
-            "bot",
-            "authdeck-service",
-            &[("oauth.grant", "client_credentials")],
-        )
-    };
+    let req = w.service_request(&[]);
     ok(&w.sign_in(req, &browser).await?);
     Ok(())
 }
@@ -518,17 +511,7 @@ async fn a_client_credentials_account_keeps_its_secret_through_logout_and_forget
 -> TestResult {
     let w = world(&[])?;
     let browser = StandInBrowser::new(&[]);
-    let req = LoginRequest {
-        client_secret: Some(Secret::new("service-secret-9e2b1c")),
-        ..w.request(
-            "bot",
-            "authdeck-service",
-            &[
-                ("oauth.grant", "client_credentials"),
-                ("oauth.scopes", "[\"api:read\"]"),
-            ],
-        )
-    };
+    let req = w.service_request(&[("oauth.scopes", "[\"api:read\"]")]);
     ok(&w.sign_in(req, &browser).await?);
     w.deck.logout("bot", Timestamp::now())?;
     assert!(
