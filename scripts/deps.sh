@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 want=("${@:-build}")
 build_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev
             pkg-config build-essential file)
-test_pkgs=(xvfb xauth imagemagick gnome-keyring dbus dbus-x11 libsecret-tools keyutils x11-utils xclip)
+test_pkgs=(xvfb xauth imagemagick gnome-keyring dbus dbus-x11 libsecret-tools keyutils x11-utils xclip xdotool)
 # dunst: a real notification server on the test session's bus, so the app's notifications
 # are delivered (and watched with dbus-monitor) rather than failing for want of one.
 e2e_pkgs=(webkit2gtk-driver dunst)

@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "account_userinfo",
     "token_verify",
     "history_list",
+    "history_count",
     "history_export_csv",
     "providers_list",
     "provider_check",

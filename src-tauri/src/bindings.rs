@@ -36,6 +36,8 @@ mod tests {
             decl::<accounts::Account>(&cfg),
             decl::<history::Action>(&cfg),
             decl::<history::Event>(&cfg),
+            decl::<history::Page>(&cfg),
+            decl::<history::EventKey>(&cfg),
             decl::<deck::AccountEdit>(&cfg),
             decl::<deck::LoginReport>(&cfg),
             decl::<deck::Outcome>(&cfg),

@@ -16,6 +16,7 @@ use authdeck_core::secret::Secret;
 use authdeck_core::suite::library::{self, SuiteDoc, SuiteEntry};
 use authdeck_core::suite::{self, CaseResult, RunOptions, Suite, SuiteReport, Vars};
 use jiff::Timestamp;
+use std::path::PathBuf;
 use tauri::{AppHandle, Emitter, Manager, State};
 
 #[tauri::command]
@@ -339,26 +340,21 @@ pub async fn history_list(
     Ok(state.deck.history(&filter.into())?)
 }
 
-/// Writes the filtered history as CSV to the Downloads folder and returns the file's path.
+/// How many events match the filter (its page and limit aside).
+#[tauri::command]
+pub async fn history_count(state: State<'_, AppState>, filter: HistoryFilter) -> CmdResult<u64> {
+    Ok(state.deck.history_count(&filter.into())?)
+}
+
+/// Writes every event matching the filter as CSV to `path`, which the user chose in the save
+/// dialog, and returns how many rows it wrote.
 #[tauri::command]
 pub async fn history_export_csv(
-    app: AppHandle,
     state: State<'_, AppState>,
     filter: HistoryFilter,
-) -> CmdResult<String> {
-    let events = state.deck.history(&filter.into())?;
-    let dir = app
-        .path()
-        .download_dir()
-        .unwrap_or_else(|_| state.deck.home().data_dir.clone());
-    let path = dir.join(format!(
-        "authdeck-history-{}.csv",
-        Timestamp::now().strftime("%Y%m%d-%H%M%S")
-    ));
-    std::fs::create_dir_all(&dir)
-        .and_then(|()| std::fs::write(&path, authdeck_core::history::csv::events(&events)))
-        .map_err(|e| Error::Io(format!("could not write {}: {e}", path.display())))?;
-    Ok(path.display().to_string())
+    path: PathBuf,
+) -> CmdResult<u64> {
+    Ok(state.deck.export_history_csv(&filter.into(), &path)?)
 }
 
 #[tauri::command]
@@ -449,14 +445,14 @@ pub async fn suite_create(state: State<'_, AppState>, name: String) -> CmdResult
     Ok(library::create(&state.deck.home().suites_dir(), &name)?)
 }
 
+/// Saves the suite; a password typed into it goes to the keyring, the file only names it.
 #[tauri::command]
 pub async fn suite_save(
     state: State<'_, AppState>,
     path: Option<String>,
     suite: Suite,
 ) -> CmdResult<SuiteDoc> {
-    let dir = state.deck.home().suites_dir();
-    Ok(library::save(&dir, path.as_deref(), &suite)?)
+    blocking(&state, move |deck| deck.save_suite(path.as_deref(), &suite)).await
 }
 
 /// Runs the suite as edited (`only`: these case positions); each case's result also goes to

@@ -3,7 +3,7 @@
 
 use authdeck_core::accounts::{self, Status};
 use authdeck_core::deck::AccountSummary;
-use authdeck_core::history::{Action, Event};
+use authdeck_core::history::{Action, Event, Page};
 use authdeck_core::outcome::{Failure, Kind};
 use authdeck_core::problem::Problem;
 use authdeck_core::provider::{Catalog, Provider, Source, source_text};
@@ -172,6 +172,13 @@ pub struct HistoryFilter {
     pub ok: Option<bool>,
     #[ts(type = "string | null")]
     pub since: Option<Timestamp>,
+    /// A piece of the server's message (ASCII letters in any case); empty means any.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Which page: the newest by default.
+    #[serde(default)]
+    #[ts(type = "Page")]
+    pub page: Page,
     pub limit: Option<u32>,
 }
 
@@ -183,6 +190,8 @@ impl From<HistoryFilter> for authdeck_core::history::Filter {
             kind: f.kind,
             ok: f.ok,
             since: f.since,
+            message: f.message.filter(|m| !m.trim().is_empty()),
+            page: f.page,
             limit: f.limit,
         }
     }

@@ -41,6 +41,7 @@ fn main() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .on_page_load(move |_, payload| {
             // For scripts/app-bench.sh: how long from process start until the UI has loaded.
@@ -80,6 +81,7 @@ fn main() {
             commands::account_userinfo,
             commands::token_verify,
             commands::history_list,
+            commands::history_count,
             commands::history_export_csv,
             commands::providers_list,
             commands::provider_check,

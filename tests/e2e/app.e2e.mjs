@@ -3,6 +3,7 @@
 import { remote } from 'webdriverio'
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import assert from 'node:assert/strict'
 
@@ -164,14 +165,33 @@ try {
     await shot('06-history')
   })
 
-  await step('Export CSV writes the filtered events to a file', async () => {
+  await step('History says how many events match, and Export CSV asks where to save (the system dialog) and writes every one', async () => {
+    await waitText('[data-field="history-count"]', '1 event')
+    const file = path.join(os.tmpdir(), `authdeck-e2e-history-${process.pid}.csv`)
+    rmSync(file, { force: true })
     await (await $('button[data-action="export-csv"]')).click()
-    const toast = await $('.toast*=Saved 1 event to')
-    await toast.waitForDisplayed()
-    const file = (await toast.getText()).replace(/^.*Saved 1 event to /, '').trim()
+    // The GTK save dialog is a window of its own, outside WebDriver's reach: type the full
+    // path into its name field, as a user would.
+    const dialog = () => {
+      try {
+        return execFileSync('xdotool', ['search', '--name', 'Export history as CSV'], { encoding: 'utf8' }).trim().split('\n')[0]
+      } catch {
+        return ''
+      }
+    }
+    await waitFor('the save dialog', async () => dialog() !== '', 15000)
+    await browser.pause(800) // let GTK draw and focus its name field
+    execFileSync('xdotool', ['windowfocus', dialog()])
+    execFileSync('xdotool', ['key', 'ctrl+a'])
+    execFileSync('xdotool', ['type', '--delay', '15', file])
+    execFileSync('xdotool', ['key', 'Return'])
+    const toast = await $(`.toast*=Saved 1 event to ${file}`)
+    await toast.waitForDisplayed({ timeout: 15000 })
     const csv = readFileSync(file, 'utf8')
     assert.match(csv, /^id,at,account,/, 'a header row')
     assert.match(csv, /,qa-wrong,user-login,login,false,401,invalid_password,INVALID_PASSWORD,/)
+    assert.equal((lstatSync(file).mode & 0o777).toString(8), '600', 'the export is the user\'s alone')
+    rmSync(file, { force: true })
   })
 
   await step('Copy puts the Authorization header on the X clipboard', async () => {

@@ -4,7 +4,7 @@
 //! `AUTHDECK_BENCH_EVENTS` for another size (default 1,000,000). Targets: latest 50 of one
 //! account ≤ 1 ms, filter by kind over all accounts ≤ 20 ms.
 
-use authdeck_core::history::{self, Action, Filter, NewEvent};
+use authdeck_core::history::{self, Action, Filter, NewEvent, Page};
 use authdeck_core::{Failure, Kind, db};
 use jiff::{SignedDuration, Timestamp};
 use std::time::{Duration, Instant};
@@ -124,6 +124,49 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         &conn,
     )?;
+    // The app's History view: a page of 100 and how many match, over every event.
+    report(
+        "history view: newest 100 of all events",
+        1_000,
+        || Filter {
+            limit: Some(100),
+            ..Filter::default()
+        },
+        &conn,
+    )?;
+    report(
+        "history view: oldest 100 (its last page)",
+        200,
+        || Filter {
+            page: Page::Oldest,
+            limit: Some(100),
+            ..Filter::default()
+        },
+        &conn,
+    )?;
+    report_count(
+        "history view: how many events match, no filter",
+        20,
+        &Filter::default(),
+        &conn,
+    )?;
+    let search = Filter {
+        message: Some("PASSWORD is".into()),
+        limit: Some(100),
+        ..Filter::default()
+    };
+    report(
+        "history view: newest 100 whose message has a text",
+        200,
+        || search.clone(),
+        &conn,
+    )?;
+    report_count(
+        "history view: how many have that text (every message read)",
+        5,
+        &search,
+        &conn,
+    )?;
     report(
         "every event of one kind (no limit)",
         5,
@@ -133,6 +176,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         &conn,
     )?;
+    Ok(())
+}
+
+fn report_count(
+    name: &str,
+    runs: usize,
+    filter: &Filter,
+    conn: &rusqlite::Connection,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut times: Vec<Duration> = Vec::with_capacity(runs);
+    let mut n = 0;
+    for _ in 0..runs {
+        let began = Instant::now();
+        n = history::count(conn, filter)?;
+        times.push(began.elapsed());
+    }
+    times.sort();
+    println!(
+        "{name:<52} median {:>8.3} ms ({n} events)",
+        times[times.len() / 2].as_secs_f64() * 1e3
+    );
     Ok(())
 }
 

@@ -173,6 +173,10 @@ fn chunk_header(count: usize) -> String {
     format!("{{\"authdeck_chunks\":{count}}}")
 }
 
+fn suite_password_user(name: &str) -> String {
+    format!("suite-password:{name}")
+}
+
 fn chunk_user(account: &str, index: usize) -> String {
     format!("{account}#{index}")
 }
@@ -329,6 +333,30 @@ impl Vault {
             self.remove(account, &chunk_user(account, index))?;
         }
         self.remove(account, account)
+    }
+
+    /// The password a QA suite refers to as `password_keyring = "NAME"`; `None` when there is
+    /// none. Kept apart from every account's entry: its keyring user is `suite-password:NAME`,
+    /// which no account name can be (account names have no `:`).
+    pub fn suite_password(&self, name: &str) -> Result<Option<Secret>> {
+        validate_name(name)?;
+        let Some(bytes) = self.get(name, &suite_password_user(name))? else {
+            return Ok(None);
+        };
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => Ok(Some(Secret::new(text))),
+            Err(_) => Err(garbled(&suite_password_user(name), &self.service)),
+        }
+    }
+
+    /// Keeps (or replaces) the password a suite refers to as `password_keyring = "NAME"`.
+    pub fn save_suite_password(&self, name: &str, password: &Secret) -> Result<()> {
+        validate_name(name)?;
+        self.set(
+            name,
+            &suite_password_user(name),
+            password.expose().as_bytes(),
+        )
     }
 
     /// Like [`Vault::load`], but reports an unreadable entry instead of failing, so logout can

@@ -1,6 +1,7 @@
 // Every backend command, typed. Components call these, never `invoke` directly.
 import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
+import { save } from '@tauri-apps/plugin-dialog'
 import type {
   AccountEdit,
   AccountView,
@@ -74,7 +75,13 @@ export const api = {
   verify: (source: { account: string } | { token: string }, key: KeyInput) =>
     invoke<VerifyResult>('token_verify', { source, key }),
   history: (filter: HistoryFilter) => invoke<Event[]>('history_list', { filter }),
-  exportHistory: (filter: HistoryFilter) => invoke<string>('history_export_csv', { filter }),
+  /** How many events match the filter (its page and limit aside). */
+  historyCount: (filter: HistoryFilter) => invoke<number>('history_count', { filter }),
+  /** Asks where to save a CSV file, in the system's save dialog; null when the user cancels. */
+  chooseCsvPath: (defaultPath: string, title: string) =>
+    save({ title, defaultPath, filters: [{ name: 'CSV', extensions: ['csv'] }] }),
+  /** Writes every event matching the filter to `path` as CSV; resolves to how many. */
+  exportHistory: (filter: HistoryFilter, path: string) => invoke<number>('history_export_csv', { filter, path }),
   providers: () => invoke<ProviderView[]>('providers_list'),
   checkProvider: (toml: string) => invoke<ProviderCheck>('provider_check', { toml }),
   saveProvider: (toml: string) => invoke<ProviderView>('provider_save', { toml }),

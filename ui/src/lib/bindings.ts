@@ -143,6 +143,14 @@ export type Action = "login" | "refresh" | "relogin" | "logout" | "remove" | "fo
 
 export type Event = { id: number, at: string, account: string, provider: string, action: Action, ok: boolean, http_status: number | null, kind: Kind | null, error_code: string | null, message: string | null, latency_ms: number | null, token_fingerprint: string | null, expires_at: string | null, note: string | null, suite_run: string | null, };
 
+export type Page = { "from": "newest" } | { "from": "older_than", key: EventKey, } | { "from": "newer_than", key: EventKey, } | { "from": "oldest" };
+
+export type EventKey = { 
+/**
+ * Unix milliseconds, as stored.
+ */
+at_ms: number, id: number, };
+
 export type AccountEdit = { account: string, provider: string, base_url: string, email: string, };
 
 export type LoginReport = { account: string, provider: string, email: string, base_url: string, latency_ms: number, } & ({ "ok_tag": "ok" } & SessionFacts | { "ok_tag": "failed" } & Failure);
@@ -273,7 +281,7 @@ provider?: string | null,
  * May use `${VAR}` or `${VAR:-fallback}` (`"${SANDBOX_URL}/meetra"`). The provider's
  * documented base URL when absent.
  */
-base_url?: string | null, password?: PlainPassword | null, password_env?: string | null, password_from_account?: string | null, max_latency_ms?: number | null, 
+base_url?: string | null, password?: PlainPassword | null, password_env?: string | null, password_from_account?: string | null, password_keyring?: string | null, max_latency_ms?: number | null, 
 /**
  * Give up on one request after this many seconds (30 when absent).
  */
@@ -289,7 +297,9 @@ export type Case = { name: string,
  */
 email: string, 
 /**
- * At most one of the three password sources; the defaults' when none.
+ * At most one of the four password sources; the defaults' when none. Written in the file
+ * itself, so anyone who can read the file can read it: opening such a suite warns (see
+ * [`Suite::plain_password_warnings`]), and the app moves it into the keyring when it saves.
  */
 password?: PlainPassword | null, 
 /**
@@ -299,7 +309,12 @@ password_env?: string | null,
 /**
  * The password this stored account remembers in the keyring.
  */
-password_from_account?: string | null, provider?: string | null, base_url?: string | null, 
+password_from_account?: string | null, 
+/**
+ * A password kept in the keyring under this name, for suites alone: the app puts a typed
+ * password there when it saves the suite; `authdeck suites password NAME` from the CLI.
+ */
+password_keyring?: string | null, provider?: string | null, base_url?: string | null, 
 /**
  * `true`: the login must succeed; `false`: it must fail (in any way).
  */
@@ -396,7 +411,11 @@ export type SuiteDoc = { title: string, path: string,
 /**
  * A built-in example: saving writes a copy to the suites folder.
  */
-example: boolean, suite: Suite, };
+example: boolean, suite: Suite, 
+/**
+ * What the user should know about the file: each place that writes a password in it.
+ */
+warnings: Array<string>, };
 
 export type AccountView = { name: string, provider: string, provider_name: string, base_url: string, email: string, 
 /**
@@ -462,7 +481,15 @@ export type ProxyView = { account: string,
  */
 url: string, upstream: string, };
 
-export type HistoryFilter = { account: string | null, action: Action | null, kind: Kind | null, ok: boolean | null, since: string | null, limit: number | null, };
+export type HistoryFilter = { account: string | null, action: Action | null, kind: Kind | null, ok: boolean | null, since: string | null, 
+/**
+ * A piece of the server's message (ASCII letters in any case); empty means any.
+ */
+message: string | null, 
+/**
+ * Which page: the newest by default.
+ */
+page: Page, limit: number | null, };
 
 export type CopyReceipt = { format: CopyFormat, 
 /**

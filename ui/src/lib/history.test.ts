@@ -1,23 +1,33 @@
 import { describe, expect, it } from 'vitest'
-import { filterFor } from './history'
+import { filterFor, pageWords } from './history'
 import { suggestName } from './names'
 
 const NOW = Date.parse('2026-11-22T12:00:00Z')
 
 describe('filterFor', () => {
   it('turns empty choices into "any"', () => {
-    expect(filterFor({ account: '', action: '', kind: '', outcome: '', since: 'all' }, NOW)).toEqual({
-      account: null, action: null, kind: null, ok: null, since: null, limit: 500,
+    expect(filterFor({ account: '', action: '', kind: '', outcome: '', since: 'all', message: '  ' }, NOW)).toEqual({
+      account: null, action: null, kind: null, ok: null, since: null, message: null, page: { from: 'newest' }, limit: 100,
     })
   })
 
   it('narrows by account, action, outcome and time', () => {
-    const f = filterFor({ account: 'a', action: 'login', kind: '', outcome: 'ok', since: 'hour' }, NOW)
-    expect(f).toMatchObject({ account: 'a', action: 'login', ok: true, since: '2026-11-22T11:00:00.000Z' })
+    const f = filterFor({ account: 'a', action: 'login', kind: '', outcome: 'ok', since: 'hour', message: ' Rate limit ' }, NOW)
+    expect(f).toMatchObject({ account: 'a', action: 'login', ok: true, since: '2026-11-22T11:00:00.000Z', message: 'Rate limit' })
   })
 
   it('asks only for failed events when a kind is chosen', () => {
-    expect(filterFor({ account: '', action: '', kind: 'invalid_password', outcome: 'ok', since: 'all' }, NOW).ok).toBe(false)
+    expect(filterFor({ account: '', action: '', kind: 'invalid_password', outcome: 'ok', since: 'all', message: '' }, NOW).ok).toBe(false)
+  })
+})
+
+describe('pageWords', () => {
+  it('says which rows are shown and how many match', () => {
+    expect(pageWords(0, 100, 1_000_000)).toBe('1–100 of 1,000,000 events')
+    expect(pageWords(999_900, 100, 1_000_000)).toBe('999,901–1,000,000 of 1,000,000 events')
+    expect(pageWords(0, 7, 7)).toBe('7 events')
+    expect(pageWords(0, 1, 1)).toBe('1 event')
+    expect(pageWords(0, 0, 0)).toBe('No events match')
   })
 })
 

@@ -1,5 +1,5 @@
 // History filters as the screen offers them, turned into the backend's filter.
-import type { Action, HistoryFilter, Kind } from './types'
+import type { Action, Event, EventKey, HistoryFilter, Kind } from './types'
 
 export type SinceChoice = 'hour' | 'day' | 'week' | 'all'
 
@@ -16,9 +16,14 @@ export interface FilterForm {
   kind: Kind | ''
   outcome: '' | 'ok' | 'failed'
   since: SinceChoice
+  /** A piece of the server's message; blank means any. */
+  message: string
 }
 
-/** Empty choices mean "any"; a kind implies failed events; the list stops at 500 rows. */
+/** How many events a page of the view shows. */
+export const PAGE_SIZE = 100
+
+/** Empty choices mean "any"; a kind implies failed events; the newest page of PAGE_SIZE rows. */
 export function filterFor(form: FilterForm, now: number): HistoryFilter {
   const seconds = SINCE_CHOICES.find((c) => c.id === form.since)?.seconds ?? null
   return {
@@ -27,6 +32,30 @@ export function filterFor(form: FilterForm, now: number): HistoryFilter {
     kind: form.kind || null,
     ok: form.kind ? false : form.outcome === '' ? null : form.outcome === 'ok',
     since: seconds === null ? null : new Date(now - seconds * 1000).toISOString(),
-    limit: 500,
+    message: form.message.trim() || null,
+    page: { from: 'newest' },
+    limit: PAGE_SIZE,
   }
+}
+
+/** An event's place in the order, for the page just above or below it. */
+export function keyOf(e: Event): EventKey {
+  return { at_ms: Date.parse(e.at), id: e.id }
+}
+
+/** "1–100 of 1,234 events", "No events match", "1 event". `offset` is the first row's index. */
+export function pageWords(offset: number, shown: number, total: number | null): string {
+  const n = (x: number) => x.toLocaleString('en-US')
+  if (total === null) return shown === 0 ? '' : `${n(offset + 1)}–${n(offset + shown)}`
+  if (total === 0) return 'No events match'
+  if (total === 1) return '1 event'
+  if (shown === total) return `${n(total)} events`
+  return `${n(offset + 1)}–${n(offset + shown)} of ${n(total)} events`
+}
+
+/** A file name for an export: authdeck-history-20261122-120000.csv, in local time. */
+export function csvName(now: Date): string {
+  const p = (x: number) => String(x).padStart(2, '0')
+  const day = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}`
+  return `authdeck-history-${day}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}.csv`
 }

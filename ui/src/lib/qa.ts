@@ -30,7 +30,7 @@ export function blankCase(n: number): Case {
  * is kept even when empty: `password = ""` is how a suite sends no password at all. */
 export function cleanCase(c: Case): Case {
   const out: Case = { name: c.name.trim(), email: c.email.trim() }
-  const text = ['password', 'password_env', 'password_from_account', 'provider', 'base_url', 'error_code', 'message_contains', 'message_matches'] as const
+  const text = ['password', 'password_env', 'password_from_account', 'password_keyring', 'provider', 'base_url', 'error_code', 'message_contains', 'message_matches'] as const
   for (const key of text) {
     const v = c[key]
     if (key === 'password' && typeof v === 'string') out.password = v

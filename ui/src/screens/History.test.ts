@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { cleanup, fireEvent, render, waitFor } from '@testing-library/svelte'
-import type { Event } from '../lib/types'
+import type { Event, HistoryFilter } from '../lib/types'
 
 const longName = 'a'.repeat(64)
 const event: Event = {
@@ -20,12 +20,43 @@ const event: Event = {
   note: null,
   suite_run: null,
 }
-const history = vi.fn(async () => [event])
-vi.mock('../lib/api', () => ({ api: { accounts: async () => [], history: () => history() } }))
+// A backend of 1,234 events (ids 1..1234, one a minute) that pages like core does.
+const TOTAL = 1234
+const all: Event[] = Array.from({ length: TOTAL }, (_, i) => ({
+  ...event,
+  id: TOTAL - i,
+  at: new Date(Date.parse('2026-12-01T00:00:00Z') + (TOTAL - i) * 60_000).toISOString(),
+  account: 'alice',
+}))
+let backend: Event[] = [event]
+function pageOf(f: HistoryFilter): Event[] {
+  const n = f.limit ?? backend.length
+  const p = f.page
+  if (p.from === 'older_than') return backend.filter((e) => e.id < p.key.id).slice(0, n)
+  if (p.from === 'newer_than') return backend.filter((e) => e.id > p.key.id).slice(-n)
+  if (p.from === 'oldest') return backend.slice(-n)
+  return backend.slice(0, n)
+}
+const history = vi.fn(async (f: HistoryFilter) => pageOf(f))
+const historyCount = vi.fn(async (_f: HistoryFilter) => backend.length)
+const chooseCsvPath = vi.fn(async (_name: string, _title: string): Promise<string | null> => '/home/me/history.csv')
+const exportHistory = vi.fn(async (_f: HistoryFilter, _path: string) => backend.length)
+vi.mock('../lib/api', () => ({
+  api: {
+    accounts: async () => [],
+    history: (f: HistoryFilter) => history(f),
+    historyCount: (f: HistoryFilter) => historyCount(f),
+    chooseCsvPath: (name: string, title: string) => chooseCsvPath(name, title),
+    exportHistory: (f: HistoryFilter, path: string) => exportHistory(f, path),
+  },
+}))
 const { default: History } = await import('./History.svelte')
 const { app } = await import('../lib/app.svelte')
 
-afterEach(cleanup)
+afterEach(() => {
+  cleanup()
+  backend = [event]
+})
 
 describe('History screen', () => {
   it('cuts a 64-character account name in its column and keeps the full name on hover', async () => {
@@ -57,5 +88,60 @@ describe('History as events arrive', () => {
     const before = history.mock.calls.length
     app.changes++
     await waitFor(() => expect(history.mock.calls.length).toBe(before + 1))
+  })
+})
+
+describe('History with more events than a page', () => {
+  const count = (c: HTMLElement) => c.querySelector('[data-field="history-count"]')?.textContent
+  const button = (c: HTMLElement, page: string) => c.querySelector<HTMLButtonElement>(`button[data-page="${page}"]`)!
+
+  it('says how many events match and reaches the oldest ones', async () => {
+    backend = all
+    const view = render(History)
+    await waitFor(() => expect(count(view.container)).toBe('1–100 of 1,234 events'))
+    expect(view.container.querySelectorAll('tr[data-event]').length).toBe(100)
+    expect(button(view.container, 'newer').disabled).toBe(true)
+
+    await fireEvent.click(button(view.container, 'older'))
+    await waitFor(() => expect(count(view.container)).toBe('101–200 of 1,234 events'))
+    expect(view.container.querySelector('tr[data-event="1134"]')).toBeTruthy()
+
+    await fireEvent.click(button(view.container, 'oldest'))
+    await waitFor(() => expect(count(view.container)).toBe('1,135–1,234 of 1,234 events'))
+    expect(view.container.querySelector('tr[data-event="1"]'), 'the oldest event is shown').toBeTruthy()
+    expect(button(view.container, 'older').disabled).toBe(true)
+
+    await fireEvent.click(button(view.container, 'newer'))
+    await waitFor(() => expect(count(view.container)).toBe('1,035–1,134 of 1,234 events'))
+    expect(view.container.querySelector('tr[data-event="135"]')).toBeTruthy()
+  })
+
+  it('searches messages after a pause in typing and starts again from the newest page', async () => {
+    backend = all
+    const view = render(History)
+    await waitFor(() => expect(count(view.container)).toBe('1–100 of 1,234 events'))
+    await fireEvent.click(button(view.container, 'older'))
+    await waitFor(() => expect(count(view.container)).toBe('101–200 of 1,234 events'))
+    const search = view.container.querySelector<HTMLInputElement>('input[data-filter="message"]')!
+    await fireEvent.input(search, { target: { value: 'invalid' } })
+    await waitFor(() => expect(history.mock.calls.at(-1)?.[0]).toMatchObject({ message: 'invalid', page: { from: 'newest' } }))
+    await waitFor(() => expect(count(view.container)).toBe('1–100 of 1,234 events'))
+    await fireEvent.input(search, { target: { value: '' } })
+  })
+
+  it('exports every matching event to the file the save dialog names', async () => {
+    backend = all
+    const view = render(History)
+    await waitFor(() => expect(count(view.container)).toBe('1–100 of 1,234 events'))
+    await fireEvent.click(view.container.querySelector('button[data-action="export-csv"]')!)
+    await waitFor(() => expect(exportHistory).toHaveBeenCalled())
+    expect(chooseCsvPath.mock.calls[0][0]).toMatch(/^authdeck-history-\d{8}-\d{6}\.csv$/)
+    expect(exportHistory.mock.calls[0][1]).toBe('/home/me/history.csv')
+
+    exportHistory.mockClear()
+    chooseCsvPath.mockResolvedValueOnce(null)
+    await fireEvent.click(view.container.querySelector('button[data-action="export-csv"]')!)
+    await waitFor(() => expect(chooseCsvPath).toHaveBeenCalledTimes(2))
+    expect(exportHistory, 'a cancelled dialog writes nothing').not.toHaveBeenCalled()
   })
 })

@@ -7,6 +7,7 @@ const suite = (path: string, title: string): SuiteDoc => ({
   path,
   example: false,
   suite: { case: [{ name: `${title} case`, email: 'alice@userlogin.test', ok: true }] },
+  warnings: [],
 })
 const openSuite = vi.fn(async (path: string) => (path === '/s/a.toml' ? suite(path, 'a') : suite(path, 'b')))
 const saveSuite = vi.fn(async (path: string | null, s: SuiteDoc['suite']) => ({ ...suite(path ?? '', 'a'), suite: s }))
@@ -18,6 +19,7 @@ vi.mock('../lib/api', () => ({
     suites: async () => [
       { title: 'a', path: '/s/a.toml', example: false },
       { title: 'b', path: '/s/b.toml', example: false },
+      { title: 'c', path: '/s/c.toml', example: false },
     ],
     openSuite: (path: string) => openSuite(path),
     saveSuite: (path: string | null, s: SuiteDoc['suite']) => saveSuite(path, s),
@@ -83,5 +85,20 @@ describe('QA case form', () => {
     expect(regex.getAttribute('aria-invalid')).toBe('true')
     await fireEvent.input(regex, { target: { value: '(wrong)' } })
     await waitFor(() => expect(view.queryByText(/not a valid regular expression/)).toBeNull())
+  })
+})
+
+describe('QA suites that write a password in the file', () => {
+  it('warn when opened, and the warning goes once saving moved the password to the keyring', async () => {
+    const warning = 'case "a case" writes its password in the suite file, where anyone who can read the file can read it'
+    openSuite.mockResolvedValueOnce({ ...suite('/s/c.toml', 'c'), warnings: [warning] })
+    const view = render(QA)
+    await fireEvent.click(await view.findByText('c', { selector: 'button[data-suite] span' }))
+    const discard = view.queryByText('Discard changes')
+    if (discard) await fireEvent.click(discard)
+    await waitFor(() => expect(view.container.querySelector('[data-field="suite-warnings"]')).toBeTruthy())
+    expect(view.container.querySelector('[data-field="suite-warnings"]')!.textContent).toContain(warning)
+    await fireEvent.click(view.container.querySelector('button[data-action="save-suite"]')!)
+    await waitFor(() => expect(view.container.querySelector('[data-field="suite-warnings"]')).toBeNull())
   })
 })

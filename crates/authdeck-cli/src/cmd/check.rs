@@ -165,7 +165,13 @@ fn plans(args: &Args, deck: &Deck, vars: &Vars) -> Result<Vec<Plan>, Error> {
     let mut plans = Vec::new();
     let mut problems = Vec::new();
     for path in &args.suites {
-        match Suite::load_plan(path, &catalog, vars) {
+        let plan = Suite::load_plan(path, &catalog, vars);
+        if let Ok(plan) = &plan {
+            for warning in &plan.warnings {
+                eprintln!("warning: {}: {warning}", path.display());
+            }
+        }
+        match plan {
             Ok(plan) if args.cases.is_empty() => plans.push(plan),
             Ok(plan) => {
                 let plan = plan.named(&args.cases);

@@ -16,6 +16,7 @@ use std::process::ExitCode;
   authdeck history prod-alice --limit 10
   authdeck history --kind invalid_password --since 2h
   authdeck history --failed --since 3d --json | jq '.[].message'
+  authdeck history --message \"rate limit\" --limit 0   # every event whose message says so
 
 Kinds: invalid_credentials, user_not_found, invalid_password, account_inactive,
 account_not_verified, no_password_set, bad_request, rate_limited, server_error, network_error,
@@ -40,6 +41,9 @@ pub struct Args {
     /// Only events newer than this, e.g. 90s, 30m, 2h, 3d, 1w.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     since: Option<SignedDuration>,
+    /// Only events whose server message contains this text (ASCII letters in any case).
+    #[arg(long, value_name = "TEXT")]
+    message: Option<String>,
     /// Print JSON (an array of events) instead of a table.
     #[arg(long)]
     pub(crate) json: bool,
@@ -59,7 +63,9 @@ pub fn run(args: Args) -> CmdResult {
         kind: args.kind,
         ok: args.failed.then_some(false),
         since: args.since.and_then(|d| now.checked_sub(d).ok()),
+        message: args.message.clone(),
         limit: (args.limit > 0).then_some(args.limit),
+        ..Filter::default()
     };
     let events = deck.history(&filter)?;
     if args.json {

@@ -10,6 +10,7 @@
 //! | `token.rs` | hand out a valid token, refresh now, refresh many, peek at the stored token |
 //! | `export.rs` | export and import accounts and provider files |
 //! | `environment.rs` | an environment for API clients: fresh tokens, headers, base URLs |
+//! | `suites.rs` | save a QA suite with its typed passwords moved into the keyring |
 //!
 //! The keyring is opened on first use, so commands that need no secret (`accounts`,
 //! `history`, `export`) work without one. Methods that are not `async` block (SQLite,
@@ -23,6 +24,7 @@ mod export;
 mod handoff;
 mod login;
 mod oauth;
+mod suites;
 mod token;
 
 pub use accounts::{AccountEdit, AccountSummary};
@@ -36,6 +38,7 @@ use crate::home::Home;
 use crate::vault::Vault;
 use crate::{Error, Result, db};
 use rusqlite::Connection;
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 /// The open home: database connection and (lazily) the keyring.
@@ -88,6 +91,32 @@ impl Deck {
     /// History events matching `filter`, newest first.
     pub fn history(&self, filter: &Filter) -> Result<Vec<Event>> {
         history::query(&*self.db()?, filter)
+    }
+
+    /// How many history events match `filter` (its page and limit aside).
+    pub fn history_count(&self, filter: &Filter) -> Result<u64> {
+        history::count(&*self.db()?, filter)
+    }
+
+    /// Writes every event matching `filter` as CSV to `path` (mode 0600, whole or not at all:
+    /// through a temporary file beside it), streamed row by row. Returns how many were written.
+    /// It reads through a connection of its own, so a long export never holds up logins and
+    /// renewals. Errors: Invalid when `path` is not a full path or is a folder or a device, Io
+    /// when it cannot be written.
+    pub fn export_history_csv(&self, filter: &Filter, path: &Path) -> Result<u64> {
+        if !path.is_absolute() {
+            return Err(Error::Invalid(format!(
+                "{} is not a full path: choose a folder and a file name to save the CSV as",
+                path.display()
+            )));
+        }
+        let conn = db::open(&self.home.db_path())?;
+        let mut rows = 0;
+        crate::environment::write_private_with(path, |out| {
+            rows = history::csv::write(&conn, filter, out)?;
+            Ok(())
+        })?;
+        Ok(rows)
     }
 
     /// Records an event in the history.

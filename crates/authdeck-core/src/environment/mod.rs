@@ -124,14 +124,35 @@ pub fn render(format: Format, entries: &[Entry], now: Timestamp) -> Result<Zeroi
 /// token. `inject` and `export-env` both write through it. Errors: Invalid (the path is a
 /// device, a pipe or a folder: it would be replaced, not written into), Io, naming the path.
 pub fn write_private(path: &Path, text: &str) -> Result<()> {
-    use std::io::Write;
-    let cannot = |e: std::io::Error| Error::Io(format!("cannot write {}: {e}", path.display()));
     if let Ok(meta) = std::fs::metadata(path)
         && !meta.is_file()
     {
         return Err(Error::Invalid(format!(
             "{} is not a regular file (a device, a pipe or a folder): leave out -o to write \
              to standard output, and redirect that",
+            path.display()
+        )));
+    }
+    write_private_with(path, |out| {
+        out.write_all(text.as_bytes())
+            .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))
+    })
+}
+
+/// Like [`write_private`], with the content written by `fill` as it goes (a history export of
+/// a million rows is never held whole). When `fill` fails, the old file stays as it was.
+pub fn write_private_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
+    use std::io::Write;
+    let cannot = |e: std::io::Error| Error::Io(format!("cannot write {}: {e}", path.display()));
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(Error::Invalid(format!(
+            "{} is not a regular file (a device, a pipe or a folder): choose a file name to \
+             write to",
             path.display()
         )));
     }
@@ -150,15 +171,17 @@ pub fn write_private(path: &Path, text: &str) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let written = options.open(&tmp).and_then(|mut file| {
-        file.write_all(text.as_bytes())?;
-        file.sync_all()
+    let file = options.open(&tmp).map_err(cannot)?;
+    let mut out = std::io::BufWriter::new(file);
+    let written = fill(&mut out).and_then(|()| {
+        out.flush().map_err(cannot)?;
+        out.get_ref().sync_all().map_err(cannot)?;
+        std::fs::rename(&tmp, path).map_err(cannot)
     });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+    if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        return Err(cannot(e));
     }
-    Ok(())
+    written
 }
 
 /// An account name as a variable-name part every format accepts: `[A-Za-z0-9_]`, not starting

@@ -1,7 +1,10 @@
 //! History as CSV, for spreadsheets and bug reports (the app's "Export CSV"). Tokens appear
 //! only as fingerprints, as they are stored.
 
-use crate::history::Event;
+use crate::history::{self, Event, Filter};
+use crate::{Error, Result};
+use rusqlite::Connection;
+use std::io::Write;
 
 pub const HEADER: &str = "id,at,account,provider,action,ok,http_status,kind,error_code,message,latency_ms,token_fingerprint,expires_at,note,suite_run";
 
@@ -10,28 +13,44 @@ pub fn events(events: &[Event]) -> String {
     let mut out = String::from(HEADER);
     out.push_str("\r\n");
     for e in events {
-        let cells = [
-            e.id.to_string(),
-            e.at.to_string(),
-            e.account.clone(),
-            e.provider.clone(),
-            e.action.as_str().to_string(),
-            e.ok.to_string(),
-            opt(e.http_status),
-            e.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
-            e.error_code.clone().unwrap_or_default(),
-            e.message.clone().unwrap_or_default(),
-            opt(e.latency_ms),
-            e.token_fingerprint.clone().unwrap_or_default(),
-            opt(e.expires_at),
-            e.note.clone().unwrap_or_default(),
-            e.suite_run.clone().unwrap_or_default(),
-        ];
-        let row: Vec<String> = cells.iter().map(|c| cell(c)).collect();
-        out.push_str(&row.join(","));
-        out.push_str("\r\n");
+        out.push_str(&row(e));
     }
     out
+}
+
+/// Every event matching `filter` (all of them: page and limit are ignored) as CSV into `out`,
+/// one row at a time, newest first. Returns how many rows were written.
+pub fn write(conn: &Connection, filter: &Filter, out: &mut dyn Write) -> Result<u64> {
+    let io = |e: std::io::Error| Error::Io(format!("the CSV could not be written: {e}"));
+    out.write_all(HEADER.as_bytes()).map_err(io)?;
+    out.write_all(b"\r\n").map_err(io)?;
+    history::for_each(conn, filter, |e| {
+        out.write_all(row(e).as_bytes()).map_err(io)
+    })
+}
+
+/// One event as a CSV line, line break included.
+fn row(e: &Event) -> String {
+    let cells = [
+        e.id.to_string(),
+        e.at.to_string(),
+        e.account.clone(),
+        e.provider.clone(),
+        e.action.as_str().to_string(),
+        e.ok.to_string(),
+        opt(e.http_status),
+        e.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+        e.error_code.clone().unwrap_or_default(),
+        e.message.clone().unwrap_or_default(),
+        opt(e.latency_ms),
+        e.token_fingerprint.clone().unwrap_or_default(),
+        opt(e.expires_at),
+        e.note.clone().unwrap_or_default(),
+        e.suite_run.clone().unwrap_or_default(),
+    ];
+    let mut line = cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
+    line.push_str("\r\n");
+    line
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {

@@ -188,8 +188,53 @@ pub struct Filter {
     pub ok: Option<bool>,
     /// Only events at or after this time.
     pub since: Option<Timestamp>,
+    /// Only events whose server message contains this text, ASCII letters in any case (`%` and `_` are
+    /// plain characters). Empty or blank means no condition.
+    pub message: Option<String>,
+    /// Which page of the matching events: the newest, the ones just older or just newer than
+    /// an event already shown, or the oldest. Pages are found by position, not by counting
+    /// rows to skip, so the last page of a million events costs what the first one does.
+    pub page: Page,
     /// At most this many, newest first.
     pub limit: Option<u32>,
+}
+
+/// Where a page of events starts. Rows are ordered by time, then id; a page is always returned
+/// newest first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum Page {
+    /// The newest matching events.
+    #[default]
+    Newest,
+    /// The events just older than this one (the next page down).
+    OlderThan { key: EventKey },
+    /// The events just newer than this one (the page above).
+    NewerThan { key: EventKey },
+    /// The oldest matching events (the last page).
+    Oldest,
+}
+
+/// An event's place in the order: its time in milliseconds and its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EventKey {
+    /// Unix milliseconds, as stored.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub at_ms: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+}
+
+impl Event {
+    /// This event's place in the order, for [`Page::OlderThan`] and [`Page::NewerThan`].
+    pub fn key(&self) -> EventKey {
+        EventKey {
+            at_ms: self.at.as_millisecond(),
+            id: self.id,
+        }
+    }
 }
 
 /// Records an event and returns its id.
@@ -220,8 +265,81 @@ pub fn insert(conn: &Connection, event: &NewEvent) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-/// The events matching `filter`, newest first.
+/// The events matching `filter`, newest first: the page `filter.page` names, at most
+/// `filter.limit` of them.
 pub fn query(conn: &Connection, filter: &Filter) -> Result<Vec<Event>> {
+    let (mut conditions, mut values) = conditions(filter);
+    let ascending = match filter.page {
+        Page::Newest => false,
+        Page::Oldest => true,
+        Page::OlderThan { key } => {
+            conditions.push("(at, id) < (?, ?)");
+            values.extend([Value::Integer(key.at_ms), Value::Integer(key.id)]);
+            false
+        }
+        Page::NewerThan { key } => {
+            conditions.push("(at, id) > (?, ?)");
+            values.extend([Value::Integer(key.at_ms), Value::Integer(key.id)]);
+            true
+        }
+    };
+    let mut sql = format!("SELECT {COLUMNS} FROM events{}", where_clause(&conditions));
+    // A page above or the oldest page is read upwards from its edge, then turned round.
+    sql.push_str(if ascending {
+        " ORDER BY at ASC, id ASC"
+    } else {
+        " ORDER BY at DESC, id DESC"
+    });
+    if let Some(limit) = filter.limit {
+        sql.push_str(" LIMIT ?");
+        values.push(Value::Integer(i64::from(limit)));
+    }
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(values), read_row)?;
+    let mut events = Vec::new();
+    for row in rows {
+        events.push(row??);
+    }
+    if ascending {
+        events.reverse();
+    }
+    Ok(events)
+}
+
+/// How many events match `filter`, whatever its page and limit.
+pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
+    let (conditions, values) = conditions(filter);
+    let sql = format!("SELECT COUNT(*) FROM events{}", where_clause(&conditions));
+    let n: i64 = conn
+        .prepare_cached(&sql)?
+        .query_row(params_from_iter(values), |row| row.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Hands every event matching `filter` to `each`, newest first, one row at a time: nothing but
+/// the current row is held, however many match. Page and limit are ignored. Returns how many.
+pub fn for_each(
+    conn: &Connection,
+    filter: &Filter,
+    mut each: impl FnMut(&Event) -> Result<()>,
+) -> Result<u64> {
+    let (conditions, values) = conditions(filter);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events{} ORDER BY at DESC, id DESC",
+        where_clause(&conditions)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(params_from_iter(values))?;
+    let mut n = 0;
+    while let Some(row) = rows.next()? {
+        each(&read_row(row)??)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The filter's conditions (all but page and limit) and their values.
+fn conditions(filter: &Filter) -> (Vec<&'static str>, Vec<Value>) {
     let mut conditions: Vec<&str> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     if let Some(account) = &filter.account {
@@ -244,23 +362,22 @@ pub fn query(conn: &Connection, filter: &Filter) -> Result<Vec<Event>> {
         conditions.push("at >= ?");
         values.push(Value::Integer(since.as_millisecond()));
     }
-    let mut sql = format!("SELECT {COLUMNS} FROM events");
-    if !conditions.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&conditions.join(" AND "));
+    if let Some(text) = filter.message.as_deref().map(str::trim)
+        && !text.is_empty()
+    {
+        // instr() on lower-cased text: a plain substring, no LIKE wildcards to escape.
+        conditions.push("instr(lower(message), ?) > 0");
+        values.push(Value::Text(text.to_ascii_lowercase()));
     }
-    sql.push_str(" ORDER BY at DESC, id DESC");
-    if let Some(limit) = filter.limit {
-        sql.push_str(" LIMIT ?");
-        values.push(Value::Integer(i64::from(limit)));
+    (conditions, values)
+}
+
+fn where_clause(conditions: &[&str]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
     }
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(values), read_row)?;
-    let mut events = Vec::new();
-    for row in rows {
-        events.push(row??);
-    }
-    Ok(events)
 }
 
 /// The newest event of each account in the `accounts` table, where that event is a failure

@@ -125,21 +125,22 @@ fn validate(suite: &Suite, layout: &Layout) -> std::result::Result<(), Problem> 
                 .into(),
         ));
     }
-    let sources = |p: bool, e: bool, a: bool| [p, e, a].into_iter().filter(|x| *x).count();
+    let sources =
+        |p: bool, e: bool, a: bool, k: bool| [p, e, a, k].into_iter().filter(|x| *x).count();
     if sources(
         d.password.is_some(),
         d.password_env.is_some(),
         d.password_from_account.is_some(),
+        d.password_keyring.is_some(),
     ) > 1
     {
-        return Err(layout.problem(
-            None,
-            "password",
-            "give one of password, password_env and password_from_account, not several".into(),
-        ));
+        return Err(layout.problem(None, "password", ONE_SOURCE.into()));
     }
     if let Some(var) = &d.password_env {
         check_env_name(var).map_err(|m| layout.problem(None, "password_env", m))?;
+    }
+    if let Some(name) = &d.password_keyring {
+        check_keyring_name(name).map_err(|m| layout.problem(None, "password_keyring", m))?;
     }
     if let Some(secs) = d.timeout_secs
         && !(1..=600).contains(&secs)
@@ -171,27 +172,29 @@ fn validate(suite: &Suite, layout: &Layout) -> std::result::Result<(), Problem> 
             case.password.is_some(),
             case.password_env.is_some(),
             case.password_from_account.is_some(),
+            case.password_keyring.is_some(),
         );
         if own > 1 {
-            return Err(at(
-                "password",
-                "give one of password, password_env and password_from_account, not several".into(),
-            ));
+            return Err(at("password", ONE_SOURCE.into()));
         }
         if own == 0
             && d.password.is_none()
             && d.password_env.is_none()
             && d.password_from_account.is_none()
+            && d.password_keyring.is_none()
         {
             return Err(at(
                 "password",
-                "no password: give password = \"...\", password_env = \"VAR\" or \
-                 password_from_account = \"ACCOUNT\" here or in [defaults]"
+                "no password: give password_keyring = \"NAME\", password_env = \"VAR\", \
+                 password_from_account = \"ACCOUNT\" or password = \"...\" here or in [defaults]"
                     .into(),
             ));
         }
         if let Some(var) = &case.password_env {
             check_env_name(var).map_err(|m| at("password_env", m))?;
+        }
+        if let Some(name) = &case.password_keyring {
+            check_keyring_name(name).map_err(|m| at("password_keyring", m))?;
         }
         if case.provider.is_none() && d.provider.is_none() {
             return Err(at(
@@ -256,6 +259,19 @@ pub fn regex_problem(pattern: &str) -> Option<String> {
         format!(
             "not a valid regular expression: {}",
             one_line(&e.to_string())
+        )
+    })
+}
+
+const ONE_SOURCE: &str =
+    "give one of password, password_env, password_from_account and password_keyring, not several";
+
+/// A suite password's keyring name: an account name's shape (letters, digits, . _ -).
+fn check_keyring_name(name: &str) -> std::result::Result<(), String> {
+    crate::accounts::validate_name(name).map_err(|_| {
+        format!(
+            "`{name}` cannot name a keyring entry: use letters, digits, . _ - (up to 64), e.g. \
+             smoke.valid-login"
         )
     })
 }

@@ -5,7 +5,7 @@
 //! A built-in example is named `example:ID` instead of a path and opens read-only: saving one
 //! writes a copy to the suites folder. Any other file can be opened by its path.
 
-use super::{Case, Defaults, PlainPassword, Suite};
+use super::{Case, Defaults, Suite};
 use crate::{Error, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -29,6 +29,8 @@ pub struct SuiteDoc {
     /// A built-in example: saving writes a copy to the suites folder.
     pub example: bool,
     pub suite: Suite,
+    /// What the user should know about the file: each place that writes a password in it.
+    pub warnings: Vec<String>,
 }
 
 /// The example suites, built in so the app has them wherever it is installed.
@@ -101,6 +103,7 @@ pub fn open(path: &str) -> Result<SuiteDoc> {
             title: suite.name.clone().unwrap_or_else(|| id.to_string()),
             path: path.to_string(),
             example: true,
+            warnings: suite.plain_password_warnings(),
             suite,
         });
     }
@@ -110,6 +113,7 @@ pub fn open(path: &str) -> Result<SuiteDoc> {
         title: suite.title(Some(&file)),
         path: file.display().to_string(),
         example: false,
+        warnings: suite.plain_password_warnings(),
         suite,
     })
 }
@@ -136,17 +140,19 @@ pub fn create(dir: &Path, name: &str) -> Result<SuiteDoc> {
             path.display()
         )));
     }
+    // The password comes from the environment: a suite file holds none (the app's case form
+    // keeps a typed one in the keyring instead).
     let suite = Suite {
         name: Some(name.to_string()),
         defaults: Defaults {
             provider: Some("user-login".into()),
             base_url: Some("${SANDBOX_URL}/user-login".into()),
+            password_env: Some("QA_PASSWORD".into()),
             ..Defaults::default()
         },
         cases: vec![Case {
             name: "valid credentials log in".into(),
             email: "alice@userlogin.test".into(),
-            password: Some(PlainPassword("s3cret-pass".into())),
             ok: Some(true),
             ..Case::default()
         }],
@@ -155,26 +161,39 @@ pub fn create(dir: &Path, name: &str) -> Result<SuiteDoc> {
 }
 
 /// Writes the suite as TOML: to `path` when it is the user's file, else (an example, or no
-/// path yet) to `<suites>/<name>.toml`. The text is checked by reading it back first.
+/// path yet) to `<suites>/<name>.toml`. The text is checked by reading it back first. The file
+/// is readable by the user alone (0600), and replaced whole or not at all. A password written
+/// in the suite is written as it is (the doc's warnings say so): the app saves through
+/// [`crate::deck::Deck::save_suite`], which moves it into the keyring first.
 pub fn save(dir: &Path, path: Option<&str>, suite: &Suite) -> Result<SuiteDoc> {
-    let target = match source_file(path) {
-        Some(file) => file.to_path_buf(),
-        None => dir.join(format!("{}.toml", file_name(&suite.title(None)))),
-    };
+    let target = target(dir, path, suite);
     let text = suite.to_toml()?;
     Suite::parse(&text, Some(&target))?;
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent)
             .map_err(|e| Error::Io(format!("could not create {}: {e}", parent.display())))?;
     }
-    std::fs::write(&target, text)
-        .map_err(|e| Error::Io(format!("could not save {}: {e}", target.display())))?;
+    crate::environment::write_private(&target, &text)?;
     Ok(SuiteDoc {
         title: suite.title(Some(&target)),
         path: target.display().to_string(),
         example: false,
+        warnings: suite.plain_password_warnings(),
         suite: suite.clone(),
     })
+}
+
+/// The file [`save`] writes to.
+pub(crate) fn target(dir: &Path, path: Option<&str>, suite: &Suite) -> PathBuf {
+    match source_file(path) {
+        Some(file) => file.to_path_buf(),
+        None => dir.join(format!("{}.toml", file_name(&suite.title(None)))),
+    }
+}
+
+/// A file's stem as a keyring-name part.
+pub(crate) fn file_stem(path: &Path) -> String {
+    file_name(&stem(path))
 }
 
 /// The file a suite was opened from, which its relative paths are read against: `None` for a

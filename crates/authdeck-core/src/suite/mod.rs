@@ -65,6 +65,8 @@ pub struct Defaults {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_from_account: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_keyring: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_latency_ms: Option<u64>,
     /// Give up on one request after this many seconds (30 when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,7 +90,9 @@ pub struct Case {
     pub name: String,
     /// May use `${VAR}` like the base URL.
     pub email: String,
-    /// At most one of the three password sources; the defaults' when none.
+    /// At most one of the four password sources; the defaults' when none. Written in the file
+    /// itself, so anyone who can read the file can read it: opening such a suite warns (see
+    /// [`Suite::plain_password_warnings`]), and the app moves it into the keyring when it saves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<PlainPassword>,
     /// The password is in this environment variable (CI secrets).
@@ -97,6 +101,10 @@ pub struct Case {
     /// The password this stored account remembers in the keyring.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_from_account: Option<String>,
+    /// A password kept in the keyring under this name, for suites alone: the app puts a typed
+    /// password there when it saves the suite; `authdeck suites password NAME` from the CLI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_keyring: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,6 +130,34 @@ pub struct Case {
     /// The answer must come within this many milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_latency_ms: Option<u64>,
+}
+
+impl Suite {
+    /// One line per place that writes a password in the file itself (an empty password, which
+    /// checks "missing fields", is no secret and is not counted), saying how to stop doing so.
+    pub fn plain_password_warnings(&self) -> Vec<String> {
+        let plain = |p: &Option<PlainPassword>| p.as_ref().is_some_and(|p| !p.0.is_empty());
+        let mut places = Vec::new();
+        if plain(&self.defaults.password) {
+            places.push("[defaults]".to_string());
+        }
+        places.extend(
+            self.cases
+                .iter()
+                .filter(|c| plain(&c.password))
+                .map(|c| format!("case {:?}", c.name)),
+        );
+        places
+            .into_iter()
+            .map(|place| {
+                format!(
+                    "{place} writes its password in the suite file, where anyone who can read \
+                     the file can read it: use password_keyring (the app keeps a typed password \
+                     in the keyring when it saves), password_env or password_from_account"
+                )
+            })
+            .collect()
+    }
 }
 
 impl Case {

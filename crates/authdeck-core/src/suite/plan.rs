@@ -116,6 +116,9 @@ pub enum PasswordSource {
     Given(Secret),
     /// Remembered in the keyring for this stored account; read when the case runs.
     Account(String),
+    /// Kept in the keyring for suites under this name (`password_keyring`); read when the case
+    /// runs.
+    Keyring(String),
 }
 
 /// A case ready to send.
@@ -136,6 +139,9 @@ pub struct Plan {
     pub name: String,
     pub file: Option<PathBuf>,
     pub cases: Vec<PlannedCase>,
+    /// Each place of the suite that writes a password in the file
+    /// ([`Suite::plain_password_warnings`]), for the front end to show.
+    pub warnings: Vec<String>,
 }
 
 impl Plan {
@@ -270,6 +276,7 @@ fn plan_with(
         name: suite.title(file),
         file: file.map(Path::to_path_buf),
         cases,
+        warnings: suite.plain_password_warnings(),
     })
 }
 
@@ -282,18 +289,31 @@ fn password_of(
     let d = &suite.defaults;
     let own = case.password.is_some()
         || case.password_env.is_some()
-        || case.password_from_account.is_some();
-    let (password, env, account) = if own {
+        || case.password_from_account.is_some()
+        || case.password_keyring.is_some();
+    let (password, env, account, keyring) = if own {
         (
             &case.password,
             &case.password_env,
             &case.password_from_account,
+            &case.password_keyring,
         )
     } else {
-        (&d.password, &d.password_env, &d.password_from_account)
+        (
+            &d.password,
+            &d.password_env,
+            &d.password_from_account,
+            &d.password_keyring,
+        )
     };
+    // A password typed over a keyring reference (the app's case form, before saving) wins.
     if let Some(p) = password {
         return Ok(PasswordSource::Given(Secret::new(p.0.as_str())));
+    }
+    if let Some(name) = keyring {
+        crate::accounts::validate_name(name)
+            .map_err(|e| (own, "password_keyring", e.to_string()))?;
+        return Ok(PasswordSource::Keyring(name.clone()));
     }
     if let Some(var) = env {
         return match vars.get(var) {

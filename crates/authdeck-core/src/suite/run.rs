@@ -285,6 +285,12 @@ fn password(deck: &Deck, source: &PasswordSource, url: &str) -> Result<Secret> {
                 ))
             })
         }
+        PasswordSource::Keyring(name) => deck.vault()?.suite_password(name)?.ok_or_else(|| {
+            Error::NotFound(format!(
+                "the keyring has no suite password {name}: type the password into the case in \
+                 the app and save, or run `authdeck suites password {name}`"
+            ))
+        }),
     }
 }
 
