@@ -45,8 +45,10 @@ test-ui: deps
 	cd ui && npm run --silent check && npm test --silent
 
 # The built app in a real window (Xvfb), driven by WebdriverIO through tauri-driver.
+# --workspace, not -p authdeck-app: the same feature set as test-rust's build, so its
+# dependencies are reused instead of rebuilt with other features (minutes on 2 cores).
 test-e2e: deps-e2e ui
-	$(CARGO) build -p authdeck-app
+	$(CARGO) build --workspace
 	scripts/app-e2e.sh
 
 test: lint test-rust test-ui test-e2e
