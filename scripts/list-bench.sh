@@ -2,7 +2,7 @@
 # The account list at scale (issue 18, target 5): 1,000 accounts in the app, a keystroke in the
 # filter and a scroll to the bottom timed inside the webview (tests/e2e/list-scale.mjs, through
 # tauri-driver under Xvfb with a real keyring). Prints a Markdown section for docs/BENCHMARKS.md.
-# A measurement for `make bench`, not part of `make test`: it takes about a minute and a half.
+# A measurement for `make bench`, not part of `make test`: about 2.5 minutes with the seeding.
 # Seeding: every tenth account is logged in against the sandbox through the CLI (so countdowns
 # tick on every screenful), the rest come from one `authdeck import` (signed out): logging in
 # 1,000 accounts one by one would rewrite gnome-keyring's collection 1,000 times.
