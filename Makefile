@@ -53,7 +53,11 @@ test-e2e: deps-e2e ui
 
 test: lint test-rust test-ui test-e2e
 
-bench: deps-test ui
+# The app is measured as it ships (release), beside its floor built the same way
+# (crates/minimal-window); the CLI seeds the accounts.
+bench: deps-test deps-e2e ui
+	$(CARGO) build -p authdeck-cli
+	$(CARGO) build --release -p authdeck-app -p minimal-window
 	scripts/bench.sh
 
 fuzz: deps

@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# App benchmark: cold start to first paint and memory of the app with all its WebKit processes,
-# idle with 50 accounts, under Xvfb with a real keyring; then the release binary and .deb sizes.
-# Prints a Markdown section (append it to docs/BENCHMARKS.md). Targets: start <= 1 s, memory <= 200 MB.
-# Needs: target/debug/authdeck-app (or AUTHDECK_APP=...) and target/debug/authdeck (the CLI, to seed accounts).
+# App benchmark (issues #6 and #18): cold start to first paint and idle memory of the app with all
+# its WebKit processes, 50 accounts signed in, under Xvfb with a real keyring; beside the same
+# figures of its floor, crates/minimal-window (a minimal Tauri 2 window with a static page, WebKit
+# set up as the app sets it up, the same build profile), measured by the same code in the same
+# run, the two alternated. Then the release binary and .deb sizes.
+# Prints a Markdown section (append it to docs/BENCHMARKS.md). Targets: memory <= 1.10x the
+# floor's, start <= 1.2x the floor's (and the older absolute ones: 1 s, 200 MB).
+# Needs: the app and the minimal window of one profile (release when both are built, else
+# debug; AUTHDECK_APP=... and AUTHDECK_FLOOR=... to choose) and target/debug/authdeck (the CLI,
+# to seed accounts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-# The release build when there is one (make package), else the debug build.
-app=${AUTHDECK_APP:-$root/target/release/authdeck-app}
-[ -x "$app" ] || app=$root/target/debug/authdeck-app
+# The release builds when both are there (make bench builds them), else the debug builds.
+profile=release
+[ -x "$root/target/release/authdeck-app" ] && [ -x "$root/target/release/minimal-window" ] || profile=debug
+app=${AUTHDECK_APP:-$root/target/$profile/authdeck-app}
+floor=${AUTHDECK_FLOOR:-$root/target/$profile/minimal-window}
 cli=$root/target/debug/authdeck
 [ -x "$app" ] || { echo "build the app first: cargo build -p authdeck-app" >&2; exit 1; }
+[ -x "$floor" ] || { echo "build the minimal window first: cargo build -p minimal-window" >&2; exit 1; }
 [ -x "$cli" ] || { echo "build the CLI first: cargo build -p authdeck-cli" >&2; exit 1; }
+# Rounds: each starts the app and the floor once (in alternating order), times the first paint,
+# and samples idle memory.
+rounds=${AUTHDECK_BENCH_ROUNDS:-3}
 
 if [ -z "${AUTHDECK_BENCH_INSIDE:-}" ]; then
   export AUTHDECK_BENCH_INSIDE=1
@@ -47,40 +59,70 @@ tree_kb() {
   echo "$total"
 }
 
-starts=()
-for run in 1 2 3; do
-  "$app" 2>"$work/app.$run.log" &
+# One start of a program: prints "first-paint-ms idle-pss-kb highest-pss-kb idle-rss-kb processes".
+# The first paint is the page's load, reported by the program's startup probe
+# (authdeck_webview::report_page_loaded). Idle: 10 s after it (the countdowns tick, the
+# refresher has run once); every second's repaint holds a few MiB for a moment, so 20 samples
+# over 4 s, the median and the highest.
+measure() {
+  local bin=$1 log=$work/run.log samples=$work/samples pid ms pss pss_max rss procs
+  : >"$samples"
+  "$bin" >/dev/null 2>"$log" &
   pid=$!
-  for _ in $(seq 300); do grep -qs "authdeck-startup:" "$work/app.$run.log" && break; sleep 0.05; done
-  ms=$(sed -n 's/.*page loaded after \([0-9]*\) ms.*/\1/p' "$work/app.$run.log" | head -1)
-  starts+=("${ms:-timeout}")
-  if [ "$run" = 3 ]; then
-    sleep 10  # idle: the countdowns tick, the refresher has run once
-    # Every second's repaint holds a few MiB for a moment: sample 4 s of idle, report the median
-    # and the highest.
-    for _ in $(seq 20); do echo "$(tree_kb Pss "$pid") $(tree_kb Rss "$pid")" >>"$work/samples"; sleep 0.2; done
-    pss=$(sort -n "$work/samples" | awk '{print $1}' | sed -n 10p)
-    pss_max=$(sort -n "$work/samples" | awk '{print $1}' | tail -1)
-    rss=$(awk '{print $2}' "$work/samples" | sort -n | sed -n 10p)
-    procs=$(( 1 + $(pgrep -P "$pid" | wc -l) ))
-  fi
+  for _ in $(seq 600); do grep -qs "authdeck-startup:" "$log" && break; sleep 0.05; done
+  ms=$(sed -n 's/.*page loaded after \([0-9]*\) ms.*/\1/p' "$log" | head -1)
+  sleep 10
+  for _ in $(seq 20); do echo "$(tree_kb Pss "$pid") $(tree_kb Rss "$pid")" >>"$samples"; sleep 0.2; done
+  pss=$(awk '{print $1}' "$samples" | sort -n | sed -n 10p)
+  pss_max=$(awk '{print $1}' "$samples" | sort -n | tail -1)
+  rss=$(awk '{print $2}' "$samples" | sort -n | sed -n 10p)
+  procs=$(( 1 + $(pgrep -P "$pid" | wc -l) ))
   kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "${ms:-timeout} $pss $pss_max $rss $procs"
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+: >"$work/app.runs"; : >"$work/floor.runs"
+for round in $(seq "$rounds"); do
+  # Alternate which goes first, so neither always starts on a warmer cache.
+  if [ $(( round % 2 )) = 1 ]; then order="app floor"; else order="floor app"; fi
+  for who in $order; do
+    if [ "$who" = app ]; then bin=$app; else bin=$floor; fi
+    echo "$round $(measure "$bin")" >>"$work/$who.runs"
+    echo "round $round $who: $(tail -1 "$work/$who.runs")" >&2
+  done
 done
-sorted=$(printf '%s\n' "${starts[@]}" | sort -n)
-median=$(echo "$sorted" | sed -n 2p)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# Column N of a runs file (1 round, 2 first paint, 3 PSS, 4 highest PSS, 5 RSS, 6 processes): the median.
+median() { awk -v c="$2" '{print $c}' "$work/$1.runs" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+column() { awk -v c="$2" '{print $c}' "$work/$1.runs" | tr '\n' ' ' | sed 's/ $//'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
+# Per round: the app's figure over the floor's from the same round.
+round_ratios() {
+  paste "$work/app.runs" "$work/floor.runs" |
+    awk -v a="$1" -v b="$(( $1 + 6 ))" '{printf "%s%.2f", (NR > 1 ? " " : ""), $a / $b}'
+}
+app_ms=$(median app 2); floor_ms=$(median floor 2)
+app_pss=$(median app 3); floor_pss=$(median floor 3)
 
 size() { [ -f "$1" ] && echo "$(( $(stat -c %s "$1") / 1024 )) KiB" || echo "not built (make package)"; }
 deb=$(ls "$root"/target/release/bundle/deb/*.deb 2>/dev/null | head -1 || true)
 
 cat <<MD
-## Desktop app (issue #6; $(date -u +%Y-%m-%d), $(nproc) cores, Xvfb, ${app#$root/})
+## Desktop app against its floor (issues #6 and #18; $(date -u +%Y-%m-%d), $(nproc) cores, Xvfb, ${profile} profile)
 
-| measure | value | target |
-|---|---|---|
-| cold start to first paint (page loaded), median of 3 | ${median} ms (runs: ${starts[*]} ms) | ≤ 1000 ms |
-| memory idle with 50 accounts, app + WebKit processes, PSS, median of 20 samples over 4 s | $(( pss / 1024 )) MiB (highest $(( pss_max / 1024 )) MiB) | ≤ 200 MB |
-| same, RSS summed (counts shared pages once per process), median | $(( rss / 1024 )) MiB | |
-| processes measured | ${procs} | |
-| release binary \`target/release/authdeck-app\` | $(size "$root/target/release/authdeck-app") | |
-| \`.deb\` package | $(size "${deb:-/nonexistent}") | |
+The app (\`${app#$root/}\`, 50 accounts signed in) and its floor (\`${floor#$root/}\`: a minimal
+Tauri 2 window with a static page, WebKit set up by the same code) started ${rounds} times each,
+alternated, by the same script. Load average $load_before before, $load_after after.
+
+| measure | app | floor | ratio (median; per round) | target |
+|---|---|---|---|---|
+| cold start to first paint (page loaded), median of ${rounds} | ${app_ms} ms (runs: $(column app 2)) | ${floor_ms} ms (runs: $(column floor 2)) | **$(ratio "$app_ms" "$floor_ms")×**; $(round_ratios 2) | ≤ 1.2× (and ≤ 1000 ms) |
+| idle memory, all processes, PSS, median of 20 samples over 4 s; median of ${rounds} | $(mib "$app_pss") MiB (runs: $(for v in $(column app 3); do printf '%s ' "$(mib "$v")"; done | sed 's/ $//'); highest sample $(mib "$(median app 4)")) | $(mib "$floor_pss") MiB (runs: $(for v in $(column floor 3); do printf '%s ' "$(mib "$v")"; done | sed 's/ $//')) | **$(ratio "$app_pss" "$floor_pss")×**; $(round_ratios 3) | ≤ 1.10× (and ≤ 200 MB) |
+| same, RSS summed (counts shared pages once per process), median | $(mib "$(median app 5)") MiB | $(mib "$(median floor 5)") MiB | $(ratio "$(median app 5)" "$(median floor 5)")× | |
+| processes measured | $(median app 6) | $(median floor 6) | | |
+| release binary \`target/release/authdeck-app\` | $(size "$root/target/release/authdeck-app") | $(size "$root/target/release/minimal-window") | | |
+| \`.deb\` package | $(size "${deb:-/nonexistent}") | | | |
 MD

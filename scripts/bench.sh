@@ -28,6 +28,7 @@ run history cargo bench -q -p authdeck-core --bench history
 run token scripts/with-keyring.sh cargo bench -q -p authdeck-cli --bench token
 run handoff scripts/with-keyring.sh cargo bench -q -p authdeck-cli --bench handoff
 if [ -x scripts/app-bench.sh ]; then run app scripts/app-bench.sh; sed -i "/SpiRegistry daemon/d" "$tmp/app.txt"; fi
+if [ -x scripts/list-bench.sh ]; then run list scripts/list-bench.sh; sed -i "/SpiRegistry daemon/d" "$tmp/list.txt"; fi
 
 {
   echo "# Benchmarks"
@@ -54,6 +55,7 @@ if [ -x scripts/app-bench.sh ]; then run app scripts/app-bench.sh; sed -i "/SpiR
   echo "## Sessions (issues #4 and #18: each against its floor, in the same run)"
   echo; cat "$tmp/token.txt"
   if [ -f "$tmp/app.txt" ]; then cat "$tmp/app.txt"; fi
+  if [ -f "$tmp/list.txt" ]; then echo; cat "$tmp/list.txt"; fi
   echo
   echo "## Hand-offs (issue #17)"
   echo; cat "$tmp/handoff.txt"

@@ -14,7 +14,6 @@ mod settings;
 mod sign_in;
 mod state;
 mod tray;
-mod webkit;
 
 use jiff::Timestamp;
 use tauri::webview::PageLoadEvent;
@@ -26,7 +25,7 @@ fn main() {
     if let Err(e) = authdeck_core::hygiene::disable_core_dumps() {
         eprintln!("authdeck: could not turn off core dumps: {e}");
     }
-    webkit::calm();
+    authdeck_webview::calm();
     log_to_stderr();
     let state = match state::AppState::open() {
         Ok(state) => state,
@@ -45,13 +44,8 @@ fn main() {
         .manage(state)
         .on_page_load(move |_, payload| {
             // For scripts/app-bench.sh: how long from process start until the UI has loaded.
-            if payload.event() == PageLoadEvent::Finished
-                && std::env::var_os("AUTHDECK_STARTUP_PROBE").is_some()
-            {
-                eprintln!(
-                    "authdeck-startup: page loaded after {} ms",
-                    started.elapsed().as_millis()
-                );
+            if payload.event() == PageLoadEvent::Finished {
+                authdeck_webview::report_page_loaded(started);
             }
         })
         .invoke_handler(tauri::generate_handler![

@@ -1,4 +1,8 @@
-//! How the app asks WebKitGTK to run: lean, because a credential manager sits idle for days.
+//! How Authdeck's webview runs: lean, because a credential manager sits idle for days.
+//!
+//! The app (`src-tauri`) and the minimal window it is measured against (`crates/minimal-window`,
+//! scripts/app-bench.sh) both call [`calm`] first thing and report their first paint with
+//! [`report_page_loaded`], so the floor runs WebKit exactly as the app does.
 //!
 //! Memory, measured with scripts/app-bench.sh (PSS of the app and its WebKit processes, 50
 //! accounts):
@@ -14,6 +18,18 @@
 //!
 //! All of it is environment, read by GTK, WebKit and the web processes, which inherit it. The
 //! user's own settings win, and a user who turns compositing back on keeps the GPU.
+
+/// What [`report_page_loaded`] prints on stderr, followed by the milliseconds since start.
+pub const STARTUP_LINE: &str = "authdeck-startup: page loaded after";
+
+/// For scripts/app-bench.sh: when `AUTHDECK_STARTUP_PROBE` is set, prints how long after
+/// `started` (the process's start) the page finished loading. Call from the page-load handler
+/// on its `Finished` event.
+pub fn report_page_loaded(started: std::time::Instant) {
+    if std::env::var_os("AUTHDECK_STARTUP_PROBE").is_some() {
+        eprintln!("{STARTUP_LINE} {} ms", started.elapsed().as_millis());
+    }
+}
 
 /// Sets the environment above. Call first thing in `main`, before any other thread exists.
 pub fn calm() {
