@@ -78,6 +78,8 @@ fn main() {
                 expires_at: None,
                 overrides: None,
                 allow_insecure_http: None,
+                env_var: None,
+                options: None,
             },
             jiff::Timestamp::now(),
         )

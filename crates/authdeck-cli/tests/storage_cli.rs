@@ -96,6 +96,8 @@ fn config(name: &str) -> AccountConfig {
         email: format!("{name}@userlogin.test"),
         overrides: serde_json::Map::new(),
         allow_insecure_http: false,
+        timeout_secs: None,
+        env_var: None,
     }
 }
 
@@ -351,7 +353,11 @@ fn export_then_import_moves_accounts_and_providers_but_no_secret() -> TestResult
     let source = Fixture::new("export")?;
     source.signed_in("alice", 3600, Timestamp::now())?;
     let providers = Home::at(&source.home)?.providers_dir();
-    std::fs::write(providers.join("acme.toml"), "id = \"acme\"\n")?;
+    std::fs::write(
+        providers.join("acme.toml"),
+        "id = \"acme\"\nname = \"Acme\"\n[login]\npath = \"/login\"\n\
+         body = { e = \"{email}\", p = \"{password}\" }\n[success]\ntoken = \"/token\"\n",
+    )?;
 
     let stdout = source.json(&["export"], false)?;
     assert_eq!(stdout["accounts"][0]["name"], "alice");

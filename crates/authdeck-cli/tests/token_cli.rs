@@ -269,3 +269,94 @@ async fn an_unknown_account_is_a_usage_error() {
         stderr(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_accounts_own_variable_name_is_kept_and_used_by_env_dotenv_and_exec() {
+    let e = env().await;
+    e.login(
+        "dev",
+        "sealmetrics",
+        "alice@sealmetrics.test",
+        &["--env-var", "SEAL_TOKEN", "--timeout", "7"],
+    );
+    let raw = stdout(&e.run(&["token", "dev"]));
+    assert_eq!(
+        stdout(&e.run(&["token", "dev", "--format", "env"])),
+        format!("export SEAL_TOKEN='{raw}'")
+    );
+    assert_eq!(
+        stdout(&e.run(&["token", "dev", "--format", "dotenv"])),
+        format!("SEAL_TOKEN={raw}")
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&e.run(&["accounts", "--json"]))).unwrap();
+    assert_eq!(listed[0]["env_var"], "SEAL_TOKEN", "{listed}");
+    assert_eq!(listed[0]["timeout_secs"], 7, "{listed}");
+    let exec = e.run(&[
+        "exec",
+        "dev",
+        "--",
+        "sh",
+        "-c",
+        "printf '%s|%s' \"$SEAL_TOKEN\" \"$AUTHDECK_TOKEN\"",
+    ]);
+    assert!(exec.status.success(), "{}", stderr(&exec));
+    assert_eq!(stdout(&exec), format!("{raw}|{raw}"));
+
+    e.login(
+        "ops",
+        "user-login",
+        "alice@userlogin.test",
+        &["--env-var", "SEAL_TOKEN"],
+    );
+    let both = e.run(&["exec", "dev", "ops", "--", "true"]);
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+    assert!(
+        stderr(&both).contains("both put their token in SEAL_TOKEN"),
+        "one variable never silently holds one of two tokens: {}",
+        stderr(&both)
+    );
+    for taken in ["BASH_ENV", "http_proxy", "AUTHDECK_HEADER"] {
+        let out = support::run_with_stdin(
+            &mut e.authdeck(&["login", "ops", "--password-stdin", "--env-var", taken]),
+            PASSWORD,
+        )
+        .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{taken}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is taken"),
+            "{taken}: {}",
+            stderr(&out)
+        );
+    }
+
+    let bad = support::run_with_stdin(
+        &mut e.authdeck(&["login", "dev", "--password-stdin", "--env-var", "1X"]),
+        PASSWORD,
+    )
+    .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("not a variable name"),
+        "{}",
+        stderr(&bad)
+    );
+    assert_eq!(
+        stdout(&e.run(&["token", "dev", "--format", "dotenv"])),
+        format!("SEAL_TOKEN={raw}"),
+        "a refused name changes nothing"
+    );
+
+    e.login(
+        "dev",
+        "sealmetrics",
+        "alice@sealmetrics.test",
+        &["--env-var", ""],
+    );
+    let raw = stdout(&e.run(&["token", "dev"]));
+    assert_eq!(
+        stdout(&e.run(&["token", "dev", "--format", "dotenv"])),
+        format!("AUTHDECK_TOKEN={raw}"),
+        "an empty name goes back to the default"
+    );
+}

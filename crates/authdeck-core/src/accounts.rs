@@ -35,6 +35,16 @@ pub(crate) const MIGRATION_2: &str = "
 ALTER TABLE accounts ADD COLUMN secrets_origin TEXT;
 ";
 
+/// Adds the account's own request time limit and the variable name its token is copied under.
+/// Never edit a shipped migration.
+pub(crate) const MIGRATION_3: &str = "
+ALTER TABLE accounts ADD COLUMN timeout_secs INTEGER;
+ALTER TABLE accounts ADD COLUMN env_var TEXT;
+";
+
+/// The longest time limit an account may set for one request, in seconds.
+pub const MAX_TIMEOUT_SECS: u64 = 600;
+
 /// What the user chose for an account: everything that is exported and imported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -51,6 +61,14 @@ pub struct AccountConfig {
     /// Plain `http://` to a host other than loopback is refused unless this is set.
     #[serde(default)]
     pub allow_insecure_http: bool,
+    /// Give up on one request (login, refresh, revocation) after this many seconds, 1 to
+    /// [`MAX_TIMEOUT_SECS`]; `None`: [`crate::http::DEFAULT_TIMEOUT`].
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
+    /// The variable name the `env` and `dotenv` copy forms and `authdeck exec` use for the
+    /// token (`GITHUB_TOKEN`); `None`: `AUTHDECK_TOKEN`.
+    #[serde(default)]
+    pub env_var: Option<String>,
 }
 
 impl AccountConfig {
@@ -60,9 +78,43 @@ impl AccountConfig {
         crate::http::origin(&self.base_url)
     }
 
-    /// Checks what can be checked without knowing the provider.
+    /// How requests for this account may go: its time limit and whether plain http is allowed.
+    pub fn policy(&self) -> crate::http::Policy {
+        crate::http::Policy {
+            timeout: self
+                .timeout_secs
+                .map_or(crate::http::DEFAULT_TIMEOUT, std::time::Duration::from_secs),
+            allow_insecure_http: self.allow_insecure_http,
+            ..crate::http::Policy::default()
+        }
+    }
+
+    /// The variable the token goes in when copied as a shell or `.env` line.
+    pub fn token_variable(&self) -> &str {
+        self.env_var.as_deref().unwrap_or(DEFAULT_ENV_VAR)
+    }
+
+    /// Checks what can be checked without knowing the provider. Errors: Invalid, saying which
+    /// field is wrong and how to fix it.
     pub fn validate(&self) -> Result<()> {
         validate_name(&self.name)?;
+        if let Some(secs) = self.timeout_secs
+            && !(1..=MAX_TIMEOUT_SECS).contains(&secs)
+        {
+            return Err(Error::Invalid(format!(
+                "account {}: a timeout of {secs} s is out of range: give 1 to {MAX_TIMEOUT_SECS} \
+                 seconds",
+                self.name
+            )));
+        }
+        if let Some(name) = &self.env_var
+            && let Some(problem) = env_var_problem(name)
+        {
+            return Err(Error::Invalid(format!(
+                "account {}: the variable name {name:?} {problem}",
+                self.name
+            )));
+        }
         if self.provider.trim().is_empty() {
             return Err(Error::Invalid(format!(
                 "account {}: the provider is empty; give a preset id like `user-login` or the id \
@@ -230,6 +282,131 @@ pub fn notable_skew(skew_secs: Option<i64>) -> Option<i64> {
     skew_secs.filter(|s| s.abs() > SKEW_TOLERANCE_SECS)
 }
 
+/// The variable a token is copied under when the account names none.
+pub const DEFAULT_ENV_VAR: &str = "AUTHDECK_TOKEN";
+
+/// Variables that run code, pick a proxy, a certificate or a path, or that shells and tools
+/// read for themselves: a token in one of them breaks the command or leaks (`BASH_ENV` makes
+/// bash print it, `http_proxy` sends it out as a host name). Compared ignoring case.
+pub const RESERVED_ENV_VARS: [&str; 75] = [
+    "PATH",
+    "HOME",
+    "SHELL",
+    "USER",
+    "LOGNAME",
+    "PWD",
+    "OLDPWD",
+    "IFS",
+    "_",
+    "CDPATH",
+    "ENV",
+    "BASH_ENV",
+    "BASHOPTS",
+    "SHELLOPTS",
+    "PROMPT_COMMAND",
+    "PS1",
+    "PS2",
+    "PS3",
+    "PS4",
+    "GLOBIGNORE",
+    "TERM",
+    "DISPLAY",
+    "TMPDIR",
+    "TMP",
+    "TEMP",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+    "BROWSER",
+    "MAIL",
+    "SSH_AUTH_SOCK",
+    "SSH_ASKPASS",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "NODE_EXTRA_CA_CERTS",
+    "PYTHONSTARTUP",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PERL5OPT",
+    "PERL5LIB",
+    "PERLLIB",
+    "RUBYOPT",
+    "RUBYLIB",
+    "JAVA_TOOL_OPTIONS",
+    "_JAVA_OPTIONS",
+    "JDK_JAVA_OPTIONS",
+    "CLASSPATH",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "CURL_CA_BUNDLE",
+    "REQUESTS_CA_BUNDLE",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+    "GIT_ASKPASS",
+    "GIT_EDITOR",
+    "GIT_PAGER",
+    "GIT_EXEC_PATH",
+    "GIT_PROXY_COMMAND",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_CONFIG",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_RUNTIME_DIR",
+    "DBUS_SESSION_BUS_ADDRESS",
+    "GNUPGHOME",
+    "KUBECONFIG",
+    "DOCKER_HOST",
+];
+
+/// Prefixes and suffixes of such variables (the dynamic loader's, the locale's, proxies).
+const RESERVED_PREFIXES: [&str; 4] = ["LD_", "DYLD_", "LC_", "GIT_CONFIG_"];
+const RESERVED_SUFFIX: &str = "_PROXY";
+
+/// What is wrong with `name` as the name of a shell variable to hold a token, in words that
+/// follow it ("is not …"); `None` when it is fine. A POSIX shell name (letters, digits and
+/// `_`, not starting with a digit), at most 64 characters, none of Authdeck's own
+/// (`AUTHDECK_*`) and none that a shell or tool reads for itself ([`RESERVED_ENV_VARS`],
+/// `LD_*`, `*_PROXY`, ...).
+pub fn env_var_problem(name: &str) -> Option<&'static str> {
+    let shell_name = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !shell_name || name.len() > 64 {
+        return Some(
+            "is not a variable name: use 1 to 64 letters, digits and _, not starting with a \
+             digit (for example GITHUB_TOKEN)",
+        );
+    }
+    let upper = name.to_ascii_uppercase();
+    if upper.starts_with("AUTHDECK_") {
+        return Some(
+            "is taken: AUTHDECK_* names are Authdeck's own (AUTHDECK_TOKEN is the default: \
+             leave the name empty for it); choose another name",
+        );
+    }
+    let reserved = RESERVED_ENV_VARS.contains(&upper.as_str())
+        || RESERVED_PREFIXES.iter().any(|p| upper.starts_with(p))
+        || upper.ends_with(RESERVED_SUFFIX);
+    if reserved {
+        return Some(
+            "is taken: shells and tools read it for themselves (PATH, HOME, BASH_ENV, LD_*, \
+             *_PROXY and the like), and a token there breaks commands or leaks; choose another \
+             name, such as API_TOKEN",
+        );
+    }
+    None
+}
+
 /// Account names end up in keyring entries, file names and shell commands: keep them plain.
 pub fn validate_name(name: &str) -> Result<()> {
     let ok_chars = name
@@ -246,7 +423,8 @@ pub fn validate_name(name: &str) -> Result<()> {
 
 const COLUMNS: &str = "name, provider, base_url, email, overrides, allow_insecure_http, \
     created_at, updated_at, last_login_at, signed_in, session_issued_at, session_expires_at, \
-    token_fingerprint, has_refresh_token, password_remembered, clock_skew_secs, secrets_origin";
+    token_fingerprint, has_refresh_token, password_remembered, clock_skew_secs, secrets_origin, \
+    timeout_secs, env_var";
 
 /// The account named `name`, if any.
 pub fn get(conn: &Connection, name: &str) -> Result<Option<Account>> {
@@ -277,11 +455,12 @@ pub fn upsert(conn: &Connection, config: &AccountConfig, now: Timestamp) -> Resu
     let now_ms = now.as_millisecond();
     conn.execute(
         "INSERT INTO accounts (name, provider, base_url, email, overrides, allow_insecure_http, \
-             created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+             created_at, updated_at, timeout_secs, env_var)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)
          ON CONFLICT(name) DO UPDATE SET provider = excluded.provider,
              base_url = excluded.base_url, email = excluded.email,
              overrides = excluded.overrides, allow_insecure_http = excluded.allow_insecure_http,
+             timeout_secs = excluded.timeout_secs, env_var = excluded.env_var,
              updated_at = excluded.updated_at,
              -- A token belongs to the server, user and provider it came from: when any of them
              -- changes, the stored session must not be handed out for the new one.
@@ -295,7 +474,9 @@ pub fn upsert(conn: &Connection, config: &AccountConfig, now: Timestamp) -> Resu
             config.email,
             overrides,
             config.allow_insecure_http,
-            now_ms
+            now_ms,
+            config.timeout_secs.map(|s| s as i64),
+            config.env_var
         ],
     )?;
     get(conn, &config.name)?.ok_or_else(|| not_found(&config.name))
@@ -391,6 +572,8 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
         email: row.get(3)?,
         overrides: serde_json::Map::new(),
         allow_insecure_http: row.get(5)?,
+        timeout_secs: row.get::<_, Option<i64>>(17)?.map(|s| s.max(0) as u64),
+        env_var: row.get(18)?,
     };
     let session = SessionState {
         signed_in: row.get(9)?,
@@ -441,6 +624,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_token_variable_is_a_shell_name_that_nothing_else_reads() {
+        for fine in [
+            "GITHUB_TOKEN",
+            "API_TOKEN",
+            "_TOKEN2",
+            "seal_token",
+            "GIT_TOKEN",
+        ] {
+            assert_eq!(env_var_problem(fine), None, "{fine}");
+        }
+        for (bad, says) in [
+            ("1X", "not a variable name"),
+            ("A-B", "not a variable name"),
+            ("ÄBC", "not a variable name"),
+            ("", "not a variable name"),
+            (&"A".repeat(65), "not a variable name"),
+            ("AUTHDECK_TOKEN", "Authdeck's own"),
+            ("authdeck_header", "Authdeck's own"),
+            ("PATH", "read it for themselves"),
+            ("path", "read it for themselves"),
+            ("BASH_ENV", "read it for themselves"),
+            ("http_proxy", "read it for themselves"),
+            ("HTTPS_PROXY", "read it for themselves"),
+            ("LD_AUDIT", "read it for themselves"),
+            ("DYLD_INSERT_LIBRARIES", "read it for themselves"),
+            ("NODE_OPTIONS", "read it for themselves"),
+            ("GIT_SSH_COMMAND", "read it for themselves"),
+            ("_", "read it for themselves"),
+        ] {
+            let problem = env_var_problem(bad).unwrap_or("accepted");
+            assert!(problem.contains(says), "{bad}: {problem}");
+        }
+    }
+
+    #[test]
     fn a_base_url_with_a_user_or_password_is_refused() {
         for url in [
             "http://user:pw@127.0.0.1:1/x",
@@ -453,6 +671,8 @@ mod tests {
                 email: "a@b.c".into(),
                 overrides: serde_json::Map::new(),
                 allow_insecure_http: false,
+                timeout_secs: None,
+                env_var: None,
             };
             let e = config.validate().unwrap_err().to_string();
             assert!(e.contains("user name or password"), "{e}");
@@ -469,6 +689,8 @@ mod tests {
                 email: "a@b.c".into(),
                 overrides: serde_json::Map::new(),
                 allow_insecure_http: false,
+                timeout_secs: None,
+                env_var: None,
             },
             created_at: Timestamp::UNIX_EPOCH,
             updated_at: Timestamp::UNIX_EPOCH,

@@ -23,9 +23,11 @@ pub enum Format {
     /// A whole command: `curl -H 'Authorization: Bearer <token>' '<base URL>/'`, the account's
     /// base URL standing for the URL to call.
     CurlCommand,
-    /// `export AUTHDECK_TOKEN='<token>'`, for a shell.
+    /// `export AUTHDECK_TOKEN='<token>'`, for a shell (the account's own variable name when
+    /// it has one).
     Env,
-    /// `AUTHDECK_TOKEN=<token>`, a line of a `.env` file (no `export`).
+    /// `AUTHDECK_TOKEN=<token>`, a line of a `.env` file (no `export`; the account's own
+    /// variable name when it has one).
     Dotenv,
     /// `{"account", "token", "token_type", "expires_at", "use": {"header", "value"}}`
     Json,
@@ -68,6 +70,9 @@ pub struct Presentation {
     /// Where a whole curl command sends it: the account's base URL, standing for the URL the
     /// user will call.
     pub url: Option<String>,
+    /// The variable the shell and `.env` forms assign; `None`: `AUTHDECK_TOKEN`
+    /// ([`crate::accounts::AccountConfig::env_var`]).
+    pub variable: Option<String>,
 }
 
 impl Default for Presentation {
@@ -77,6 +82,7 @@ impl Default for Presentation {
             scheme: Some("Bearer".into()),
             query: None,
             url: None,
+            variable: None,
         }
     }
 }
@@ -104,14 +110,13 @@ impl Presentation {
                     header,
                     scheme,
                     query: h.query.clone(),
-                    url: None,
+                    ..Presentation::default()
                 }
             }
             (None, true) => Presentation {
                 header: "Cookie".into(),
                 scheme: None,
-                query: None,
-                url: None,
+                ..Presentation::default()
             },
             (None, false) => Presentation {
                 scheme: Some(server_scheme.unwrap_or("Bearer").to_string()),
@@ -126,6 +131,13 @@ impl Presentation {
             Some(scheme) => format!("{scheme} {}", token.expose()),
             None => token.expose().to_string(),
         })
+    }
+
+    /// The variable name of the shell and `.env` forms.
+    pub fn variable(&self) -> &str {
+        self.variable
+            .as_deref()
+            .unwrap_or(crate::accounts::DEFAULT_ENV_VAR)
     }
 
     /// The scheme word as OAuth's `token_type` says it, when there is one.
@@ -171,8 +183,8 @@ pub fn render(
                 shell_quoted_body(url.trim_end_matches('/'))
             )
         }
-        (Format::Env, _) => format!("export AUTHDECK_TOKEN='{}'", shell_quoted_body(t)),
-        (Format::Dotenv, _) => format!("AUTHDECK_TOKEN={}", dotenv_value(t)),
+        (Format::Env, _) => format!("export {}='{}'", presented.variable(), shell_quoted_body(t)),
+        (Format::Dotenv, _) => format!("{}={}", presented.variable(), dotenv_value(t)),
         (Format::Json, query) => {
             let mut json = serde_json::json!({
                 "account": account,
@@ -194,16 +206,27 @@ fn shell_quoted_body(t: &str) -> String {
     t.replace('\'', r"'\''")
 }
 
-/// A `.env` value: as it is when every dotenv reader takes it so (a JWT, a hex key), else in
-/// double quotes with `\` and `"` escaped.
+/// A `.env` value: as it is when every dotenv reader takes it so (a JWT, a hex key); else in
+/// single quotes, which dotenv readers and `sh` take literally (no `$` expansion, no command
+/// substitution); a value holding `'` goes in double quotes with `\ " $ `` escaped.
 fn dotenv_value(t: &str) -> String {
     let plain = !t.is_empty()
         && t.chars()
             .all(|c| c.is_ascii_alphanumeric() || "._~+/=-:".contains(c));
-    match plain {
-        true => t.to_string(),
-        false => format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\"")),
+    if plain {
+        return t.to_string();
     }
+    if !t.contains('\'') {
+        return format!("'{t}'");
+    }
+    let mut escaped = String::with_capacity(t.len() + 8);
+    for c in t.chars() {
+        if matches!(c, '\\' | '"' | '$' | '`') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    format!("\"{escaped}\"")
 }
 
 #[cfg(test)]
@@ -265,8 +288,36 @@ mod tests {
         let bearer = Presentation::default();
         let line = |t: &str| render(Format::Dotenv, "a", &Secret::new(t), None, &bearer);
         assert_eq!(&*line("abc.def.ghi"), "AUTHDECK_TOKEN=abc.def.ghi");
-        assert_eq!(&*line("a b\"c"), "AUTHDECK_TOKEN=\"a b\\\"c\"");
+        assert_eq!(&*line("a b\"c"), "AUTHDECK_TOKEN='a b\"c'");
+        assert_eq!(
+            &*line("$(id)`id`${HOME}"),
+            "AUTHDECK_TOKEN='$(id)`id`${HOME}'",
+            "nothing a shell or dotenv reader would expand"
+        );
+        assert_eq!(&*line("it's $x"), "AUTHDECK_TOKEN=\"it's \\$x\"");
         assert!(!line("abc").contains("export"), "a .env file has no export");
+    }
+
+    #[test]
+    fn the_shell_and_env_lines_use_the_accounts_own_variable_name() {
+        let s = Secret::new("abc.def.ghi");
+        let named = Presentation {
+            variable: Some("GITHUB_TOKEN".into()),
+            ..Presentation::default()
+        };
+        assert_eq!(
+            &*render(Format::Env, "a", &s, None, &named),
+            "export GITHUB_TOKEN='abc.def.ghi'"
+        );
+        assert_eq!(
+            &*render(Format::Dotenv, "a", &s, None, &named),
+            "GITHUB_TOKEN=abc.def.ghi"
+        );
+        assert_eq!(
+            &*render(Format::Header, "a", &s, None, &named),
+            "Authorization: Bearer abc.def.ghi",
+            "the header is not touched"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     crate::accounts::MIGRATION_1,
     crate::history::MIGRATION_1,
     crate::accounts::MIGRATION_2,
+    crate::accounts::MIGRATION_3,
 ];
 
 /// The schema version this build writes.

@@ -353,6 +353,8 @@ mod tests {
                 email: "a@b.c".into(),
                 overrides: Default::default(),
                 allow_insecure_http: false,
+                timeout_secs: None,
+                env_var: None,
             },
             created_at: t(0),
             updated_at: t(0),

@@ -81,6 +81,8 @@ fn config(name: &str) -> AccountConfig {
         email: format!("{name}@example.test"),
         overrides: serde_json::Map::new(),
         allow_insecure_http: false,
+        timeout_secs: None,
+        env_var: None,
     }
 }
 
@@ -296,18 +298,21 @@ fn unknown_or_invalid_account_names_are_clear_errors() -> TestResult {
     Ok(())
 }
 
+/// A provider file as a user writes one.
+const ACME: &str = "id = \"acme\"\nname = \"Acme\"\n[login]\npath = \"/login\"\n\
+    body = { e = \"{email}\", p = \"{password}\" }\n[success]\ntoken = \"/token\"\n";
+
 #[test]
 fn export_then_import_adds_then_skips_then_changes() -> TestResult {
     let source = fixture()?;
     source.signed_in("alice", now(), Some(3600))?;
     let mut bob = config("bob");
-    bob.overrides
-        .insert("login_path".into(), "/v2/login".into());
+    bob.overrides.insert(
+        "success".into(),
+        serde_json::json!({"expires_format": "unix_ms"}),
+    );
     source.deck.save_account(&bob, now())?;
-    std::fs::write(
-        source.home.providers_dir().join("acme.toml"),
-        "id = \"acme\"\n",
-    )?;
+    std::fs::write(source.home.providers_dir().join("acme.toml"), ACME)?;
     std::fs::write(
         source.home.providers_dir().join("notes.txt"),
         "not a provider",
@@ -338,7 +343,7 @@ fn export_then_import_adds_then_skips_then_changes() -> TestResult {
     );
     assert_eq!(
         std::fs::read_to_string(target.home.providers_dir().join("acme.toml"))?,
-        "id = \"acme\"\n"
+        ACME
     );
 
     let again = target.deck.import(&parsed, now())?;
@@ -348,7 +353,7 @@ fn export_then_import_adds_then_skips_then_changes() -> TestResult {
 
     let mut edited = parsed.clone();
     edited.accounts[1].email = "bob@new.test".into();
-    edited.providers[0].content = "id = \"acme\"\n# v2\n".into();
+    edited.providers[0].content = format!("{ACME}# v2\n");
     let changed = target.deck.import(&edited, now())?;
     assert_eq!(changed.accounts.changed, vec!["bob"]);
     assert_eq!(changed.accounts.skipped, vec!["alice"]);
@@ -464,6 +469,7 @@ fn edit_of(
         provider: config.provider,
         base_url: config.base_url,
         email: config.email,
+        options: None,
     };
     change(&mut edit);
     Ok(edit)
@@ -557,5 +563,171 @@ fn an_import_that_moves_an_account_to_another_server_drops_its_secrets() -> Test
         f.deck.stored_token("stay")?.is_some(),
         "an account the import did not move keeps its session"
     );
+    Ok(())
+}
+
+#[test]
+fn the_app_forms_options_replace_the_stored_ones_and_keep_the_session() -> TestResult {
+    use authdeck_core::deck::AccountOptions;
+    let f = fixture()?;
+    f.signed_in("dev", now(), Some(3600))?;
+    let options = AccountOptions {
+        set: vec!["success.expires_format=unix_ms".into()],
+        allow_insecure_http: true,
+        timeout_secs: Some(9),
+        env_var: Some(" DEV_TOKEN ".into()),
+    };
+    let edit = authdeck_core::deck::AccountEdit {
+        options: Some(options.clone()),
+        ..edit_of(&f, "dev", |_| {})?
+    };
+    let after = f.deck.edit_account(&edit, now())?;
+    assert_eq!(after.config.timeout_secs, Some(9));
+    assert_eq!(
+        after.config.env_var.as_deref(),
+        Some("DEV_TOKEN"),
+        "trimmed"
+    );
+    assert!(after.config.allow_insecure_http);
+    assert_eq!(after.config.policy().timeout.as_secs(), 9);
+    assert_eq!(
+        AccountOptions::of(&after.config).set,
+        vec!["success.expires_format=unix_ms".to_string()]
+    );
+    assert!(after.session.signed_in, "options alone do not sign out");
+
+    // Given whole: an empty form clears them again.
+    let cleared = authdeck_core::deck::AccountEdit {
+        options: Some(AccountOptions::default()),
+        ..edit_of(&f, "dev", |_| {})?
+    };
+    let after = f.deck.edit_account(&cleared, now())?;
+    assert!(after.config.overrides.is_empty());
+    assert_eq!(after.config.timeout_secs, None);
+    assert_eq!(after.config.env_var, None);
+    assert_eq!(after.config.policy().timeout.as_secs(), 30);
+    Ok(())
+}
+
+#[test]
+fn options_the_provider_cannot_take_are_refused_and_nothing_is_written() -> TestResult {
+    use authdeck_core::deck::AccountOptions;
+    let f = fixture()?;
+    f.signed_in("dev", now(), Some(3600))?;
+    let before = f.deck.account("dev")?;
+    for (options, says) in [
+        (
+            AccountOptions {
+                set: vec!["success.expires_format=fortnights".into()],
+                ..AccountOptions::default()
+            },
+            "expires_format",
+        ),
+        (
+            AccountOptions {
+                set: vec!["success.expires_format".into()],
+                ..AccountOptions::default()
+            },
+            "FIELD=VALUE",
+        ),
+        (
+            AccountOptions {
+                timeout_secs: Some(0),
+                ..AccountOptions::default()
+            },
+            "1 to 600 seconds",
+        ),
+        (
+            AccountOptions {
+                env_var: Some("PATH".into()),
+                ..AccountOptions::default()
+            },
+            "is taken",
+        ),
+    ] {
+        let edit = authdeck_core::deck::AccountEdit {
+            options: Some(options),
+            ..edit_of(&f, "dev", |_| {})?
+        };
+        match f.deck.edit_account(&edit, now()) {
+            Err(Error::Invalid(message)) => assert!(message.contains(says), "{message}"),
+            other => panic!("expected Invalid saying {says}, got {other:?}"),
+        }
+        assert_eq!(f.deck.account("dev")?, before, "nothing changed");
+    }
+    Ok(())
+}
+
+#[test]
+fn an_export_carries_the_options_and_an_older_export_without_them_still_imports() -> TestResult {
+    let f = fixture()?;
+    let mut config = config("dev");
+    config.timeout_secs = Some(12);
+    config.env_var = Some("DEV_TOKEN".into());
+    f.deck.save_account(&config, now())?;
+    let text = f.deck.export(now())?.to_json()?;
+    let g = fixture()?;
+    g.deck.import(&Export::from_json(&text, "test")?, now())?;
+    assert_eq!(g.deck.account("dev")?.config, config);
+
+    let mut old: serde_json::Value = serde_json::from_str(&text)?;
+    for account in old["accounts"].as_array_mut().into_iter().flatten() {
+        let fields = account.as_object_mut().ok_or("an account is an object")?;
+        fields.remove("timeout_secs");
+        fields.remove("env_var");
+    }
+    let old = old.to_string();
+    assert!(
+        !old.contains("timeout_secs") && !old.contains("env_var"),
+        "{old}"
+    );
+    let h = fixture()?;
+    h.deck.import(&Export::from_json(&old, "old")?, now())?;
+    assert_eq!(h.deck.account("dev")?.config.timeout_secs, None);
+    Ok(())
+}
+
+#[test]
+fn an_import_whose_account_could_never_log_in_is_refused_whole() -> TestResult {
+    let f = fixture()?;
+    f.deck.save_account(&config("dev"), now())?;
+    let good = f.deck.export(now())?.to_json()?;
+    let g = fixture()?;
+    for (change, says) in [
+        (
+            serde_json::json!({"provider": "nope"}),
+            "neither here nor in the file",
+        ),
+        (
+            serde_json::json!({"overrides": {"nosuch": 1}}),
+            "account dev",
+        ),
+        (
+            serde_json::json!({"overrides": {"success": {"expires_format": "fortnights"}}}),
+            "success.expires_format",
+        ),
+        (
+            serde_json::json!({"overrides": {"base_url": "http://evil.example"}}),
+            "cannot be changed per account",
+        ),
+    ] {
+        let mut doc: serde_json::Value = serde_json::from_str(&good)?;
+        let mut account = doc["accounts"][0].clone();
+        for (key, value) in change.as_object().ok_or("an object")? {
+            account[key] = value.clone();
+        }
+        let mut fresh = doc["accounts"][0].clone();
+        fresh["name"] = "fresh".into();
+        doc["accounts"] = serde_json::json!([fresh, account]);
+        let export = Export::from_json(&doc.to_string(), "test")?;
+        match g.deck.import(&export, now()) {
+            Err(Error::Invalid(message)) => assert!(message.contains(says), "{message}"),
+            other => panic!("expected Invalid saying {says}, got {other:?}"),
+        }
+        assert!(
+            g.deck.accounts(now())?.is_empty(),
+            "nothing was written, not even the good account"
+        );
+    }
     Ok(())
 }

@@ -148,6 +148,7 @@ async fn add_account_keeps_a_refused_account_signed_out_and_never_replaces_one()
         provider: "user-login".into(),
         base_url: w.sandbox.base_url("user-login"),
         email: "alice@userlogin.test".into(),
+        options: None,
     };
     let kept = w.deck.add_account(&edit, Timestamp::now())?;
     assert!(!kept.session.signed_in, "kept signed out");
@@ -155,6 +156,7 @@ async fn add_account_keeps_a_refused_account_signed_out_and_never_replaces_one()
     let again = w.deck.add_account(
         &AccountEdit {
             email: "bob@userlogin.test".into(),
+            options: None,
             ..edit
         },
         Timestamp::now(),

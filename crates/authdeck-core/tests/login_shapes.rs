@@ -418,6 +418,8 @@ impl World {
                     expires_at,
                     overrides: overrides.as_object().cloned(),
                     allow_insecure_http: None,
+                    env_var: None,
+                    options: None,
                 },
                 Timestamp::now(),
             )

@@ -286,6 +286,7 @@ async fn the_apps_edit_form_moving_an_account_drops_its_secrets() -> TestResult 
         provider: config.provider,
         base_url: w.b_url(),
         email: config.email,
+        options: None,
     };
     let after = w.deck.edit_account(&edit, Timestamp::now())?;
     assert!(!after.session.password_remembered && !after.session.signed_in);
@@ -321,6 +322,8 @@ fn a_stored_secrets_origin_is_what_a_legacy_row_reads_as_none() -> TestResult {
         email: "a@b.c".into(),
         overrides: Default::default(),
         allow_insecure_http: false,
+        timeout_secs: None,
+        env_var: None,
     };
     let account = accounts::upsert(&conn, &config, Timestamp::now())?;
     assert_eq!(account.session.secrets_origin, None);

@@ -123,6 +123,8 @@ async fn the_clients_credentials_are_replaced_by_the_accounts() -> TestResult {
                 expires_at: None,
                 overrides: None,
                 allow_insecure_http: None,
+                env_var: None,
+                options: None,
             },
             Timestamp::now(),
         )

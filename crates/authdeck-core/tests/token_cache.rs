@@ -183,6 +183,8 @@ fn config(name: &str) -> AccountConfig {
         email: "alice@userlogin.test".to_string(),
         overrides: Default::default(),
         allow_insecure_http: false,
+        timeout_secs: None,
+        env_var: None,
     }
 }
 

@@ -210,6 +210,8 @@ mod skew_tests {
                     email: "a@b.c".into(),
                     overrides: Default::default(),
                     allow_insecure_http: false,
+                    timeout_secs: None,
+                    env_var: None,
                 },
                 created_at: Timestamp::UNIX_EPOCH,
                 updated_at: Timestamp::UNIX_EPOCH,

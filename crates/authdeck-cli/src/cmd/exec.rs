@@ -23,7 +23,8 @@ Variables, for one account: AUTHDECK_TOKEN (the token), AUTHDECK_HEADER (the who
 the API wants, e.g. `Authorization: Bearer …` or `X-API-Key: …`), AUTHDECK_BASE_URL,
 AUTHDECK_EXPIRES_AT (RFC 3339, empty when unknown). For several accounts each name ends with
 _ACCOUNT in capitals, other characters as _ (AUTHDECK_TOKEN_CI_KEY for ci-key). --env NAME=ACCOUNT
-puts that account's token in NAME as well.
+also puts that account's token in NAME (an account named only by --env gets no AUTHDECK_*
+variables), and an account given its own name (`login --env-var NAME`) has its token there too.
 
 Each token is renewed first when it would expire within --min-valid seconds; when one cannot be,
 the command is not started and authdeck exits 1 saying why. Otherwise the exit status is the
@@ -106,6 +107,29 @@ pub async fn run(args: Args) -> CmdResult {
             vars.push((name.clone(), h.token.expose().into()));
         }
     }
+    // An account's own variable name (`login --env-var`), unless --env gave that name. Two
+    // accounts of one name would hand one of them the other's token.
+    for (i, h) in listed.iter().enumerate() {
+        if let Some(own) = &h.presentation.variable
+            && let Some(other) = listed[..i]
+                .iter()
+                .find(|o| o.presentation.variable.as_ref() == Some(own))
+            && !named.iter().any(|(name, _)| name == own)
+        {
+            return Err(Error::Invalid(format!(
+                "{} and {} both put their token in {own} (their --env-var): run them in two \
+                 exec commands, or say which one with --env {own}=ACCOUNT",
+                other.account, h.account
+            )));
+        }
+    }
+    for h in &listed {
+        if let Some(own) = &h.presentation.variable
+            && !vars.iter().any(|(name, _)| name == own)
+        {
+            vars.push((own.clone(), h.token.expose().into()));
+        }
+    }
     let (program, rest) = args
         .command
         .split_first()
@@ -158,21 +182,9 @@ fn named_variables(pairs: &[String]) -> Result<Vec<(String, String)>, Error> {
                     "--env {pair}: write NAME=ACCOUNT, e.g. --env API_TOKEN=dev"
                 ))
             })?;
-            let valid = name
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !valid {
+            if let Some(problem) = authdeck_core::accounts::env_var_problem(name) {
                 return Err(Error::Invalid(format!(
-                    "--env {pair}: \"{name}\" is not a variable name (letters, digits and _, \
-                     not starting with a digit)"
-                )));
-            }
-            if name.starts_with("AUTHDECK_") || RESERVED.contains(&name) {
-                return Err(Error::Invalid(format!(
-                    "--env {pair}: {name} is taken (AUTHDECK_* are Authdeck's own; PATH, HOME \
-                     and the like run the command): choose another name"
+                    "--env {pair}: \"{name}\" {problem}"
                 )));
             }
             Ok((name.to_string(), account.to_string()))
@@ -189,18 +201,6 @@ fn named_variables(pairs: &[String]) -> Result<Vec<(String, String)>, Error> {
             Ok(pairs)
         })
 }
-
-/// Variables the command's own running depends on.
-const RESERVED: [&str; 8] = [
-    "PATH",
-    "HOME",
-    "SHELL",
-    "USER",
-    "PWD",
-    "LD_PRELOAD",
-    "LD_LIBRARY_PATH",
-    "IFS",
-];
 
 /// Becomes the command (Unix), or runs it and passes its exit status on (elsewhere).
 #[cfg(unix)]

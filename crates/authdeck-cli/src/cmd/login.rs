@@ -63,9 +63,14 @@ pub struct Args {
     /// Keep the password in the OS keyring, to log in again when the session expires.
     #[arg(long)]
     remember_password: bool,
-    /// Give up after this many seconds (whole request).
+    /// Give up on a request after this many seconds (whole request); kept for the account's
+    /// later logins and renewals (default 30).
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
     timeout: Option<u64>,
+    /// The variable name `token --format env|dotenv`, `exec` and the app's copy use for this
+    /// account's token, e.g. GITHUB_TOKEN (kept; "" goes back to AUTHDECK_TOKEN).
+    #[arg(long, value_name = "NAME")]
+    env_var: Option<String>,
     /// Allow plain http:// to a host other than localhost (the password travels unencrypted).
     #[arg(long)]
     allow_insecure_http: bool,
@@ -180,6 +185,8 @@ pub async fn run(args: Args) -> CmdResult {
             expires_at: args.expires_at,
             overrides,
             allow_insecure_http: args.allow_insecure_http.then_some(true),
+            env_var: args.env_var.clone(),
+            options: None,
         };
         let report = deck.keep_pasted(pasted, jiff::Timestamp::now()).await?;
         if args.json {
@@ -199,6 +206,8 @@ pub async fn run(args: Args) -> CmdResult {
         overrides,
         allow_insecure_http: args.allow_insecure_http.then_some(true),
         timeout: args.timeout.map(Duration::from_secs),
+        env_var: args.env_var.clone(),
+        options: None,
         code: match &args.otp {
             Some(code) => CodeSource::Given(Secret::new(code.trim())),
             // Asked only if the server asks, and only where someone can answer.

@@ -81,7 +81,12 @@ pub async fn run(args: Args) -> CmdResult {
     }
     let format = Format::from(args.format);
     let presented = match format {
-        Format::Raw | Format::Env | Format::Dotenv => copy::Presentation::default(),
+        Format::Raw => copy::Presentation::default(),
+        // The account's variable name: SQLite only, no provider read.
+        Format::Env | Format::Dotenv => copy::Presentation {
+            variable: deck.account(&out.account)?.config.env_var,
+            ..copy::Presentation::default()
+        },
         _ => deck.presentation(&out)?,
     };
     if args.id_token {

@@ -27,6 +27,74 @@ pub struct AccountEdit {
     pub provider: String,
     pub base_url: String,
     pub email: String,
+    /// Replaces the account's options when given; `None` keeps them.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub options: Option<AccountOptions>,
+}
+
+/// What else a user sets for an account, the same choices as `authdeck login`'s `--set`,
+/// `--timeout`, `--allow-insecure-http` and `--env-var`. Given whole: each replaces what is
+/// stored (an empty `set` clears the overrides, `timeout_secs: None` goes back to 30 s).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AccountOptions {
+    /// Changes to the provider spec for this account, `FIELD=VALUE` each (as `--set`); the
+    /// OAuth client id and grant have their own fields and are kept.
+    #[serde(default)]
+    pub set: Vec<String>,
+    /// Plain http:// to a host other than localhost is allowed (passwords travel unencrypted).
+    #[serde(default)]
+    pub allow_insecure_http: bool,
+    /// Give up on a request after this many seconds, 1 to 600; `None`: 30.
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
+    /// The variable name of the shell and `.env` copy forms; empty or `None`: AUTHDECK_TOKEN.
+    #[serde(default)]
+    pub env_var: Option<String>,
+}
+
+impl AccountOptions {
+    /// The options `config` has now.
+    pub fn of(config: &AccountConfig) -> AccountOptions {
+        AccountOptions {
+            set: crate::provider::assignments(&config.overrides),
+            allow_insecure_http: config.allow_insecure_http,
+            timeout_secs: config.timeout_secs,
+            env_var: config.env_var.clone(),
+        }
+    }
+
+    /// Puts these options into `config`, keeping its OAuth client id and grant. Errors:
+    /// Invalid (a `set` line without `=`).
+    pub fn apply_to(&self, config: &mut AccountConfig) -> Result<()> {
+        let mut overrides = crate::provider::overrides_from_assignments(&self.set)?;
+        if let Some(serde_json::Value::Object(oauth)) = config.overrides.get("oauth") {
+            let own: serde_json::Map<_, _> = oauth
+                .iter()
+                .filter(|(k, _)| matches!(k.as_str(), "client_id" | "grant"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if !own.is_empty() {
+                let mut merged = serde_json::Value::Object(overrides);
+                crate::provider::merge(&mut merged, &serde_json::json!({ "oauth": own }));
+                overrides = match merged {
+                    serde_json::Value::Object(o) => o,
+                    _ => serde_json::Map::new(),
+                };
+            }
+        }
+        config.overrides = overrides;
+        config.allow_insecure_http = self.allow_insecure_http;
+        config.timeout_secs = self.timeout_secs;
+        config.env_var = self
+            .env_var
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string);
+        Ok(())
+    }
 }
 
 impl Deck {
@@ -74,6 +142,11 @@ impl Deck {
         config.provider = edit.provider.trim().to_string();
         config.base_url = edit.base_url.trim().to_string();
         config.email = edit.email.trim().to_string();
+        if let Some(options) = &edit.options {
+            options.apply_to(&mut config)?;
+        }
+        // The overrides must still fit the provider (a new provider, a mistyped field).
+        self.provider_of(&config)?;
         self.save_account(&config, now)
     }
 
@@ -87,6 +160,7 @@ impl Deck {
             provider: Some(edit.provider.trim().to_string()),
             base_url: Some(edit.base_url.trim().to_string()),
             email: Some(edit.email.trim().to_string()),
+            options: edit.options.clone(),
             ..super::LoginRequest::default()
         })?;
         if !plan.is_new() {

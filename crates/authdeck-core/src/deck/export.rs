@@ -32,6 +32,7 @@ pub struct ProviderFile {
 
 /// What an import did, by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportReport {
     pub accounts: Tally,
     pub providers: Tally,
@@ -41,6 +42,7 @@ pub struct ImportReport {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Tally {
     pub added: Vec<String>,
     pub changed: Vec<String>,
@@ -152,6 +154,7 @@ impl Deck {
     /// listed in [`ImportReport::secrets_dropped`].
     pub fn import(&self, export: &Export, now: Timestamp) -> Result<ImportReport> {
         export.validate("the import")?;
+        self.check_providers(export)?;
         let mut report = ImportReport::default();
         let dir = self.home.providers_dir();
         for provider in &export.providers {
@@ -204,6 +207,43 @@ impl Deck {
             }
         }
         Ok(report)
+    }
+}
+
+impl Deck {
+    /// Each provider file of `export` reads as a provider, and each account's provider (one
+    /// here or one the file brings) takes the account's overrides, as a login would check
+    /// them: an account that could never log in is refused before anything is written.
+    /// Errors: Invalid, naming the file or account.
+    fn check_providers(&self, export: &Export) -> Result<()> {
+        let mut brought = Vec::new();
+        for file in &export.providers {
+            let provider = crate::provider::Provider::from_toml(&file.content).map_err(|p| {
+                Error::Invalid(format!(
+                    "the import: provider file {} is not a valid provider: {p}",
+                    file.file
+                ))
+            })?;
+            brought.push(provider);
+        }
+        let catalog = self.catalog();
+        for config in &export.accounts {
+            let provider = match brought.iter().find(|p| p.id == config.provider) {
+                Some(p) => p,
+                None => catalog.get(&config.provider).map_err(|_| {
+                    Error::Invalid(format!(
+                        "the import: account {} uses the provider `{}`, which is neither here \
+                         nor in the file: add its provider file first (`authdeck providers \
+                         add`), or export it along",
+                        config.name, config.provider
+                    ))
+                })?,
+            };
+            provider
+                .with_overrides(&serde_json::Value::Object(config.overrides.clone()))
+                .map_err(|e| Error::Invalid(format!("the import: account {}: {e}", config.name)))?;
+        }
+        Ok(())
     }
 }
 

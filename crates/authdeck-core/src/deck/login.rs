@@ -31,7 +31,14 @@ pub struct LoginRequest {
     /// Per-account provider spec changes, merged over what is stored.
     pub overrides: Option<serde_json::Map<String, serde_json::Value>>,
     pub allow_insecure_http: Option<bool>,
+    /// The request time limit, kept for the account (its later logins and renewals).
     pub timeout: Option<Duration>,
+    /// The variable name the token is copied under, kept for the account; empty to go back
+    /// to `AUTHDECK_TOKEN`.
+    pub env_var: Option<String>,
+    /// The app's form: all the account's options at once, replacing the stored ones (and
+    /// `overrides`, `allow_insecure_http`, `timeout`, `env_var` above).
+    pub options: Option<super::accounts::AccountOptions>,
     /// A one-time code typed now, or how to ask for one, for a server that asks.
     pub code: CodeSource,
     /// A TOTP secret (RFC 6238) to keep in the keyring, so codes are computed from now on.
@@ -279,12 +286,12 @@ impl Deck {
                 )));
             }
             return Ok(LoginPlan {
+                timeout: config.policy().timeout,
                 config,
                 provider,
                 existing,
                 password: req.password,
                 remember_password: req.remember_password,
-                timeout: req.timeout.unwrap_or(crate::http::DEFAULT_TIMEOUT),
                 code: req.code,
                 totp_secret: None,
                 client_secret: req.client_secret,
@@ -311,12 +318,12 @@ impl Deck {
         // Check the URL before anything is written, so a typo leaves no trace.
         crate::http::endpoint(&config.base_url, &login.path, config.allow_insecure_http)?;
         Ok(LoginPlan {
+            timeout: config.policy().timeout,
             config,
             provider,
             existing,
             password: req.password,
             remember_password: req.remember_password,
-            timeout: req.timeout.unwrap_or(crate::http::DEFAULT_TIMEOUT),
             code: req.code,
             totp_secret: req.totp_secret,
             client_secret: None,
@@ -618,6 +625,10 @@ pub struct PastedToken {
     pub expires_at: Option<Timestamp>,
     pub overrides: Option<serde_json::Map<String, serde_json::Value>>,
     pub allow_insecure_http: Option<bool>,
+    /// As [`LoginRequest::env_var`].
+    pub env_var: Option<String>,
+    /// As [`LoginRequest::options`].
+    pub options: Option<super::accounts::AccountOptions>,
 }
 
 impl Deck {
@@ -644,6 +655,8 @@ impl Deck {
                 .or_else(|| existing.is_none().then(String::new)),
             overrides: pasted.overrides,
             allow_insecure_http: pasted.allow_insecure_http,
+            env_var: pasted.env_var,
+            options: pasted.options,
             ..LoginRequest::default()
         };
         let config = merged_config(existing.as_ref(), &req, &catalog)?;
@@ -853,7 +866,20 @@ fn merged_config(
             .allow_insecure_http
             .or(existing.map(|a| a.config.allow_insecure_http))
             .unwrap_or(false),
+        timeout_secs: req
+            .timeout
+            .map(|t| t.as_secs())
+            .or(existing.and_then(|a| a.config.timeout_secs)),
+        env_var: match &req.env_var {
+            Some(name) if name.trim().is_empty() => None,
+            Some(name) => Some(name.trim().to_string()),
+            None => existing.and_then(|a| a.config.env_var.clone()),
+        },
     };
+    let mut config = config;
+    if let Some(options) = &req.options {
+        options.apply_to(&mut config)?;
+    }
     config.validate()?;
     Ok(config)
 }

@@ -27,7 +27,7 @@ mod oauth;
 mod suites;
 mod token;
 
-pub use accounts::{AccountEdit, AccountSummary};
+pub use accounts::{AccountEdit, AccountOptions, AccountSummary};
 pub use export::{EXPORT_FORMAT_VERSION, Export, ImportReport, ProviderFile, Tally};
 pub use handoff::Handoff;
 pub use login::{LoginPlan, LoginReport, LoginRequest, Outcome, PastedToken, SessionFacts};

@@ -520,13 +520,7 @@ pub(super) fn registration(
 }
 
 fn transport(http: &Http, config: &AccountConfig) -> Transport {
-    Transport::new(
-        http.clone(),
-        Policy {
-            allow_insecure_http: config.allow_insecure_http,
-            ..Policy::default()
-        },
-    )
+    Transport::new(http.clone(), config.policy())
 }
 
 fn failed(failure: Failure) -> Attempt {

@@ -8,7 +8,7 @@ use crate::accounts::Account;
 use crate::copy::Presentation;
 use crate::exchange::{self, CodeSource, Credentials, Target};
 use crate::history::Action;
-use crate::http::{Http, Policy};
+use crate::http::Http;
 use crate::secret::Secret;
 use crate::vault::VaultDoc;
 use crate::{Error, Result, lock};
@@ -126,6 +126,7 @@ impl Deck {
         let provider = self.provider_of(&account.config)?;
         Ok(Presentation {
             url: Some(account.config.base_url),
+            variable: account.config.env_var,
             ..Presentation::of(&provider, out.scheme.as_deref())
         })
     }
@@ -272,10 +273,7 @@ impl Deck {
         }
         let target = Target {
             base_url: account.config.base_url.clone(),
-            policy: Policy {
-                allow_insecure_http: account.config.allow_insecure_http,
-                ..Policy::default()
-            },
+            policy: account.config.policy(),
             provider: provider.clone(),
         };
         let mut refused = None;
@@ -414,6 +412,8 @@ mod tests {
             email: "a@b.c".into(),
             overrides: Default::default(),
             allow_insecure_http: false,
+            timeout_secs: None,
+            env_var: None,
         }
     }
 

@@ -274,6 +274,7 @@ pub(crate) mod tests {
                     scheme: None,
                     query: None,
                     url: None,
+                    variable: None,
                 },
                 expires_at: None,
             },
@@ -356,6 +357,7 @@ pub(crate) mod tests {
             scheme: None,
             query: Some("api_key".into()),
             url: None,
+            variable: None,
         };
         let vars = variables(&one)?;
         assert!(names(&vars).contains(&"dev_auth_query"));

@@ -597,6 +597,8 @@ mod tests {
                 email: "e@x.test".into(),
                 overrides: Default::default(),
                 allow_insecure_http: false,
+                timeout_secs: None,
+                env_var: None,
             };
             crate::accounts::upsert(&conn, &config, at(0))?;
         }

@@ -69,11 +69,20 @@ impl Provider {
         let mut merged = serde_json::to_value(self)
             .map_err(|e| Error::Provider(format!("could not apply overrides: {e}")))?;
         merge(&mut merged, overrides);
-        let provider: Provider = serde_json::from_value(merged).map_err(|e| {
-            Error::Invalid(format!(
-                "the overrides for provider `{}` do not fit its spec: {e}",
-                self.id
-            ))
+        let provider: Provider = serde_path_to_error::deserialize(merged).map_err(|e| {
+            let field = e.path().to_string();
+            match field.as_str() {
+                "." | "" => Error::Invalid(format!(
+                    "the overrides for provider `{}` do not fit its spec: {}",
+                    self.id,
+                    e.inner()
+                )),
+                _ => Error::Invalid(format!(
+                    "the override of `{field}` does not fit provider `{}`: {}",
+                    self.id,
+                    e.inner()
+                )),
+            }
         })?;
         provider.validate().map_err(|(field, problem)| {
             Error::Invalid(format!("override of `{field}` is not valid: {problem}"))
@@ -104,6 +113,55 @@ pub fn override_from_assignment(assignment: &str) -> Result<serde_json::Value> {
     Ok(value)
 }
 
+/// Fields of the overrides that have their own place in the app's form and the CLI
+/// (`--client-id`, `--grant`): [`assignments`] leaves them out.
+const OWN_FIELDS: [&str; 2] = ["oauth.client_id", "oauth.grant"];
+
+/// The overrides as `field.path=value` lines, the form `--set` takes, in field order: a string
+/// as it is (quoted as JSON when it would read back as another type: `"30"`), anything else
+/// as JSON. Leaves out `oauth.client_id` and `oauth.grant`, which have fields of their own.
+pub fn assignments(overrides: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+    fn walk(prefix: &str, value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) if !map.is_empty() => {
+                for (key, inner) in map {
+                    let path = match prefix {
+                        "" => key.clone(),
+                        _ => format!("{prefix}.{key}"),
+                    };
+                    walk(&path, inner, out);
+                }
+            }
+            _ if OWN_FIELDS.contains(&prefix) => {}
+            serde_json::Value::String(text)
+                if serde_json::from_str::<serde_json::Value>(text).is_err() =>
+            {
+                out.push(format!("{prefix}={text}"))
+            }
+            other => out.push(format!("{prefix}={other}")),
+        }
+    }
+    let mut out = Vec::new();
+    walk("", &serde_json::Value::Object(overrides.clone()), &mut out);
+    out
+}
+
+/// Overrides from `field.path=value` lines (blank lines skipped), each read as
+/// [`override_from_assignment`] reads `--set`, merged in order. Errors: Invalid (a line
+/// without `=` or without a field).
+pub fn overrides_from_assignments(
+    lines: &[String],
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let mut merged = serde_json::Value::Object(serde_json::Map::new());
+    for line in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        merge(&mut merged, &override_from_assignment(line)?);
+    }
+    match merged {
+        serde_json::Value::Object(map) => Ok(map),
+        _ => Ok(serde_json::Map::new()),
+    }
+}
+
 /// Deep-merges `patch` into `target`: objects merge key by key, anything else replaces.
 pub fn merge(target: &mut serde_json::Value, patch: &serde_json::Value) {
     match (target, patch) {
@@ -120,6 +178,61 @@ pub fn merge(target: &mut serde_json::Value, patch: &serde_json::Value) {
             }
         }
         (target, patch) => *target = patch.clone(),
+    }
+}
+
+#[cfg(test)]
+mod assignment_tests {
+    use super::*;
+
+    #[test]
+    fn overrides_read_back_as_the_same_set_lines() {
+        let lines: Vec<String> = [
+            "success.expires_format=unix_ms",
+            "success.lifetime_secs=900",
+            "refresh=null",
+            "login.headers.X-Tenant=\"42\"",
+        ]
+        .map(String::from)
+        .to_vec();
+        let map = overrides_from_assignments(&lines).unwrap();
+        let back = assignments(&map);
+        assert_eq!(overrides_from_assignments(&back).unwrap(), map);
+        assert!(
+            back.contains(&"success.expires_format=unix_ms".to_string()),
+            "{back:?}"
+        );
+        assert!(
+            back.contains(&"login.headers.X-Tenant=\"42\"".to_string()),
+            "{back:?}"
+        );
+    }
+
+    #[test]
+    fn the_client_id_and_grant_are_left_to_their_own_fields() {
+        let map = overrides_from_assignments(&[
+            "oauth.client_id=app".into(),
+            "oauth.grant=device_code".into(),
+            "oauth.scopes=[\"openid\"]".into(),
+        ])
+        .unwrap();
+        assert_eq!(
+            assignments(&map),
+            vec!["oauth.scopes=[\"openid\"]".to_string()]
+        );
+    }
+
+    #[test]
+    fn a_line_without_a_value_is_refused_and_blank_lines_are_skipped() {
+        assert!(
+            overrides_from_assignments(&["".into(), "  ".into()])
+                .unwrap()
+                .is_empty()
+        );
+        let e = overrides_from_assignments(&["success.expires_format".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("FIELD=VALUE"), "{e}");
     }
 }
 
