@@ -27,6 +27,8 @@ const COMMANDS: &[&str] = &[
     "history_list",
     "history_count",
     "history_export_csv",
+    "accounts_export",
+    "accounts_import",
     "providers_list",
     "provider_check",
     "provider_save",

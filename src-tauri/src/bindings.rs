@@ -39,6 +39,9 @@ mod tests {
             decl::<history::Page>(&cfg),
             decl::<history::EventKey>(&cfg),
             decl::<deck::AccountEdit>(&cfg),
+            decl::<deck::AccountOptions>(&cfg),
+            decl::<deck::ImportReport>(&cfg),
+            decl::<deck::Tally>(&cfg),
             decl::<deck::LoginReport>(&cfg),
             decl::<deck::Outcome>(&cfg),
             decl::<deck::SessionFacts>(&cfg),
@@ -67,6 +70,7 @@ mod tests {
             decl::<suite::SuiteDoc>(&cfg),
             // src-tauri/src/dto.rs
             decl::<AccountView>(&cfg),
+            decl::<ExportSummary>(&cfg),
             decl::<LoginInput>(&cfg),
             decl::<PasteInput>(&cfg),
             decl::<SignInInput>(&cfg),

@@ -7,7 +7,9 @@ use crate::inspect;
 use crate::state::AppState;
 use authdeck_core::Error;
 use authdeck_core::copy::Format;
-use authdeck_core::deck::{AccountEdit, Deck, LoginReport, LoginRequest, PastedToken};
+use authdeck_core::deck::{
+    AccountEdit, Deck, ImportReport, LoginReport, LoginRequest, PastedToken,
+};
 use authdeck_core::exchange::{self, CodeSource, Credentials, Trial};
 use authdeck_core::history::Event;
 use authdeck_core::jwt::Inspection;
@@ -39,6 +41,7 @@ pub async fn account_login(
         remember_password: input.remember_password,
         code: given(input.otp).map_or(CodeSource::None, CodeSource::Given),
         totp_secret: given(input.totp_secret),
+        options: input.options,
         // A refused first login stores nothing: the dialog offers to keep the account.
         forget_if_refused: true,
         ..LoginRequest::default()
@@ -104,6 +107,8 @@ pub async fn account_paste_token(
         expires_at: input.expires_at,
         overrides: None,
         allow_insecure_http: None,
+        env_var: None,
+        options: input.options,
     };
     let report = state.deck.keep_pasted(pasted, Timestamp::now()).await?;
     state.poke_refresher();
@@ -355,6 +360,47 @@ pub async fn history_export_csv(
     path: PathBuf,
 ) -> CmdResult<u64> {
     Ok(state.deck.export_history_csv(&filter.into(), &path)?)
+}
+
+/// Writes every account's configuration and the provider files to `path` as an Authdeck
+/// export (`authdeck export`): never a token or password. Returns how many accounts and
+/// provider files it holds.
+#[tauri::command]
+pub async fn accounts_export(
+    state: State<'_, AppState>,
+    path: PathBuf,
+) -> CmdResult<ExportSummary> {
+    blocking(&state, move |deck| {
+        let export = deck.export(Timestamp::now())?;
+        std::fs::write(&path, format!("{}\n", export.to_json()?)).map_err(|e| {
+            Error::Io(format!(
+                "cannot write the export to {}: {e}",
+                path.display()
+            ))
+        })?;
+        Ok(ExportSummary {
+            accounts: export.accounts.len(),
+            providers: export.providers.len(),
+        })
+    })
+    .await
+}
+
+/// Reads an export file (`authdeck import`): new accounts and provider files are added,
+/// different ones replaced, identical ones skipped; a file with any invalid entry changes
+/// nothing.
+#[tauri::command]
+pub async fn accounts_import(state: State<'_, AppState>, path: PathBuf) -> CmdResult<ImportReport> {
+    let report = blocking(&state, move |deck| {
+        let source = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::Invalid(format!("cannot read {source}: {e}")))?;
+        let export = authdeck_core::deck::Export::from_json(&text, &source)?;
+        deck.import(&export, Timestamp::now())
+    })
+    .await?;
+    state.poke_refresher();
+    Ok(report)
 }
 
 #[tauri::command]

@@ -44,6 +44,8 @@ pub struct AccountView {
     /// The failure of the account's newest event, when that event failed.
     #[ts(type = "Failure | null")]
     pub last_error: Option<Failure>,
+    /// What else is set for the account, as the edit form shows it.
+    pub options: authdeck_core::deck::AccountOptions,
 }
 
 impl AccountView {
@@ -76,6 +78,7 @@ impl AccountView {
             client_id: oauth.and_then(|o| o.client_id.clone()),
             oauth_grant: oauth.map(|o| o.grant),
             status: accounts::status(&a, now, Some(margin)),
+            options: authdeck_core::deck::AccountOptions::of(&a.config),
             margin_secs: margin.as_secs(),
             provider_name,
             name: a.config.name,
@@ -109,6 +112,11 @@ pub struct LoginInput {
     /// A TOTP secret (base32 or an otpauth:// URI) to keep in the keyring; empty for none.
     #[serde(default)]
     pub totp_secret: String,
+    /// The account's options (`--set`, `--timeout`, `--allow-insecure-http`, `--env-var`),
+    /// replacing the stored ones; absent: kept.
+    #[serde(default)]
+    #[ts(optional)]
+    pub options: Option<authdeck_core::deck::AccountOptions>,
 }
 
 /// An OAuth sign-in: the browser, a device code, client credentials or a password.
@@ -130,6 +138,11 @@ pub struct SignInInput {
     pub password: String,
     #[serde(default)]
     pub remember_password: bool,
+    /// The account's options (`--set`, `--timeout`, `--allow-insecure-http`, `--env-var`),
+    /// replacing the stored ones; absent: kept.
+    #[serde(default)]
+    #[ts(optional)]
+    pub options: Option<authdeck_core::deck::AccountOptions>,
 }
 
 /// What the UI shows while an OAuth sign-in waits for the user: the browser's URL, or the
@@ -159,6 +172,11 @@ pub struct PasteInput {
     /// When it expires (RFC 3339), when the user knows; else the JWT's `exp`.
     #[ts(type = "string | null")]
     pub expires_at: Option<jiff::Timestamp>,
+    /// The account's options (`--set`, `--timeout`, `--allow-insecure-http`, `--env-var`),
+    /// replacing the stored ones; absent: kept.
+    #[serde(default)]
+    #[ts(optional)]
+    pub options: Option<authdeck_core::deck::AccountOptions>,
 }
 
 /// Which history events to show; every field narrows.
@@ -433,4 +451,11 @@ mod tests {
         let problem = check.problem.expect("a problem");
         assert!(!problem.message.is_empty(), "the message says why");
     }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportSummary {
+    pub accounts: usize,
+    pub providers: usize,
 }

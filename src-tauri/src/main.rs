@@ -77,6 +77,8 @@ fn main() {
             commands::history_list,
             commands::history_count,
             commands::history_export_csv,
+            commands::accounts_export,
+            commands::accounts_import,
             commands::providers_list,
             commands::provider_check,
             commands::provider_save,

@@ -24,6 +24,7 @@ pub fn request(input: &SignInInput) -> LoginRequest {
         client_id: (!input.client_id.trim().is_empty()).then(|| input.client_id.trim().into()),
         client_secret: given(&input.client_secret),
         grant: Some(input.grant),
+        options: input.options.clone(),
         // A refused first sign-in stores nothing, as a refused first login.
         forget_if_refused: true,
         ..LoginRequest::default()

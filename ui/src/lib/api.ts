@@ -1,10 +1,12 @@
 // Every backend command, typed. Components call these, never `invoke` directly.
 import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
-import { save } from '@tauri-apps/plugin-dialog'
+import { open, save } from '@tauri-apps/plugin-dialog'
 import type {
   AccountEdit,
   AccountView,
+  ExportSummary,
+  ImportReport,
   CopyFormat,
   CopyReceipt,
   Event,
@@ -80,6 +82,16 @@ export const api = {
   /** Asks where to save a CSV file, in the system's save dialog; null when the user cancels. */
   chooseCsvPath: (defaultPath: string, title: string) =>
     save({ title, defaultPath, filters: [{ name: 'CSV', extensions: ['csv'] }] }),
+  /** Asks where to save an accounts export (JSON), in the system's save dialog; null when cancelled. */
+  chooseExportPath: (defaultPath: string) =>
+    save({ title: 'Export accounts', defaultPath, filters: [{ name: 'Authdeck export', extensions: ['json'] }] }),
+  /** Asks which export file to import, in the system's open dialog; null when cancelled. */
+  chooseImportPath: () =>
+    open({ title: 'Import accounts', multiple: false, directory: false, filters: [{ name: 'Authdeck export', extensions: ['json'] }] }),
+  /** Writes every account's configuration and the provider files to `path`: never a secret. */
+  exportAccounts: (path: string) => invoke<ExportSummary>('accounts_export', { path }),
+  /** Adds and updates accounts and provider files from an export file. */
+  importAccounts: (path: string) => invoke<ImportReport>('accounts_import', { path }),
   /** Writes every event matching the filter to `path` as CSV; resolves to how many. */
   exportHistory: (filter: HistoryFilter, path: string) => invoke<number>('history_export_csv', { filter, path }),
   providers: () => invoke<ProviderView[]>('providers_list'),

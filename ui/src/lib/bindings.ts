@@ -63,7 +63,17 @@ overrides: { [key in string]: JsonValue },
 /**
  * Plain `http://` to a host other than loopback is refused unless this is set.
  */
-allow_insecure_http: boolean, };
+allow_insecure_http: boolean, 
+/**
+ * Give up on one request (login, refresh, revocation) after this many seconds, 1 to
+ * [`MAX_TIMEOUT_SECS`]; `None`: [`crate::http::DEFAULT_TIMEOUT`].
+ */
+timeout_secs: number | null, 
+/**
+ * The variable name the `env` and `dotenv` copy forms and `authdeck exec` use for the
+ * token (`GITHUB_TOKEN`); `None`: `AUTHDECK_TOKEN`.
+ */
+env_var: string | null, };
 
 export type SessionState = { 
 /**
@@ -112,6 +122,16 @@ overrides: { [key in string]: JsonValue },
  */
 allow_insecure_http: boolean, 
 /**
+ * Give up on one request (login, refresh, revocation) after this many seconds, 1 to
+ * [`MAX_TIMEOUT_SECS`]; `None`: [`crate::http::DEFAULT_TIMEOUT`].
+ */
+timeout_secs: number | null, 
+/**
+ * The variable name the `env` and `dotenv` copy forms and `authdeck exec` use for the
+ * token (`GITHUB_TOKEN`); `None`: `AUTHDECK_TOKEN`.
+ */
+env_var: string | null, 
+/**
  * A token is stored in the keyring for this account.
  */
 signed_in: boolean, 
@@ -151,7 +171,43 @@ export type EventKey = {
  */
 at_ms: number, id: number, };
 
-export type AccountEdit = { account: string, provider: string, base_url: string, email: string, };
+export type AccountEdit = { account: string, provider: string, base_url: string, email: string, 
+/**
+ * Replaces the account's options when given; `None` keeps them.
+ */
+options?: AccountOptions, };
+
+export type AccountOptions = { 
+/**
+ * Changes to the provider spec for this account, `FIELD=VALUE` each (as `--set`); the
+ * OAuth client id and grant have their own fields and are kept.
+ */
+set: Array<string>, 
+/**
+ * Plain http:// to a host other than localhost is allowed (passwords travel unencrypted).
+ */
+allow_insecure_http: boolean, 
+/**
+ * Give up on a request after this many seconds, 1 to 600; `None`: 30.
+ */
+timeout_secs: number | null, 
+/**
+ * The variable name of the shell and `.env` copy forms; empty or `None`: AUTHDECK_TOKEN.
+ */
+env_var: string | null, };
+
+export type ImportReport = { accounts: Tally, providers: Tally, 
+/**
+ * Changed accounts whose secrets were dropped: moved to another server (every secret) or
+ * signed out by the change (their tokens).
+ */
+secrets_dropped: Array<string>, };
+
+export type Tally = { added: Array<string>, changed: Array<string>, 
+/**
+ * Already present with the same content.
+ */
+skipped: Array<string>, };
 
 export type LoginReport = { account: string, provider: string, email: string, base_url: string, latency_ms: number, } & ({ "ok_tag": "ok" } & SessionFacts | { "ok_tag": "failed" } & Failure);
 
@@ -437,7 +493,13 @@ margin_secs: number, token_fingerprint: string | null, has_refresh_token: boolea
 /**
  * The failure of the account's newest event, when that event failed.
  */
-last_error: Failure | null, };
+last_error: Failure | null, 
+/**
+ * What else is set for the account, as the edit form shows it.
+ */
+options: AccountOptions, };
+
+export type ExportSummary = { accounts: number, providers: number, };
 
 export type LoginInput = { account: string, provider: string, base_url: string, email: string, password: string, remember_password: boolean, 
 /**
@@ -447,7 +509,12 @@ otp: string,
 /**
  * A TOTP secret (base32 or an otpauth:// URI) to keep in the keyring; empty for none.
  */
-totp_secret: string, };
+totp_secret: string, 
+/**
+ * The account's options (`--set`, `--timeout`, `--allow-insecure-http`, `--env-var`),
+ * replacing the stored ones; absent: kept.
+ */
+options?: AccountOptions, };
 
 export type PasteInput = { account: string, provider: string, base_url: string, 
 /**
@@ -457,7 +524,12 @@ email: string, token: string,
 /**
  * When it expires (RFC 3339), when the user knows; else the JWT's `exp`.
  */
-expires_at: string | null, };
+expires_at: string | null, 
+/**
+ * The account's options (`--set`, `--timeout`, `--allow-insecure-http`, `--env-var`),
+ * replacing the stored ones; absent: kept.
+ */
+options?: AccountOptions, };
 
 export type SignInInput = { account: string, provider: string, 
 /**
@@ -471,7 +543,12 @@ client_secret: string, grant: Grant,
 /**
  * The password grant's user and password; empty otherwise.
  */
-email: string, password: string, remember_password: boolean, };
+email: string, password: string, remember_password: boolean, 
+/**
+ * The account's options (`--set`, `--timeout`, `--allow-insecure-http`, `--env-var`),
+ * replacing the stored ones; absent: kept.
+ */
+options?: AccountOptions, };
 
 export type SignInStage = { "stage": "browser", account: string, url: string, } | { "stage": "device", account: string, code: DeviceCode, };
 

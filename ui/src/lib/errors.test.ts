@@ -75,3 +75,13 @@ describe('showAccountFailure', () => {
     expect(shown.details).toContainEqual(['Message', down.message])
   })
 })
+
+describe('inAppWords', () => {
+  it('names the account form where core names a CLI option', async () => {
+    const { inAppWords } = await import('./errors')
+    const said = inAppWords('refusing plain http:// to 10.0.0.5: passwords and tokens would travel unencrypted. Use https://, or allow plain http for the account if you really mean it (`authdeck login ACCOUNT --allow-insecure-http`)')
+    expect(said).toContain('“Allow plain http://” under Options')
+    expect(said).not.toContain('--allow-insecure-http')
+    expect(inAppWords('dev is signed out: run `authdeck login dev`')).toBe('dev is signed out: use Log in on dev')
+  })
+})

@@ -65,12 +65,25 @@ export function showAccountFailure(account: string, f: Failure): Shown {
   return { ...showFailure(f), title: `${account}: ${kindWords(f.kind)}` }
 }
 
+// Core's messages name the CLI's options; in the app, the same choice has a place in a form.
+const APP_WORDS: [RegExp, string][] = [
+  [/\(`authdeck login [^`]* --allow-insecure-http`\)/g, '(“Allow plain http://” under Options in the account’s Edit form)'],
+  [/(?:run )?`authdeck login ([^`\s]+)`/g, 'use Log in on $1'],
+  [/`?--set ([^\s`]+)`?/g, '“$1”'],
+]
+
+/** `message` with the CLI's options named as the app's forms name them. */
+export function inAppWords(message: string): string {
+  return APP_WORDS.reduce((text, [pattern, words]) => text.replace(pattern, words), message)
+}
+
 /** Anything a command threw: an ErrorPayload, or (defensively) anything else. */
 export function showError(e: unknown): Shown {
-  const p = asPayload(e)
+  const raw = asPayload(e)
+  const p = { ...raw, message: inAppWords(raw.message) }
   const general = CODE_WORDS[p.code]
-  // Our own messages are written for people already; use them as the title when short.
-  const title = p.message && p.message.length <= 160 ? sentence(p.message) : general
+  // Our own messages are written for people already; use them as the title unless very long.
+  const title = p.message && p.message.length <= 240 ? sentence(p.message) : general
   return { title, details: [['Code', p.code], ['Message', p.message || general]] }
 }
 

@@ -24,6 +24,7 @@ function account(over: Partial<AccountView> = {}): AccountView {
     password_remembered: false,
     last_login_at: '2026-11-22T11:00:00Z',
     last_error: null,
+    options: { set: [], allow_insecure_http: false, timeout_secs: null, env_var: null },
     ...over,
   }
 }

@@ -73,7 +73,10 @@ describe('Add account', () => {
     expect(addAccount).not.toHaveBeenCalled()
     expect(ondone).not.toHaveBeenCalled()
     await fireEvent.click(view.getByText(/Keep fresh anyway/))
-    await waitFor(() => expect(addAccount).toHaveBeenCalledWith({ account: 'fresh', provider: 'user-login', base_url: 'http://127.0.0.1:8787/user-login', email: 'alice@userlogin.test' }))
+    await waitFor(() => expect(addAccount).toHaveBeenCalledWith({
+      account: 'fresh', provider: 'user-login', base_url: 'http://127.0.0.1:8787/user-login', email: 'alice@userlogin.test',
+      options: { set: [], timeout_secs: null, env_var: null, allow_insecure_http: false },
+    }))
     expect(ondone).toHaveBeenCalledWith('fresh')
   })
 })
@@ -98,5 +101,61 @@ describe('Add account while the sandbox runs', () => {
     await fireEvent.click(await view.findByText('Use http://127.0.0.1:41234/user-login'))
     expect(view.container.querySelector<HTMLInputElement>('[data-field="base-url"]')!.value).toBe('http://127.0.0.1:41234/user-login')
     sandbox.info = null
+  })
+})
+
+describe('Account options', () => {
+  const field = (view: { container: HTMLElement }, f: string) => view.container.querySelector<HTMLInputElement>(`[data-field="${f}"]`)!
+
+  beforeEach(() => {
+    login.mockReset()
+    login.mockImplementation(async (input: LoginInput) => ({ ...refused(input), ok_tag: 'ok' }))
+  })
+
+  it('sends what the CLI sets with --set, --timeout, --allow-insecure-http and --env-var', async () => {
+    const view = render(AccountForm, { account: null, onclose: () => {}, ondone: () => {} })
+    await fireEvent.click(view.getByText('Options'))
+    await fireEvent.input(field(view, 'set'), { target: { value: 'success.expires_format=unix_ms\n\n  refresh=null ' } })
+    await fireEvent.input(field(view, 'timeout'), { target: { value: '5' } })
+    await fireEvent.input(field(view, 'env-var'), { target: { value: 'GITHUB_TOKEN' } })
+    await fireEvent.click(field(view, 'allow-insecure-http'))
+    await fill(view, 'lan')
+    await waitFor(() => expect(login).toHaveBeenCalledOnce())
+    expect(login.mock.calls[0][0].options).toEqual({
+      set: ['success.expires_format=unix_ms', 'refresh=null'], timeout_secs: 5, env_var: 'GITHUB_TOKEN', allow_insecure_http: true,
+    })
+  })
+
+  it('marks a timeout out of range or a bad variable name as typed, and sends nothing', async () => {
+    const view = render(AccountForm, { account: null, onclose: () => {}, ondone: () => {} })
+    await fireEvent.click(view.getByText('Options'))
+    await fireEvent.input(field(view, 'timeout'), { target: { value: '0' } })
+    expect(view.container.querySelector('[data-field-error="timeout"]')!.textContent).toContain('1 to 600 seconds')
+    await fireEvent.input(field(view, 'timeout'), { target: { value: '' } })
+    await fireEvent.input(field(view, 'env-var'), { target: { value: '1TOKEN' } })
+    expect(view.container.querySelector('[data-field-error="env-var"]')!.textContent).toContain('not a variable name')
+    await fill(view, 'lan')
+    expect(login).not.toHaveBeenCalled()
+  })
+
+  it('says where to allow plain http in the app\'s words when it is refused, and opens Options', async () => {
+    login.mockImplementation(async () => {
+      throw { code: 'invalid_input', message: 'refusing plain http:// to 10.0.0.5: passwords and tokens would travel unencrypted. Use https://, or allow plain http for the account if you really mean it (`authdeck login ACCOUNT --allow-insecure-http`)' }
+    })
+    const view = render(AccountForm, { account: null, onclose: () => {}, ondone: () => {} })
+    await fill(view, 'lan')
+    await waitFor(() => expect(view.container.textContent).toContain('“Allow plain http://” under Options'))
+    expect(view.container.textContent).not.toContain('--allow-insecure-http')
+    expect(view.container.querySelector<HTMLDetailsElement>('[data-section="options"]')!.open).toBe(true)
+  })
+
+  it('shows an account\'s options when editing it', async () => {
+    const edited = { ...account('lan'), options: { set: ['success.expires_format=unix_ms'], allow_insecure_http: true, timeout_secs: 12, env_var: 'LAN_TOKEN' } }
+    const view = render(AccountForm, { account: edited, onclose: () => {}, ondone: () => {} })
+    expect(view.container.querySelector<HTMLDetailsElement>('[data-section="options"]')!.open).toBe(true)
+    expect(field(view, 'set').value).toBe('success.expires_format=unix_ms')
+    expect(field(view, 'timeout').value).toBe('12')
+    expect(field(view, 'env-var').value).toBe('LAN_TOKEN')
+    expect(field(view, 'allow-insecure-http').checked).toBe(true)
   })
 })

@@ -1,0 +1,51 @@
+// The account form's Options: the same choices as `authdeck login --set`, `--timeout`,
+// `--allow-insecure-http` and `--env-var`, as the form edits them.
+import type { AccountOptions } from './types'
+
+export interface OptionsDraft {
+  /** FIELD=VALUE lines. */
+  set: string
+  /** Seconds, as typed; empty for the default (30). */
+  timeout: string | number | null
+  envVar: string
+  allowInsecureHttp: boolean
+}
+
+export function fromOptions(o: AccountOptions | null): OptionsDraft {
+  return {
+    set: (o?.set ?? []).join('\n'),
+    timeout: o?.timeout_secs ?? '',
+    envVar: o?.env_var ?? '',
+    allowInsecureHttp: o?.allow_insecure_http ?? false,
+  }
+}
+
+export function toOptions(d: OptionsDraft): AccountOptions {
+  const timeout = String(d.timeout ?? '').trim()
+  return {
+    set: d.set.split('\n').map((l) => l.trim()).filter((l) => l !== ''),
+    timeout_secs: timeout === '' ? null : Number(timeout),
+    env_var: d.envVar.trim() === '' ? null : d.envVar.trim(),
+    allow_insecure_http: d.allowInsecureHttp,
+  }
+}
+
+/** What is wrong in the Options, checked as typed (core checks them again on save). */
+export function optionsProblem(d: OptionsDraft): { field: string; message: string } | null {
+  const timeout = String(d.timeout ?? '').trim()
+  if (timeout !== '' && !(/^\d+$/.test(timeout) && Number(timeout) >= 1 && Number(timeout) <= 600)) {
+    return { field: 'timeout', message: 'The timeout is 1 to 600 seconds (empty: 30).' }
+  }
+  const name = d.envVar.trim()
+  if (name !== '' && !(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name))) {
+    return { field: 'env-var', message: `“${name}” is not a variable name: use letters, digits and _, not starting with a digit (for example GITHUB_TOKEN).` }
+  }
+  // Names shells and tools read for themselves (PATH, BASH_ENV, *_PROXY, …) are refused by
+  // core on save, in the same words as the CLI's; Authdeck's own are caught here already.
+  if (name.toUpperCase().startsWith('AUTHDECK_')) {
+    return { field: 'env-var', message: `${name} is taken: AUTHDECK_* names are Authdeck's own (leave the name empty for AUTHDECK_TOKEN).` }
+  }
+  const bad = d.set.split('\n').map((l) => l.trim()).find((l) => l !== '' && !/^[^=\s][^=]*=/.test(l))
+  if (bad !== undefined) return { field: 'set', message: `“${bad}” needs the form FIELD=VALUE, e.g. success.expires_format=unix_ms.` }
+  return null
+}
