@@ -10,6 +10,7 @@ import assert from 'node:assert/strict'
 const root = path.resolve(import.meta.dirname, '../..')
 const app = process.env.AUTHDECK_APP ?? path.join(root, 'target/debug/authdeck-app')
 const shots = process.env.AUTHDECK_SHOTS ?? path.join(root, 'docs/screenshots')
+const cli = path.join(root, 'target/debug/authdeck')
 mkdirSync(shots, { recursive: true })
 
 // A WebDriver session starts the app; a second one (after Ctrl+Q) starts it again.
@@ -64,6 +65,25 @@ function clipboard() {
   }
 }
 // Waits for an element to show exactly `expected` (the UI updates a frame after a click).
+/** Types `file` into the GTK file dialog titled `title` (a window of its own, outside
+ * WebDriver's reach) and confirms, as a user would. */
+async function gtkDialog(title, file) {
+  const dialog = () => {
+    try {
+      return execFileSync('xdotool', ['search', '--name', title], { encoding: 'utf8' }).trim().split('\n')[0]
+    } catch {
+      return ''
+    }
+  }
+  await waitFor(`the "${title}" dialog`, async () => dialog() !== '', 15000)
+  await browser.pause(800) // let GTK draw and focus its name field
+  execFileSync('xdotool', ['windowfocus', dialog()])
+  execFileSync('xdotool', ['key', 'ctrl+a'])
+  execFileSync('xdotool', ['type', '--delay', '15', file])
+  await browser.pause(300)
+  execFileSync('xdotool', ['key', 'Return'])
+}
+
 async function waitText(sel, expected) {
   await browser.waitUntil(async () => (await text(sel).catch(() => '')) === expected, { timeout: 5000 }).catch(() => {})
   assert.equal(await text(sel), expected, sel)
@@ -171,21 +191,7 @@ try {
     const file = path.join(os.tmpdir(), `authdeck-e2e-history-${process.pid}.csv`)
     rmSync(file, { force: true })
     await (await $('button[data-action="export-csv"]')).click()
-    // The GTK save dialog is a window of its own, outside WebDriver's reach: type the full
-    // path into its name field, as a user would.
-    const dialog = () => {
-      try {
-        return execFileSync('xdotool', ['search', '--name', 'Export history as CSV'], { encoding: 'utf8' }).trim().split('\n')[0]
-      } catch {
-        return ''
-      }
-    }
-    await waitFor('the save dialog', async () => dialog() !== '', 15000)
-    await browser.pause(800) // let GTK draw and focus its name field
-    execFileSync('xdotool', ['windowfocus', dialog()])
-    execFileSync('xdotool', ['key', 'ctrl+a'])
-    execFileSync('xdotool', ['type', '--delay', '15', file])
-    execFileSync('xdotool', ['key', 'Return'])
+    await gtkDialog('Export history as CSV', file)
     const toast = await $(`.toast*=Saved 1 event to ${file}`)
     await toast.waitForDisplayed({ timeout: 15000 })
     const csv = readFileSync(file, 'utf8')
@@ -209,6 +215,40 @@ try {
     await (await $('button[data-action="copy-menu"]')).click()
     await (await $('button[data-format="dotenv"]')).click()
     await waitFor('the clipboard to hold a .env line', async () => clipboard() === `AUTHDECK_TOKEN=${revealed}`, 5000)
+  })
+
+  await step('Options in the account form set what the CLI sets: the .env line then assigns the account\'s own variable', async () => {
+    await (await $('button[data-action="edit"]')).click()
+    await (await $('details[data-section="options"] summary')).click()
+    await (await $('input[data-field="env-var"]')).waitForDisplayed()
+    await (await $('input[data-field="env-var"]')).setValue('QA_TOKEN')
+    await (await $('input[data-field="timeout"]')).setValue('12')
+    await shot('24-account-options')
+    await (await $('button[data-action="save-account"]')).click()
+    await (await $('details[data-section="options"]')).waitForExist({ reverse: true })
+    await (await $('button[data-action="copy-menu"]')).click()
+    await (await $('button[data-format="dotenv"]')).click()
+    await waitFor('the clipboard to hold the account\'s own .env line', async () => clipboard() === `QA_TOKEN=${revealed}`, 5000)
+    const listed = JSON.parse(execFileSync(cli, ['accounts', '--json'], { encoding: 'utf8' })).find((a) => a.name === 'qa-alice')
+    assert.equal(listed.env_var, 'QA_TOKEN', 'the CLI sees what the app set')
+    assert.equal(listed.timeout_secs, 12)
+  })
+
+  await step('Settings exports the accounts to a file the save dialog names, and imports it back', async () => {
+    await (await $('button[data-screen="settings"]')).click()
+    const file = path.join(os.tmpdir(), `authdeck-e2e-accounts-${process.pid}.json`)
+    rmSync(file, { force: true })
+    await (await $('button[data-action="export-accounts"]')).click()
+    await gtkDialog('Export accounts', file)
+    await (await $(`.toast*=to ${file} (no secrets)`)).waitForDisplayed({ timeout: 15000 })
+    const exported = JSON.parse(readFileSync(file, 'utf8'))
+    const qa = exported.accounts.find((a) => a.name === 'qa-alice')
+    assert.equal(qa.env_var, 'QA_TOKEN', 'the options travel with the account')
+    assert.ok(!readFileSync(file, 'utf8').includes(revealed), 'no token in the export')
+    await (await $('button[data-action="import-accounts"]')).click()
+    await gtkDialog('Import accounts', file)
+    await (await $('.toast*=Imported 0 new accounts')).waitForDisplayed({ timeout: 15000 })
+    rmSync(file, { force: true })
   })
 
   await step('a copied token leaves the clipboard after the delay set in Settings', async () => {
@@ -388,7 +428,6 @@ try {
 
   await step('with 50 accounts, long names and long emails, the rows keep their height and never overlap; End reaches the last', async () => {
     // Added as a user of the CLI would, while the app runs: it picks them up when Accounts opens.
-    const cli = path.join(root, 'target/debug/authdeck')
     await (await $('button[data-screen="accounts"]')).click()
     const have = await rows()
     for (let i = have; i < 50; i++) {
