@@ -142,7 +142,9 @@ pub fn assignments(overrides: &serde_json::Map<String, serde_json::Value>) -> Ve
         }
     }
     let mut out = Vec::new();
-    walk("", &serde_json::Value::Object(overrides.clone()), &mut out);
+    for (key, value) in overrides {
+        walk(key, value, &mut out);
+    }
     out
 }
 
@@ -205,6 +207,16 @@ mod assignment_tests {
         assert!(
             back.contains(&"login.headers.X-Tenant=\"42\"".to_string()),
             "{back:?}"
+        );
+    }
+
+    #[test]
+    fn no_overrides_are_no_lines() {
+        assert!(assignments(&serde_json::Map::new()).is_empty());
+        let empty_table = overrides_from_assignments(&["login.headers={}".into()]).unwrap();
+        assert_eq!(
+            assignments(&empty_table),
+            vec!["login.headers={}".to_string()]
         );
     }
 
