@@ -623,3 +623,35 @@ fn device_flag_on_a_password_provider_is_refused_in_plain_words() -> TestResult 
     assert_eq!(world.sandbox.stats().logins, 0, "nothing may be sent");
     Ok(())
 }
+
+#[test]
+fn a_token_that_arrives_expired_names_the_override_that_misread_its_expiry() -> TestResult {
+    let w = World::new()?;
+    let run = w.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        PASSWORD,
+        &["--set", "success.expires_format=unix_ms", "--json"],
+    )?;
+    let json = run.json()?;
+    let notes = json["notes"].to_string();
+    assert!(notes.contains("already past"), "{json}");
+    assert!(
+        notes.contains("success.expires_format=unix_ms"),
+        "the note names the account's own change: {json}"
+    );
+    let fixed = w.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        PASSWORD,
+        &["--set", "success.expires_format=unix_seconds", "--json"],
+    )?;
+    assert!(
+        !fixed.json()?["notes"].to_string().contains("already past"),
+        "{}",
+        fixed.stdout
+    );
+    Ok(())
+}

@@ -480,7 +480,7 @@ impl Deck {
             }
             Ok(session) => session,
         };
-        let facts = facts(&session, provider);
+        let facts = facts(&session, provider, config, at);
         let refresh_token = session
             .refresh_token
             .clone()
@@ -887,8 +887,33 @@ fn merged_config(
 /// The facts worth keeping and showing. The session's expiry is already on the local clock.
 /// `refreshable` means a refresh token renews it; a client credentials account renews by
 /// running its grant again, which a note says.
-fn facts(session: &Session, provider: &Provider) -> SessionFacts {
+fn facts(
+    session: &Session,
+    provider: &Provider,
+    config: &AccountConfig,
+    now: Timestamp,
+) -> SessionFacts {
     let mut notes = session.notes.clone();
+    // A token that arrives expired is almost always an expiry misread (a format or unit the
+    // server does not use), not a server that hands out dead tokens.
+    if let Some(expires) = session.expires_at.filter(|e| *e < now) {
+        let overridden = crate::provider::assignments(&config.overrides)
+            .into_iter()
+            .filter(|line| line.starts_with("success."))
+            .collect::<Vec<_>>();
+        let check = match overridden.is_empty() {
+            true => "the provider's success.expires_* fields".to_string(),
+            false => format!(
+                "this account's provider changes ({})",
+                overridden.join(", ")
+            ),
+        };
+        notes.push(format!(
+            "The token's expiry reads as {} (already past): the server's answer is probably read \
+             with the wrong format or unit. Check {check}, or the server's clock.",
+            expires.strftime("%Y-%m-%d %H:%M:%S UTC")
+        ));
+    }
     let by_grant = provider
         .oauth
         .as_ref()

@@ -367,7 +367,14 @@ fn not_found_after_renewal(account: &Account, now: Timestamp) -> Error {
         // `fresh_token` takes a token expiring exactly now as fresh and reads the keyring for
         // it: at `now` itself a missing token is the keyring's doing, not the clock's.
         Some(t) if t < now => Error::SessionExpired(format!(
-            "{name} was renewed but its new token is already expired: check the server's clock, or run `authdeck login {name}`"
+            "{name} was renewed but its new token is already expired ({}): its expiry may be \
+             read with the wrong format (the provider's success.expires_* fields{}), or the \
+             server's clock is wrong; then run `authdeck login {name}`",
+            t.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            match account.config.overrides.contains_key("success") {
+                true => ", which this account changes: `authdeck accounts --json` shows how",
+                false => "",
+            }
         )),
         _ => Error::Keyring(format!(
             "{name} was renewed, but the keyring lost its entry meanwhile (the keyring daemon may \
