@@ -219,13 +219,14 @@ try {
 
   await step('Options in the account form set what the CLI sets: the .env line then assigns the account\'s own variable', async () => {
     await (await $('button[data-action="edit"]')).click()
-    await (await $('details[data-section="options"] summary')).click()
+    await (await $('button[data-action="toggle-options"]')).click()
     await (await $('input[data-field="env-var"]')).waitForDisplayed()
     await (await $('input[data-field="env-var"]')).setValue('QA_TOKEN')
     await (await $('input[data-field="timeout"]')).setValue('12')
+    await waitFor('the toasts to go', async () => (await browser.$$('.toast')).length === 0, 15000)
     await shot('24-account-options')
     await (await $('button[data-action="save-account"]')).click()
-    await (await $('details[data-section="options"]')).waitForExist({ reverse: true })
+    await (await $('[data-section="options"]')).waitForExist({ reverse: true })
     await (await $('button[data-action="copy-menu"]')).click()
     await (await $('button[data-format="dotenv"]')).click()
     await waitFor('the clipboard to hold the account\'s own .env line', async () => clipboard() === `QA_TOKEN=${revealed}`, 5000)

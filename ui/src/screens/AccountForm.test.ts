@@ -114,7 +114,7 @@ describe('Account options', () => {
 
   it('sends what the CLI sets with --set, --timeout, --allow-insecure-http and --env-var', async () => {
     const view = render(AccountForm, { account: null, onclose: () => {}, ondone: () => {} })
-    await fireEvent.click(view.getByText('Options'))
+    await fireEvent.click(view.container.querySelector('[data-action="toggle-options"]')!)
     await fireEvent.input(field(view, 'set'), { target: { value: 'success.expires_format=unix_ms\n\n  refresh=null ' } })
     await fireEvent.input(field(view, 'timeout'), { target: { value: '5' } })
     await fireEvent.input(field(view, 'env-var'), { target: { value: 'GITHUB_TOKEN' } })
@@ -128,7 +128,7 @@ describe('Account options', () => {
 
   it('marks a timeout out of range or a bad variable name as typed, and sends nothing', async () => {
     const view = render(AccountForm, { account: null, onclose: () => {}, ondone: () => {} })
-    await fireEvent.click(view.getByText('Options'))
+    await fireEvent.click(view.container.querySelector('[data-action="toggle-options"]')!)
     await fireEvent.input(field(view, 'timeout'), { target: { value: '0' } })
     expect(view.container.querySelector('[data-field-error="timeout"]')!.textContent).toContain('1 to 600 seconds')
     await fireEvent.input(field(view, 'timeout'), { target: { value: '' } })
@@ -146,13 +146,13 @@ describe('Account options', () => {
     await fill(view, 'lan')
     await waitFor(() => expect(view.container.textContent).toContain('“Allow plain http://” under Options'))
     expect(view.container.textContent).not.toContain('--allow-insecure-http')
-    expect(view.container.querySelector<HTMLDetailsElement>('[data-section="options"]')!.open).toBe(true)
+    expect(view.container.querySelector('[data-action="toggle-options"]')!.getAttribute('aria-expanded')).toBe('true')
   })
 
   it('shows an account\'s options when editing it', async () => {
     const edited = { ...account('lan'), options: { set: ['success.expires_format=unix_ms'], allow_insecure_http: true, timeout_secs: 12, env_var: 'LAN_TOKEN' } }
     const view = render(AccountForm, { account: edited, onclose: () => {}, ondone: () => {} })
-    expect(view.container.querySelector<HTMLDetailsElement>('[data-section="options"]')!.open).toBe(true)
+    expect(view.container.querySelector('[data-action="toggle-options"]')!.getAttribute('aria-expanded')).toBe('true')
     expect(field(view, 'set').value).toBe('success.expires_format=unix_ms')
     expect(field(view, 'timeout').value).toBe('12')
     expect(field(view, 'env-var').value).toBe('LAN_TOKEN')
