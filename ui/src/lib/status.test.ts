@@ -85,3 +85,30 @@ describe('quick filter', () => {
     expect(matches(a, 'alice talkstack')).toBe(false)
   })
 })
+
+describe('sortAccounts', () => {
+  const a = (name: string, over: Partial<AccountView>) => account({ name, ...over })
+
+  it('orders by expiry soonest first, signed-out and unknown expiry last', async () => {
+    const { sortAccounts } = await import('./status')
+    const list = [
+      a('later', { expires_at: '2026-11-22T15:00:00Z' }),
+      a('out', { signed_in: false, expires_at: '2026-11-22T12:30:00Z' }),
+      a('soon', { expires_at: '2026-11-22T12:05:00Z' }),
+      a('unknown', { expires_at: null }),
+    ]
+    expect(sortAccounts(list, 'expiry').map((x) => x.name)).toEqual(['soon', 'later', 'out', 'unknown'])
+    expect(list.map((x) => x.name)[0]).toBe('later') // the list itself is untouched
+  })
+
+  it('orders by last login, newest first, never logged in last; by name leaves the order alone', async () => {
+    const { sortAccounts } = await import('./status')
+    const list = [
+      a('old', { last_login_at: '2026-11-01T00:00:00Z' }),
+      a('never', { last_login_at: null }),
+      a('new', { last_login_at: '2026-11-22T11:59:00Z' }),
+    ]
+    expect(sortAccounts(list, 'recent').map((x) => x.name)).toEqual(['new', 'old', 'never'])
+    expect(sortAccounts(list, 'name')).toBe(list)
+  })
+})

@@ -87,3 +87,28 @@ export function filterAccounts(list: AccountView[], query: string): AccountView[
   const words = filterWords(query)
   return words.length === 0 ? list : list.filter((a) => matchesWords(a, words))
 }
+
+/** How the account list is ordered. */
+export type AccountSort = 'name' | 'expiry' | 'recent'
+
+export const ACCOUNT_SORTS: { sort: AccountSort; label: string }[] = [
+  { sort: 'name', label: 'Name' },
+  { sort: 'expiry', label: 'Expires soonest' },
+  { sort: 'recent', label: 'Last logged in' },
+]
+
+/** `list` in `sort` order: by name; by expiry, soonest first (signed out and unknown expiry
+ * last, by name); by last login, newest first (never logged in last). A new array, except for
+ * `name`: the backend lists by name already. */
+export function sortAccounts(list: AccountView[], sort: AccountSort): AccountView[] {
+  if (sort === 'name') return list
+  const time = (iso: string | null) => (iso === null ? null : Date.parse(iso))
+  const key = (a: AccountView): number | null =>
+    sort === 'expiry' ? (a.signed_in ? time(a.expires_at) : null) : time(a.last_login_at)
+  const keyed = list.map((a) => ({ a, k: key(a) }))
+  keyed.sort((x, y) => {
+    if (x.k === null || y.k === null) return x.k === y.k ? 0 : x.k === null ? 1 : -1
+    return sort === 'expiry' ? x.k - y.k : y.k - x.k
+  })
+  return keyed.map((e) => e.a)
+}

@@ -1,6 +1,7 @@
 // App state the screens share: the ticking clock, the accounts, settings and notices.
 import type { AccountView, Settings, Theme } from './types'
 import { showError, type Shown } from './errors'
+import type { AccountSort } from './status'
 
 /** A clock that ticks once a second while something shows a countdown. */
 export class Clock {
@@ -53,6 +54,18 @@ export class Notices {
   }
 }
 
+const SORT_KEY = 'authdeck.accounts.sort'
+
+function savedSort(): AccountSort {
+  const saved = globalThis.localStorage?.getItem(SORT_KEY)
+  return saved === 'expiry' || saved === 'recent' ? saved : 'name'
+}
+
+/** Keeps the list's order for the next start. */
+export function saveSort(sort: AccountSort) {
+  globalThis.localStorage?.setItem(SORT_KEY, sort)
+}
+
 /** The account list, the selection and the quick filter. */
 export class Accounts {
   /** Replaced as a whole on every reload, never changed in place: not deeply reactive, so a
@@ -60,6 +73,8 @@ export class Accounts {
   list = $state.raw<AccountView[]>([])
   selected = $state<string | null>(null)
   query = $state('')
+  /** The list's order, kept for the next start (not a secret: a word). */
+  sort = $state<AccountSort>(savedSort())
   loaded = $state(false)
   #load: () => Promise<AccountView[]>
 

@@ -114,3 +114,35 @@ describe('Accounts screen messages', () => {
     expect(notices.items[0].shown.title).toBe('dev: The server could not be reached.')
   })
 })
+
+describe('Accounts screen order', () => {
+  beforeEach(async () => {
+    list.splice(
+      0,
+      list.length,
+      { ...account('alpha'), signed_in: true, expires_at: '2099-01-01T00:00:00Z', last_login_at: '2026-01-01T00:00:00Z' },
+      { ...account('bravo'), signed_in: true, expires_at: '2098-01-01T00:00:00Z', last_login_at: '2026-03-01T00:00:00Z' },
+      account('charlie'),
+    )
+    accounts.query = ''
+    accounts.sort = 'name'
+    await accounts.reload()
+  })
+
+  const names = (view: { container: HTMLElement }) =>
+    [...view.container.querySelectorAll('.account-row')].map((r) => r.getAttribute('data-account'))
+
+  it('sorts by expiry or last login when asked, and keeps the choice for the next start', async () => {
+    const view = render(Accounts)
+    expect(names(view)).toEqual(['alpha', 'bravo', 'charlie'])
+    const sort = view.container.querySelector<HTMLSelectElement>('select[data-field="sort"]')!
+    await fireEvent.change(sort, { target: { value: 'expiry' } })
+    expect(names(view)).toEqual(['bravo', 'alpha', 'charlie'])
+    expect(localStorage.getItem('authdeck.accounts.sort')).toBe('expiry')
+    await fireEvent.change(sort, { target: { value: 'recent' } })
+    expect(names(view)).toEqual(['bravo', 'alpha', 'charlie'])
+    accounts.sort = 'name'
+    await tick()
+    expect(names(view)).toEqual(['alpha', 'bravo', 'charlie'])
+  })
+})
