@@ -655,3 +655,38 @@ fn a_token_that_arrives_expired_names_the_override_that_misread_its_expiry() -> 
     );
     Ok(())
 }
+
+#[test]
+fn allow_insecure_http_is_kept_and_taken_back_with_false() -> TestResult {
+    let w = World::new()?;
+    let allowed = |w: &World| -> Result<Value, Box<dyn std::error::Error>> {
+        let listed = w.run(&["accounts", "--json"], None)?.json()?;
+        Ok(listed[0]["allow_insecure_http"].clone())
+    };
+    let on = w.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        PASSWORD,
+        &["--allow-insecure-http"],
+    )?;
+    assert_eq!(on.code, Some(0), "{}", on.stderr);
+    assert_eq!(allowed(&w)?, true);
+    let kept = w.login("dev", "user-login", "alice@userlogin.test", PASSWORD, &[])?;
+    assert_eq!(kept.code, Some(0), "{}", kept.stderr);
+    assert_eq!(
+        allowed(&w)?,
+        true,
+        "a later login without the flag keeps it"
+    );
+    let off = w.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        PASSWORD,
+        &["--allow-insecure-http=false"],
+    )?;
+    assert_eq!(off.code, Some(0), "{}", off.stderr);
+    assert_eq!(allowed(&w)?, false);
+    Ok(())
+}

@@ -72,8 +72,10 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     env_var: Option<String>,
     /// Allow plain http:// to a host other than localhost (the password travels unencrypted).
-    #[arg(long)]
-    allow_insecure_http: bool,
+    /// Kept for the account; `--allow-insecure-http=false` takes it back.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true")]
+    allow_insecure_http: Option<bool>,
     /// Change a field of the provider spec for this account: FIELD=VALUE (repeatable).
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     set: Vec<String>,
@@ -184,7 +186,7 @@ pub async fn run(args: Args) -> CmdResult {
             token: stdin_secret("--token-stdin", "the key or token")?,
             expires_at: args.expires_at,
             overrides,
-            allow_insecure_http: args.allow_insecure_http.then_some(true),
+            allow_insecure_http: args.allow_insecure_http,
             env_var: args.env_var.clone(),
             options: None,
         };
@@ -204,7 +206,7 @@ pub async fn run(args: Args) -> CmdResult {
         password: None,
         remember_password: args.remember_password,
         overrides,
-        allow_insecure_http: args.allow_insecure_http.then_some(true),
+        allow_insecure_http: args.allow_insecure_http,
         timeout: args.timeout.map(Duration::from_secs),
         env_var: args.env_var.clone(),
         options: None,
