@@ -42,6 +42,7 @@ const COMMANDS: &[&str] = &[
     "suites_list",
     "suite_open",
     "suite_check_regex",
+    "env_var_check",
     "suite_create",
     "suite_save",
     "suite_run",

@@ -486,6 +486,17 @@ pub fn suite_check_regex(pattern: String) -> Option<String> {
     authdeck_core::suite::regex_problem(&pattern)
 }
 
+/// What is wrong with `name` as an account's variable name, in words, or `None`: asked as
+/// the user types, by the rules core applies on save.
+#[tauri::command]
+pub fn env_var_check(name: String) -> Option<String> {
+    let name = name.trim();
+    match name.is_empty() {
+        true => None,
+        false => authdeck_core::accounts::env_var_problem(name).map(|p| format!("{name} {p}.")),
+    }
+}
+
 #[tauri::command]
 pub async fn suite_create(state: State<'_, AppState>, name: String) -> CmdResult<SuiteDoc> {
     Ok(library::create(&state.deck.home().suites_dir(), &name)?)

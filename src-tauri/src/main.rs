@@ -90,6 +90,7 @@ fn main() {
             commands::suites_list,
             commands::suite_open,
             commands::suite_check_regex,
+            commands::env_var_check,
             commands::suite_create,
             commands::suite_save,
             commands::suite_run,

@@ -37,6 +37,18 @@ class AppState {
   /** The sidebar shows icons only; remembered between starts (a small window wants the room). */
   sidebarCollapsed = $state(readCollapsed())
 
+  /** While the user has not chosen, the sidebar follows the window: icons only below 960 px
+   * (a window made small keeps its room for the list and the account). */
+  followWidth(width: number, storage: Pick<Storage, 'getItem'> | null = globalThis.localStorage ?? null) {
+    let chosen: string | null = null
+    try {
+      chosen = storage?.getItem(SIDEBAR_KEY) ?? null
+    } catch {
+      chosen = null
+    }
+    if (chosen === null) this.sidebarCollapsed = width < 960
+  }
+
   toggleSidebar() {
     this.sidebarCollapsed = !this.sidebarCollapsed
     try {

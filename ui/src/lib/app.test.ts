@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readCollapsed } from './app.svelte'
+import { app, readCollapsed } from './app.svelte'
 
 const stored = (value: string | null) => ({ getItem: () => value })
 
@@ -17,5 +17,16 @@ describe('the sidebar', () => {
   it('starts by the width when storage cannot be read', () => {
     const broken = { getItem: () => { throw new Error('denied') } }
     expect(readCollapsed(broken, 800)).toBe(true)
+  })
+
+  it('follows the window when it is resized, until the user chooses', () => {
+    app.followWidth(1280, stored(null))
+    expect(app.sidebarCollapsed).toBe(false)
+    app.followWidth(800, stored(null))
+    expect(app.sidebarCollapsed).toBe(true)
+    app.followWidth(1280, stored('collapsed'))
+    expect(app.sidebarCollapsed).toBe(true)
+    app.followWidth(800, stored('expanded'))
+    expect(app.sidebarCollapsed).toBe(true)
   })
 })

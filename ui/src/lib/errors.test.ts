@@ -27,10 +27,12 @@ describe('showError', () => {
     expect(shown.details[0]).toEqual(['Code', 'keyring'])
   })
 
-  it('never shows a long message as the title: that goes behind Details', () => {
-    const long = 'x'.repeat(300)
-    const shown = showError({ code: 'storage', message: long })
-    expect(shown.title).toBe("Authdeck's database failed.")
+  it('shows the start of a long message as the title, the whole of it behind Details', () => {
+    const long = `the override of \`foo\` does not fit provider \`user-login\`: unknown field \`foo\`, expected one of ${'`field`, '.repeat(30)}`
+    const shown = showError({ code: 'invalid_input', message: long })
+    expect(shown.title.startsWith('The override of `foo` does not fit provider `user-login`: unknown field `foo`')).toBe(true)
+    expect(shown.title.endsWith('…')).toBe(true)
+    expect(shown.title.length).toBeLessThanOrEqual(201)
     expect(shown.details).toContainEqual(['Message', long])
   })
 

@@ -67,8 +67,9 @@ export function showAccountFailure(account: string, f: Failure): Shown {
 
 // Core's messages name the CLI's options; in the app, the same choice has a place in a form.
 const APP_WORDS: [RegExp, string][] = [
-  [/\(`authdeck login [^`]* --allow-insecure-http`\)/g, '(“Allow plain http://” under Options in the account’s Edit form)'],
+  [/\(`authdeck login [^`]* --allow-insecure-http`\)/g, '(“Allow plain http://” under Options in the account form)'],
   [/(?:run )?`authdeck login ([^`\s]+)`/g, 'use Log in on $1'],
+  [/\(?`authdeck providers add`\)?/g, 'the Providers screen'],
   [/`?--set ([^\s`]+)`?/g, '“$1”'],
 ]
 
@@ -82,8 +83,9 @@ export function showError(e: unknown): Shown {
   const raw = asPayload(e)
   const p = { ...raw, message: inAppWords(raw.message) }
   const general = CODE_WORDS[p.code]
-  // Our own messages are written for people already; use them as the title unless very long.
-  const title = p.message && p.message.length <= 240 ? sentence(p.message) : general
+  // Our own messages are written for people already: the title, its start when it is long
+  // (it says what is wrong first; the whole of it is behind Details).
+  const title = p.message ? sentence(shortened(p.message)) : general
   return { title, details: [['Code', p.code], ['Message', p.message || general]] }
 }
 
@@ -99,10 +101,18 @@ export function asPayload(e: unknown): ErrorPayload {
   return { code: 'internal', message: typeof e === 'string' ? e : 'unknown error' }
 }
 
+/** `text`, or its first 200 characters cut at a word and ended with "…". */
+function shortened(text: string): string {
+  if (text.length <= 240) return text
+  const cut = text.slice(0, 200)
+  const space = cut.lastIndexOf(' ')
+  return `${space > 120 ? cut.slice(0, space) : cut}…`
+}
+
 export function sentence(text: string): string {
   const t = text.trim()
   const capital = t.charAt(0).toUpperCase() + t.slice(1)
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`
 }
 
 /** The code when it is one of ours, else `internal` (a payload from something else). */

@@ -16,6 +16,7 @@ describe('account options', () => {
     expect(optionsProblem(draft)).toBeNull()
     expect(optionsProblem({ ...draft, timeout: 601 })?.field).toBe('timeout')
     expect(optionsProblem({ ...draft, timeout: '2.5' })?.field).toBe('timeout')
+    expect(optionsProblem({ ...draft, timeout: 'abc' })?.message).toContain('whole number')
     expect(optionsProblem({ ...draft, envVar: 'A-B' })?.field).toBe('env-var')
     expect(optionsProblem({ ...draft, envVar: 'authdeck_token' })?.message).toContain('taken')
     expect(optionsProblem({ ...draft, set: 'ok=1\nsuccess.expires_format' })?.field).toBe('set')

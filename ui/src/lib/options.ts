@@ -34,7 +34,7 @@ export function toOptions(d: OptionsDraft): AccountOptions {
 export function optionsProblem(d: OptionsDraft): { field: string; message: string } | null {
   const timeout = String(d.timeout ?? '').trim()
   if (timeout !== '' && !(/^\d+$/.test(timeout) && Number(timeout) >= 1 && Number(timeout) <= 600)) {
-    return { field: 'timeout', message: 'The timeout is 1 to 600 seconds (empty: 30).' }
+    return { field: 'timeout', message: 'The timeout is a whole number of seconds, 1 to 600 (empty: 30).' }
   }
   const name = d.envVar.trim()
   if (name !== '' && !(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name))) {

@@ -17,6 +17,7 @@ vi.mock('../lib/api', () => ({
     sandboxInfo: async () => sandbox.info,
     onSignIn: async () => () => {},
     login: (input: LoginInput) => login(input),
+    checkEnvVar: async (name: string) => (name === 'PATH' ? 'PATH is taken: shells and tools read it for themselves.' : null),
     addAccount: (input: unknown) => addAccount(input),
   },
 }))
@@ -130,10 +131,12 @@ describe('Account options', () => {
     const view = render(AccountForm, { account: null, onclose: () => {}, ondone: () => {} })
     await fireEvent.click(view.container.querySelector('[data-action="toggle-options"]')!)
     await fireEvent.input(field(view, 'timeout'), { target: { value: '0' } })
-    expect(view.container.querySelector('[data-field-error="timeout"]')!.textContent).toContain('1 to 600 seconds')
+    expect(view.container.querySelector('[data-field-error="timeout"]')!.textContent).toContain('whole number of seconds, 1 to 600')
     await fireEvent.input(field(view, 'timeout'), { target: { value: '' } })
     await fireEvent.input(field(view, 'env-var'), { target: { value: '1TOKEN' } })
     expect(view.container.querySelector('[data-field-error="env-var"]')!.textContent).toContain('not a variable name')
+    await fireEvent.input(field(view, 'env-var'), { target: { value: 'PATH' } })
+    await waitFor(() => expect(view.container.querySelector('[data-field-error="env-var"]')?.textContent).toContain('PATH is taken'))
     await fill(view, 'lan')
     expect(login).not.toHaveBeenCalled()
   })
@@ -144,7 +147,7 @@ describe('Account options', () => {
     })
     const view = render(AccountForm, { account: null, onclose: () => {}, ondone: () => {} })
     await fill(view, 'lan')
-    await waitFor(() => expect(view.container.textContent).toContain('“Allow plain http://” under Options'))
+    await waitFor(() => expect(view.container.textContent).toContain('“Allow plain http://” under Options in the account form'))
     expect(view.container.textContent).not.toContain('--allow-insecure-http')
     expect(view.container.querySelector('[data-action="toggle-options"]')!.getAttribute('aria-expanded')).toBe('true')
   })

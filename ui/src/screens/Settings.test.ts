@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { cleanup, fireEvent, render, waitFor } from '@testing-library/svelte'
+import type { ImportReport } from '../lib/types'
 
 const exportAccounts = vi.fn(async (_path: string) => ({ accounts: 52, providers: 1 }))
-const importAccounts = vi.fn(async (_path: string) => ({
+const importAccounts = vi.fn(async (_path: string): Promise<ImportReport> => ({
   accounts: { added: ['a', 'b'], changed: ['dev'], skipped: [] }, providers: { added: [], changed: [], skipped: [] }, secrets_dropped: ['dev'],
 }))
 const chooseExportPath = vi.fn(async (_name: string): Promise<string | null> => '/home/me/accounts.json')
@@ -44,9 +45,18 @@ describe('Settings', () => {
     await fireEvent.click(view.getByText('Import accounts…'))
     await waitFor(() => expect(importAccounts).toHaveBeenCalledWith('/home/me/accounts.json'))
     await waitFor(() => expect(reloads.mock.calls.length).toBeGreaterThan(before))
-    await waitFor(() => expect(notices.items.map((n) => n.shown.title).join()).toContain('Imported 2 new accounts, 1 changed, 0 already here'))
+    await waitFor(() => expect(notices.items.map((n) => n.shown.title).join()).toContain('Imported 2 new accounts, changed dev'))
     const said = notices.items.map((n) => n.shown.title).join()
     expect(said).toContain('signed out (their server or user changed): dev')
+  })
+
+  it('says there is nothing to import when every account is here already', async () => {
+    importAccounts.mockResolvedValueOnce({
+      accounts: { added: [], changed: [], skipped: ['a', 'b', 'c'] }, providers: { added: [], changed: [], skipped: [] }, secrets_dropped: [],
+    })
+    const view = render(Settings)
+    await fireEvent.click(view.getByText('Import accounts…'))
+    await waitFor(() => expect(notices.items.map((n) => n.shown.title).join()).toContain('Nothing to import: the 3 accounts of the file are here already'))
   })
 
   it('does nothing when the dialog is cancelled', async () => {
