@@ -146,3 +146,16 @@ describe('Accounts screen order', () => {
     expect(names(view)).toEqual(['alpha', 'bravo', 'charlie'])
   })
 })
+
+describe('Accounts screen expiry', () => {
+  it('never shows the same time twice (local and UTC are one line when the zone is UTC)', async () => {
+    list.splice(0, list.length, { ...account('dev'), signed_in: true, status: 'valid', expires_at: '2099-06-01T10:00:00Z' })
+    await accounts.reload()
+    accounts.selected = 'dev'
+    const view = render(Accounts)
+    const text = view.container.querySelector('[data-field="expiry-times"]')!.textContent ?? ''
+    const times = text.match(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g) ?? []
+    expect(times.length).toBeGreaterThan(0)
+    expect(new Set(times).size).toBe(times.length)
+  })
+})
