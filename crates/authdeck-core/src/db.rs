@@ -38,16 +38,17 @@ pub fn open(path: &Path) -> Result<Connection> {
         .map_err(|e| explain(path, e))?;
 
     // Read the version before anything writes to the file (switching to WAL writes the header).
-    let found = user_version(&conn).map_err(|e| explain(path, e))?;
+    let found = retry_busy(|| user_version(&conn)).map_err(|e| explain(path, e))?;
     refuse_newer(path, found)?;
     // Reading the schema catches a damaged first page before anything is written.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
-        row.get::<_, i64>(0)
+    retry_busy(|| {
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
+            row.get::<_, i64>(0)
+        })
     })
     .map_err(|e| explain(path, e))?;
 
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(|e| explain(path, e))?;
+    retry_busy(|| conn.pragma_update(None, "journal_mode", "WAL")).map_err(|e| explain(path, e))?;
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(|e| explain(path, e))?;
     conn.pragma_update(None, "foreign_keys", "ON")
@@ -64,6 +65,26 @@ pub fn write<T>(conn: &Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T>
     let value = f(&tx)?;
     tx.commit()?;
     Ok(value)
+}
+
+/// Runs `step` again while SQLite answers busy, for up to [`BUSY_TIMEOUT`]. Some busy answers
+/// skip the busy handler: the switch to WAL, and reading a file another process is creating or
+/// recovering at that moment (two processes opening a new database at once).
+fn retry_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match step() {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
 }
 
 fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
