@@ -108,6 +108,7 @@ pub async fn account_paste_token(
         overrides: None,
         allow_insecure_http: None,
         env_var: None,
+        unset: Vec::new(),
         options: input.options,
     };
     let report = state.deck.keep_pasted(pasted, Timestamp::now()).await?;

@@ -690,3 +690,43 @@ fn allow_insecure_http_is_kept_and_taken_back_with_false() -> TestResult {
     assert_eq!(allowed(&w)?, false);
     Ok(())
 }
+
+#[test]
+fn unset_takes_a_kept_provider_change_back_and_names_the_ones_there_when_wrong() -> TestResult {
+    let w = World::new()?;
+    let set = w.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        PASSWORD,
+        &["--set", "success.expires_format=unix_ms"],
+    )?;
+    assert_eq!(set.code, Some(0), "{}", set.stderr);
+    let wrong = w.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        PASSWORD,
+        &["--unset", "success.token"],
+    )?;
+    assert_eq!(wrong.code, Some(2), "{}", wrong.stderr);
+    assert!(
+        wrong
+            .stderr
+            .contains("it changes: success.expires_format=unix_ms"),
+        "{}",
+        wrong.stderr
+    );
+    let unset = w.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        PASSWORD,
+        &["--unset", "success.expires_format", "--json"],
+    )?;
+    assert_eq!(unset.code, Some(0), "{}", unset.stderr);
+    assert!(!unset.json()?["notes"].to_string().contains("already past"));
+    let listed = w.run(&["accounts", "--json"], None)?.json()?;
+    assert_eq!(listed[0]["overrides"], serde_json::json!({}), "{listed}");
+    Ok(())
+}

@@ -419,6 +419,7 @@ impl World {
                     overrides: overrides.as_object().cloned(),
                     allow_insecure_http: None,
                     env_var: None,
+                    unset: Vec::new(),
                     options: None,
                 },
                 Timestamp::now(),

@@ -79,6 +79,10 @@ pub struct Args {
     /// Change a field of the provider spec for this account: FIELD=VALUE (repeatable).
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     set: Vec<String>,
+    /// Take back a provider change kept for this account (`--unset success.expires_format`);
+    /// repeatable.
+    #[arg(long = "unset", value_name = "FIELD")]
+    unset: Vec<String>,
     /// A one-time code (second factor) for this login, when the server asks for one.
     /// Without it, a terminal prompts when asked.
     #[arg(long, value_name = "CODE")]
@@ -188,6 +192,7 @@ pub async fn run(args: Args) -> CmdResult {
             overrides,
             allow_insecure_http: args.allow_insecure_http,
             env_var: args.env_var.clone(),
+            unset: args.unset.clone(),
             options: None,
         };
         let report = deck.keep_pasted(pasted, jiff::Timestamp::now()).await?;
@@ -209,6 +214,7 @@ pub async fn run(args: Args) -> CmdResult {
         allow_insecure_http: args.allow_insecure_http,
         timeout: args.timeout.map(Duration::from_secs),
         env_var: args.env_var.clone(),
+        unset: args.unset.clone(),
         options: None,
         code: match &args.otp {
             Some(code) => CodeSource::Given(Secret::new(code.trim())),

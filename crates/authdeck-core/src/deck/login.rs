@@ -36,6 +36,8 @@ pub struct LoginRequest {
     /// The variable name the token is copied under, kept for the account; empty to go back
     /// to `AUTHDECK_TOKEN`.
     pub env_var: Option<String>,
+    /// Provider changes to drop (`success.expires_format`), before `overrides` apply.
+    pub unset: Vec<String>,
     /// The app's form: all the account's options at once, replacing the stored ones (and
     /// `overrides`, `allow_insecure_http`, `timeout`, `env_var` above).
     pub options: Option<super::accounts::AccountOptions>,
@@ -627,6 +629,8 @@ pub struct PastedToken {
     pub allow_insecure_http: Option<bool>,
     /// As [`LoginRequest::env_var`].
     pub env_var: Option<String>,
+    /// As [`LoginRequest::unset`].
+    pub unset: Vec<String>,
     /// As [`LoginRequest::options`].
     pub options: Option<super::accounts::AccountOptions>,
 }
@@ -656,6 +660,7 @@ impl Deck {
             overrides: pasted.overrides,
             allow_insecure_http: pasted.allow_insecure_http,
             env_var: pasted.env_var,
+            unset: pasted.unset,
             options: pasted.options,
             ..LoginRequest::default()
         };
@@ -835,6 +840,9 @@ fn merged_config(
     let mut overrides = existing
         .map(|a| a.config.overrides.clone())
         .unwrap_or_default();
+    for field in &req.unset {
+        crate::provider::remove_override(&mut overrides, field)?;
+    }
     let client_id = req
         .client_id
         .as_ref()

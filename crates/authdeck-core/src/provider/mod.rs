@@ -164,6 +164,43 @@ pub fn overrides_from_assignments(
     }
 }
 
+/// Takes the change of `field` (`success.expires_format`, or a whole table: `success`) out of
+/// an account's overrides; tables left empty go too. Errors: Invalid (no such change, naming
+/// the ones there are).
+pub fn remove_override(
+    overrides: &mut serde_json::Map<String, serde_json::Value>,
+    field: &str,
+) -> Result<()> {
+    fn remove(map: &mut serde_json::Map<String, serde_json::Value>, path: &[&str]) -> bool {
+        match path {
+            [] => false,
+            [last] => map.remove(*last).is_some(),
+            [first, rest @ ..] => {
+                let Some(serde_json::Value::Object(inner)) = map.get_mut(*first) else {
+                    return false;
+                };
+                let removed = remove(inner, rest);
+                if inner.is_empty() {
+                    map.remove(*first);
+                }
+                removed
+            }
+        }
+    }
+    let path: Vec<&str> = field.trim().split('.').collect();
+    if remove(overrides, &path) {
+        return Ok(());
+    }
+    let there = assignments(overrides);
+    Err(Error::Invalid(match there.is_empty() {
+        true => format!("--unset {field}: this account changes no provider field"),
+        false => format!(
+            "--unset {field}: this account does not change that field; it changes: {}",
+            there.join(", ")
+        ),
+    }))
+}
+
 /// Deep-merges `patch` into `target`: objects merge key by key, anything else replaces.
 pub fn merge(target: &mut serde_json::Value, patch: &serde_json::Value) {
     match (target, patch) {
@@ -208,6 +245,23 @@ mod assignment_tests {
             back.contains(&"login.headers.X-Tenant=\"42\"".to_string()),
             "{back:?}"
         );
+    }
+
+    #[test]
+    fn a_change_is_removed_with_its_table_when_that_empties() {
+        let mut map = overrides_from_assignments(&[
+            "success.expires_format=unix_ms".into(),
+            "refresh=null".into(),
+        ])
+        .unwrap();
+        remove_override(&mut map, "success.expires_format").unwrap();
+        assert_eq!(assignments(&map), vec!["refresh=null".to_string()]);
+        let e = remove_override(&mut map, "success.token")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("it changes: refresh=null"), "{e}");
+        remove_override(&mut map, "refresh").unwrap();
+        assert!(map.is_empty());
     }
 
     #[test]
