@@ -16,3 +16,15 @@ describe('accountNameProblem', () => {
     expect(accountNameProblem('  ')).toBe('Give the account a name.')
   })
 })
+
+describe('copyName', () => {
+  it('adds -copy, then a number while the name is taken, and stays within 64 characters', async () => {
+    const { copyName } = await import('./names')
+    expect(copyName('dev', () => false)).toBe('dev-copy')
+    const taken = new Set(['dev-copy', 'dev-copy-2'])
+    expect(copyName('dev', (n) => taken.has(n))).toBe('dev-copy-3')
+    const long = 'n'.repeat(64)
+    expect(copyName(long, () => false)).toHaveLength(64)
+    expect(copyName(long, () => false).endsWith('-copy')).toBe(true)
+  })
+})

@@ -18,3 +18,12 @@ export function accountNameProblem(name: string): string | null {
   if (bad.length) return `${bad.map((c) => (c === ' ' ? 'spaces' : `“${c}”`)).join(', ')} cannot be in a name: use letters, digits and . _ @ -`
   return null
 }
+
+/** A free name for a copy of `name`: "dev-copy", then "dev-copy-2", …, within 64 characters. */
+export function copyName(name: string, taken: (candidate: string) => boolean): string {
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? '-copy' : `-copy-${n}`
+    const candidate = name.slice(0, 64 - suffix.length) + suffix
+    if (!taken(candidate)) return candidate
+  }
+}

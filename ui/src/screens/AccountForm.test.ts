@@ -162,3 +162,25 @@ describe('Account options', () => {
     expect(field(view, 'allow-insecure-http').checked).toBe(true)
   })
 })
+
+describe('Duplicate account', () => {
+  it('starts a new account from the copied one: provider, server, user and options, a free name, no secret', async () => {
+    list.splice(0, list.length, account('dev', 'bob@corp.test'), account('dev-copy'))
+    await accounts.reload()
+    login.mockReset()
+    login.mockImplementation(async (input: LoginInput) => ({ ...refused(input), ok_tag: 'ok' }))
+    const from = { ...account('dev', 'bob@corp.test'), options: { set: ['success.expires_format=unix_ms'], allow_insecure_http: false, timeout_secs: 9, env_var: 'DEV_TOKEN' } }
+    const view = render(AccountForm, { account: null, from, onclose: () => {}, ondone: () => {} })
+    const field = (f: string) => view.container.querySelector<HTMLInputElement>(`[data-field="${f}"]`)!
+    expect(view.getByText('Duplicate dev')).toBeTruthy()
+    expect(field('name').value).toBe('dev-copy-2')
+    expect(field('email').value).toBe('bob@corp.test')
+    expect(field('base-url').value).toBe(from.base_url)
+    expect(field('password').value).toBe('')
+    expect(field('env-var').value).toBe('DEV_TOKEN')
+    await fireEvent.input(field('password'), { target: { value: 'pw' } })
+    await fireEvent.submit(view.container.querySelector('form')!)
+    await waitFor(() => expect(login).toHaveBeenCalledOnce())
+    expect(login.mock.calls[0][0]).toMatchObject({ account: 'dev-copy-2', email: 'bob@corp.test', options: { timeout_secs: 9, env_var: 'DEV_TOKEN', set: ['success.expires_format=unix_ms'] } })
+  })
+})
