@@ -256,6 +256,22 @@ try {
     rmSync(file, { force: true })
   })
 
+  await step('Duplicate starts a new account from the selected one, its options along and no secret, and logs it in', async () => {
+    await (await $('button[data-screen="accounts"]')).click()
+    await (await $('.account-row[data-account="qa-alice"]')).click()
+    await (await $('button[data-action="duplicate"]')).click()
+    await waitFor('the copy\'s free name', async () => (await (await $('input[data-field="name"]')).getValue()) === 'qa-alice-copy')
+    assert.equal(await (await $('input[data-field="email"]')).getValue(), 'alice@userlogin.test')
+    assert.equal(await (await $('input[data-field="password"]')).getValue(), '', 'no secret is copied')
+    assert.equal(await (await $('input[data-field="env-var"]')).getValue(), 'QA_TOKEN', 'the options came along')
+    await (await $('input[data-field="password"]')).setValue('s3cret-pass')
+    await (await $('button[data-action="submit-login"]')).click()
+    await waitFor('the copy to be selected', async () => (await shownAccount()) === 'qa-alice-copy')
+    const copy = JSON.parse(execFileSync(cli, ['accounts', '--json'], { encoding: 'utf8' })).find((a) => a.name === 'qa-alice-copy')
+    assert.equal(copy.env_var, 'QA_TOKEN')
+    assert.equal(copy.status, 'valid')
+  })
+
   await step('a copied token leaves the clipboard after the delay set in Settings', async () => {
     await (await $('button[data-screen="settings"]')).click()
     await (await $('input[data-field="clear-secs"]')).setValue('5')
