@@ -352,6 +352,8 @@ pub struct Settings {
     pub clipboard_clear_secs: Option<u32>,
     pub notifications: bool,
     pub theme: Theme,
+    /// Accounts pinned on top of the list, by name (a name no account has is ignored).
+    pub pinned: Vec<String>,
 }
 
 impl Default for Settings {
@@ -361,6 +363,7 @@ impl Default for Settings {
             clipboard_clear_secs: Some(45),
             notifications: true,
             theme: Theme::System,
+            pinned: Vec::new(),
         }
     }
 }

@@ -49,6 +49,7 @@ mod tests {
             clipboard_clear_secs: None,
             notifications: false,
             theme: Theme::Dark,
+            pinned: vec!["prod-alice".into()],
         };
         save(dir.path(), &mine)?;
         assert_eq!(load(dir.path()), mine);

@@ -616,7 +616,11 @@ refresh_margin_secs: number | null,
 /**
  * Seconds until a copied token is cleared from the clipboard; null: never.
  */
-clipboard_clear_secs: number | null, notifications: boolean, theme: Theme, };
+clipboard_clear_secs: number | null, notifications: boolean, theme: Theme, 
+/**
+ * Accounts pinned on top of the list, by name (a name no account has is ignored).
+ */
+pinned: Array<string>, };
 
 export type SandboxInfo = { url: string, accounts: Array<string>, 
 /**

@@ -112,3 +112,12 @@ describe('sortAccounts', () => {
     expect(sortAccounts(list, 'name')).toBe(list)
   })
 })
+
+describe('pinned accounts', () => {
+  it('come first, each part in the chosen order', async () => {
+    const { sortAccounts } = await import('./status')
+    const list = ['alpha', 'bravo', 'charlie', 'delta'].map((name) => account({ name }))
+    expect(sortAccounts(list, 'name', ['delta', 'bravo']).map((x) => x.name)).toEqual(['bravo', 'delta', 'alpha', 'charlie'])
+    expect(sortAccounts(list, 'name', ['gone']).map((x) => x.name)).toEqual(['alpha', 'bravo', 'charlie', 'delta'])
+  })
+})

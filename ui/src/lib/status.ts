@@ -97,10 +97,17 @@ export const ACCOUNT_SORTS: { sort: AccountSort; label: string }[] = [
   { sort: 'recent', label: 'Last logged in' },
 ]
 
-/** `list` in `sort` order: by name; by expiry, soonest first (signed out and unknown expiry
- * last, by name); by last login, newest first (never logged in last). A new array, except for
- * `name`: the backend lists by name already. */
-export function sortAccounts(list: AccountView[], sort: AccountSort): AccountView[] {
+/** `list` in `sort` order, the `pinned` accounts first (each part in that order): by name; by
+ * expiry, soonest first (signed out and unknown expiry last, by name); by last login, newest
+ * first (never logged in last). The list itself when nothing moves. */
+export function sortAccounts(list: AccountView[], sort: AccountSort, pinned: string[] = []): AccountView[] {
+  const sorted = sortedBy(list, sort)
+  if (pinned.length === 0) return sorted
+  const on = new Set(pinned)
+  return [...sorted.filter((a) => on.has(a.name)), ...sorted.filter((a) => !on.has(a.name))]
+}
+
+function sortedBy(list: AccountView[], sort: AccountSort): AccountView[] {
   if (sort === 'name') return list
   const time = (iso: string | null) => (iso === null ? null : Date.parse(iso))
   const key = (a: AccountView): number | null =>

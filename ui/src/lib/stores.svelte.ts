@@ -109,6 +109,7 @@ export const defaultSettings: Settings = {
   clipboard_clear_secs: 45,
   notifications: true,
   theme: 'system',
+  pinned: [],
 }
 
 let stopFollowing: (() => void) | null = null

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { cleanup, fireEvent, render } from '@testing-library/svelte'
+import { cleanup, fireEvent, render, waitFor } from '@testing-library/svelte'
 import { tick } from 'svelte'
 import type { AccountView } from '../lib/types'
 import { account } from './fixtures'
@@ -12,10 +12,11 @@ vi.mock('../lib/api', () => ({
     accounts: async () => list,
     proxies: async () => [],
     refresh: (account: string) => refresh(account),
+    saveSettings: async (next: unknown) => next,
   },
 }))
 
-const { accounts, notices } = await import('../lib/app.svelte')
+const { accounts, app, notices } = await import('../lib/app.svelte')
 const { default: Accounts } = await import('./Accounts.svelte')
 
 
@@ -157,5 +158,24 @@ describe('Accounts screen expiry', () => {
     const times = text.match(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g) ?? []
     expect(times.length).toBeGreaterThan(0)
     expect(new Set(times).size).toBe(times.length)
+  })
+})
+
+describe('Accounts screen pins', () => {
+  it('pins the selected account on top of the list and unpins it, kept in the settings', async () => {
+    list.splice(0, list.length, account('alpha'), account('bravo'), account('charlie'))
+    accounts.query = ''
+    accounts.sort = 'name'
+    await accounts.reload()
+    accounts.selected = 'charlie'
+    const view = render(Accounts)
+    const names = () => [...view.container.querySelectorAll('.account-row')].map((r) => r.getAttribute('data-account'))
+    await fireEvent.click(view.container.querySelector('button[data-action="pin"]')!)
+    await waitFor(() => expect(names()).toEqual(['charlie', 'alpha', 'bravo']))
+    expect(app.settings.pinned).toEqual(['charlie'])
+    expect(view.container.querySelector('.account-row[data-account="charlie"] [data-field="pinned"]')).toBeTruthy()
+    await fireEvent.click(view.container.querySelector('button[data-action="pin"]')!)
+    await waitFor(() => expect(names()).toEqual(['alpha', 'bravo', 'charlie']))
+    expect(app.settings.pinned).toEqual([])
   })
 })
