@@ -89,11 +89,6 @@ impl AccountConfig {
         }
     }
 
-    /// The variable the token goes in when copied as a shell or `.env` line.
-    pub fn token_variable(&self) -> &str {
-        self.env_var.as_deref().unwrap_or(DEFAULT_ENV_VAR)
-    }
-
     /// Checks what can be checked without knowing the provider. Errors: Invalid, saying which
     /// field is wrong and how to fix it.
     pub fn validate(&self) -> Result<()> {

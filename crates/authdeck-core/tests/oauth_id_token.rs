@@ -193,7 +193,7 @@ async fn after_a_key_rotation_the_jwks_is_read_again_once() -> TestResult {
         &mut ends,
         &public_client(),
         &response,
-        Some(&nonce),
+        id_token::Answering::SignIn(Some(&nonce)),
         now(),
     )
     .await?;
@@ -205,11 +205,25 @@ async fn after_a_key_rotation_the_jwks_is_read_again_once() -> TestResult {
         &mut stale,
         &public_client(),
         &response,
-        Some(&nonce),
+        id_token::Answering::SignIn(Some(&nonce)),
         now(),
     )
     .await;
     let why = refused.err().ok_or("refused")?;
     assert!(why.to_string().contains("no key"), "{why}");
+    // On a refresh nothing was being signed in: the words say the session was not renewed.
+    let on_refresh = id_token::check_response(
+        &transport,
+        &mut endpoints(jwks("k1")),
+        &public_client(),
+        &response,
+        id_token::Answering::Refresh,
+        now(),
+    )
+    .await;
+    let said = on_refresh.err().ok_or("refused")?.to_string();
+    assert!(said.contains("the session was not renewed"), "{said}");
+    assert!(!said.contains("sign-in was not kept"), "{said}");
+    assert!(said.contains("no key"), "the reason stays: {said}");
     Ok(())
 }

@@ -141,14 +141,21 @@ async fn run(
     let response = response.map_err(|e| token_failure(e, answer, "the token request"))?;
     let id_token = match openid {
         true => Some(
-            id_token::check_response(transport, endpoints, reg, &response, Some(&nonce), now())
-                .await?
-                .ok_or_else(|| {
-                    Failure::new(
-                        Kind::ProtocolError,
-                        "the server gave no ID token although `openid` was asked for",
-                    )
-                })?,
+            id_token::check_response(
+                transport,
+                endpoints,
+                reg,
+                &response,
+                id_token::Answering::SignIn(Some(&nonce)),
+                now(),
+            )
+            .await?
+            .ok_or_else(|| {
+                Failure::new(
+                    Kind::ProtocolError,
+                    "the server gave no ID token although `openid` was asked for",
+                )
+            })?,
         ),
         false => None,
     };

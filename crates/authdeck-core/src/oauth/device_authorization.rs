@@ -103,8 +103,15 @@ where
         }
         failure
     })?;
-    let id_token =
-        id_token::check_response(transport, endpoints, reg, &response, None, now()).await?;
+    let id_token = id_token::check_response(
+        transport,
+        endpoints,
+        reg,
+        &response,
+        id_token::Answering::SignIn(None),
+        now(),
+    )
+    .await?;
     Ok(session(&response, id_token, now(), trace.answer.as_ref()))
 }
 

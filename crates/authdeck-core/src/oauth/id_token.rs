@@ -18,17 +18,30 @@ use openidconnect::{
 };
 use std::str::FromStr;
 
-/// The ID token of a token response, validated, or `None` when the response has none. A
-/// refreshed ID token has no `nonce` to check (`nonce` is then `None`). An unknown `kid`
-/// reads the JWKS again once. Errors: a failure saying why the token was refused.
+/// What a token response answered: a sign-in (with the `nonce` it sent, when it sent one) or
+/// a refresh, whose ID token has no `nonce` to check (OpenID Connect Core §12.2). A refused ID
+/// token's message says which was not done.
+#[derive(Debug, Clone, Copy)]
+pub enum Answering<'a> {
+    SignIn(Option<&'a Nonce>),
+    Refresh,
+}
+
+/// The ID token of a token response, validated, or `None` when the response has none. An
+/// unknown `kid` reads the JWKS again once. Errors: a failure saying why the token was refused
+/// and that the sign-in was not kept (the session was not renewed, on a refresh).
 pub async fn check_response(
     transport: &Transport,
     endpoints: &mut Endpoints,
     reg: &Registration,
     response: &CoreTokenResponse,
-    nonce: Option<&Nonce>,
+    answering: Answering<'_>,
     now: Timestamp,
 ) -> Result<Option<Secret>, Failure> {
+    let nonce = match answering {
+        Answering::SignIn(nonce) => nonce,
+        Answering::Refresh => None,
+    };
     use oauth2::TokenResponse as _;
     let Some(token) = openidconnect::TokenResponse::id_token(response) else {
         return Ok(None);
@@ -40,12 +53,16 @@ pub async fn check_response(
         endpoints.jwks = discovery::fetch_jwks(transport, &uri).await?;
         checked = validate(endpoints, reg, &text, nonce.map(Nonce::secret), now);
     }
+    let not_done = match answering {
+        Answering::SignIn(_) => "so the sign-in was not kept",
+        Answering::Refresh => "so the session was not renewed (if this repeats, sign in again)",
+    };
     checked.map_err(|refusal| {
         Failure::new(
             Kind::ProtocolError,
             format!(
-                "the ID token was refused, so the sign-in was not kept: {refusal}. Check the \
-                 issuer URL and the client id; if the server is right, tell its administrator"
+                "the ID token was refused, {not_done}: {refusal}. Check the issuer URL and the \
+                 client id; if the server is right, tell its administrator"
             ),
         )
     })?;

@@ -64,7 +64,10 @@ async fn run(
     }
     let scopes = spec.scopes.iter().map(|s| Scope::new(s.clone()));
     let extra = super::authorization_code::extra_params(spec);
-    let refreshing = matches!(grant, GrantRequest::Refresh(_));
+    let answering = match grant {
+        GrantRequest::Refresh(_) => id_token::Answering::Refresh,
+        _ => id_token::Answering::SignIn(None),
+    };
     let response: Result<CoreTokenResponse, _> = match grant {
         GrantRequest::Refresh(token) => {
             trace.sent.push(token.expose().to_string());
@@ -100,44 +103,7 @@ async fn run(
     trace.answer = transport.take_last();
     let response =
         response.map_err(|e| token_failure(e, trace.answer.as_ref(), "the token request"))?;
-    let id_token = id_token::check_response(transport, endpoints, reg, &response, None, now())
-        .await
-        .map_err(|failure| match refreshing {
-            true => as_refresh_failure(failure),
-            false => failure,
-        })?;
+    let id_token =
+        id_token::check_response(transport, endpoints, reg, &response, answering, now()).await?;
     Ok(session(&response, id_token, now(), trace.answer.as_ref()))
-}
-
-/// An ID token refused on a refresh: nothing was being signed in, so the words say what was
-/// not done (the session was not renewed) and what to do.
-fn as_refresh_failure(mut failure: Failure) -> Failure {
-    if let Some(message) = &failure.message {
-        failure.message = Some(message.replacen(
-            "so the sign-in was not kept",
-            "so the session was not renewed (if this repeats, sign in again)",
-            1,
-        ));
-    }
-    failure
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_id_token_refused_on_a_refresh_says_the_session_was_not_renewed() {
-        let refused = Failure::new(
-            crate::Kind::ProtocolError,
-            "the ID token was refused, so the sign-in was not kept: its aud is another client",
-        );
-        let said = as_refresh_failure(refused).message.unwrap_or_default();
-        assert!(said.contains("the session was not renewed"), "{said}");
-        assert!(!said.contains("sign-in was not kept"), "{said}");
-        assert!(
-            said.contains("its aud is another client"),
-            "the reason stays: {said}"
-        );
-    }
 }
