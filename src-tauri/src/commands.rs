@@ -373,12 +373,7 @@ pub async fn accounts_export(
 ) -> CmdResult<ExportSummary> {
     blocking(&state, move |deck| {
         let export = deck.export(Timestamp::now())?;
-        std::fs::write(&path, format!("{}\n", export.to_json()?)).map_err(|e| {
-            Error::Io(format!(
-                "cannot write the export to {}: {e}",
-                path.display()
-            ))
-        })?;
+        export.write_file(&path)?;
         Ok(ExportSummary {
             accounts: export.accounts.len(),
             providers: export.providers.len(),
@@ -393,10 +388,7 @@ pub async fn accounts_export(
 #[tauri::command]
 pub async fn accounts_import(state: State<'_, AppState>, path: PathBuf) -> CmdResult<ImportReport> {
     let report = blocking(&state, move |deck| {
-        let source = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::Invalid(format!("cannot read {source}: {e}")))?;
-        let export = authdeck_core::deck::Export::from_json(&text, &source)?;
+        let export = authdeck_core::deck::Export::read_file(&path)?;
         deck.import(&export, Timestamp::now())
     })
     .await?;
@@ -491,11 +483,8 @@ pub fn suite_check_regex(pattern: String) -> Option<String> {
 /// the user types, by the rules core applies on save.
 #[tauri::command]
 pub fn env_var_check(name: String) -> Option<String> {
-    let name = name.trim();
-    match name.is_empty() {
-        true => None,
-        false => authdeck_core::accounts::env_var_problem(name).map(|p| format!("{name} {p}.")),
-    }
+    let name = authdeck_core::accounts::env_var_given(&name)?;
+    authdeck_core::accounts::env_var_problem(&name).map(|p| format!("{name} {p}."))
 }
 
 #[tauri::command]

@@ -365,6 +365,14 @@ pub const RESERVED_ENV_VARS: [&str; 75] = [
 const RESERVED_PREFIXES: [&str; 4] = ["LD_", "DYLD_", "LC_", "GIT_CONFIG_"];
 const RESERVED_SUFFIX: &str = "_PROXY";
 
+/// A variable name as a user typed it: trimmed; `None` when nothing is left (the default,
+/// [`DEFAULT_ENV_VAR`]).
+pub fn env_var_given(text: &str) -> Option<String> {
+    Some(text.trim())
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
 /// What is wrong with `name` as the name of a shell variable to hold a token, in words that
 /// follow it ("is not …"); `None` when it is fine. A POSIX shell name (letters, digits and
 /// `_`, not starting with a digit), at most 64 characters, none of Authdeck's own

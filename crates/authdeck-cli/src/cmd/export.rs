@@ -2,7 +2,6 @@
 
 use super::CmdResult;
 use super::accounts::print;
-use authdeck_core::Error;
 use authdeck_core::deck::Deck;
 use authdeck_core::home::Home;
 use jiff::Timestamp;
@@ -24,16 +23,10 @@ pub struct Args {
 pub fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
     let export = deck.export(Timestamp::now())?;
-    let text = format!("{}\n", export.to_json()?);
     match args.file.filter(|f| f.as_os_str() != "-") {
-        None => print(&text),
+        None => print(&format!("{}\n", export.to_json()?)),
         Some(path) => {
-            std::fs::write(&path, text).map_err(|e| {
-                Error::Io(format!(
-                    "cannot write the export to {}: {e}",
-                    path.display()
-                ))
-            })?;
+            export.write_file(&path)?;
             eprintln!(
                 "Exported {} account(s) and {} provider file(s) to {} (no secrets).",
                 export.accounts.len(),

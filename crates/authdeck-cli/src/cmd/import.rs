@@ -25,19 +25,18 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let (text, source) = if args.file.as_os_str() == "-" {
+    let (export, source) = if args.file.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| Error::Io(format!("cannot read the export from stdin: {e}")))?;
-        (text, "stdin".to_string())
+        (Export::from_json(&text, "stdin")?, "stdin".to_string())
     } else {
-        let source = args.file.display().to_string();
-        let text = std::fs::read_to_string(&args.file)
-            .map_err(|e| Error::Invalid(format!("cannot read {source}: {e}")))?;
-        (text, source)
+        (
+            Export::read_file(&args.file)?,
+            args.file.display().to_string(),
+        )
     };
-    let export = Export::from_json(&text, &source)?;
     let deck = Deck::open(Home::from_env()?)?;
     let report = deck.import(&export, Timestamp::now())?;
     if args.json {

@@ -65,7 +65,8 @@ pub struct Args {
     remember_password: bool,
     /// Give up on a request after this many seconds (whole request); kept for the account's
     /// later logins and renewals (default 30).
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    #[arg(long, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=authdeck_core::accounts::MAX_TIMEOUT_SECS))]
     timeout: Option<u64>,
     /// The variable name `token --format env|dotenv`, `exec` and the app's copy use for this
     /// account's token, e.g. GITHUB_TOKEN (kept; "" goes back to AUTHDECK_TOKEN).

@@ -87,12 +87,7 @@ impl AccountOptions {
         config.overrides = overrides;
         config.allow_insecure_http = self.allow_insecure_http;
         config.timeout_secs = self.timeout_secs;
-        config.env_var = self
-            .env_var
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string);
+        config.env_var = self.env_var.as_deref().and_then(accounts::env_var_given);
         Ok(())
     }
 }

@@ -86,6 +86,25 @@ impl Export {
             .map_err(|e| Error::Io(format!("cannot write the export: {e}")))
     }
 
+    /// Reads the export file at `path` (named by it in errors). Errors: Invalid (unreadable,
+    /// not an export, or an invalid entry).
+    pub fn read_file(path: &Path) -> Result<Export> {
+        let source = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Invalid(format!("cannot read {source}: {e}")))?;
+        Export::from_json(&text, &source)
+    }
+
+    /// Writes this export to `path` as JSON with a final newline. Errors: Io.
+    pub fn write_file(&self, path: &Path) -> Result<()> {
+        std::fs::write(path, format!("{}\n", self.to_json()?)).map_err(|e| {
+            Error::Io(format!(
+                "cannot write the export to {}: {e}",
+                path.display()
+            ))
+        })
+    }
+
     /// Everything is checked before anything is written, so a bad file changes nothing.
     fn validate(&self, source: &str) -> Result<()> {
         let mut names = std::collections::HashSet::new();

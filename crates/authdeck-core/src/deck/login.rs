@@ -879,8 +879,7 @@ fn merged_config(
             .map(|t| t.as_secs())
             .or(existing.and_then(|a| a.config.timeout_secs)),
         env_var: match &req.env_var {
-            Some(name) if name.trim().is_empty() => None,
-            Some(name) => Some(name.trim().to_string()),
+            Some(typed) => accounts::env_var_given(typed),
             None => existing.and_then(|a| a.config.env_var.clone()),
         },
     };
