@@ -731,3 +731,32 @@ fn an_import_whose_account_could_never_log_in_is_refused_whole() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn the_forms_options_keep_an_oauth_accounts_client_id_and_grant() -> TestResult {
+    use authdeck_core::deck::AccountOptions;
+    let mut oauth = config("corp");
+    oauth.overrides = serde_json::from_value(serde_json::json!({
+        "oauth": {"client_id": "authdeck", "grant": "device_code", "scopes": ["openid"]}
+    }))?;
+    let options = AccountOptions::of(&oauth);
+    assert_eq!(
+        options.set,
+        vec!["oauth.scopes=[\"openid\"]".to_string()],
+        "the form shows only what has no field of its own"
+    );
+    let edited = AccountOptions {
+        set: vec!["success.expires_format=unix_ms".into()],
+        ..options
+    };
+    edited.apply_to(&mut oauth)?;
+    assert_eq!(
+        serde_json::Value::Object(oauth.overrides),
+        serde_json::json!({
+            "success": {"expires_format": "unix_ms"},
+            "oauth": {"client_id": "authdeck", "grant": "device_code"}
+        }),
+        "the client id and grant stay; the scopes line the user removed is gone"
+    );
+    Ok(())
+}

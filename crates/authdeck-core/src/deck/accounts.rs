@@ -69,21 +69,7 @@ impl AccountOptions {
     /// Invalid (a `set` line without `=`).
     pub fn apply_to(&self, config: &mut AccountConfig) -> Result<()> {
         let mut overrides = crate::provider::overrides_from_assignments(&self.set)?;
-        if let Some(serde_json::Value::Object(oauth)) = config.overrides.get("oauth") {
-            let own: serde_json::Map<_, _> = oauth
-                .iter()
-                .filter(|(k, _)| matches!(k.as_str(), "client_id" | "grant"))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            if !own.is_empty() {
-                let mut merged = serde_json::Value::Object(overrides);
-                crate::provider::merge(&mut merged, &serde_json::json!({ "oauth": own }));
-                overrides = match merged {
-                    serde_json::Value::Object(o) => o,
-                    _ => serde_json::Map::new(),
-                };
-            }
-        }
+        crate::provider::carry_own_fields(&config.overrides, &mut overrides);
         config.overrides = overrides;
         config.allow_insecure_http = self.allow_insecure_http;
         config.timeout_secs = self.timeout_secs;

@@ -125,11 +125,7 @@ pub fn assignments(overrides: &serde_json::Map<String, serde_json::Value>) -> Ve
         match value {
             serde_json::Value::Object(map) if !map.is_empty() => {
                 for (key, inner) in map {
-                    let path = match prefix {
-                        "" => key.clone(),
-                        _ => format!("{prefix}.{key}"),
-                    };
-                    walk(&path, inner, out);
+                    walk(&format!("{prefix}.{key}"), inner, out);
                 }
             }
             _ if OWN_FIELDS.contains(&prefix) => {}
@@ -146,6 +142,31 @@ pub fn assignments(overrides: &serde_json::Map<String, serde_json::Value>) -> Ve
         walk(key, value, &mut out);
     }
     out
+}
+
+/// Copies into `into` the changes of `from` that have fields of their own (`oauth.client_id`,
+/// `oauth.grant`): what [`assignments`] leaves out, so a form that edits its lines keeps them.
+pub fn carry_own_fields(
+    from: &serde_json::Map<String, serde_json::Value>,
+    into: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    for field in OWN_FIELDS {
+        let Some((table, key)) = field.split_once('.') else {
+            continue;
+        };
+        let Some(value) = from.get(table).and_then(|t| t.get(key)) else {
+            continue;
+        };
+        let entry = into
+            .entry(table)
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if !entry.is_object() {
+            *entry = serde_json::Value::Object(serde_json::Map::new());
+        }
+        if let Some(t) = entry.as_object_mut() {
+            t.insert(key.to_string(), value.clone());
+        }
+    }
 }
 
 /// Overrides from `field.path=value` lines (blank lines skipped), each read as
