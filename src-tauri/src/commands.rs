@@ -11,7 +11,7 @@ use authdeck_core::deck::{
     AccountEdit, Deck, ImportReport, LoginReport, LoginRequest, PastedToken,
 };
 use authdeck_core::exchange::{self, CodeSource, Credentials, Trial};
-use authdeck_core::history::Event;
+use authdeck_core::history::{Event, Exchange};
 use authdeck_core::jwt::Inspection;
 use authdeck_core::provider::{Provider, Source, provider_file_path, save_provider_file};
 use authdeck_core::secret::Secret;
@@ -172,6 +172,19 @@ pub async fn account_logout(state: State<'_, AppState>, account: String) -> CmdR
 #[tauri::command]
 pub async fn account_remove(state: State<'_, AppState>, account: String) -> CmdResult<()> {
     blocking(&state, move |deck| deck.remove(&account, Timestamp::now())).await
+}
+
+/// Gives the account a new name; its secrets and history follow (`authdeck rename`).
+#[tauri::command]
+pub async fn account_rename(
+    state: State<'_, AppState>,
+    account: String,
+    new_name: String,
+) -> CmdResult<()> {
+    blocking(&state, move |deck| {
+        deck.rename(&account, new_name.trim(), Timestamp::now())
+    })
+    .await
 }
 
 #[tauri::command]
@@ -344,6 +357,13 @@ pub async fn history_list(
     filter: HistoryFilter,
 ) -> CmdResult<Vec<Event>> {
     Ok(state.deck.history(&filter.into())?)
+}
+
+/// The request and answer kept for history event `id`, secrets hidden; `null` when it sent
+/// nothing or is older than the newest 10,000.
+#[tauri::command]
+pub async fn history_exchange(state: State<'_, AppState>, id: i64) -> CmdResult<Option<Exchange>> {
+    Ok(state.deck.exchange(id)?)
 }
 
 /// How many events match the filter (its page and limit aside).

@@ -62,6 +62,8 @@ enum Command {
     Introspect(cmd::introspect::Args),
     /// Remove an account and every secret of it (its history stays).
     Remove(cmd::remove::Args),
+    /// Give an account a new name; its secrets and history follow.
+    Rename(cmd::rename::Args),
     /// Export accounts and custom providers as JSON (never a secret).
     Export(cmd::export::Args),
     /// Import accounts and custom providers from an export file.
@@ -93,6 +95,7 @@ impl Command {
             Command::ForgetPassword(a) => a.json,
             Command::Introspect(a) => a.json,
             Command::Remove(a) => a.json,
+            Command::Rename(a) => a.json,
             Command::Import(a) => a.json,
             Command::Check(a) => a.json,
             Command::Suites(a) => a.json,
@@ -157,6 +160,7 @@ fn main() -> ExitCode {
             Command::ForgetPassword(args) => cmd::forget_password::run(args),
             Command::Introspect(args) => cmd::introspect::run(args).await,
             Command::Remove(args) => cmd::remove::run(args),
+            Command::Rename(args) => cmd::rename::run(args),
             Command::Export(args) => cmd::export::run(args),
             Command::Import(args) => cmd::import::run(args),
             Command::ExportEnv(args) => cmd::export_env::run(args).await,

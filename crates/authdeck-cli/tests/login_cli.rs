@@ -74,7 +74,7 @@ impl Drop for World {
     fn drop(&mut self) {
         // Leave nothing in the test keyring.
         if let Ok(vault) = Vault::open_with_service(self.service.clone()) {
-            for account in ["dev", "ts", "quiet", "secret-check"] {
+            for account in ["dev", "ts", "quiet", "secret-check", "prod-dev"] {
                 let _ = vault.delete(account);
             }
         }
@@ -728,5 +728,96 @@ fn unset_takes_a_kept_provider_change_back_and_names_the_ones_there_when_wrong()
     assert!(!unset.json()?["notes"].to_string().contains("already past"));
     let listed = w.run(&["accounts", "--json"], None)?.json()?;
     assert_eq!(listed[0]["overrides"], serde_json::json!({}), "{listed}");
+    Ok(())
+}
+
+#[test]
+fn history_show_prints_what_was_sent_and_what_the_server_answered_with_secrets_hidden() -> TestResult
+{
+    let world = World::new()?;
+    let wrong = "not-the-pass-9";
+    let run = world.login("dev", "user-login", "alice@userlogin.test", wrong, &[])?;
+    assert_eq!(run.code, Some(1), "{}", run.shown());
+    let list = world.run(&["history", "dev", "--json"], None)?.json()?;
+    let id = list[0]["id"].as_i64().ok_or("an id")?;
+    assert_eq!(list[0]["has_exchange"], true);
+
+    let shown = world.run(&["history", "--show", &id.to_string()], None)?;
+    assert_eq!(shown.code, Some(0), "{}", shown.shown());
+    let out = &shown.stdout;
+    for part in [
+        "Request\nPOST http://",
+        "/user/login",
+        "\"email\": \"alice@userlogin.test\"",
+        "\"password\": \"<redacted>\"",
+        "Answer\nHTTP 401",
+        "INVALID_PASSWORD",
+    ] {
+        assert!(out.contains(part), "{part:?} in:\n{out}");
+    }
+    assert!(
+        !out.contains(wrong),
+        "the typed password is not shown:\n{out}"
+    );
+
+    let json = world
+        .run(&["history", "--show", &id.to_string(), "--json"], None)?
+        .json()?;
+    assert_eq!(json["event"]["id"], id);
+    assert_eq!(json["answer"]["http_status"], 401);
+    assert_eq!(json["request"]["method"], "POST");
+
+    let missing = world.run(&["history", "--show", "999999"], None)?;
+    assert_eq!(
+        missing.code,
+        Some(2),
+        "an unknown ID is bad input: {}",
+        missing.shown()
+    );
+    assert!(
+        missing.stderr.contains("no history event 999999"),
+        "{}",
+        missing.shown()
+    );
+    Ok(())
+}
+
+#[test]
+fn rename_moves_the_account_its_secrets_and_history_to_the_new_name() -> TestResult {
+    let world = World::new()?;
+    let run = world.login("dev", "user-login", "alice@userlogin.test", PASSWORD, &[])?;
+    assert_eq!(run.code, Some(0), "{}", run.shown());
+    let before = world.run(&["token", "dev"], None)?;
+    let renamed = world.run(&["rename", "dev", "prod-dev"], None)?;
+    assert_eq!(renamed.code, Some(0), "{}", renamed.shown());
+    assert_eq!(renamed.stdout, "Renamed dev to prod-dev.\n");
+
+    let after = world.run(&["token", "prod-dev"], None)?;
+    assert_eq!(after.code, Some(0), "{}", after.shown());
+    assert_eq!(
+        after.stdout, before.stdout,
+        "the same session, under the new name"
+    );
+    let old = world.run(&["token", "dev"], None)?;
+    assert_ne!(old.code, Some(0), "the old name is gone: {}", old.shown());
+    let vault = Vault::open_with_service(world.service.clone())?;
+    assert!(vault.load("dev")?.is_none(), "the old name keeps no secret");
+
+    let history = world
+        .run(&["history", "prod-dev", "--json"], None)?
+        .json()?;
+    let actions: Vec<&str> = history
+        .as_array()
+        .ok_or("an array")?
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, vec!["rename", "login"], "the history followed");
+
+    let taken = world.login("dev", "user-login", "alice@userlogin.test", PASSWORD, &[])?;
+    assert_eq!(taken.code, Some(0), "{}", taken.shown());
+    let clash = world.run(&["rename", "dev", "prod-dev"], None)?;
+    assert_ne!(clash.code, Some(0), "{}", clash.shown());
+    assert!(clash.stderr.contains("exists already"), "{}", clash.shown());
     Ok(())
 }

@@ -223,7 +223,7 @@ fn history_filters_by_account_kind_and_time_newest_first() -> TestResult {
     assert_eq!(latest[0]["account"], "bob");
 
     let table = f.ok(&["history", "alice"], false)?;
-    assert!(table.starts_with("TIME"), "{table}");
+    assert!(table.starts_with("ID"), "{table}");
     assert!(
         table.contains("invalid_password") && table.contains("\"Invalid password\""),
         "the server's answer is shown: {table}"

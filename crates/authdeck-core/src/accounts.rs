@@ -546,6 +546,25 @@ pub fn set_last_login(conn: &Connection, name: &str, at: Timestamp) -> Result<()
     Ok(())
 }
 
+/// Gives the account `from` the name `to`, keeping everything else. Errors: NotFound (no
+/// `from`), Conflict (`to` exists), Invalid (`to` is not a valid name), Storage.
+pub fn rename(conn: &Connection, from: &str, to: &str, now: Timestamp) -> Result<()> {
+    validate_name(to)?;
+    if get(conn, to)?.is_some() {
+        return Err(Error::Conflict(format!(
+            "an account named {to:?} exists already: choose another name, or remove that one first"
+        )));
+    }
+    let changed = conn.execute(
+        "UPDATE accounts SET name = ?2, updated_at = ?3 WHERE name = ?1",
+        params![from, to, now.as_millisecond()],
+    )?;
+    if changed == 0 {
+        return Err(not_found(from));
+    }
+    Ok(())
+}
+
 /// Deletes the account row; `false` when there was none. History rows are kept.
 pub fn delete(conn: &Connection, name: &str) -> Result<bool> {
     Ok(conn.execute("DELETE FROM accounts WHERE name = ?1", [name])? > 0)

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     crate::history::MIGRATION_1,
     crate::accounts::MIGRATION_2,
     crate::accounts::MIGRATION_3,
+    crate::history::exchanges::MIGRATION_1,
 ];
 
 /// The schema version this build writes.

@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use crate::expiry;
 use crate::http::{self, Answer, Body, Http, Outgoing, Policy};
-use crate::outcome::{Attempt, Failure, Kind, RawAnswer, Session};
+use crate::outcome::{Attempt, Failure, Kind, RawAnswer, RawRequest, Session};
 use crate::provider::{
     BodyFormat, ErrorSpec, ExpiryFormat, Provider, Request, SuccessSpec, TokenSource,
 };
@@ -70,7 +70,7 @@ pub async fn login(http: &Http, target: &Target, creds: &Credentials) -> Result<
     let Some(login) = &p.login else {
         return Err(no_login(p));
     };
-    let (answer, latency_ms) = ask(http, target, login, &vars).await?;
+    let (answer, latency_ms, request) = ask(http, target, login, &vars).await?;
     let challenge = match (&p.second_factor, &answer) {
         (Some(factor), Ok(a)) if (200..300).contains(&a.status) => {
             let json: Option<Value> = serde_json::from_slice(&a.body).ok();
@@ -89,7 +89,7 @@ pub async fn login(http: &Http, target: &Target, creds: &Credentials) -> Result<
     };
     let Some((factor, json)) = challenge else {
         return Ok(conclude(
-            target, answer, latency_ms, &vars, &p.success, &p.errors,
+            target, answer, latency_ms, request, &vars, &p.success, &p.errors,
         ));
     };
     let code = match &creds.code {
@@ -106,7 +106,9 @@ pub async fn login(http: &Http, target: &Target, creds: &Credentials) -> Result<
                 ),
                 retry_after_secs: None,
             };
-            let mut attempt = conclude(target, answer, latency_ms, &vars, &p.success, &p.errors);
+            let mut attempt = conclude(
+                target, answer, latency_ms, request, &vars, &p.success, &p.errors,
+            );
             attempt.result = Err(failure);
             return Ok(attempt);
         }
@@ -148,11 +150,13 @@ pub async fn login(http: &Http, target: &Target, creds: &Credentials) -> Result<
     let mut vars2: Vec<(&str, &str)> = vars.to_vec();
     vars2.push(("{otp}", code.expose()));
     vars2.extend(from_answer.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let (answer2, latency2) = ask(http, target, &factor.request, &vars2).await?;
+    // The second step's exchange is the one kept: it is the one that ended the login.
+    let (answer2, latency2, request2) = ask(http, target, &factor.request, &vars2).await?;
     Ok(conclude(
         target,
         answer2,
         latency_ms + latency2,
+        request2,
         &vars2,
         &p.success,
         &p.errors,
@@ -238,18 +242,21 @@ async fn send(
     success: &SuccessSpec,
     errors: &ErrorSpec,
 ) -> Result<Attempt> {
-    let (answer, latency_ms) = ask(http, target, request, vars).await?;
-    Ok(conclude(target, answer, latency_ms, vars, success, errors))
+    let (answer, latency_ms, shown) = ask(http, target, request, vars).await?;
+    Ok(conclude(
+        target, answer, latency_ms, shown, vars, success, errors,
+    ))
 }
 
 /// Sends one request with its placeholders filled in. The answer, or the transport failure,
-/// and how long it took in ms. `Err` for a request we cannot send (a bad URL: Invalid).
+/// how long it took in ms, and the request as it may be shown. `Err` for a request we cannot
+/// send (a bad URL: Invalid).
 async fn ask(
     http: &Http,
     target: &Target,
     request: &Request,
     vars: &[(&str, &str)],
-) -> Result<(std::result::Result<Answer, Failure>, u64)> {
+) -> Result<(std::result::Result<Answer, Failure>, u64, RawRequest)> {
     let url = http::endpoint(
         &target.base_url,
         &request.path,
@@ -271,6 +278,7 @@ async fn ask(
         .iter()
         .map(|(k, v)| (k.clone(), fill(v, vars).to_string()))
         .collect();
+    let shown = shown_request(request, &method, &url, body.content_type, vars);
     let out = Outgoing {
         method,
         url,
@@ -279,7 +287,66 @@ async fn ask(
     };
     let started = Instant::now();
     let answer = http.send(out, &target.policy).await;
-    Ok((answer, started.elapsed().as_millis() as u64))
+    Ok((answer, started.elapsed().as_millis() as u64, shown))
+}
+
+/// `request` as it may be shown: built from its template again with every placeholder but
+/// `{email}` standing for `<redacted>`, then hidden by shape like an answer (a literal secret
+/// in a provider file's body or headers is hidden too).
+fn shown_request(
+    request: &Request,
+    method: &reqwest::Method,
+    url: &url::Url,
+    content_type: &str,
+    vars: &[(&str, &str)],
+) -> RawRequest {
+    use crate::redact::{self, REDACTED};
+    let shown: Vec<(&str, &str)> = vars
+        .iter()
+        .map(|(name, value)| (*name, if *name == "{email}" { *value } else { REDACTED }))
+        .collect();
+    let body = match request.body_format {
+        BodyFormat::Json => {
+            let mut json = serde_json::to_value(render(&request.body, &shown)).unwrap_or_default();
+            redact::json(&mut json, &[]);
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        }
+        BodyFormat::Form => {
+            let encode = |text: &str| {
+                url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
+            };
+            let mut pairs = Vec::new();
+            for (name, value) in request.body.as_object().into_iter().flatten() {
+                let value = match value {
+                    Value::String(s) => fill(s, &shown).to_string(),
+                    other => other.to_string(),
+                };
+                let value = if redact::names_secret(name) || value == REDACTED {
+                    REDACTED.to_string()
+                } else {
+                    encode(&value)
+                };
+                pairs.push(format!("{}={value}", encode(name)));
+            }
+            pairs.join("&")
+        }
+    };
+    let headers = request
+        .headers
+        .iter()
+        .map(|(name, value)| (name.clone(), redact::header(name, &fill(value, &shown))))
+        .collect();
+    let mut url = url.clone();
+    if url.password().is_some() {
+        let _ = url.set_password(Some(REDACTED));
+    }
+    RawRequest {
+        method: method.to_string(),
+        url: url.to_string(),
+        headers,
+        content_type: Some(content_type.to_string()),
+        body,
+    }
 }
 
 /// Reads an answer into the outcome, secrets cut out of what is kept.
@@ -287,6 +354,7 @@ fn conclude(
     target: &Target,
     answer: std::result::Result<Answer, Failure>,
     latency_ms: u64,
+    request: RawRequest,
     vars: &[(&str, &str)],
     success: &SuccessSpec,
     errors: &ErrorSpec,
@@ -305,6 +373,7 @@ fn conclude(
         result,
         latency_ms,
         raw,
+        request: Some(request),
     }
 }
 
@@ -422,7 +491,7 @@ fn redact(mut failure: Failure, vars: &[(&str, &str)]) -> Failure {
 
 /// Replaces every `secret` in `text` by `<redacted>`, wiping the text it replaces (it held the
 /// secret).
-fn redact_in(text: &mut String, secret: &str) {
+pub(crate) fn redact_in(text: &mut String, secret: &str) {
     if let Some(redacted) = without(text, secret) {
         drop(Zeroizing::new(std::mem::replace(text, redacted)));
     }

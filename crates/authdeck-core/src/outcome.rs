@@ -220,6 +220,24 @@ pub struct Attempt {
     pub latency_ms: u64,
     /// What the server sent, for QA's "show me the raw answer"; `None` when nothing came back.
     pub raw: Option<RawAnswer>,
+    /// What we sent, secrets hidden; `None` when no request was made (a pasted token).
+    pub request: Option<RawRequest>,
+}
+
+/// The request of a login or refresh as it may be shown (the history's "Request and
+/// response"): every value we filled in from a secret (password, refresh token, one-time
+/// code, client secret) reads `<redacted>`, the user's email stays, and headers are hidden as
+/// in a [`RawAnswer`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RawRequest {
+    pub method: String,
+    pub url: String,
+    /// Names as the provider spells them, values hidden by [`crate::redact::header`].
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    pub content_type: Option<String>,
+    pub body: String,
 }
 
 /// A server's answer as it came, cut to a readable size, with every secret in it replaced by

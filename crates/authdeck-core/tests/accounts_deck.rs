@@ -760,3 +760,102 @@ fn the_forms_options_keep_an_oauth_accounts_client_id_and_grant() -> TestResult 
     );
     Ok(())
 }
+
+#[test]
+fn rename_moves_the_settings_secrets_and_history_and_leaves_the_old_name_empty() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    f.deck.logout("alice", now())?;
+    f.signed_in("alice", now(), Some(3600))?;
+    f.deck.rename("alice", "prod-alice", now())?;
+
+    let renamed = f.deck.account("prod-alice")?;
+    assert_eq!(renamed.config.base_url, config("alice").base_url);
+    assert!(renamed.session.signed_in, "the session stays signed in");
+    let doc = f.vault().load("prod-alice")?.ok_or("the secrets moved")?;
+    assert_eq!(doc.token.ok_or("a token")?.expose(), "token-of-alice");
+    assert_eq!(
+        doc.password.ok_or("a password")?.expose(),
+        "password-of-alice"
+    );
+    assert_eq!(
+        f.vault().load("alice")?,
+        None,
+        "the old name keeps no secret"
+    );
+    assert!(matches!(f.deck.account("alice"), Err(Error::NotFound(_))));
+
+    let history = f.deck.history(&Filter {
+        account: Some("prod-alice".into()),
+        ..Filter::default()
+    })?;
+    let actions: Vec<Action> = history.iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        vec![Action::Rename, Action::Logout],
+        "the history followed"
+    );
+    assert_eq!(history[0].note.as_deref(), Some("renamed from alice"));
+    let old = f.deck.history(&Filter {
+        account: Some("alice".into()),
+        ..Filter::default()
+    })?;
+    assert!(
+        old.is_empty(),
+        "nothing is left under the old name: {old:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn rename_to_a_taken_or_invalid_name_changes_nothing() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    f.signed_in("bob", now(), Some(3600))?;
+    let err = f.deck.rename("alice", "bob", now()).expect_err("taken");
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+    assert!(err.to_string().contains("choose another name"), "{err}");
+    let err = f.deck.rename("alice", "a b", now()).expect_err("invalid");
+    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    let err = f
+        .deck
+        .rename("nobody", "carol", now())
+        .expect_err("unknown");
+    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    for name in ["alice", "bob"] {
+        let doc = f.vault().load(name)?.ok_or("still there")?;
+        assert_eq!(
+            doc.token.ok_or("a token")?.expose(),
+            format!("token-of-{name}")
+        );
+    }
+    assert!(
+        f.deck.history(&Filter::default())?.is_empty(),
+        "nothing recorded"
+    );
+    Ok(())
+}
+
+#[test]
+fn rename_with_a_keyring_that_refuses_the_new_entry_changes_nothing() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    let entry = f.store.build(SERVICE, "carol", None)?;
+    let mock: &keyring_core::mock::Cred = entry.as_any().downcast_ref().ok_or("a mock entry")?;
+    mock.set_error(keyring_core::Error::NoStorageAccess(Box::new(
+        std::io::Error::other("locked for the test"),
+    )));
+    let err = f
+        .deck
+        .rename("alice", "carol", now())
+        .expect_err("the keyring refused");
+    assert!(matches!(err, Error::Keyring(_)), "{err:?}");
+    assert!(
+        f.deck.account("alice").is_ok(),
+        "the account keeps its name"
+    );
+    assert!(matches!(f.deck.account("carol"), Err(Error::NotFound(_))));
+    let doc = f.vault().load("alice")?.ok_or("the secrets stay")?;
+    assert_eq!(doc.token.ok_or("a token")?.expose(), "token-of-alice");
+    Ok(())
+}

@@ -9,7 +9,7 @@
 use authdeck_core::copy::{self, Format};
 use authdeck_core::deck::{Deck, LoginReport, LoginRequest, Outcome, PastedToken};
 use authdeck_core::exchange::CodeSource;
-use authdeck_core::history::{Action, Filter};
+use authdeck_core::history::{Action, Event, Exchange, Filter};
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
 use authdeck_core::vault::Vault;
@@ -664,5 +664,111 @@ async fn a_totp_secret_for_a_provider_without_a_second_factor_is_refused() -> Te
         .ok_or("refused")?
         .to_string();
     assert!(e.contains("no second factor"), "{e}");
+    Ok(())
+}
+
+/// The newest history event of `account` and the request and answer kept with it.
+fn last_exchange(w: &World, account: &str) -> Fallible<(Event, Exchange)> {
+    let filter = Filter {
+        account: Some(account.into()),
+        limit: Some(1),
+        ..Default::default()
+    };
+    let event = w.deck.history(&filter)?.pop().ok_or("an event")?;
+    assert!(event.has_exchange, "the event says its exchange is kept");
+    let exchange = w.deck.exchange(event.id)?.ok_or("a kept exchange")?;
+    Ok((event, exchange))
+}
+
+#[tokio::test]
+async fn the_history_keeps_a_form_logins_request_with_its_secrets_hidden_and_the_answer_without_the_token()
+-> TestResult {
+    let w = world().await?;
+    ok(&w.login("form", "formlogin", "alice@formlogin.test").await?)?;
+    let (_, exchange) = last_exchange(&w, "form")?;
+    let request = exchange.request.ok_or("the request")?;
+    assert_eq!(request.method, "POST");
+    assert_eq!(
+        request.url,
+        format!("{}/login", w.sandbox.base_url("formlogin"))
+    );
+    assert_eq!(
+        request.body, "password=<redacted>&username=alice%40formlogin.test",
+        "the form as sent, the password hidden"
+    );
+    assert!(
+        request
+            .headers
+            .contains(&("X-Api-Key".into(), "<redacted>".into())),
+        "a literal key in the provider file is hidden: {:?}",
+        request.headers
+    );
+    assert!(
+        request
+            .headers
+            .contains(&("X-Tenant".into(), "acme".into())),
+        "{:?}",
+        request.headers
+    );
+    let answer = exchange.answer.ok_or("the answer")?;
+    assert_eq!(answer.http_status, 200);
+    let token = w.stored_token("form")?;
+    assert!(!answer.body.contains(&token), "{}", answer.body);
+    let data = w.data_dir_text()?;
+    for secret in [PASSWORD, token.as_str(), "demo-app-key-1234"] {
+        assert!(
+            !data.contains(secret),
+            "{secret} is nowhere in the data dir"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_refused_json_login_keeps_what_was_sent_and_what_the_server_answered() -> TestResult {
+    let w = world().await?;
+    let wrong = "wrong-pass-77";
+    failed(
+        &w.login_with(LoginRequest {
+            password: Some(Secret::new(wrong)),
+            ..w.request("ul", "user-login", "alice@userlogin.test")
+        })
+        .await?,
+    )?;
+    let (event, exchange) = last_exchange(&w, "ul")?;
+    assert_eq!(event.http_status, Some(401));
+    let request = exchange.request.ok_or("the request")?;
+    let body: serde_json::Value = serde_json::from_str(&request.body)?;
+    assert_eq!(body["email"], "alice@userlogin.test");
+    assert_eq!(body["password"], "<redacted>");
+    assert_eq!(request.content_type.as_deref(), Some("application/json"));
+    let answer = exchange.answer.ok_or("the answer")?;
+    assert_eq!(answer.http_status, 401);
+    assert!(answer.body.contains("INVALID_PASSWORD"), "{}", answer.body);
+    assert!(
+        !w.data_dir_text()?.contains(wrong),
+        "the typed password is nowhere on disk"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_refresh_keeps_its_request_with_the_refresh_token_hidden() -> TestResult {
+    let w = world().await?;
+    ok(&w.login("ul", "user-login", "alice@userlogin.test").await?)?;
+    let before = w.vault.load("ul")?.ok_or("an entry")?;
+    let refresh_token = before.refresh_token.ok_or("a refresh token")?;
+    w.deck.refresh(&w.http, "ul").await?;
+    let (event, exchange) = last_exchange(&w, "ul")?;
+    assert_eq!(event.action, Action::Refresh);
+    let request = exchange.request.ok_or("the request")?;
+    assert!(request.url.ends_with("/user/refresh"), "{}", request.url);
+    assert!(request.body.contains("<redacted>"), "{}", request.body);
+    let data = w.data_dir_text()?;
+    assert!(
+        !data.contains(refresh_token.expose()),
+        "the refresh token is nowhere on disk"
+    );
+    assert!(!data.contains(&w.stored_token("ul")?), "nor the new token");
     Ok(())
 }

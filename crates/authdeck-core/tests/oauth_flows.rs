@@ -132,6 +132,24 @@ async fn pkce_sign_in_keeps_the_tokens_and_a_validated_id_token() -> TestResult 
     let events = w.deck.history(&Filter::default())?;
     assert_eq!(events.len(), 1, "one login event");
     assert!(events[0].ok && events[0].action == Action::Login);
+    // The token request is kept with the code and its verifier hidden, the answer without a token.
+    let exchange = w
+        .deck
+        .exchange(events[0].id)?
+        .ok_or("the token request is kept")?;
+    let request = exchange.request.ok_or("the request")?;
+    assert!(request.url.ends_with("/token"), "{}", request.url);
+    for field in [
+        "code=<redacted>",
+        "code_verifier=<redacted>",
+        "grant_type=authorization_code",
+    ] {
+        assert!(request.body.contains(field), "{field} in {}", request.body);
+    }
+    let answer = exchange.answer.ok_or("the answer")?;
+    let token = doc.token.as_ref().ok_or("a token")?;
+    assert!(!answer.body.contains(token.expose()), "{}", answer.body);
+    assert!(!answer.body.contains(id_token.expose()), "{}", answer.body);
     Ok(())
 }
 

@@ -3,6 +3,7 @@ import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import { open, save } from '@tauri-apps/plugin-dialog'
 import type {
+  Exchange,
   AccountEdit,
   AccountView,
   ExportSummary,
@@ -57,6 +58,8 @@ export const api = {
   refreshAll: () => invoke<void>('accounts_refresh_all'),
   logout: (account: string) => invoke<void>('account_logout', { account }),
   remove: (account: string) => invoke<void>('account_remove', { account }),
+  /** Gives the account a new name; its secrets and history follow. */
+  rename: (account: string, newName: string) => invoke<void>('account_rename', { account, newName }),
   forgetPassword: (account: string) => invoke<void>('account_forget_password', { account }),
   copy: (account: string, format: CopyFormat) => invoke<CopyReceipt>('token_copy', { account, format }),
   /** Copies `authdeck exec 'NAME' -- ` (no secret in it). */
@@ -77,6 +80,8 @@ export const api = {
   verify: (source: { account: string } | { token: string }, key: KeyInput) =>
     invoke<VerifyResult>('token_verify', { source, key }),
   history: (filter: HistoryFilter) => invoke<Event[]>('history_list', { filter }),
+  /** The request and answer kept for a history event (secrets hidden); null when none is kept. */
+  exchange: (id: number) => invoke<Exchange | null>('history_exchange', { id }),
   /** How many events match the filter (its page and limit aside). */
   historyCount: (filter: HistoryFilter) => invoke<number>('history_count', { filter }),
   /** Asks where to save a CSV file, in the system's save dialog; null when the user cancels. */

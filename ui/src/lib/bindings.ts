@@ -22,6 +22,12 @@ truncated: boolean,
  */
 headers: Array<[string, string]>, };
 
+export type RawRequest = { method: string, url: string, 
+/**
+ * Names as the provider spells them, values hidden by [`crate::redact::header`].
+ */
+headers: Array<[string, string]>, content_type: string | null, body: string, };
+
 export type Problem = { file: string | null, 
 /**
  * 1-based.
@@ -159,9 +165,13 @@ clock_skew_secs: number | null,
  */
 secrets_origin: string | null, };
 
-export type Action = "login" | "refresh" | "relogin" | "logout" | "remove" | "forget_password" | "check";
+export type Action = "login" | "refresh" | "relogin" | "logout" | "remove" | "forget_password" | "check" | "rename";
 
-export type Event = { id: number, at: string, account: string, provider: string, action: Action, ok: boolean, http_status: number | null, kind: Kind | null, error_code: string | null, message: string | null, latency_ms: number | null, token_fingerprint: string | null, expires_at: string | null, note: string | null, suite_run: string | null, };
+export type Event = { id: number, at: string, account: string, provider: string, action: Action, ok: boolean, http_status: number | null, kind: Kind | null, error_code: string | null, message: string | null, latency_ms: number | null, token_fingerprint: string | null, expires_at: string | null, note: string | null, suite_run: string | null, 
+/**
+ * Its request and answer are kept ([`exchanges::get`]).
+ */
+has_exchange: boolean, };
 
 export type Page = { "from": "newest" } | { "from": "older_than", key: EventKey, } | { "from": "newer_than", key: EventKey, } | { "from": "oldest" };
 
@@ -170,6 +180,8 @@ export type EventKey = {
  * Unix milliseconds, as stored.
  */
 at_ms: number, id: number, };
+
+export type Exchange = { request: RawRequest | null, answer: RawAnswer | null, };
 
 export type AccountEdit = { account: string, provider: string, base_url: string, email: string, 
 /**

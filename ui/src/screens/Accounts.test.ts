@@ -7,11 +7,17 @@ import { account } from './fixtures'
 // The screen talks to the backend only through `api`; here it answers from memory.
 const list: AccountView[] = []
 const refresh = vi.fn(async (account: string) => ({ account, ok_tag: 'ok' }))
+// Renames the account in the in-memory list, as core would.
+const rename = vi.fn(async (from: string, to: string) => {
+  const a = list.find((x) => x.name === from)
+  if (a) a.name = to
+})
 vi.mock('../lib/api', () => ({
   api: {
     accounts: async () => list,
     proxies: async () => [],
     refresh: (account: string) => refresh(account),
+    rename: (from: string, to: string) => rename(from, to),
     saveSettings: async (next: unknown) => next,
   },
 }))
@@ -177,5 +183,53 @@ describe('Accounts screen pins', () => {
     await fireEvent.click(view.container.querySelector('button[data-action="pin"]')!)
     await waitFor(() => expect(names()).toEqual(['alpha', 'bravo', 'charlie']))
     expect(app.settings.pinned).toEqual([])
+  })
+})
+
+describe('Rename', () => {
+  beforeEach(async () => {
+    list.splice(0, list.length, account('alpha'), account('bravo'))
+    accounts.query = ''
+    await accounts.reload()
+    accounts.selected = 'alpha'
+    app.settings.pinned = ['alpha']
+    rename.mockClear()
+  })
+
+  const open = async (view: { container: HTMLElement }) => {
+    await fireEvent.click(view.container.querySelector('button[data-action="rename"]')!)
+    return document.querySelector<HTMLInputElement>('input[data-field="rename"]')!
+  }
+
+  it('refuses a taken or invalid name as it is typed, before asking core', async () => {
+    const view = render(Accounts)
+    const input = await open(view)
+    await fireEvent.input(input, { target: { value: 'bravo' } })
+    expect(document.querySelector('[data-field-error="rename"]')!.textContent).toContain('bravo is taken')
+    expect(document.querySelector<HTMLButtonElement>('button[data-action="confirm-rename"]')!.disabled).toBe(true)
+    await fireEvent.input(input, { target: { value: 'a b' } })
+    expect(document.querySelector('[data-field-error="rename"]')!.textContent).toContain('spaces')
+    expect(rename).not.toHaveBeenCalled()
+  })
+
+  it('renames, selects the account under its new name and keeps its pin', async () => {
+    const view = render(Accounts)
+    const input = await open(view)
+    await fireEvent.input(input, { target: { value: ' prod-alpha ' } })
+    await fireEvent.click(document.querySelector('button[data-action="confirm-rename"]')!)
+    await waitFor(() => expect(accounts.selected).toBe('prod-alpha'))
+    expect(rename).toHaveBeenCalledWith('alpha', 'prod-alpha')
+    expect(app.settings.pinned).toEqual(['prod-alpha'])
+    expect(document.querySelector('input[data-field="rename"]')).toBeNull()
+  })
+
+  it('shows core\'s refusal in the field and keeps the dialog open', async () => {
+    rename.mockRejectedValueOnce({ code: 'conflict', message: 'an account named "carol" exists already: choose another name, or remove that one first' })
+    const view = render(Accounts)
+    const input = await open(view)
+    await fireEvent.input(input, { target: { value: 'carol' } })
+    await fireEvent.click(document.querySelector('button[data-action="confirm-rename"]')!)
+    await waitFor(() => expect(document.querySelector('[data-field-error="rename"]')?.textContent).toContain('exists already'))
+    expect(accounts.selected).toBe('alpha')
   })
 })

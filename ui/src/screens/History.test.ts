@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { cleanup, fireEvent, render, waitFor } from '@testing-library/svelte'
-import type { Event, HistoryFilter } from '../lib/types'
+import type { Event, Exchange, HistoryFilter } from '../lib/types'
 
 const longName = 'a'.repeat(64)
 const event: Event = {
@@ -19,6 +19,7 @@ const event: Event = {
   expires_at: null,
   note: null,
   suite_run: null,
+  has_exchange: true,
 }
 // A backend of 1,234 events (ids 1..1234, one a minute) that pages like core does.
 const TOTAL = 1234
@@ -40,12 +41,30 @@ function pageOf(f: HistoryFilter): Event[] {
 const history = vi.fn(async (f: HistoryFilter) => pageOf(f))
 const historyCount = vi.fn(async (_f: HistoryFilter) => backend.length)
 const chooseCsvPath = vi.fn(async (_name: string, _title: string): Promise<string | null> => '/home/me/history.csv')
+const kept: Exchange = {
+  request: {
+    method: 'POST',
+    url: 'http://127.0.0.1:8787/user/login',
+    headers: [['X-Tenant', 'acme']],
+    content_type: 'application/json',
+    body: '{\n  "email": "qa@example.com",\n  "password": "<redacted>"\n}',
+  },
+  answer: {
+    http_status: 401,
+    content_type: 'application/json',
+    body: '{"success":false,"error_code":"INVALID_PASSWORD"}',
+    truncated: false,
+    headers: [['set-cookie', 'sid=<redacted>; HttpOnly']],
+  },
+}
+const exchange = vi.fn(async (_id: number): Promise<Exchange | null> => kept)
 const exportHistory = vi.fn(async (_f: HistoryFilter, _path: string) => backend.length)
 vi.mock('../lib/api', () => ({
   api: {
     accounts: async () => [],
     history: (f: HistoryFilter) => history(f),
     historyCount: (f: HistoryFilter) => historyCount(f),
+    exchange: (id: number) => exchange(id),
     chooseCsvPath: (name: string, title: string) => chooseCsvPath(name, title),
     exportHistory: (f: HistoryFilter, path: string) => exportHistory(f, path),
   },
@@ -143,5 +162,37 @@ describe('History with more events than a page', () => {
     await fireEvent.click(view.container.querySelector('button[data-action="export-csv"]')!)
     await waitFor(() => expect(chooseCsvPath).toHaveBeenCalledTimes(2))
     expect(exportHistory, 'a cancelled dialog writes nothing').not.toHaveBeenCalled()
+  })
+})
+
+describe('History request and response', () => {
+  it('shows the selected event\'s request and its answer with the JSON body indented', async () => {
+    const view = render(History)
+    const button = await waitFor(() => view.getByRole('button', { name: 'Request and response' }))
+    await fireEvent.click(button)
+    const dialog = await waitFor(() => view.getByRole('dialog'))
+    expect(exchange).toHaveBeenCalledWith(1)
+    expect(dialog.querySelector('[data-field="request-head"]')!.textContent).toBe(
+      'POST http://127.0.0.1:8787/user/login\ncontent-type: application/json\nX-Tenant: acme',
+    )
+    expect(dialog.querySelector('[data-field="request-body"]')!.textContent).toContain('"password": "<redacted>"')
+    expect(dialog.querySelector('[data-field="raw-status"]')!.textContent).toBe('401')
+    expect(dialog.querySelector('[data-field="raw-body"]')!.textContent).toBe('{\n  "success": false,\n  "error_code": "INVALID_PASSWORD"\n}')
+  })
+
+  it('offers nothing for an event that sent no request', async () => {
+    backend = [{ ...event, action: 'logout', has_exchange: false }]
+    const view = render(History)
+    await waitFor(() => expect(view.container.querySelector('tr[data-event="1"]')).toBeTruthy())
+    expect(view.queryByRole('button', { name: 'Request and response' })).toBeNull()
+  })
+
+  it('says so when the exchange is no longer kept', async () => {
+    exchange.mockResolvedValueOnce(null)
+    const view = render(History)
+    await fireEvent.click(await waitFor(() => view.getByRole('button', { name: 'Request and response' })))
+    const { notices } = await import('../lib/app.svelte')
+    await waitFor(() => expect(notices.items.some((n) => n.shown.title.includes('no longer kept'))).toBe(true))
+    expect(view.queryByRole('dialog')).toBeNull()
   })
 })

@@ -478,24 +478,10 @@ fn time_text(t: &TimeView) -> String {
     }
 }
 
-/// Text from the token as the terminal may show it: control characters (line breaks, escape
-/// sequences, a bell) and bidirectional overrides are written as `\u{..}`, so a token cannot
-/// draw lines of its own (a fake "signature valid") or hide the real ones.
+/// Text from the token as the terminal may show it: no line of its own (a fake "signature
+/// valid"), see [`crate::show::escaped`].
 fn shown(text: &str) -> String {
-    let unsafe_char =
-        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-    if !text.chars().any(unsafe_char) {
-        return text.to_owned();
-    }
-    text.chars()
-        .map(|c| {
-            if unsafe_char(c) {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::show::escaped(text, &[])
 }
 
 /// A titled block whose first two columns are padded to a common width.

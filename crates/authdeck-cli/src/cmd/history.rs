@@ -17,6 +17,7 @@ use std::process::ExitCode;
   authdeck history --kind invalid_password --since 2h
   authdeck history --failed --since 3d --json | jq '.[].message'
   authdeck history --message \"rate limit\" --limit 0   # every event whose message says so
+  authdeck history --show 42               # event 42's request and answer, secrets hidden
 
 Kinds: invalid_credentials, user_not_found, invalid_password, account_inactive,
 account_not_verified, no_password_set, bad_request, rate_limited, server_error, network_error,
@@ -32,7 +33,7 @@ pub struct Args {
     /// Only failures of this kind.
     #[arg(long, value_parser = parse_kind)]
     kind: Option<Kind>,
-    /// Only this action: login, refresh, relogin, logout, remove, forget_password, check.
+    /// Only this action: login, refresh, relogin, logout, remove, forget_password, check, rename.
     #[arg(long, value_parser = parse_action)]
     action: Option<Action>,
     /// Only failed attempts.
@@ -44,13 +45,21 @@ pub struct Args {
     /// Only events whose server message contains this text (ASCII letters in any case).
     #[arg(long, value_name = "TEXT")]
     message: Option<String>,
-    /// Print JSON (an array of events) instead of a table.
+    /// Show one event with the request sent and the answer received (secrets hidden), by its
+    /// ID (the first column). The newest 10,000 are kept.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["account", "kind", "action", "failed", "since", "message"])]
+    show: Option<i64>,
+    /// Print JSON (an array of events; with --show, the event, request and answer) instead of
+    /// a table.
     #[arg(long)]
     pub(crate) json: bool,
 }
 
 pub fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
+    if let Some(id) = args.show {
+        return show_exchange(&deck, id, args.json);
+    }
     let now = Timestamp::now();
     if let Some(account) = &args.account {
         // An unknown name is most likely a typo; the history of a removed account stays
@@ -78,7 +87,7 @@ pub fn run(args: Args) -> CmdResult {
     let rows: Vec<Vec<String>> = events.iter().map(row).collect();
     print(&table(
         &[
-            "TIME", "ACCOUNT", "ACTION", "RESULT", "HTTP", "MS", "DETAILS",
+            "ID", "TIME", "ACCOUNT", "ACTION", "RESULT", "HTTP", "MS", "DETAILS",
         ],
         &rows,
     ))
@@ -101,6 +110,7 @@ fn row(event: &Event) -> Vec<String> {
         details.push(note.clone());
     }
     vec![
+        event.id.to_string(),
         show::local_time(event.at),
         event.account.clone(),
         event.action.to_string(),
@@ -113,6 +123,68 @@ fn row(event: &Event) -> Vec<String> {
             .map_or_else(|| "-".into(), |ms| ms.to_string()),
         details.join(" · "),
     ]
+}
+
+/// `--show ID`: the event's line, then its request and answer as an HTTP client shows them.
+fn show_exchange(deck: &Deck, id: i64, json: bool) -> CmdResult {
+    let Some(event) = deck.event(id)? else {
+        return Err(authdeck_core::Error::NotFound(format!(
+            "there is no history event {id}: the ID is the first column of `authdeck history`"
+        )));
+    };
+    let exchange = deck.exchange(id)?;
+    if json {
+        let (request, answer) = match exchange {
+            Some(e) => (e.request, e.answer),
+            None => (None, None),
+        };
+        return print_json(&serde_json::json!({
+            "event": event,
+            "request": request,
+            "answer": answer,
+        }));
+    }
+    let mut out = table(
+        &[
+            "ID", "TIME", "ACCOUNT", "ACTION", "RESULT", "HTTP", "MS", "DETAILS",
+        ],
+        &[row(&event)],
+    );
+    let Some(exchange) = exchange else {
+        out.push_str(
+            "\nNo request is kept for this event: it sent none (a logout, a pasted token), \
+             or it is older than the newest 10,000.\n",
+        );
+        return print(&out);
+    };
+    if let Some(request) = &exchange.request {
+        out.push_str(&format!("\nRequest\n{} {}\n", request.method, request.url));
+        if let Some(content_type) = &request.content_type {
+            out.push_str(&format!("content-type: {content_type}\n"));
+        }
+        for (name, value) in &request.headers {
+            out.push_str(&format!("{name}: {value}\n"));
+        }
+        out.push_str(&format!("\n{}\n", request.body));
+    }
+    match &exchange.answer {
+        Some(answer) => {
+            out.push_str(&format!("\nAnswer\nHTTP {}\n", answer.http_status));
+            for (name, value) in &answer.headers {
+                out.push_str(&format!("{name}: {value}\n"));
+            }
+            let body = serde_json::from_str::<serde_json::Value>(&answer.body)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .unwrap_or_else(|| answer.body.clone());
+            out.push_str(&format!("\n{body}\n"));
+            if answer.truncated {
+                out.push_str("… (the rest of the answer was not kept)\n");
+            }
+        }
+        None => out.push_str("\nNo answer came back.\n"),
+    }
+    print(&show::escaped(&out, &['\n', '\t']))
 }
 
 fn parse_kind(text: &str) -> Result<Kind, String> {

@@ -22,6 +22,7 @@ pub mod providers;
 pub mod proxy;
 pub mod refresh;
 pub mod remove;
+pub mod rename;
 pub mod sandbox;
 pub mod suites;
 pub mod token;

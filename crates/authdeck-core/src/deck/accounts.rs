@@ -378,6 +378,66 @@ impl Deck {
         Ok(())
     }
 
+    /// Gives account `from` the name `to`. Its settings, its keyring entry (moved to the new
+    /// name's) and its history follow; the history records a `rename`. The old name is free
+    /// afterwards and keeps no secret. Errors: NotFound, Conflict (the name is taken),
+    /// Invalid (not a valid name; the old keyring entry is unreadable), Keyring and Storage
+    /// (then nothing changed).
+    pub fn rename(&self, from: &str, to: &str, now: Timestamp) -> Result<()> {
+        accounts::validate_name(to)?;
+        let account = self.account(from)?;
+        if from == to {
+            return Ok(());
+        }
+        // Both names' locks, always in the same order, so two renames never wait on each other.
+        let locks = self.home.locks_dir();
+        let (first, second) = if from < to { (from, to) } else { (to, from) };
+        let _first = lock::acquire(&locks, first)?;
+        let _second = lock::acquire(&locks, second)?;
+        if accounts::get(&*self.db()?, to)?.is_some() {
+            return Err(crate::Error::Conflict(format!(
+                "an account named {to:?} exists already: choose another name, or remove that one first"
+            )));
+        }
+        // The secrets move first and the old entry goes before the rows change: a failure
+        // on the way puts them back, so neither name is left holding secrets it should not.
+        let vault = self.vault()?;
+        vault.token_cache().forget(from);
+        let doc = match vault.read(from)? {
+            Stored::Doc(doc) => Some(doc),
+            Stored::Missing => None,
+            Stored::Garbled => {
+                return Err(crate::Error::Invalid(format!(
+                    "the keyring entry of {from:?} is unreadable, so it cannot move to the new                      name: `authdeck logout {from}` (Log out in the app) deletes it, then rename"
+                )));
+            }
+        };
+        if let Some(doc) = &doc {
+            vault.save(to, doc)?;
+            if let Err(e) = vault.delete(from) {
+                let _ = vault.delete(to);
+                return Err(e);
+            }
+        }
+        let renamed = db::write(&*self.db()?, |tx| {
+            accounts::rename(tx, from, to, now)?;
+            history::rename_account(tx, from, to)?;
+            let event = NewEvent {
+                note: Some(format!("renamed from {from}")),
+                ..NewEvent::new(now, to, &account.config.provider, Action::Rename, true)
+            };
+            history::insert(tx, &event)
+        });
+        if let (Err(_), Some(doc)) = (&renamed, &doc) {
+            if let Err(e) = vault.save(from, doc) {
+                tracing::warn!("the rename failed and its secrets could not be put back: {e}");
+            } else {
+                let _ = vault.delete(to);
+            }
+        }
+        renamed.map(drop)
+    }
+
     /// Passes `result` through; a failure is first written to the history, so the user can see
     /// later that (and why) a logout or removal did not happen.
     fn or_record_failure<T>(

@@ -471,10 +471,12 @@ impl Deck {
             latency_ms: attempt.latency_ms,
             outcome,
         };
+        let exchange = history::Exchange::of(attempt.request.clone(), attempt.raw.clone());
         let session = match attempt.result.clone() {
             Err(failure) => {
                 let event = NewEvent {
                     latency_ms: Some(attempt.latency_ms),
+                    exchange,
                     ..NewEvent::failed(at, name, &config.provider, action, &failure)
                 };
                 self.record(&event)?;
@@ -512,6 +514,7 @@ impl Deck {
             token_fingerprint: Some(facts.token_fingerprint.clone()),
             expires_at: facts.expires_at,
             note: (!facts.notes.is_empty()).then(|| facts.notes.join("; ")),
+            exchange,
             ..NewEvent::new(at, name, &config.provider, action, true)
         };
         if let Err(e) = self.vault().and_then(|v| v.save(name, &doc)) {
@@ -722,6 +725,7 @@ impl Deck {
             result: Ok(session),
             latency_ms: 0,
             raw: None,
+            request: None,
         };
         self.keep(
             &config,

@@ -93,6 +93,17 @@ impl Deck {
         history::query(&*self.db()?, filter)
     }
 
+    /// History event `id`; `None` when there is none. Errors: Storage.
+    pub fn event(&self, id: i64) -> Result<Option<Event>> {
+        history::get(&*self.db()?, id)
+    }
+
+    /// The request and answer kept for history event `id` (secrets hidden); `None` when it sent
+    /// nothing or is older than the newest [`history::exchanges::KEPT`]. Errors: Storage.
+    pub fn exchange(&self, id: i64) -> Result<Option<history::Exchange>> {
+        history::exchanges::get(&*self.db()?, id)
+    }
+
     /// How many history events match `filter` (its page and limit aside).
     pub fn history_count(&self, filter: &Filter) -> Result<u64> {
         history::count(&*self.db()?, filter)

@@ -528,5 +528,6 @@ fn failed(failure: Failure) -> Attempt {
         result: Err(failure),
         latency_ms: 0,
         raw: None,
+        request: None,
     }
 }

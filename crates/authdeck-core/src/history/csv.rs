@@ -96,6 +96,7 @@ mod tests {
             expires_at: None,
             note: None,
             suite_run: None,
+            has_exchange: false,
         }
     }
 

@@ -5,6 +5,9 @@
 //! as a fingerprint.
 
 pub mod csv;
+pub mod exchanges;
+
+pub use exchanges::Exchange;
 
 use crate::outcome::{Failure, Kind};
 use crate::{Error, Result};
@@ -53,10 +56,12 @@ pub enum Action {
     ForgetPassword,
     /// A QA check: a login made to see how the server answers, not to keep a session.
     Check,
+    /// The account took a new name; its note says the old one.
+    Rename,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::Login,
         Action::Refresh,
         Action::Relogin,
@@ -64,6 +69,7 @@ impl Action {
         Action::Remove,
         Action::ForgetPassword,
         Action::Check,
+        Action::Rename,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +81,7 @@ impl Action {
             Action::Remove => "remove",
             Action::ForgetPassword => "forget_password",
             Action::Check => "check",
+            Action::Rename => "rename",
         }
     }
 
@@ -110,6 +117,9 @@ pub struct NewEvent {
     pub note: Option<String>,
     /// Groups the events of one QA suite run.
     pub suite_run: Option<String>,
+    /// What was sent and answered, kept beside the event ([`exchanges`]).
+    #[serde(skip)]
+    pub exchange: Option<Exchange>,
 }
 
 impl NewEvent {
@@ -135,6 +145,7 @@ impl NewEvent {
             expires_at: None,
             note: None,
             suite_run: None,
+            exchange: None,
         }
     }
 
@@ -177,6 +188,8 @@ pub struct Event {
     pub expires_at: Option<Timestamp>,
     pub note: Option<String>,
     pub suite_run: Option<String>,
+    /// Its request and answer are kept ([`exchanges::get`]).
+    pub has_exchange: bool,
 }
 
 /// Which events to read. Every field narrows the result; all `None` means "everything".
@@ -262,7 +275,11 @@ pub fn insert(conn: &Connection, event: &NewEvent) -> Result<i64> {
         event.note,
         event.suite_run,
     ])?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    if let Some(exchange) = &event.exchange {
+        exchanges::insert(conn, id, exchange)?;
+    }
+    Ok(id)
 }
 
 /// The events matching `filter`, newest first: the page `filter.page` names, at most
@@ -304,6 +321,26 @@ pub fn query(conn: &Connection, filter: &Filter) -> Result<Vec<Event>> {
         events.reverse();
     }
     Ok(events)
+}
+
+/// Moves every event of account `from` to the name `to` (a rename: the history follows the
+/// account). Returns how many moved. Errors: Storage.
+pub fn rename_account(conn: &Connection, from: &str, to: &str) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE events SET account = ?2 WHERE account = ?1",
+        params![from, to],
+    )?)
+}
+
+/// The event `id`; `None` when there is none. Errors: Storage.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Event>> {
+    let sql = format!("SELECT {COLUMNS} FROM events WHERE id = ?1");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([id])?;
+    match rows.next()? {
+        Some(row) => Ok(Some(read_row(row)??)),
+        None => Ok(None),
+    }
 }
 
 /// How many events match `filter`, whatever its page and limit.
@@ -402,7 +439,8 @@ pub fn last_failures(conn: &Connection) -> Result<HashMap<String, Event>> {
 }
 
 const COLUMNS: &str = "id, at, account, provider, action, ok, http_status, kind, error_code, \
-    message, latency_ms, token_fingerprint, expires_at, note, suite_run";
+    message, latency_ms, token_fingerprint, expires_at, note, suite_run, \
+    EXISTS (SELECT 1 FROM exchanges x WHERE x.event_id = events.id)";
 
 fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<Event>> {
     let id: i64 = row.get(0)?;
@@ -444,6 +482,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<Event>> {
         expires_at,
         note: row.get(13)?,
         suite_run: row.get(14)?,
+        has_exchange: row.get(15)?,
     }))
 }
 

@@ -136,7 +136,7 @@ async fn run(
         .set_pkce_verifier(verifier)
         .request_async(transport)
         .await;
-    trace.answer = transport.take_last();
+    trace.take_from(transport);
     let answer = trace.answer.as_ref();
     let response = response.map_err(|e| token_failure(e, answer, "the token request"))?;
     let id_token = match openid {

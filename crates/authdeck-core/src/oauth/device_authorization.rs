@@ -73,7 +73,7 @@ where
     }
     let details: Result<CoreDeviceAuthorizationResponse, _> =
         request.request_async(transport).await;
-    trace.answer = transport.take_last();
+    trace.take_from(transport);
     let details = details
         .map_err(|e| token_failure(e, trace.answer.as_ref(), "the device authorization request"))?;
     trace.sent.push(details.device_code().secret().clone());
@@ -95,7 +95,7 @@ where
             .request_async(&polling, sleep, None) => response,
         failure = polling.gave_up() => return Err(failure),
     };
-    trace.answer = transport.take_last();
+    trace.take_from(transport);
     let response = response.map_err(|e| {
         let mut failure = token_failure(e, trace.answer.as_ref(), "the device sign-in");
         if failure.kind == Kind::ExpiredToken && failure.message.is_none() {

@@ -275,9 +275,17 @@ pub(crate) struct Trace {
     pub sent: Vec<String>,
     /// The token endpoint's answer.
     pub answer: Option<Answer>,
+    /// The token request, as it may be shown.
+    pub request: Option<crate::outcome::RawRequest>,
 }
 
 impl Trace {
+    /// Keeps the transport's last exchange (the token request and its answer).
+    pub fn take_from(&mut self, transport: &transport::Transport) {
+        self.answer = transport.take_last();
+        self.request = transport.take_last_request();
+    }
+
     /// The attempt, with the raw answer kept redacted (what was sent cut out, JWT-shaped and
     /// secret-named values hidden).
     pub fn attempt(self, result: Result<Session, Failure>, started: std::time::Instant) -> Attempt {
@@ -285,10 +293,19 @@ impl Trace {
         let raw = self
             .answer
             .map(|a| crate::exchange::raw_answer(a, &result, &vars, &[]));
+        let request = self.request.map(|mut request| {
+            for (_, secret) in vars.iter().filter(|(_, s)| s.len() >= 4) {
+                for text in [&mut request.url, &mut request.body] {
+                    crate::exchange::redact_in(text, secret);
+                }
+            }
+            request
+        });
         Attempt {
             result,
             latency_ms: started.elapsed().as_millis() as u64,
             raw,
+            request,
         }
     }
 }

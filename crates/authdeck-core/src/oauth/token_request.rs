@@ -100,7 +100,7 @@ async fn run(
             request.request_async(transport).await
         }
     };
-    trace.answer = transport.take_last();
+    trace.take_from(transport);
     let response =
         response.map_err(|e| token_failure(e, trace.answer.as_ref(), "the token request"))?;
     let id_token =

@@ -3,7 +3,7 @@
 //! loopback) holds for discovery, token, revocation and introspection requests.
 
 use crate::http::{Answer, Body, Http, Outgoing, Policy};
-use crate::outcome::Failure;
+use crate::outcome::{Failure, RawRequest};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -16,6 +16,8 @@ pub struct Transport {
     pub http: Http,
     pub policy: Policy,
     last: Arc<Mutex<Option<Answer>>>,
+    /// The last request sent, as it may be shown (history's "Request and response").
+    last_request: Arc<Mutex<Option<RawRequest>>>,
     /// `(https, http)`: a request for the first goes to the second. See [`Transport::plain`].
     downgrade: Option<(url::Url, url::Url)>,
 }
@@ -26,6 +28,7 @@ impl Transport {
             http,
             policy,
             last: Arc::default(),
+            last_request: Arc::default(),
             downgrade: None,
         }
     }
@@ -49,6 +52,14 @@ impl Transport {
     /// The last answer received, taken (so the next request's is not confused with it).
     pub fn take_last(&self) -> Option<Answer> {
         self.last.lock().ok().and_then(|mut last| last.take())
+    }
+
+    /// The last request sent, as it may be shown, taken.
+    pub fn take_last_request(&self) -> Option<RawRequest> {
+        self.last_request
+            .lock()
+            .ok()
+            .and_then(|mut last| last.take())
     }
 }
 
@@ -81,6 +92,9 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
                     |e| TransportError(Failure::new(crate::Kind::BadRequest, e.to_string())),
                 )?;
             }
+            if let Ok(mut last) = self.last_request.lock() {
+                *last = Some(shown(&out));
+            }
             let answer = self
                 .http
                 .send(out, &self.policy)
@@ -100,6 +114,60 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
                 ))
             })
         })
+    }
+}
+
+/// Names of form fields that carry a grant's secrets without saying so (RFC 6749 §4.1.3,
+/// RFC 7636 §4.5, RFC 8628 §3.4, RFC 7521 §4.1).
+const GRANT_SECRETS: [&str; 4] = ["code", "code_verifier", "device_code", "assertion"];
+
+/// A request as it may be shown: secret-named and grant-secret form fields, `Authorization`
+/// (client_secret_basic) and JWT-shaped values hidden. The caller also cuts what it knows it
+/// sent ([`super::Trace`]).
+fn shown(out: &Outgoing) -> RawRequest {
+    use crate::redact::{self, REDACTED};
+    let bytes: &[u8] = out.body.as_ref().map(|b| &b.bytes[..]).unwrap_or_default();
+    let content_type = out.body.as_ref().map(|b| b.content_type.to_string());
+    let body = match content_type.as_deref() {
+        Some("application/x-www-form-urlencoded") => url::form_urlencoded::parse(bytes)
+            .map(|(name, value)| {
+                let hidden = redact::names_secret(&name) || GRANT_SECRETS.contains(&&*name);
+                let value = if hidden {
+                    REDACTED.to_string()
+                } else {
+                    value.into_owned()
+                };
+                let encode = |t: &str| {
+                    url::form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>()
+                };
+                match hidden {
+                    true => format!("{}={value}", encode(&name)),
+                    false => format!("{}={}", encode(&name), encode(&value)),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("&"),
+        _ => match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(mut json) => {
+                redact::json(&mut json, &[]);
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            }
+            Err(_) => {
+                let text = String::from_utf8_lossy(bytes);
+                redact::jwts_in(&text).unwrap_or_else(|| text.into_owned())
+            }
+        },
+    };
+    RawRequest {
+        method: out.method.to_string(),
+        url: out.url.to_string(),
+        headers: out
+            .headers
+            .iter()
+            .map(|(name, value)| (name.clone(), redact::header(name, value)))
+            .collect(),
+        content_type,
+        body,
     }
 }
 
