@@ -190,6 +190,20 @@ try {
     await shot('06-history')
   })
 
+  await step('History shows the failed login\'s request and the server\'s answer, the password hidden', async () => {
+    await (await $('button[data-action="show-exchange"]')).click()
+    await waitText('[data-field="raw-status"]', '401')
+    const sent = await text('[data-field="request-body"]')
+    assert.match(sent, /"password": "<redacted>"/)
+    assert.match(sent, /"email": "alice@userlogin.test"/)
+    assert.ok(!sent.includes('not-the-password'), 'the typed password is not shown')
+    assert.match(await text('[data-field="request-head"]'), /^POST http:\/\/127\.0\.0\.1:\d+\/user-login\/user\/login/)
+    assert.match(await text('[data-field="raw-body"]'), /"error_code": "INVALID_PASSWORD"/)
+    await shot('06-history-exchange')
+    await browser.keys('Escape')
+    await waitFor('the dialog to close', async () => !(await (await $('.dialog')).isExisting()))
+  })
+
   await step('History says how many events match, and Export CSV asks where to save (the system dialog) and writes every one', async () => {
     await waitText('[data-field="history-count"]', '1 event')
     const file = path.join(os.tmpdir(), `authdeck-e2e-history-${process.pid}.csv`)
@@ -270,6 +284,21 @@ try {
     const copy = JSON.parse(execFileSync(cli, ['accounts', '--json'], { encoding: 'utf8' })).find((a) => a.name === 'qa-alice-copy')
     assert.equal(copy.env_var, 'QA_TOKEN')
     assert.equal(copy.status, 'valid')
+  })
+
+  await step('Rename gives the copy a new name; its session and history follow', async () => {
+    await (await $('button[data-action="rename"]')).click()
+    const field = await $('input[data-field="rename"]')
+    await field.setValue('qa-alice')
+    await waitText('[data-field-error="rename"]', 'qa-alice is taken: choose another name.')
+    await field.setValue('qa-alice-2')
+    await (await $('button[data-action="confirm-rename"]')).click()
+    await waitFor('the renamed account to be selected', async () => (await shownAccount()) === 'qa-alice-2')
+    const list = JSON.parse(execFileSync(cli, ['accounts', '--json'], { encoding: 'utf8' }))
+    assert.equal(list.some((a) => a.name === 'qa-alice-copy'), false, 'the old name is gone')
+    assert.equal(list.find((a) => a.name === 'qa-alice-2')?.status, 'valid', 'the session came along')
+    const history = JSON.parse(execFileSync(cli, ['history', 'qa-alice-2', '--json'], { encoding: 'utf8' }))
+    assert.deepEqual(history.map((e) => e.action), ['rename', 'login'])
   })
 
   await step('a copied token leaves the clipboard after the delay set in Settings', async () => {
