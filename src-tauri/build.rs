@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "account_logout",
     "account_remove",
     "account_rename",
+    "account_probe",
     "account_forget_password",
     "token_copy",
     "token_reveal",

@@ -44,6 +44,7 @@ mod tests {
             decl::<deck::AccountOptions>(&cfg),
             decl::<deck::ImportReport>(&cfg),
             decl::<deck::Tally>(&cfg),
+            decl::<deck::Probe>(&cfg),
             decl::<deck::LoginReport>(&cfg),
             decl::<deck::Outcome>(&cfg),
             decl::<deck::SessionFacts>(&cfg),

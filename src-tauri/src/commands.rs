@@ -8,7 +8,7 @@ use crate::state::AppState;
 use authdeck_core::Error;
 use authdeck_core::copy::Format;
 use authdeck_core::deck::{
-    AccountEdit, Deck, ImportReport, LoginReport, LoginRequest, PastedToken,
+    AccountEdit, Deck, ImportReport, LoginReport, LoginRequest, PastedToken, Probe,
 };
 use authdeck_core::exchange::{self, CodeSource, Credentials, Trial};
 use authdeck_core::history::{Event, Exchange};
@@ -202,6 +202,20 @@ pub async fn token_copy(
     format: Format,
 ) -> CmdResult<CopyReceipt> {
     Ok(state.copy(&account, format).await?)
+}
+
+/// "Try it": one GET with the account's token to `path` of its API; the request and answer
+/// come back with the token hidden.
+#[tauri::command]
+pub async fn account_probe(
+    state: State<'_, AppState>,
+    account: String,
+    path: String,
+) -> CmdResult<Probe> {
+    Ok(state
+        .deck
+        .probe(&state.http, &account, &path, &Timestamp::now)
+        .await?)
 }
 
 /// Copies `authdeck exec 'ACCOUNT' -- ` (no secret in it), to start a command line with.

@@ -62,6 +62,7 @@ fn main() {
             commands::account_logout,
             commands::account_remove,
             commands::account_rename,
+            commands::account_probe,
             commands::account_forget_password,
             commands::token_copy,
             commands::exec_line_copy,

@@ -301,6 +301,17 @@ try {
     assert.deepEqual(history.map((e) => e.action), ['rename', 'login'])
   })
 
+  await step('Try it sends one GET with the account\'s token to its API and shows whose token it is, the token hidden', async () => {
+    assert.equal(await (await $('input[data-field="try-path"]')).getValue(), '/_sandbox/me', 'the sandbox\'s who-am-I route is offered')
+    await (await $('button[data-action="try-it"]')).click()
+    await waitText('[data-field="raw-status"]', '200')
+    assert.match(await text('[data-field="raw-body"]'), /"email": "alice@userlogin.test"/)
+    assert.match(await text('[data-field="request-head"]'), /\nAuthorization: Bearer <redacted>$/)
+    await shot('25-try-it')
+    await browser.keys('Escape')
+    await waitFor('the dialog to close', async () => !(await (await $('.dialog')).isExisting()))
+  })
+
   await step('a copied token leaves the clipboard after the delay set in Settings', async () => {
     await (await $('button[data-screen="settings"]')).click()
     await (await $('input[data-field="clear-secs"]')).setValue('5')

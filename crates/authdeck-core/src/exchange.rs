@@ -399,12 +399,34 @@ fn safe_fields<'a>(
     safe
 }
 
+/// The answer of a login or refresh as it may be kept: [`shown_answer`] with what we sent
+/// (all but the email) and the tokens that came back as the secrets to cut.
 pub(crate) fn raw_answer(
     answer: Answer,
     result: &std::result::Result<Session, Failure>,
     vars: &[(&str, &str)],
     safe: &[&str],
 ) -> RawAnswer {
+    let mut secrets: Vec<&str> = vars
+        .iter()
+        .filter(|(name, _)| *name != "{email}")
+        .map(|(_, value)| *value)
+        .collect();
+    if let Ok(session) = result {
+        secrets.push(session.token.expose());
+        if let Some(r) = &session.refresh_token {
+            secrets.push(r.expose());
+        }
+        if let Some(id) = &session.id_token {
+            secrets.push(id.expose());
+        }
+    }
+    shown_answer(answer, &secrets, safe)
+}
+
+/// `answer` as it may be kept and shown: hidden by shape ([`crate::redact`]), then every one
+/// of `secrets` (of 4 bytes or more) cut wherever it still is, the body cut to [`MAX_RAW`].
+pub(crate) fn shown_answer(answer: Answer, secrets: &[&str], safe: &[&str]) -> RawAnswer {
     let Answer {
         status,
         content_type,
@@ -425,21 +447,7 @@ pub(crate) fn raw_answer(
             crate::redact::jwts_in(&text).unwrap_or_else(|| text.into_owned())
         }
     });
-    let mut secrets: Vec<&str> = vars
-        .iter()
-        .filter(|(name, _)| *name != "{email}")
-        .map(|(_, value)| *value)
-        .collect();
-    if let Ok(session) = result {
-        secrets.push(session.token.expose());
-        if let Some(r) = &session.refresh_token {
-            secrets.push(r.expose());
-        }
-        if let Some(id) = &session.id_token {
-            secrets.push(id.expose());
-        }
-    }
-    let secrets: Vec<&str> = secrets.into_iter().filter(|s| s.len() >= 4).collect();
+    let secrets: Vec<&str> = secrets.iter().copied().filter(|s| s.len() >= 4).collect();
     for secret in &secrets {
         redact_in(&mut text, secret);
     }

@@ -772,3 +772,89 @@ async fn a_refresh_keeps_its_request_with_the_refresh_token_hidden() -> TestResu
     assert!(!data.contains(&w.stored_token("ul")?), "nor the new token");
     Ok(())
 }
+
+#[tokio::test]
+async fn try_it_sends_one_get_with_the_token_and_shows_the_answer_with_the_token_hidden()
+-> TestResult {
+    let w = world().await?;
+    ok(&w.login("ul", "user-login", "alice@userlogin.test").await?)?;
+    let probe = w
+        .deck
+        .probe(&w.http, "ul", "/_sandbox/me", &Timestamp::now)
+        .await?;
+    assert_eq!(
+        probe.request.url,
+        format!("{}/_sandbox/me", w.sandbox.base_url("user-login"))
+    );
+    assert_eq!(
+        probe.request.headers,
+        vec![("Authorization".to_string(), "Bearer <redacted>".to_string())]
+    );
+    let answer = probe.answer.ok_or("an answer")?;
+    assert_eq!(answer.http_status, 200, "{}", answer.body);
+    assert!(
+        answer.body.contains("alice@userlogin.test"),
+        "{}",
+        answer.body
+    );
+    assert!(!probe.renewed);
+    let token = w.stored_token("ul")?;
+    assert!(!answer.body.contains(&token) && !probe.request.url.contains(&token));
+    assert_eq!(
+        w.deck.history(&Filter::default())?.len(),
+        1,
+        "a probe is not history"
+    );
+
+    // The scheme the server gave is the one sent back.
+    ok(&w.login("form", "formlogin", "alice@formlogin.test").await?)?;
+    let probe = w
+        .deck
+        .probe(&w.http, "form", "/me", &Timestamp::now)
+        .await?;
+    assert_eq!(probe.request.headers[0].1, "Token <redacted>");
+    assert_eq!(probe.answer.ok_or("an answer")?.http_status, 200);
+    Ok(())
+}
+
+#[tokio::test]
+async fn try_it_renews_an_expired_session_first_and_refuses_a_path_off_the_api() -> TestResult {
+    let w = world().await?;
+    ok(&w
+        .login("ul", "user-login", "alice+ttl1@userlogin.test")
+        .await?)?;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let probe = w
+        .deck
+        .probe(&w.http, "ul", "/_sandbox/me", &Timestamp::now)
+        .await?;
+    assert!(
+        probe.renewed,
+        "the expired token was renewed before the GET"
+    );
+    assert_eq!(probe.answer.ok_or("an answer")?.http_status, 200);
+
+    // A path is put after the base URL, so even one that looks like another host stays on it.
+    let probe = w
+        .deck
+        .probe(&w.http, "ul", "//evil.test/steal", &Timestamp::now)
+        .await?;
+    let base = w.sandbox.base_url("user-login");
+    assert!(
+        probe.request.url.starts_with(&base),
+        "{}",
+        probe.request.url
+    );
+    for path in ["_sandbox/me", "@evil.test/x", ".evil.test/x"] {
+        let err = w
+            .deck
+            .probe(&w.http, "ul", path, &Timestamp::now)
+            .await
+            .expect_err(path);
+        assert!(
+            matches!(err, authdeck_core::Error::Invalid(_)),
+            "{path}: {err:?}"
+        );
+    }
+    Ok(())
+}

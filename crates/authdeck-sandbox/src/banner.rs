@@ -57,6 +57,10 @@ fn write_banner(out: &mut String, sandbox: &Sandbox) -> std::fmt::Result {
     )?;
     writeln!(
         out,
+        "  - A token at work: GET <base URL>/_sandbox/me with Authorization: Bearer <token> says whose it is (401 when wrong or expired)."
+    )?;
+    writeln!(
+        out,
         "  - Tokens are HS256, signed with \"sandbox-<preset id>-secret\" (e.g. sandbox-meetra-secret)."
     )?;
     writeln!(

@@ -4,6 +4,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import { open, save } from '@tauri-apps/plugin-dialog'
 import type {
   Exchange,
+  Probe,
   AccountEdit,
   AccountView,
   ExportSummary,
@@ -58,6 +59,8 @@ export const api = {
   refreshAll: () => invoke<void>('accounts_refresh_all'),
   logout: (account: string) => invoke<void>('account_logout', { account }),
   remove: (account: string) => invoke<void>('account_remove', { account }),
+  /** "Try it": one GET with the account's token to `path` of its API (token hidden in the result). */
+  probe: (account: string, path: string) => invoke<Probe>('account_probe', { account, path }),
   /** Gives the account a new name; its secrets and history follow. */
   rename: (account: string, newName: string) => invoke<void>('account_rename', { account, newName }),
   forgetPassword: (account: string) => invoke<void>('account_forget_password', { account }),

@@ -221,6 +221,28 @@ export type Tally = { added: Array<string>, changed: Array<string>,
  */
 skipped: Array<string>, };
 
+export type Probe = { 
+/**
+ * The GET as sent, the token shown as `<redacted>`.
+ */
+request: RawRequest, 
+/**
+ * The server's answer; `None` when none came (then `failure` says why).
+ */
+answer: RawAnswer | null, 
+/**
+ * Why no answer came: the server could not be reached, timed out, or sent too much.
+ */
+failure: Failure | null, 
+/**
+ * From sending the request to the whole answer, in ms.
+ */
+latency_ms: number, 
+/**
+ * The probe first renewed the session (its token was too close to expiry).
+ */
+renewed: boolean, };
+
 export type LoginReport = { account: string, provider: string, email: string, base_url: string, latency_ms: number, } & ({ "ok_tag": "ok" } & SessionFacts | { "ok_tag": "failed" } & Failure);
 
 export type Outcome = { "ok_tag": "ok" } & SessionFacts | { "ok_tag": "failed" } & Failure;

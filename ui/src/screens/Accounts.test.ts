@@ -7,6 +7,13 @@ import { account } from './fixtures'
 // The screen talks to the backend only through `api`; here it answers from memory.
 const list: AccountView[] = []
 const refresh = vi.fn(async (account: string) => ({ account, ok_tag: 'ok' }))
+const probe = vi.fn(async (_account: string, path: string) => ({
+  request: { method: 'GET', url: `http://127.0.0.1:8787/user-login${path}`, headers: [['Authorization', 'Bearer <redacted>']], content_type: null, body: '' },
+  answer: { http_status: 200, content_type: 'application/json', body: '{"email":"alice@userlogin.test"}', truncated: false, headers: [] },
+  failure: null,
+  latency_ms: 3,
+  renewed: false,
+}))
 // Renames the account in the in-memory list, as core would.
 const rename = vi.fn(async (from: string, to: string) => {
   const a = list.find((x) => x.name === from)
@@ -18,6 +25,7 @@ vi.mock('../lib/api', () => ({
     proxies: async () => [],
     refresh: (account: string) => refresh(account),
     rename: (from: string, to: string) => rename(from, to),
+    probe: (account: string, path: string) => probe(account, path),
     saveSettings: async (next: unknown) => next,
   },
 }))
@@ -231,5 +239,50 @@ describe('Rename', () => {
     await fireEvent.click(document.querySelector('button[data-action="confirm-rename"]')!)
     await waitFor(() => expect(document.querySelector('[data-field-error="rename"]')?.textContent).toContain('exists already'))
     expect(accounts.selected).toBe('alpha')
+  })
+})
+
+describe('Try it', () => {
+  beforeEach(async () => {
+    localStorage.clear()
+    list.splice(0, list.length, { ...account('alpha'), signed_in: true })
+    accounts.query = ''
+    await accounts.reload()
+    accounts.selected = 'alpha'
+    probe.mockClear()
+  })
+
+  it('sends the typed path, shows the answer, and offers that path again next time', async () => {
+    const view = render(Accounts)
+    const path = view.container.querySelector<HTMLInputElement>('input[data-field="try-path"]')!
+    await fireEvent.input(path, { target: { value: '/_sandbox/me' } })
+    await fireEvent.click(view.container.querySelector('button[data-action="try-it"]')!)
+    await waitFor(() => expect(document.querySelector('[data-field="raw-status"]')?.textContent).toBe('200'))
+    expect(probe).toHaveBeenCalledWith('alpha', '/_sandbox/me')
+    expect(document.querySelector('[data-field="request-head"]')!.textContent).toBe('GET http://127.0.0.1:8787/user-login/_sandbox/me\nAuthorization: Bearer <redacted>')
+    expect(document.querySelector('[data-field="raw-body"]')!.textContent).toContain('"email": "alice@userlogin.test"')
+    cleanup()
+    const again = render(Accounts)
+    expect(again.container.querySelector<HTMLInputElement>('input[data-field="try-path"]')!.value).toBe('/_sandbox/me')
+  })
+
+  it('is off for a signed-out account that cannot sign in by itself', async () => {
+    list.splice(0, list.length, account('alpha'))
+    await accounts.reload()
+    const view = render(Accounts)
+    expect(view.container.querySelector<HTMLButtonElement>('button[data-action="try-it"]')!.disabled).toBe(true)
+  })
+
+  it('says why no answer came', async () => {
+    probe.mockResolvedValueOnce({
+      request: { method: 'GET', url: 'https://down.test/', headers: [], content_type: null, body: '' },
+      answer: null,
+      failure: { kind: 'network_error', http_status: null, error_code: null, message: 'could not connect to down.test', retry_after_secs: null },
+      latency_ms: 5,
+      renewed: false,
+    } as never)
+    const view = render(Accounts)
+    await fireEvent.click(view.container.querySelector('button[data-action="try-it"]')!)
+    await waitFor(() => expect(document.querySelector('[data-field="no-answer"]')?.textContent).toBe('No answer: could not connect to down.test'))
   })
 })

@@ -8,6 +8,7 @@
 //! | `login.rs` | plan a login, log in, keep what came back |
 //! | `oauth.rs` | sign an OAuth 2.0 / OpenID Connect account in, renew it, revoke, introspect |
 //! | `token.rs` | hand out a valid token, refresh now, refresh many, peek at the stored token |
+//! | `probe.rs` | "Try it": one GET with the account's token to a path of its API |
 //! | `export.rs` | export and import accounts and provider files |
 //! | `environment.rs` | an environment for API clients: fresh tokens, headers, base URLs |
 //! | `suites.rs` | save a QA suite with its typed passwords moved into the keyring |
@@ -24,6 +25,7 @@ mod export;
 mod handoff;
 mod login;
 mod oauth;
+mod probe;
 mod suites;
 mod token;
 
@@ -31,6 +33,7 @@ pub use accounts::{AccountEdit, AccountOptions, AccountSummary};
 pub use export::{EXPORT_FORMAT_VERSION, Export, ImportReport, ProviderFile, Tally};
 pub use handoff::Handoff;
 pub use login::{LoginPlan, LoginReport, LoginRequest, Outcome, PastedToken, SessionFacts};
+pub use probe::Probe;
 pub use token::{Clock, TokenOut};
 
 use crate::history::{self, Event, Filter, NewEvent};

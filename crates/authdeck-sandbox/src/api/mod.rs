@@ -19,7 +19,7 @@ use crate::sessions::Sessions;
 use crate::stats::Counters;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
@@ -51,7 +51,16 @@ impl Shared {
 
 /// Every route of the sandbox.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let mut router = Router::new();
+    // The documented APIs have no endpoint that takes their token; the sandbox adds one to
+    // each, so "Try it" (and a script) can see a token work.
+    for api in crate::APIS {
+        router = router.route(
+            &format!("/{api}/_sandbox/me"),
+            get(move |headers: HeaderMap| async move { whoami(api, &headers) }),
+        );
+    }
+    router
         .route("/meetra/api-login", post(meetra::login))
         .route("/user-login/user/login", post(user_login::login))
         .route("/user-login/user/refresh", post(user_login::refresh))
@@ -99,6 +108,29 @@ async fn stats(State(shared): State<Arc<Shared>>) -> Response {
 async fn reset(State(shared): State<Arc<Shared>>) -> Response {
     shared.counters.reset();
     reply::json(StatusCode::OK, json!(shared.counters.snapshot()))
+}
+
+/// `GET /{api}/_sandbox/me`: who the presented token of `api` belongs to (with or without a
+/// `Bearer` word), or 401 when it is missing, not `api`'s, or expired.
+fn whoami(api: &str, headers: &HeaderMap) -> Response {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| value.strip_prefix("Bearer ").unwrap_or(value).trim());
+    match presented.map(|jwt| crate::token::verify(api, jwt, Timestamp::now())) {
+        Some(Ok(claims)) => reply::json(
+            StatusCode::OK,
+            json!({ "api": api, "id": claims.sub, "email": claims.email, "exp": claims.exp }),
+        ),
+        Some(Err(crate::token::Refusal::Expired)) => reply::json(
+            StatusCode::UNAUTHORIZED,
+            json!({ "error": "token_expired", "message": "The access token has expired." }),
+        ),
+        _ => reply::json(
+            StatusCode::UNAUTHORIZED,
+            json!({ "error": "invalid_token", "message": "The access token is missing or wrong." }),
+        ),
+    }
 }
 
 async fn not_found(method: Method, uri: Uri) -> Response {
