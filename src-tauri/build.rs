@@ -18,6 +18,8 @@ const COMMANDS: &[&str] = &[
     "account_remove",
     "account_rename",
     "account_probe",
+    "dotenv_read",
+    "dotenv_import",
     "account_forget_password",
     "token_copy",
     "token_reveal",

@@ -8,8 +8,9 @@ use crate::state::AppState;
 use authdeck_core::Error;
 use authdeck_core::copy::Format;
 use authdeck_core::deck::{
-    AccountEdit, Deck, ImportReport, LoginReport, LoginRequest, PastedToken, Probe,
+    AccountEdit, Deck, DotenvPick, ImportReport, LoginReport, LoginRequest, PastedToken, Probe,
 };
+use authdeck_core::environment::dotenv::DotenvFile;
 use authdeck_core::exchange::{self, CodeSource, Credentials, Trial};
 use authdeck_core::history::{Event, Exchange};
 use authdeck_core::jwt::Inspection;
@@ -428,6 +429,29 @@ pub async fn accounts_import(state: State<'_, AppState>, path: PathBuf) -> CmdRe
     .await?;
     state.poke_refresher();
     Ok(report)
+}
+
+/// The variables of the `.env` file at `path` (chosen in the open dialog), without their
+/// values: what "Import from .env" offers.
+#[tauri::command]
+pub async fn dotenv_read(state: State<'_, AppState>, path: PathBuf) -> CmdResult<DotenvFile> {
+    blocking(&state, move |deck| deck.dotenv_offer(&path)).await
+}
+
+/// Keeps the chosen variables of the `.env` file at `path` as new accounts' pasted tokens.
+/// Returns the names of the accounts made.
+#[tauri::command]
+pub async fn dotenv_import(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    picks: Vec<DotenvPick>,
+) -> CmdResult<Vec<String>> {
+    let reports = state
+        .deck
+        .import_dotenv(&path, &picks, Timestamp::now())
+        .await?;
+    state.poke_refresher();
+    Ok(reports.into_iter().map(|r| r.account).collect())
 }
 
 #[tauri::command]

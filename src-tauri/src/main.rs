@@ -63,6 +63,8 @@ fn main() {
             commands::account_remove,
             commands::account_rename,
             commands::account_probe,
+            commands::dotenv_read,
+            commands::dotenv_import,
             commands::account_forget_password,
             commands::token_copy,
             commands::exec_line_copy,

@@ -270,6 +270,28 @@ try {
     rmSync(file, { force: true })
   })
 
+  await step('Import from .env offers a project\'s variables without their values and keeps the chosen token as an account', async () => {
+    const file = path.join(os.tmpdir(), `authdeck-e2e-${process.pid}.env`)
+    writeFileSync(file, `# a project's settings\nexport SHOP_TOKEN='${revealed}'\nSHOP_BASE_URL=${baseUrl}\nDEBUG=true\n`)
+    await (await $('button[data-action="import-dotenv"]')).click()
+    await gtkDialog('Import from .env', file)
+    const row = await $('[data-variable="SHOP_TOKEN"]')
+    await row.waitForDisplayed({ timeout: 15000 })
+    assert.equal(await (await row.$('[data-field="dotenv-account"]')).getValue(), 'shop')
+    assert.equal(await (await row.$('[data-field="dotenv-base-url"]')).getValue(), baseUrl, 'the base URL beside it in the file')
+    assert.equal(await (await $('[data-variable="DEBUG"] input[type="checkbox"]')).isSelected(), false, 'DEBUG is not offered ticked')
+    const dialogText = await (await $('.dialog')).getText()
+    assert.ok(!dialogText.includes(revealed.slice(0, 40)), 'the value is not shown')
+    await (await $('select[data-field="dotenv-provider"]')).selectByAttribute('value', 'user-login')
+    await shot('26-dotenv-import')
+    await (await $('button[data-action="dotenv-import"]')).click()
+    await (await $('.toast*=Imported 1 account from')).waitForDisplayed({ timeout: 15000 })
+    const shop = JSON.parse(execFileSync(cli, ['accounts', '--json'], { encoding: 'utf8' })).find((a) => a.name === 'shop')
+    assert.equal(shop?.status, 'valid', 'the pasted token is a live session')
+    assert.equal(execFileSync(cli, ['token', 'shop'], { encoding: 'utf8' }).trim(), revealed, 'the token is the file\'s')
+    rmSync(file, { force: true })
+  })
+
   await step('Duplicate starts a new account from the selected one, its options along and no secret, and logs it in', async () => {
     await (await $('button[data-screen="accounts"]')).click()
     await (await $('.account-row[data-account="qa-alice"]')).click()

@@ -859,3 +859,74 @@ fn rename_with_a_keyring_that_refuses_the_new_entry_changes_nothing() -> TestRes
     assert_eq!(doc.token.ok_or("a token")?.expose(), "token-of-alice");
     Ok(())
 }
+
+fn pick(variable: &str, account: &str) -> authdeck_core::deck::DotenvPick {
+    authdeck_core::deck::DotenvPick {
+        variable: variable.into(),
+        account: account.into(),
+        provider: "meetra".into(),
+        base_url: "https://api.example.com".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_dotenv_file_becomes_accounts_holding_its_tokens_and_a_bad_pick_changes_nothing()
+-> TestResult {
+    let f = fixture()?;
+    f.signed_in("taken", now(), Some(3600))?;
+    let file = f._tmp.path().join("project.env");
+    std::fs::write(
+        &file,
+        "STRIPE_API_KEY=sk_test_abcdef123\nGITHUB_TOKEN='ghp_0123456789'\nDEBUG=1\n",
+    )?;
+    let offered = f.deck.dotenv_offer(&file)?;
+    assert_eq!(offered.variables.len(), 3);
+
+    // One pick whose name is taken: nothing is imported.
+    let err = f
+        .deck
+        .import_dotenv(
+            &file,
+            &[
+                pick("STRIPE_API_KEY", "stripe"),
+                pick("GITHUB_TOKEN", "taken"),
+            ],
+            now(),
+        )
+        .await
+        .expect_err("a taken name");
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+    assert!(f.deck.account("stripe").is_err(), "nothing was imported");
+
+    let reports = f
+        .deck
+        .import_dotenv(
+            &file,
+            &[
+                pick("STRIPE_API_KEY", "stripe"),
+                pick("GITHUB_TOKEN", "github"),
+            ],
+            now(),
+        )
+        .await?;
+    assert_eq!(reports.len(), 2);
+    let stripe = f.vault().load("stripe")?.ok_or("stripe's entry")?;
+    assert_eq!(stripe.token.ok_or("a token")?.expose(), "sk_test_abcdef123");
+    let github = f.deck.account("github")?;
+    assert!(github.session.signed_in);
+    assert_eq!(github.config.base_url, "https://api.example.com");
+    let db = std::fs::read(f.home.db_path())?;
+    let db = String::from_utf8_lossy(&db);
+    assert!(!db.contains("sk_test_abcdef123") && !db.contains("ghp_0123456789"));
+
+    let err = f
+        .deck
+        .import_dotenv(&file, &[pick("NOT_THERE", "x")], now())
+        .await
+        .expect_err("a variable not in the file");
+    assert!(
+        err.to_string().contains("NOT_THERE is no longer in"),
+        "{err}"
+    );
+    Ok(())
+}

@@ -3,6 +3,8 @@ import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import { open, save } from '@tauri-apps/plugin-dialog'
 import type {
+  DotenvFile,
+  DotenvPick,
   Exchange,
   Probe,
   AccountEdit,
@@ -96,6 +98,12 @@ export const api = {
   /** Asks which export file to import, in the system's open dialog; null when cancelled. */
   chooseImportPath: () =>
     open({ title: 'Import accounts', multiple: false, directory: false, filters: [{ name: 'Authdeck export', extensions: ['json'] }] }),
+  /** Asks which .env file to import from, in the system's open dialog; null when cancelled. */
+  chooseDotenvPath: () => open({ title: 'Import from .env', multiple: false, directory: false }),
+  /** The variables of a .env file, without their values. */
+  readDotenv: (path: string) => invoke<DotenvFile>('dotenv_read', { path }),
+  /** Keeps the chosen variables as new accounts' pasted tokens; resolves to their names. */
+  importDotenv: (path: string, picks: DotenvPick[]) => invoke<string[]>('dotenv_import', { path, picks }),
   /** Writes every account's configuration and the provider files to `path`: never a secret. */
   exportAccounts: (path: string) => invoke<ExportSummary>('accounts_export', { path }),
   /** Adds and updates accounts and provider files from an export file. */

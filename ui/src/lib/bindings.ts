@@ -243,6 +243,43 @@ latency_ms: number,
  */
 renewed: boolean, };
 
+export type DotenvPick = { 
+/**
+ * The variable's name in the file.
+ */
+variable: string, 
+/**
+ * The new account's name.
+ */
+account: string, provider: string, base_url: string, };
+
+export type DotenvFile = { variables: Array<DotenvVariable>, skipped_lines: number, };
+
+export type DotenvVariable = { name: string, 
+/**
+ * What the value is, in words that do not show it: "a JWT, 412 characters".
+ */
+shape: string, 
+/**
+ * It looks like a token or key (a JWT, or a name that says TOKEN, KEY, SECRET, PAT…):
+ * offered ticked.
+ */
+likely: boolean, 
+/**
+ * The account name to offer: the name without `_TOKEN`, `_API_KEY`…, lower case, `-`
+ * for `_` (`STRIPE_API_KEY`: `stripe`).
+ */
+account: string, 
+/**
+ * A base URL from the same file: `<PREFIX>_BASE_URL` or `<PREFIX>_URL` (what
+ * `authdeck export-env --format dotenv` writes), else a lone `BASE_URL` or `API_URL`.
+ */
+base_url: string | null, 
+/**
+ * When it expires: `<PREFIX>_EXPIRES_AT` (RFC 3339), else the JWT's `exp`.
+ */
+expires_at: string | null, };
+
 export type LoginReport = { account: string, provider: string, email: string, base_url: string, latency_ms: number, } & ({ "ok_tag": "ok" } & SessionFacts | { "ok_tag": "failed" } & Failure);
 
 export type Outcome = { "ok_tag": "ok" } & SessionFacts | { "ok_tag": "failed" } & Failure;

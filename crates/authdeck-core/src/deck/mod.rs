@@ -10,6 +10,7 @@
 //! | `token.rs` | hand out a valid token, refresh now, refresh many, peek at the stored token |
 //! | `probe.rs` | "Try it": one GET with the account's token to a path of its API |
 //! | `export.rs` | export and import accounts and provider files |
+//! | `dotenv.rs` | import accounts from a developer's `.env` file (pasted tokens) |
 //! | `environment.rs` | an environment for API clients: fresh tokens, headers, base URLs |
 //! | `suites.rs` | save a QA suite with its typed passwords moved into the keyring |
 //!
@@ -20,6 +21,7 @@
 //! refresh of the same account.
 
 mod accounts;
+mod dotenv;
 mod environment;
 mod export;
 mod handoff;
@@ -30,6 +32,7 @@ mod suites;
 mod token;
 
 pub use accounts::{AccountEdit, AccountOptions, AccountSummary};
+pub use dotenv::DotenvPick;
 pub use export::{EXPORT_FORMAT_VERSION, Export, ImportReport, ProviderFile, Tally};
 pub use handoff::Handoff;
 pub use login::{LoginPlan, LoginReport, LoginRequest, Outcome, PastedToken, SessionFacts};

@@ -20,7 +20,7 @@
 //! (`DEV_TOKEN`).
 
 mod bruno;
-mod dotenv;
+pub mod dotenv;
 mod insomnia;
 mod postman;
 

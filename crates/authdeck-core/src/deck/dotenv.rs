@@ -1,0 +1,124 @@
+//! "Import from .env": a developer's `.env` file becomes accounts holding pasted tokens. The
+//! file is read twice (to offer its variables, then to import the chosen ones), so no value
+//! ever leaves Rust.
+
+use super::Deck;
+use super::login::{LoginReport, PastedToken};
+use crate::environment::dotenv::{self, DotenvFile};
+use crate::{Error, Result};
+use jiff::Timestamp;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The largest `.env` read: a bigger file is not a `.env`.
+const MAX_BYTES: u64 = 1024 * 1024;
+
+/// One variable to import, as the user chose it.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DotenvPick {
+    /// The variable's name in the file.
+    pub variable: String,
+    /// The new account's name.
+    pub account: String,
+    pub provider: String,
+    pub base_url: String,
+}
+
+/// Reads `path` as a `.env` file ([`dotenv::read`]). Errors: Invalid (not readable, a
+/// folder, over 1 MiB).
+fn read_file(path: &Path) -> Result<(Vec<(String, crate::secret::Secret)>, u32)> {
+    let shown = path.display();
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::Invalid(format!("cannot read {shown}: {e}")))?
+        .len();
+    if size > MAX_BYTES {
+        return Err(Error::Invalid(format!(
+            "{shown} is {size} bytes: a .env file is a few lines, choose the right file"
+        )));
+    }
+    let bytes = zeroize::Zeroizing::new(
+        std::fs::read(path).map_err(|e| Error::Invalid(format!("cannot read {shown}: {e}")))?,
+    );
+    Ok(dotenv::read(&bytes))
+}
+
+impl Deck {
+    /// The variables of the `.env` file at `path`, without their values: what "Import from
+    /// .env" offers. Errors: Invalid (the file cannot be read or is too big).
+    pub fn dotenv_offer(&self, path: &Path) -> Result<DotenvFile> {
+        let (pairs, skipped) = read_file(path)?;
+        Ok(dotenv::offer(&pairs, skipped))
+    }
+
+    /// Keeps each chosen variable of the `.env` file at `path` as a new account's pasted token
+    /// (see [`Deck::keep_pasted`]). Every pick is checked first (a free, valid and distinct
+    /// name, a known provider, a base URL, the variable still in the file), so a bad one
+    /// changes nothing. Errors: Invalid, Conflict (a name is taken), NotFound (a provider),
+    /// Keyring, Storage.
+    pub async fn import_dotenv(
+        &self,
+        path: &Path,
+        picks: &[DotenvPick],
+        now: Timestamp,
+    ) -> Result<Vec<LoginReport>> {
+        if picks.is_empty() {
+            return Err(Error::Invalid(
+                "no variable was chosen: tick the ones to import".into(),
+            ));
+        }
+        let (pairs, _) = read_file(path)?;
+        let catalog = self.catalog();
+        let existing = self.accounts(now)?;
+        let mut names = std::collections::HashSet::new();
+        for pick in picks {
+            crate::accounts::validate_name(&pick.account)?;
+            if !names.insert(pick.account.as_str())
+                || existing
+                    .iter()
+                    .any(|a| a.account.config.name == pick.account)
+            {
+                return Err(Error::Conflict(format!(
+                    "an account named {:?} exists already or is chosen twice: give {} another \
+                     name",
+                    pick.account, pick.variable
+                )));
+            }
+            catalog.get(&pick.provider)?;
+            crate::http::origin(&pick.base_url).map_err(|_| {
+                Error::Invalid(format!(
+                    "{}: the base URL {:?} is not a URL; give it as https://host[/prefix]",
+                    pick.account, pick.base_url
+                ))
+            })?;
+            if !pairs.iter().any(|(name, _)| *name == pick.variable) {
+                return Err(Error::Invalid(format!(
+                    "{} is no longer in {}: open the file again",
+                    pick.variable,
+                    path.display()
+                )));
+            }
+        }
+        let mut reports = Vec::new();
+        for pick in picks {
+            let Some((_, value)) = pairs.iter().find(|(name, _)| *name == pick.variable) else {
+                continue;
+            };
+            let pasted = PastedToken {
+                account: pick.account.clone(),
+                provider: Some(pick.provider.clone()),
+                base_url: Some(pick.base_url.trim().to_string()),
+                email: None,
+                token: value.clone(),
+                expires_at: None,
+                overrides: None,
+                allow_insecure_http: None,
+                env_var: None,
+                unset: Vec::new(),
+                options: None,
+            };
+            reports.push(self.keep_pasted(pasted, now).await?);
+        }
+        Ok(reports)
+    }
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import { freeName, picksOf, rowProblem, rowsOf } from './dotenv'
+import type { DotenvVariable } from './types'
+
+const v = (name: string, account: string, likely = true, base_url: string | null = null): DotenvVariable => ({
+  name,
+  shape: '20 characters',
+  likely,
+  account,
+  base_url,
+  expires_at: null,
+})
+
+describe('rowsOf', () => {
+  it('ticks the likely tokens under free names and leaves the rest unticked', () => {
+    const rows = rowsOf([v('DEV_TOKEN', 'dev', true, 'https://dev.test'), v('DEBUG', 'debug', false), v('DEV_KEY', 'dev')], ['dev'])
+    expect(rows.map((r) => [r.variable.name, r.pick, r.account, r.baseUrl])).toEqual([
+      ['DEV_TOKEN', true, 'dev-2', 'https://dev.test'],
+      ['DEBUG', false, 'debug', ''],
+      ['DEV_KEY', true, 'dev-3', ''],
+    ])
+  })
+
+  it('keeps a name within 64 characters', () => {
+    const long = 'n'.repeat(64)
+    expect(freeName(long, (c) => c === long)).toBe(`${'n'.repeat(62)}-2`)
+  })
+})
+
+describe('rowProblem', () => {
+  it('names what stops a ticked row, and passes an unticked one', () => {
+    const rows = rowsOf([v('A_TOKEN', 'a', true, 'https://a.test'), v('B_TOKEN', 'b')], [])
+    expect(rowProblem(rows[0], rows, [])).toBeNull()
+    expect(rowProblem(rows[1], rows, [])).toContain('base URL')
+    rows[1].baseUrl = 'https://b.test'
+    rows[1].account = 'a'
+    expect(rowProblem(rows[1], rows, [])).toBe('a is chosen twice.')
+    expect(rowProblem(rows[0], rows, ['a'])).toBe('a is taken: choose another name.')
+    rows[1].account = 'b b'
+    expect(rowProblem(rows[1], rows, [])).toContain('spaces')
+    rows[1].pick = false
+    expect(rowProblem(rows[1], rows, [])).toBeNull()
+  })
+})
+
+describe('picksOf', () => {
+  it('sends the ticked rows, trimmed, with the chosen provider', () => {
+    const rows = rowsOf([v('A_TOKEN', 'a', true, ' https://a.test '), v('DEBUG', 'debug', false)], [])
+    expect(picksOf(rows, 'user-login')).toEqual([{ variable: 'A_TOKEN', account: 'a', provider: 'user-login', base_url: 'https://a.test' }])
+  })
+})

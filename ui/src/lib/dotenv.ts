@@ -1,0 +1,42 @@
+// "Import from .env": the rows the user ticks and names, checked before anything is sent.
+import { accountNameProblem } from './names'
+import type { DotenvPick, DotenvVariable } from './types'
+
+export type DotenvRow = { variable: DotenvVariable; pick: boolean; account: string; baseUrl: string }
+
+/** `name`, or `name-2`, `name-3`… when it is taken, within 64 characters. */
+export function freeName(name: string, taken: (candidate: string) => boolean): string {
+  if (!taken(name)) return name
+  for (let n = 2; ; n++) {
+    const suffix = `-${n}`
+    const candidate = name.slice(0, 64 - suffix.length) + suffix
+    if (!taken(candidate)) return candidate
+  }
+}
+
+/** One row per variable: the likely tokens ticked, each under a free account name. */
+export function rowsOf(variables: DotenvVariable[], existing: string[]): DotenvRow[] {
+  const used = new Set(existing)
+  return variables.map((variable) => {
+    const account = variable.likely ? freeName(variable.account, (n) => used.has(n)) : variable.account
+    if (variable.likely) used.add(account)
+    return { variable, pick: variable.likely, account, baseUrl: variable.base_url ?? '' }
+  })
+}
+
+/** What is wrong with a ticked row, in words for it; null when it can be imported. */
+export function rowProblem(row: DotenvRow, rows: DotenvRow[], existing: string[]): string | null {
+  if (!row.pick) return null
+  const name = row.account.trim()
+  const bad = accountNameProblem(name)
+  if (bad) return bad
+  if (existing.includes(name)) return `${name} is taken: choose another name.`
+  if (rows.filter((r) => r.pick && r.account.trim() === name).length > 1) return `${name} is chosen twice.`
+  if (!/^https?:\/\/[^\s/]+/.test(row.baseUrl.trim())) return 'Give the base URL of its API, as https://host[/prefix].'
+  return null
+}
+
+/** The ticked rows as core takes them. */
+export function picksOf(rows: DotenvRow[], provider: string): DotenvPick[] {
+  return rows.filter((r) => r.pick).map((r) => ({ variable: r.variable.name, account: r.account.trim(), provider, base_url: r.baseUrl.trim() }))
+}
