@@ -56,6 +56,7 @@ test: lint test-rust test-ui test-e2e
 # The app is measured as it ships (release), beside its floor built the same way
 # (crates/minimal-window); the CLI seeds the accounts.
 bench: deps-test deps-e2e ui
+	@scripts/deps.sh bench
 	$(CARGO) build -p authdeck-cli
 	$(CARGO) build --release -p authdeck-app -p minimal-window
 	scripts/bench.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Authdeck needs to build, test and run, and only what is missing, so it is quick
-# the second time. Usage: scripts/deps.sh [build|test|e2e]...  (default: build)
+# the second time. Usage: scripts/deps.sh [build|test|e2e|bench]...  (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,8 @@ test_pkgs=(xvfb xauth imagemagick gnome-keyring dbus dbus-x11 libsecret-tools ke
 # dunst: a real notification server on the test session's bus, so the app's notifications
 # are delivered (and watched with dbus-monitor) rather than failing for want of one.
 e2e_pkgs=(webkit2gtk-driver dunst)
+# sqlite3: `make bench` writes a million history events straight into the database.
+bench_pkgs=(sqlite3)
 
 pkgs=()
 for w in "${want[@]}"; do
@@ -18,7 +20,8 @@ for w in "${want[@]}"; do
     build) pkgs+=("${build_pkgs[@]}") ;;
     test) pkgs+=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
     e2e) pkgs+=("${build_pkgs[@]}" "${test_pkgs[@]}" "${e2e_pkgs[@]}") ;;
-    *) echo "deps.sh: unknown group '$w' (build, test, e2e)" >&2; exit 2 ;;
+    bench) pkgs+=("${bench_pkgs[@]}") ;;
+    *) echo "deps.sh: unknown group '$w' (build, test, e2e, bench)" >&2; exit 2 ;;
   esac
 done
 

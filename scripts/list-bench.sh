@@ -2,6 +2,7 @@
 # The account list at scale (issue 18, target 5): 1,000 accounts in the app, a keystroke in the
 # filter and a scroll to the bottom timed inside the webview (tests/e2e/list-scale.mjs, through
 # tauri-driver under Xvfb with a real keyring). Prints a Markdown section for docs/BENCHMARKS.md.
+# Then History with a million events: from a click to its newest 100 rows painted (issue 14).
 # A measurement for `make bench`, not part of `make test`: about 2.5 minutes with the seeding.
 # Seeding: every tenth account is logged in against the sandbox through the CLI (so countdowns
 # tick on every screenful), the rest come from one `authdeck import` (signed out): logging in
@@ -53,6 +54,23 @@ for i in $(seq 0 10 $(( total - 1 ))); do
   echo s3cret-pass | "$cli" login "scale-$n" --provider user-login --base-url "$base" \
     --email "alice+$n@userlogin.test" --password-stdin >/dev/null
 done
+
+# A million history events (issue 14: History's newest page from click to paint), written
+# straight into the SQLite file in one statement, a few events a second over the past days.
+events=${AUTHDECK_HISTORY_EVENTS:-1000000}
+export AUTHDECK_HISTORY_EVENTS=$events
+sqlite3 "$AUTHDECK_HOME/authdeck.db" <<SQL
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $events)
+INSERT INTO events (at, account, provider, action, ok, http_status, kind, error_code, message, latency_ms)
+SELECT (CAST(strftime('%s', 'now') AS INTEGER) - 3600 - $events / 4 + i / 4) * 1000,
+       printf('scale-%04d', i % $total), 'user-login',
+       CASE i % 3 WHEN 0 THEN 'refresh' ELSE 'login' END, i % 5 != 0,
+       CASE WHEN i % 5 = 0 THEN 401 ELSE 200 END,
+       CASE WHEN i % 5 = 0 THEN 'invalid_password' END,
+       CASE WHEN i % 5 = 0 THEN 'INVALID_PASSWORD' END,
+       CASE WHEN i % 5 = 0 THEN 'Invalid password.' END, i % 90
+FROM n;
+SQL
 
 tauri-driver --port 4444 --native-port 4445 >"$work/tauri-driver.log" 2>&1 &
 driver=$!

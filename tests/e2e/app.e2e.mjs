@@ -325,6 +325,7 @@ try {
 
   await step('Try it sends one GET with the account\'s token to its API and shows whose token it is, the token hidden', async () => {
     assert.equal(await (await $('input[data-field="try-path"]')).getValue(), '/_sandbox/me', 'the sandbox\'s who-am-I route is offered')
+    await waitFor('the toasts to go', async () => (await browser.$$('.toast')).length === 0, 15000)
     await (await $('button[data-action="try-it"]')).click()
     await waitText('[data-field="raw-status"]', '200')
     assert.match(await text('[data-field="raw-body"]'), /"email": "alice@userlogin.test"/)

@@ -2,6 +2,8 @@
 // (1,000 by default), how long a keystroke in the filter takes and whether scrolling to the
 // bottom drops frames, measured inside the webview; beside each phase, the CPU time the app's
 // processes spent on it (from /proc), which a loaded machine stretches less than wall time.
+// With AUTHDECK_HISTORY_EVENTS set (the events list-bench.sh seeded), also the time from a click
+// on History to its newest page painted (issue 14).
 // A measurement, not a test: it fails only when it cannot measure, never on a figure. Prints a
 // Markdown section for docs/BENCHMARKS.md.
 // Run by scripts/list-bench.sh, which provides Xvfb, D-Bus, gnome-keyring, the accounts and the driver.
@@ -74,6 +76,28 @@ async function phase(name) {
         return done({ deltas })
       }
 
+      if (name === 'history') {
+        // History opened from another screen, five times: from the click to the frame after
+        // the newest page of events (100 rows) is in the table, which WebKit has then painted.
+        const times = []
+        let shown = null
+        for (let run = 0; run < 5; run++) {
+          document.querySelector('button[data-screen="accounts"]').click()
+          await nextFrame()
+          await nextFrame()
+          const t0 = performance.now()
+          document.querySelector('button[data-screen="history"]').click()
+          while (document.querySelectorAll('tr[data-event]').length < 100) await new Promise((r) => setTimeout(r, 1))
+          await nextFrame()
+          await new Promise((r) => setTimeout(r, 0))
+          times.push(performance.now() - t0)
+          shown = document.querySelector('[data-field="history-count"]')?.textContent ?? null
+        }
+        document.querySelector('button[data-screen="accounts"]').click()
+        await nextFrame()
+        return done({ times, shown })
+      }
+
       if (name === 'filter') {
         // One keystroke: at the start of a frame, change the filter as typing does (an input
         // event), let the UI update, force style and layout: the keystroke's work. Then the time
@@ -134,6 +158,7 @@ try {
   const idle = await phase('idle')
   const filter = await phase('filter')
   const scroll = await phase('scroll')
+  const history = process.env.AUTHDECK_HISTORY_EVENTS ? await phase('history') : null
 
   const f = (ms) => ms.toFixed(1)
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
@@ -154,6 +179,12 @@ try {
   console.log()
   console.log(`Scrolling to the bottom, ${scroll.deltas.length} frames of 3 rows (210 px) over ${scroll.scrollHeight} px in ${f(scroll.took)} ms: frame interval median **${f(median(scroll.deltas))} ms**, highest ${f(max(scroll.deltas))} ms; **${late(scroll.deltas)} of ${scroll.deltas.length}** frames later than 1.5 idle intervals (dropped). Each step's work (scroll event, UI update, style and layout): median ${f(median(scroll.works))} ms, highest ${f(max(scroll.works))} ms; the app's processes used ${f(scroll.cpu / scroll.deltas.length)} ms of CPU per frame. ${scroll.rendered} rows drawn at the bottom; the last is ${scroll.bottom}.`)
   console.log()
+  if (history) {
+    const t = history.times
+    console.log(`### History with ${Number(process.env.AUTHDECK_HISTORY_EVENTS).toLocaleString('en-US')} events (issue 14; measured in the webview)\n`)
+    console.log(`From a click on History (from the account list) to the frame after its newest 100 events are in the table, five times: ${t.map(f).join(', ')} ms; median **${f(median(t))} ms** (goal ≤ 100 ms), the first (cold) ${f(t[0])} ms. The pager said: "${history.shown}".`)
+    console.log()
+  }
 } finally {
   await browser.deleteSession()
 }
