@@ -196,3 +196,16 @@ describe('History request and response', () => {
     expect(view.queryByRole('dialog')).toBeNull()
   })
 })
+
+describe('History with many events', () => {
+  it('draws the newest page before the count of every matching event comes', async () => {
+    let counted: (n: number) => void = () => {}
+    historyCount.mockImplementationOnce(() => new Promise<number>((resolve) => (counted = resolve)))
+    backend = all
+    const view = render(History)
+    await waitFor(() => expect(view.container.querySelectorAll('tr[data-event]')).toHaveLength(100))
+    expect(view.container.querySelector('[data-field="history-count"]')!.textContent).toBe('1–100')
+    counted(TOTAL)
+    await waitFor(() => expect(view.container.querySelector('[data-field="history-count"]')!.textContent).toBe('1–100 of 1,234 events'))
+  })
+})
