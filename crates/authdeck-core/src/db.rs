@@ -187,7 +187,16 @@ fn restrict_permissions(path: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        // The WAL holds recent rows until a checkpoint moves them into the file: the same mode.
+        let mut files = vec![path.to_path_buf()];
+        for suffix in ["-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            files.push(name.into());
+        }
+        for file in files.iter().filter(|f| f.exists()) {
+            let _ = std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600));
+        }
     }
     #[cfg(not(unix))]
     let _ = path;
@@ -204,6 +213,17 @@ mod tests {
         assert_eq!(user_version(&conn)?, SCHEMA_VERSION);
         let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
         assert_eq!(mode, "wal");
+        #[cfg(unix)]
+        for name in ["a.db", "a.db-wal", "a.db-shm"] {
+            use std::os::unix::fs::PermissionsExt;
+            let meta =
+                std::fs::metadata(tmp.path().join(name)).map_err(|e| Error::Io(e.to_string()))?;
+            assert_eq!(
+                meta.permissions().mode() & 0o777,
+                0o600,
+                "{name} is the user's alone"
+            );
+        }
         let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
         assert_eq!(fk, 1, "foreign keys are enforced");
         Ok(())

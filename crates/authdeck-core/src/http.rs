@@ -302,6 +302,19 @@ pub fn endpoint(base_url: &str, path: &str, allow_insecure_http: bool) -> Result
              start with '/'"
         )));
     }
+    // Nor may "/../other" or "/%2e%2e/other" climb out of the base URL's own path prefix (a
+    // gateway's `/talkstack`): the URL parser resolves them before we see the path.
+    let prefix = Url::parse(base)
+        .map(|b| b.path().trim_end_matches('/').to_string())
+        .unwrap_or_default();
+    let under = url.path() == prefix || url.path().starts_with(&format!("{prefix}/"));
+    if !prefix.is_empty() && !under {
+        return Err(Error::Invalid(format!(
+            "the path \"{path}\" would leave {base} for {}: `..` cannot climb out of the base \
+             URL's path",
+            url.path()
+        )));
+    }
     Ok(url)
 }
 

@@ -51,6 +51,8 @@ struct Inner {
     deck: Arc<Deck>,
     http: Http,
     account: String,
+    /// When the account was made: the same name later may be another account.
+    created_at: Timestamp,
     upstream: Url,
     min_valid: SignedDuration,
     client: reqwest::Client,
@@ -111,6 +113,7 @@ pub async fn start(deck: Arc<Deck>, http: Http, config: ProxyConfig) -> Result<P
     let inner = Arc::new(Inner {
         deck,
         http,
+        created_at: account.created_at,
         account: config.account,
         upstream: upstream.clone(),
         min_valid: config.min_valid,
@@ -170,6 +173,28 @@ impl Drop for Proxy {
 }
 
 impl Inner {
+    /// The account this proxy was started for: under its name, and the very one (a rename
+    /// and a new account of the old name must not get another account's token sent here).
+    /// Errors: NotFound, Conflict (the name now belongs to another account).
+    fn same_account(&self) -> Result<crate::accounts::Account> {
+        let account = self.deck.account(&self.account).map_err(|e| match e {
+            Error::NotFound(_) => Error::NotFound(format!(
+                "{} was renamed or removed since this proxy started: start a proxy for its new \
+                 name",
+                self.account
+            )),
+            e => e,
+        })?;
+        if account.created_at != self.created_at {
+            return Err(Error::Conflict(format!(
+                "{} is another account than the one this proxy was started for (it was renamed \
+                 or removed, and the name reused): start the proxy again",
+                self.account
+            )));
+        }
+        Ok(account)
+    }
+
     /// The header name and value to send, renewing first when the token is about to expire
     /// (or, with `force`, after the upstream refused it).
     async fn credential(
@@ -181,7 +206,7 @@ impl Inner {
         if let Some((h, checked, _)) = current.as_mut()
             && checked.elapsed() >= RECHECK
         {
-            let account = self.deck.account(&self.account)?;
+            let account = self.same_account()?;
             let same = account.session.signed_in
                 && account.session.token_fingerprint.as_deref()
                     == Some(crate::secret::fingerprint(&h.token).as_str());
@@ -216,6 +241,7 @@ impl Inner {
         }
         if force || !fresh {
             *current = None;
+            self.same_account()?;
             let handoff = self
                 .deck
                 .handoff(&self.http, &self.account, self.min_valid, &Timestamp::now)

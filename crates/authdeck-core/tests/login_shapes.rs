@@ -845,7 +845,14 @@ async fn try_it_renews_an_expired_session_first_and_refuses_a_path_off_the_api()
         "{}",
         probe.request.url
     );
-    for path in ["_sandbox/me", "@evil.test/x", ".evil.test/x"] {
+    for path in [
+        "_sandbox/me",
+        "@evil.test/x",
+        ".evil.test/x",
+        "/../talkstack/_sandbox/me",
+        "/%2e%2e/talkstack/_sandbox/me",
+        "/a/../../talkstack",
+    ] {
         let err = w
             .deck
             .probe(&w.http, "ul", path, &Timestamp::now)

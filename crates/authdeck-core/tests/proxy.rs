@@ -261,3 +261,27 @@ async fn a_path_that_climbs_out_of_the_upstream_is_refused() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_proxy_stops_sending_tokens_once_its_account_is_renamed_and_the_name_reused() -> TestResult
+{
+    let w = world().await?;
+    w.login("dev").await?;
+    let p = w.proxy("dev", None).await?;
+    let get = || {
+        reqwest::Client::new()
+            .get(format!("{}/_sandbox/me", p.url()))
+            .send()
+    };
+    assert_eq!(get().await?.status().as_u16(), 200, "the proxy works");
+    w.deck.rename("dev", "old-dev", Timestamp::now())?;
+    // Wait past the second within which a proxy trusts the session it holds.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    w.login("dev").await?;
+    let answer = get().await?;
+    let status = answer.status().as_u16();
+    let body = answer.text().await?;
+    assert_ne!(status, 200, "another account's token is not sent: {body}");
+    assert!(body.contains("start the proxy again"), "{body}");
+    Ok(())
+}

@@ -273,6 +273,16 @@ describe('Try it', () => {
     expect(view.container.querySelector<HTMLButtonElement>('button[data-action="try-it"]')!.disabled).toBe(true)
   })
 
+  it('keeps a typed path when the account is read again (a background renewal)', async () => {
+    const view = render(Accounts)
+    const path = view.container.querySelector<HTMLInputElement>('input[data-field="try-path"]')!
+    await fireEvent.input(path, { target: { value: '/typed' } })
+    list.splice(0, list.length, { ...account('alpha'), signed_in: true, expires_at: '2030-01-01T00:00:00Z' })
+    await accounts.reload()
+    await tick()
+    expect(view.container.querySelector<HTMLInputElement>('input[data-field="try-path"]')!.value).toBe('/typed')
+  })
+
   it('says why no answer came', async () => {
     probe.mockResolvedValueOnce({
       request: { method: 'GET', url: 'https://down.test/', headers: [], content_type: null, body: '' },

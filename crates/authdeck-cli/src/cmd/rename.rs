@@ -33,5 +33,11 @@ pub fn run(args: Args) -> CmdResult {
             &serde_json::json!({ "account": args.new_name, "renamed_from": args.account }),
         );
     }
+    if args.account == args.new_name {
+        return print(&format!(
+            "{} has that name already; nothing changed.\n",
+            args.account
+        ));
+    }
     print(&format!("Renamed {} to {}.\n", args.account, args.new_name))
 }

@@ -25,21 +25,26 @@ pub struct DotenvPick {
     pub base_url: String,
 }
 
-/// Reads `path` as a `.env` file ([`dotenv::read`]). Errors: Invalid (not readable, a
-/// folder, over 1 MiB).
+/// Reads `path` as a `.env` file ([`dotenv::read`]). Errors: Invalid (not a regular file,
+/// not readable, over 1 MiB: read up to the cap, so a pipe or a device cannot fill memory).
 fn read_file(path: &Path) -> Result<(Vec<(String, crate::secret::Secret)>, u32)> {
+    use std::io::Read as _;
     let shown = path.display();
-    let size = std::fs::metadata(path)
-        .map_err(|e| Error::Invalid(format!("cannot read {shown}: {e}")))?
-        .len();
-    if size > MAX_BYTES {
+    let cannot = |e: std::io::Error| Error::Invalid(format!("cannot read {shown}: {e}"));
+    if !std::fs::metadata(path).map_err(cannot)?.is_file() {
         return Err(Error::Invalid(format!(
-            "{shown} is {size} bytes: a .env file is a few lines, choose the right file"
+            "{shown} is not a file (a folder, a pipe or a device): choose the .env file itself"
         )));
     }
-    let bytes = zeroize::Zeroizing::new(
-        std::fs::read(path).map_err(|e| Error::Invalid(format!("cannot read {shown}: {e}")))?,
-    );
+    let mut bytes = zeroize::Zeroizing::new(Vec::new());
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(Error::Invalid(format!(
+            "{shown} is over 1 MiB: a .env file is a few lines, choose the right file"
+        )));
+    }
     Ok(dotenv::read(&bytes))
 }
 
@@ -91,13 +96,16 @@ impl Deck {
                     pick.account, pick.base_url
                 ))
             })?;
-            if !pairs.iter().any(|(name, _)| *name == pick.variable) {
+            let Some((_, value)) = pairs.iter().find(|(name, _)| *name == pick.variable) else {
                 return Err(Error::Invalid(format!(
                     "{} is no longer in {}: open the file again",
                     pick.variable,
                     path.display()
                 )));
-            }
+            };
+            // What keeping it would refuse, refused now, before any account is made.
+            super::login::pasted_token(value)
+                .map_err(|e| Error::Invalid(format!("{}: {e}", pick.variable)))?;
         }
         let mut reports = Vec::new();
         for pick in picks {

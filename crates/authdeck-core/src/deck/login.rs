@@ -748,7 +748,7 @@ const MAX_PASTED: usize = 16 * 1024;
 /// A pasted token taken apart: an `Authorization:` header name and a scheme word are not the
 /// token. Errors: Invalid (empty, too long, not printable ASCII, or spaces or line breaks
 /// inside: not one token).
-fn pasted_token(pasted: &Secret) -> Result<(Option<String>, Secret)> {
+pub(super) fn pasted_token(pasted: &Secret) -> Result<(Option<String>, Secret)> {
     let text = pasted.expose().trim();
     let text = match text.split_once(':') {
         Some((name, rest)) if name.trim().eq_ignore_ascii_case("authorization") => rest.trim(),
@@ -775,8 +775,8 @@ fn pasted_token(pasted: &Secret) -> Result<(Option<String>, Secret)> {
     }
     if token.contains(char::is_whitespace) || token.contains(char::is_control) {
         return Err(Error::Invalid(
-            "the pasted text is not one token (it has spaces or line breaks inside): paste the \
-             key or token alone"
+            "the pasted text is not one token (it has spaces, line breaks or control characters \
+             inside): paste the key or token alone"
                 .into(),
         ));
     }

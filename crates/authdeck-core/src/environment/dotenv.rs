@@ -3,7 +3,7 @@
 //! holding a single quote goes in double quotes when that is still literal for both.
 //!
 //! Read back ("Import from .env") with `dotenvy`: any `.env` a developer keeps (quotes,
-//! `export`, comments, `${VAR}` from earlier lines), not only ours. What a value looks like is
+//! `export`, comments), not only ours; `${VAR}` stays as written. What a value looks like is
 //! told without showing it; the values stay in Rust.
 
 use super::{Variable, exported_at};
@@ -67,17 +67,26 @@ const NOT_TOKEN_ENDINGS: [&str; 7] = [
     "_ENV",
 ];
 
-/// Reads `text` as a `.env` file: each `NAME=value` with its value. Never fails: lines that
-/// are not `NAME=value` are counted, not repeated. Values are read by dotenvy, which fills a
-/// `${VAR}` from the file's earlier lines or this process's environment.
+/// Stands for `$` while dotenvy reads: it fills `${VAR}` from this process's environment,
+/// which would let a `.env` from anywhere take the app's own variables to a server it names.
+/// A private-use character, put back as `$` in every value.
+const DOLLAR: &str = "\u{E000}";
+
+/// Reads `text` as a `.env` file: each `NAME=value` with its value, the first of a name
+/// repeated. Never fails: lines that are not `NAME=value` are counted, not repeated. `$` is
+/// kept as written: `${VAR}` is never filled in.
 pub fn read(text: &[u8]) -> (Vec<(String, Secret)>, u32) {
-    let mut pairs = Vec::new();
+    let text = Zeroizing::new(String::from_utf8_lossy(text).replace('$', DOLLAR));
+    let mut pairs: Vec<(String, Secret)> = Vec::new();
     let mut skipped = 0u32;
-    for item in dotenvy::from_read_iter(text) {
+    for item in dotenvy::from_read_iter(text.as_bytes()) {
         match item {
             Ok((name, value)) => {
-                let value = Zeroizing::new(value);
-                pairs.push((name, Secret::new(value.as_str())));
+                let value = Zeroizing::new(value.replace(DOLLAR, "$"));
+                let name = name.replace(DOLLAR, "$");
+                if !pairs.iter().any(|(n, _)| *n == name) {
+                    pairs.push((name, Secret::new(value.as_str())));
+                }
             }
             // The error holds the line's text, which may be a secret: only counted.
             Err(_) => skipped = skipped.saturating_add(1),
@@ -305,5 +314,23 @@ mod tests {
                 "{secret} is not in what is offered"
             );
         }
+    }
+
+    #[test]
+    fn a_variable_reference_stays_as_written_and_a_repeated_name_keeps_its_first_value() {
+        // PATH is set in every process: a .env must not be able to take it (or any other).
+        let text = b"LEAK_TOKEN=${PATH}\nRAW=\"a$PATH\"\nAPI_TOKEN=first\nAPI_TOKEN=second\n";
+        let (pairs, skipped) = super::read(text);
+        assert_eq!(skipped, 0);
+        let value = |name: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.expose().to_string())
+        };
+        assert_eq!(value("LEAK_TOKEN").as_deref(), Some("${PATH}"));
+        assert_eq!(value("RAW").as_deref(), Some("a$PATH"));
+        assert_eq!(value("API_TOKEN").as_deref(), Some("first"));
+        assert_eq!(pairs.len(), 3, "a repeated name is offered once");
     }
 }
