@@ -462,6 +462,20 @@ async fn a_pasted_key_can_go_in_a_query_parameter_instead() -> TestResult {
     assert_eq!(&*query, &format!("api_key={LIVE_KEY}"));
     let url = format!("{}/v1/whoami?{}", w.sandbox.base_url("apikey"), &*query);
     assert_eq!(reqwest::get(url).await?.status().as_u16(), 200);
+    // Try it sends it there too, and shows it hidden as a placeholder that reads as one.
+    let probe = w
+        .deck
+        .probe(&w.http, "q", "/v1/whoami?verbose=1", &Timestamp::now)
+        .await?;
+    assert_eq!(probe.answer.ok_or("an answer")?.http_status, 200);
+    assert_eq!(
+        probe.request.url,
+        format!(
+            "{}/v1/whoami?verbose=1&api_key=<redacted>",
+            w.sandbox.base_url("apikey")
+        )
+    );
+    assert!(probe.request.headers.is_empty());
     Ok(())
 }
 

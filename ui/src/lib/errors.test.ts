@@ -85,5 +85,11 @@ describe('inAppWords', () => {
     expect(said).toContain('“Allow plain http://” under Options')
     expect(said).not.toContain('--allow-insecure-http')
     expect(inAppWords('dev is signed out: run `authdeck login dev`')).toBe('dev is signed out: use Log in on dev')
+    const expired = inAppWords(
+      'the session of ttlm has expired: nothing can renew it. Run `authdeck login ttlm` (add --remember-password to renew by itself next time; a pasted token is never renewed: paste a new one with --token-stdin)',
+    )
+    expect(expired).toBe(
+      'the session of ttlm has expired: nothing can renew it. Log in on ttlm again (with “Remember the password” ticked it renews by itself next time; a pasted token is never renewed: paste a new one)',
+    )
   })
 })

@@ -68,7 +68,12 @@ export function showAccountFailure(account: string, f: Failure): Shown {
 // Core's messages name the CLI's options; in the app, the same choice has a place in a form.
 const APP_WORDS: [RegExp, string][] = [
   [/\(`authdeck login [^`]* --allow-insecure-http`\)/g, '(“Allow plain http://” under Options in the account form)'],
-  [/(?:run )?`authdeck login ([^`\s]+)`/g, 'use Log in on $1'],
+  // Core's "session expired" advice, whole: the option it names is a box in the form.
+  [
+    /Run `authdeck login ([^`\s]+)` \(add --remember-password to renew by itself next time; a pasted token is never renewed: paste a new one with --token-stdin\)/g,
+    'Log in on $1 again (with “Remember the password” ticked it renews by itself next time; a pasted token is never renewed: paste a new one)',
+  ],
+  [/(?:[Rr]un )?`authdeck login ([^`\s]+)`/g, 'use Log in on $1'],
   [/\(?`authdeck providers add`\)?/g, 'the Providers screen'],
   [/`?--set ([^\s`]+)`?/g, '“$1”'],
 ]

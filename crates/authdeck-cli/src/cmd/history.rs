@@ -152,8 +152,8 @@ fn show_exchange(deck: &Deck, id: i64, json: bool) -> CmdResult {
     );
     let Some(exchange) = exchange else {
         out.push_str(
-            "\nNo request is kept for this event: it sent none (a logout, a pasted token), \
-             or it is older than the newest 10,000.\n",
+            "\nNo request is kept for this event: logins, refreshes and sign-ins keep theirs \
+             (the newest 10,000); a pasted token, a logout or a rename keeps none.\n",
         );
         return print(&out);
     };

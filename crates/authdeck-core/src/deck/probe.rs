@@ -53,13 +53,12 @@ impl Deck {
         let out = self.token(http, name, SignedDuration::ZERO, clock).await?;
         let shown = self.presentation(&out)?;
         let token = out.token.expose();
-        let mut shown_url = url.clone();
+        let shown_url = url.clone();
         let mut headers = Vec::new();
         let mut shown_headers = Vec::new();
         match &shown.query {
             Some(param) => {
                 url.query_pairs_mut().append_pair(param, token);
-                shown_url.query_pairs_mut().append_pair(param, REDACTED);
             }
             None => {
                 let value = |t: &str| match &shown.scheme {
@@ -70,9 +69,22 @@ impl Deck {
                 shown_headers.push((shown.header.clone(), value(REDACTED)));
             }
         }
+        // Written out rather than encoded, so the placeholder reads as one (not %3Credacted%3E).
+        let shown_url = match &shown.query {
+            Some(param) => {
+                let name: String = url::form_urlencoded::byte_serialize(param.as_bytes()).collect();
+                let joint = if shown_url.query().is_some() {
+                    '&'
+                } else {
+                    '?'
+                };
+                format!("{shown_url}{joint}{name}={REDACTED}")
+            }
+            None => shown_url.to_string(),
+        };
         let request = RawRequest {
             method: "GET".into(),
-            url: shown_url.to_string(),
+            url: shown_url,
             headers: shown_headers,
             content_type: None,
             body: String::new(),
