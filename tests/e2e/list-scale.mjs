@@ -82,8 +82,10 @@ async function phase(name) {
         const times = []
         const splits = []
         let shown = null
-        for (let run = 0; run < 5; run++) {
-          document.querySelector('button[data-screen="accounts"]').click()
+        for (let run = 0; run < 10; run++) {
+          // Five from the account list, five from Settings (a light screen to leave).
+          const from = run < 5 ? 'accounts' : 'settings'
+          document.querySelector(`button[data-screen="${from}"]`).click()
           await nextFrame()
           await nextFrame()
           const t0 = performance.now()
@@ -187,9 +189,10 @@ try {
   console.log(`Scrolling to the bottom, ${scroll.deltas.length} frames of 3 rows (210 px) over ${scroll.scrollHeight} px in ${f(scroll.took)} ms: frame interval median **${f(median(scroll.deltas))} ms**, highest ${f(max(scroll.deltas))} ms; **${late(scroll.deltas)} of ${scroll.deltas.length}** frames later than 1.5 idle intervals (dropped). Each step's work (scroll event, UI update, style and layout): median ${f(median(scroll.works))} ms, highest ${f(max(scroll.works))} ms; the app's processes used ${f(scroll.cpu / scroll.deltas.length)} ms of CPU per frame. ${scroll.rendered} rows drawn at the bottom; the last is ${scroll.bottom}.`)
   console.log()
   if (history) {
-    const t = history.times
+    const t = history.times.slice(0, 5)
+    const fromSettings = history.times.slice(5)
     console.log(`### History with ${Number(process.env.AUTHDECK_HISTORY_EVENTS).toLocaleString('en-US')} events (issue 14; measured in the webview)\n`)
-    console.log(`From a click on History (from the account list) to the frame after its newest 100 events are in the table, five times: ${t.map(f).join(', ')} ms; median **${f(median(t))} ms** (goal ≤ 100 ms), the first (cold) ${f(t[0])} ms. The pager said: "${history.shown}". Screen drawn without its rows after a median ${f(median(history.splits.map((x) => x.mounted)))} ms, rows in after ${f(median(history.splits.map((x) => x.rows)))} ms.`)
+    console.log(`From a click on History (from the account list) to the frame after its newest 100 events are in the table, five times: ${t.map(f).join(', ')} ms; median **${f(median(t))} ms** (goal ≤ 100 ms), the first (cold) ${f(t[0])} ms. The pager said: "${history.shown}". Screen drawn without its rows after a median ${f(median(history.splits.slice(0, 5).map((x) => x.mounted)))} ms, rows in after ${f(median(history.splits.slice(0, 5).map((x) => x.rows)))} ms. From Settings instead of the account list: ${fromSettings.map(f).join(', ')} ms, median ${f(median(fromSettings))} ms.`)
     console.log()
   }
 } finally {

@@ -37,21 +37,34 @@ function pad(n: number): string {
   return n.toString().padStart(2, '0')
 }
 
+// One formatter per time zone: making one costs far more than formatting with it, and
+// History draws a time for each of its hundred rows.
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function formatter(timeZone?: string): Intl.DateTimeFormat {
+  const key = timeZone ?? ''
+  let f = formatters.get(key)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+    formatters.set(key, f)
+  }
+  return f
+}
+
 /** "2026-11-22 14:03:09" in the given time zone (the user's own by default). */
 export function localTime(iso: string | null, timeZone?: string): string {
   if (!iso) return '—'
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return '—'
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d)
+  const parts = formatter(timeZone).formatToParts(d)
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? ''
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`
 }
