@@ -209,3 +209,24 @@ describe('History with many events', () => {
     await waitFor(() => expect(view.container.querySelector('[data-field="history-count"]')!.textContent).toBe('1–100 of 1,234 events'))
   })
 })
+
+describe('History over a window of time', () => {
+  it('slides "Last hour" along: each reading starts an hour before its own time', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime(new Date('2026-12-06T10:00:00Z'))
+      const view = render(History)
+      const since = view.container.querySelector<HTMLSelectElement>('select[data-filter="since"]')!
+      since.value = 'hour'
+      await fireEvent.change(since)
+      await waitFor(() => expect(history.mock.lastCall?.[0].since).toBe('2026-12-06T09:00:00.000Z'))
+      vi.setSystemTime(new Date('2026-12-06T10:10:00Z'))
+      app.changes++ // a new event, as the backend announces it
+      await waitFor(() => expect(history.mock.lastCall?.[0].since).toBe('2026-12-06T09:10:00.000Z'))
+      since.value = 'all'
+      await fireEvent.change(since)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
