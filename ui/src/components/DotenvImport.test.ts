@@ -64,6 +64,17 @@ describe('Import from .env', () => {
     ])
   })
 
+  it('ticks or unticks every row at once', async () => {
+    render(DotenvImport, { path: '/p/.env', file, onclose: () => {} })
+    const all = document.querySelector<HTMLInputElement>('[data-field="dotenv-all"]')!
+    expect(all.indeterminate).toBe(true)
+    await fireEvent.click(all)
+    expect([...document.querySelectorAll<HTMLInputElement>('[data-variable] input[type="checkbox"]')].every((c) => c.checked)).toBe(true)
+    await fireEvent.click(all)
+    expect([...document.querySelectorAll<HTMLInputElement>('[data-variable] input[type="checkbox"]')].some((c) => c.checked)).toBe(false)
+    expect(button().disabled).toBe(true)
+  })
+
   it('keeps the dialog open with core\'s words when the import is refused', async () => {
     importDotenv.mockRejectedValueOnce({ code: 'conflict', message: 'an account named "github" exists already or is chosen twice: give GITHUB_TOKEN another name' })
     const onclose = vi.fn()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { freeName, picksOf, rowProblem, rowsOf } from './dotenv'
+import { freeName, picksOf, rowProblems, rowsOf } from './dotenv'
 import type { DotenvVariable } from './types'
 
 const v = (name: string, account: string, likely = true, base_url: string | null = null): DotenvVariable => ({
@@ -27,19 +27,20 @@ describe('rowsOf', () => {
   })
 })
 
-describe('rowProblem', () => {
+describe('rowProblems', () => {
   it('names what stops a ticked row, and passes an unticked one', () => {
     const rows = rowsOf([v('A_TOKEN', 'a', true, 'https://a.test'), v('B_TOKEN', 'b')], [])
-    expect(rowProblem(rows[0], rows, [])).toBeNull()
-    expect(rowProblem(rows[1], rows, [])).toContain('base URL')
+    expect(rowProblems(rows, [])[0]).toBeNull()
+    expect(rowProblems(rows, [])[1]).toContain('base URL')
     rows[1].baseUrl = 'https://b.test'
     rows[1].account = 'a'
-    expect(rowProblem(rows[1], rows, [])).toBe('a is chosen twice.')
-    expect(rowProblem(rows[0], rows, ['a'])).toBe('a is taken: choose another name.')
+    expect(rowProblems(rows, [])[1]).toBe('a is chosen twice.')
+    rows[1].account = 'b'
+    expect(rowProblems(rows, ['a'])[0]).toBe('a is taken: choose another name.')
     rows[1].account = 'b b'
-    expect(rowProblem(rows[1], rows, [])).toContain('spaces')
+    expect(rowProblems(rows, [])[1]).toContain('spaces')
     rows[1].pick = false
-    expect(rowProblem(rows[1], rows, [])).toBeNull()
+    expect(rowProblems(rows, [])[1]).toBeNull()
   })
 })
 
