@@ -133,7 +133,7 @@ impl Http {
     ) -> std::result::Result<Answer, Failure> {
         let started = Instant::now();
         let method = out.method.clone();
-        let shown_url = out.url.to_string();
+        let shown_url = shown_url(&out.url);
         let mut request = self
             .client()?
             .request(out.method, out.url)
@@ -366,6 +366,28 @@ fn too_big(status: u16, cap: usize) -> Failure {
         )),
         retry_after_secs: None,
     }
+}
+
+/// `url` as logs and messages may show it: a query's values (a key handed out as a query
+/// parameter, a signature) and a password read `<redacted>`; names, host and path stay.
+fn shown_url(url: &Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some(crate::redact::REDACTED));
+    }
+    if shown.query().is_none() {
+        return shown.to_string();
+    }
+    let names: Vec<String> = url
+        .query_pairs()
+        .map(|(name, _)| name.into_owned())
+        .collect();
+    shown.set_query(None);
+    let query: Vec<String> = names
+        .iter()
+        .map(|name| format!("{name}={}", crate::redact::REDACTED))
+        .collect();
+    format!("{shown}?{}", query.join("&"))
 }
 
 fn transport_failure(e: &reqwest::Error, url: &str, policy: &Policy) -> Failure {

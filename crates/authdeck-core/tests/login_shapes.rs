@@ -480,6 +480,42 @@ async fn a_pasted_key_can_go_in_a_query_parameter_instead() -> TestResult {
 }
 
 #[tokio::test]
+async fn try_it_to_a_server_that_is_down_says_so_without_the_key_it_put_in_the_query() -> TestResult
+{
+    let w = world().await?;
+    // An account of the apikey API at a port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    let pasted = PastedToken {
+        account: "q".into(),
+        provider: Some("apikey".into()),
+        base_url: Some(format!("http://{closed}/apikey")),
+        email: None,
+        token: Secret::new(LIVE_KEY),
+        expires_at: None,
+        overrides: serde_json::json!({"handout": {"query": "api_key"}})
+            .as_object()
+            .cloned(),
+        allow_insecure_http: None,
+        env_var: None,
+        unset: Vec::new(),
+        options: None,
+    };
+    ok(&w.deck.keep_pasted(pasted, Timestamp::now()).await?)?;
+    let probe = w
+        .deck
+        .probe(&w.http, "q", "/v1/whoami", &Timestamp::now)
+        .await?;
+    let failure = probe.failure.ok_or("no answer came")?;
+    let said = failure.message.unwrap_or_default();
+    assert!(said.contains("api_key=<redacted>"), "{said}");
+    assert!(
+        !said.contains(LIVE_KEY),
+        "the key is not in the message: {said}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_pasted_personal_access_token_keeps_its_jwt_expiry_and_its_scheme() -> TestResult {
     let w = world().await?;
     let url = format!("{}/_sandbox/pat?ttl=600", w.sandbox.base_url("apikey"));

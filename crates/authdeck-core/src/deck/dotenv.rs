@@ -76,6 +76,7 @@ impl Deck {
         let catalog = self.catalog();
         let existing = self.accounts(now)?;
         let mut names = std::collections::HashSet::new();
+        let mut chosen = Vec::new();
         for pick in picks {
             crate::accounts::validate_name(&pick.account)?;
             if !names.insert(pick.account.as_str())
@@ -106,12 +107,10 @@ impl Deck {
             // What keeping it would refuse, refused now, before any account is made.
             super::login::pasted_token(value)
                 .map_err(|e| Error::Invalid(format!("{}: {e}", pick.variable)))?;
+            chosen.push((pick, value));
         }
         let mut reports = Vec::new();
-        for pick in picks {
-            let Some((_, value)) = pairs.iter().find(|(name, _)| *name == pick.variable) else {
-                continue;
-            };
+        for (pick, value) in chosen {
             let pasted = PastedToken {
                 account: pick.account.clone(),
                 provider: Some(pick.provider.clone()),

@@ -5,6 +5,7 @@ use super::{Clock, Deck};
 use crate::http::{self, Outgoing};
 use crate::outcome::{Failure, RawAnswer, RawRequest};
 use crate::redact::REDACTED;
+use crate::secret::Secret;
 use crate::{Error, Result};
 use jiff::SignedDuration;
 use serde::Serialize;
@@ -53,34 +54,24 @@ impl Deck {
         let out = self.token(http, name, SignedDuration::ZERO, clock).await?;
         let shown = self.presentation(&out)?;
         let token = out.token.expose();
-        let shown_url = url.clone();
+        // The request as shown: the token as a placeholder that reads as one (written out, not
+        // encoded as %3Credacted%3E).
+        let placeholder = Secret::new(REDACTED);
         let mut headers = Vec::new();
         let mut shown_headers = Vec::new();
-        match &shown.query {
-            Some(param) => {
-                url.query_pairs_mut().append_pair(param, token);
-            }
-            None => {
-                let value = |t: &str| match &shown.scheme {
-                    Some(scheme) => format!("{scheme} {t}"),
-                    None => t.to_string(),
-                };
-                headers.push((shown.header.clone(), value(token)));
-                shown_headers.push((shown.header.clone(), value(REDACTED)));
-            }
-        }
-        // Written out rather than encoded, so the placeholder reads as one (not %3Credacted%3E).
         let shown_url = match &shown.query {
             Some(param) => {
                 let name: String = url::form_urlencoded::byte_serialize(param.as_bytes()).collect();
-                let joint = if shown_url.query().is_some() {
-                    '&'
-                } else {
-                    '?'
-                };
-                format!("{shown_url}{joint}{name}={REDACTED}")
+                let joint = if url.query().is_some() { '&' } else { '?' };
+                let written = format!("{url}{joint}{name}={REDACTED}");
+                url.query_pairs_mut().append_pair(param, token);
+                written
             }
-            None => shown_url.to_string(),
+            None => {
+                headers.push((shown.header.clone(), shown.value(&out.token).to_string()));
+                shown_headers.push((shown.header.clone(), shown.value(&placeholder).to_string()));
+                url.to_string()
+            }
         };
         let request = RawRequest {
             method: "GET".into(),
