@@ -336,13 +336,9 @@ fn shown_request(
         .iter()
         .map(|(name, value)| (name.clone(), redact::header(name, &fill(value, &shown))))
         .collect();
-    let mut url = url.clone();
-    if url.password().is_some() {
-        let _ = url.set_password(Some(REDACTED));
-    }
     RawRequest {
         method: method.to_string(),
-        url: url.to_string(),
+        url: crate::http::shown_url(url),
         headers,
         content_type: Some(content_type.to_string()),
         body,

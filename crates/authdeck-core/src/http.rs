@@ -370,7 +370,7 @@ fn too_big(status: u16, cap: usize) -> Failure {
 
 /// `url` as logs and messages may show it: a query's values (a key handed out as a query
 /// parameter, a signature) and a password read `<redacted>`; names, host and path stay.
-fn shown_url(url: &Url) -> String {
+pub(crate) fn shown_url(url: &Url) -> String {
     let mut shown = url.clone();
     if shown.password().is_some() {
         let _ = shown.set_password(Some(crate::redact::REDACTED));

@@ -160,7 +160,7 @@ fn shown(out: &Outgoing) -> RawRequest {
     };
     RawRequest {
         method: out.method.to_string(),
-        url: out.url.to_string(),
+        url: crate::http::shown_url(&out.url),
         headers: out
             .headers
             .iter()
