@@ -109,6 +109,7 @@ pub async fn account_paste_token(
         overrides: None,
         allow_insecure_http: None,
         env_var: None,
+        tag: None,
         unset: Vec::new(),
         options: input.options,
     };

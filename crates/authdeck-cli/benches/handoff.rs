@@ -79,6 +79,7 @@ fn main() {
                 overrides: None,
                 allow_insecure_http: None,
                 env_var: None,
+                tag: None,
                 unset: Vec::new(),
                 options: None,
             },

@@ -64,6 +64,8 @@ enum Command {
     Remove(cmd::remove::Args),
     /// Give an account a new name; its secrets and history follow.
     Rename(cmd::rename::Args),
+    /// File accounts under an environment tag (prod, staging), or drop their tag.
+    Tag(cmd::tag::Args),
     /// Export accounts and custom providers as JSON (never a secret).
     Export(cmd::export::Args),
     /// Import accounts and custom providers from an export file.
@@ -96,6 +98,7 @@ impl Command {
             Command::Introspect(a) => a.json,
             Command::Remove(a) => a.json,
             Command::Rename(a) => a.json,
+            Command::Tag(a) => a.json,
             Command::Import(a) => a.json,
             Command::Check(a) => a.json,
             Command::Suites(a) => a.json,
@@ -161,6 +164,7 @@ fn main() -> ExitCode {
             Command::Introspect(args) => cmd::introspect::run(args).await,
             Command::Remove(args) => cmd::remove::run(args),
             Command::Rename(args) => cmd::rename::run(args),
+            Command::Tag(args) => cmd::tag::run(args),
             Command::Export(args) => cmd::export::run(args),
             Command::Import(args) => cmd::import::run(args),
             Command::ExportEnv(args) => cmd::export_env::run(args).await,

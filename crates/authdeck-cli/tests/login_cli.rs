@@ -821,3 +821,88 @@ fn rename_moves_the_account_its_secrets_and_history_to_the_new_name() -> TestRes
     assert!(clash.stderr.contains("exists already"), "{}", clash.shown());
     Ok(())
 }
+
+#[test]
+fn tags_file_accounts_by_environment_and_accounts_filters_by_them() -> TestResult {
+    let world = World::new()?;
+    let staging = ["--tag", "staging"];
+    let run = world.login(
+        "dev",
+        "user-login",
+        "alice@userlogin.test",
+        PASSWORD,
+        &staging,
+    )?;
+    assert_eq!(run.code, Some(0), "{}", run.shown());
+    let run = world.login("ts", "talkstack", "alice@talkstack.test", PASSWORD, &[])?;
+    assert_eq!(run.code, Some(0), "{}", run.shown());
+
+    let tagged = world.run(&["tag", "Prod", "ts"], None)?;
+    assert_eq!(tagged.code, Some(0), "{}", tagged.shown());
+    assert_eq!(tagged.stdout, "Tagged Prod: ts.\n");
+    // A tag changes no session: the token is still there.
+    let token = world.run(&["token", "ts"], None)?;
+    assert_eq!(
+        token.code,
+        Some(0),
+        "tagging kept the session: {}",
+        token.shown()
+    );
+
+    let table = world.run(&["accounts"], None)?;
+    let header = table.stdout.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("NAME  TAG "),
+        "a TAG column: {}",
+        table.stdout
+    );
+    let prod = world
+        .run(&["accounts", "--tag", "prod", "--json"], None)?
+        .json()?;
+    let names: Vec<&str> = prod
+        .as_array()
+        .ok_or("an array")?
+        .iter()
+        .filter_map(|a| a["name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["ts"], "--tag matches letter case aside");
+    assert_eq!(prod[0]["tag"], "Prod", "the tag as typed");
+    // One environment per tag.
+    let env = world.run(&["export-env", "--format", "dotenv", "--tag", "PROD"], None)?;
+    assert_eq!(env.code, Some(0), "{}", env.shown());
+    assert!(env.stdout.contains("TS_TOKEN="), "{}", env.stdout);
+    assert!(!env.stdout.contains("DEV_TOKEN="), "only the tagged account: {}", env.stdout);
+    let none = world.run(&["export-env", "--format", "dotenv", "--tag", "qa"], None)?;
+    assert_eq!(none.code, Some(2), "no account tagged qa: {}", none.shown());
+
+    // An unknown account among the names changes none of them.
+    let typo = world.run(&["tag", "qa", "dev", "nobody"], None)?;
+    assert_eq!(typo.code, Some(2), "{}", typo.shown());
+    assert!(typo.stderr.contains("nobody"), "{}", typo.shown());
+    let dev = world
+        .run(&["accounts", "--tag", "staging", "--json"], None)?
+        .json()?;
+    assert_eq!(dev[0]["name"], "dev", "dev kept its tag: {dev}");
+
+    let bad = world.run(&["tag", "pro;d", "dev"], None)?;
+    assert_eq!(bad.code, Some(2), "{}", bad.shown());
+    assert!(bad.stderr.contains("is not a tag"), "{}", bad.shown());
+
+    let cleared = world.run(&["tag", "--clear", "dev", "ts"], None)?;
+    assert_eq!(cleared.code, Some(0), "{}", cleared.shown());
+    let table = world.run(&["accounts"], None)?;
+    assert!(
+        !table.stdout.contains("TAG"),
+        "no column once no account has a tag: {}",
+        table.stdout
+    );
+    let none = world
+        .run(&["accounts", "--tag", "", "--json"], None)?
+        .json()?;
+    assert_eq!(
+        none.as_array().map(Vec::len),
+        Some(2),
+        "--tag '' lists the untagged"
+    );
+    Ok(())
+}

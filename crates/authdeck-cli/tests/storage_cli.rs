@@ -98,6 +98,7 @@ fn config(name: &str) -> AccountConfig {
         allow_insecure_http: false,
         timeout_secs: None,
         env_var: None,
+        tag: None,
     }
 }
 

@@ -42,6 +42,15 @@ ALTER TABLE accounts ADD COLUMN timeout_secs INTEGER;
 ALTER TABLE accounts ADD COLUMN env_var TEXT;
 ";
 
+/// Adds the account's environment tag (`prod`, `staging`), by which lists group accounts.
+/// Never edit a shipped migration.
+pub(crate) const MIGRATION_4: &str = "
+ALTER TABLE accounts ADD COLUMN tag TEXT;
+";
+
+/// The longest environment tag, in characters.
+pub const MAX_TAG_CHARS: usize = 32;
+
 /// The longest time limit an account may set for one request, in seconds.
 pub const MAX_TIMEOUT_SECS: u64 = 600;
 
@@ -69,6 +78,10 @@ pub struct AccountConfig {
     /// token (`GITHUB_TOKEN`); `None`: `AUTHDECK_TOKEN`.
     #[serde(default)]
     pub env_var: Option<String>,
+    /// The environment the user files the account under (`prod`, `staging`), for grouping
+    /// and filtering; `None`: none. See [`tag_problem`].
+    #[serde(default)]
+    pub tag: Option<String>,
 }
 
 impl AccountConfig {
@@ -107,6 +120,14 @@ impl AccountConfig {
         {
             return Err(Error::Invalid(format!(
                 "account {}: the variable name {name:?} {problem}",
+                self.name
+            )));
+        }
+        if let Some(tag) = &self.tag
+            && let Some(problem) = tag_problem(tag)
+        {
+            return Err(Error::Invalid(format!(
+                "account {}: the tag {tag:?} {problem}",
                 self.name
             )));
         }
@@ -373,6 +394,31 @@ pub fn env_var_given(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A tag as a user typed it: trimmed, inner runs of spaces as one; `None` when nothing is left
+/// (no tag).
+pub fn tag_given(text: &str) -> Option<String> {
+    let tag = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!tag.is_empty()).then_some(tag)
+}
+
+/// What is wrong with `tag` as an environment tag, in words that follow it ("is …"); `None`
+/// when it is fine: 1 to [`MAX_TAG_CHARS`] letters, digits, spaces and `- _ . / :`, as
+/// [`tag_given`] leaves it. Tags are shown in lists and typed in filters and shells, so they
+/// stay short and plain.
+pub fn tag_problem(tag: &str) -> Option<&'static str> {
+    let plain = tag
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/' | ':'));
+    let count = tag.chars().count();
+    if count == 0 || count > MAX_TAG_CHARS || !plain || tag_given(tag).as_deref() != Some(tag) {
+        return Some(
+            "is not a tag: use 1 to 32 letters, digits, spaces and - _ . / : (for example \
+             prod, staging or eu-west)",
+        );
+    }
+    None
+}
+
 /// What is wrong with `name` as the name of a shell variable to hold a token, in words that
 /// follow it ("is not …"); `None` when it is fine. A POSIX shell name (letters, digits and
 /// `_`, not starting with a digit), at most 64 characters, none of Authdeck's own
@@ -427,7 +473,7 @@ pub fn validate_name(name: &str) -> Result<()> {
 const COLUMNS: &str = "name, provider, base_url, email, overrides, allow_insecure_http, \
     created_at, updated_at, last_login_at, signed_in, session_issued_at, session_expires_at, \
     token_fingerprint, has_refresh_token, password_remembered, clock_skew_secs, secrets_origin, \
-    timeout_secs, env_var";
+    timeout_secs, env_var, tag";
 
 /// The account named `name`, if any.
 pub fn get(conn: &Connection, name: &str) -> Result<Option<Account>> {
@@ -458,12 +504,13 @@ pub fn upsert(conn: &Connection, config: &AccountConfig, now: Timestamp) -> Resu
     let now_ms = now.as_millisecond();
     conn.execute(
         "INSERT INTO accounts (name, provider, base_url, email, overrides, allow_insecure_http, \
-             created_at, updated_at, timeout_secs, env_var)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)
+             created_at, updated_at, timeout_secs, env_var, tag)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10)
          ON CONFLICT(name) DO UPDATE SET provider = excluded.provider,
              base_url = excluded.base_url, email = excluded.email,
              overrides = excluded.overrides, allow_insecure_http = excluded.allow_insecure_http,
              timeout_secs = excluded.timeout_secs, env_var = excluded.env_var,
+             tag = excluded.tag,
              updated_at = excluded.updated_at,
              -- A token belongs to the server, user and provider it came from: when any of them
              -- changes, the stored session must not be handed out for the new one.
@@ -479,7 +526,8 @@ pub fn upsert(conn: &Connection, config: &AccountConfig, now: Timestamp) -> Resu
             config.allow_insecure_http,
             now_ms,
             config.timeout_secs.map(|s| s as i64),
-            config.env_var
+            config.env_var,
+            config.tag
         ],
     )?;
     get(conn, &config.name)?.ok_or_else(|| not_found(&config.name))
@@ -596,6 +644,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
         allow_insecure_http: row.get(5)?,
         timeout_secs: row.get::<_, Option<i64>>(17)?.map(|s| s.max(0) as u64),
         env_var: row.get(18)?,
+        tag: row.get(19)?,
     };
     let session = SessionState {
         signed_in: row.get(9)?,
@@ -681,6 +730,25 @@ mod tests {
     }
 
     #[test]
+    fn tags_are_short_plain_words_and_typed_spaces_fold() {
+        assert_eq!(tag_given("  eu   prod "), Some("eu prod".to_string()));
+        assert_eq!(tag_given(" \t "), None, "blank means no tag");
+        for fine in [
+            "prod",
+            "staging",
+            "eu-west/1",
+            "Prüfung",
+            "v2.1:beta",
+            &"x".repeat(32),
+        ] {
+            assert_eq!(tag_problem(fine), None, "{fine}");
+        }
+        for bad in ["", " prod", "a  b", "pro;d", "a\nb", "<b>", &"x".repeat(33)] {
+            assert!(tag_problem(bad).is_some(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
     fn a_base_url_with_a_user_or_password_is_refused() {
         for url in [
             "http://user:pw@127.0.0.1:1/x",
@@ -695,6 +763,7 @@ mod tests {
                 allow_insecure_http: false,
                 timeout_secs: None,
                 env_var: None,
+                tag: None,
             };
             let e = config.validate().unwrap_err().to_string();
             assert!(e.contains("user name or password"), "{e}");
@@ -713,6 +782,7 @@ mod tests {
                 allow_insecure_http: false,
                 timeout_secs: None,
                 env_var: None,
+                tag: None,
             },
             created_at: Timestamp::UNIX_EPOCH,
             updated_at: Timestamp::UNIX_EPOCH,

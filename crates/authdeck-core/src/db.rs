@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     crate::accounts::MIGRATION_2,
     crate::accounts::MIGRATION_3,
     crate::history::exchanges::MIGRATION_1,
+    crate::accounts::MIGRATION_4,
 ];
 
 /// The schema version this build writes.

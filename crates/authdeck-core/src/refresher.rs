@@ -355,6 +355,7 @@ mod tests {
                 allow_insecure_http: false,
                 timeout_secs: None,
                 env_var: None,
+                tag: None,
             },
             created_at: t(0),
             updated_at: t(0),

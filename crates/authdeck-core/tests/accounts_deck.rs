@@ -83,6 +83,7 @@ fn config(name: &str) -> AccountConfig {
         allow_insecure_http: false,
         timeout_secs: None,
         env_var: None,
+        tag: None,
     }
 }
 
@@ -576,6 +577,7 @@ fn the_app_forms_options_replace_the_stored_ones_and_keep_the_session() -> TestR
         allow_insecure_http: true,
         timeout_secs: Some(9),
         env_var: Some(" DEV_TOKEN ".into()),
+        tag: Some(" qa ".into()),
     };
     let edit = authdeck_core::deck::AccountEdit {
         options: Some(options.clone()),
@@ -589,6 +591,7 @@ fn the_app_forms_options_replace_the_stored_ones_and_keep_the_session() -> TestR
         "trimmed"
     );
     assert!(after.config.allow_insecure_http);
+    assert_eq!(after.config.tag.as_deref(), Some("qa"), "the tag, trimmed");
     assert_eq!(after.config.policy().timeout.as_secs(), 9);
     assert_eq!(
         AccountOptions::of(&after.config).set,
@@ -664,6 +667,7 @@ fn an_export_carries_the_options_and_an_older_export_without_them_still_imports(
     let mut config = config("dev");
     config.timeout_secs = Some(12);
     config.env_var = Some("DEV_TOKEN".into());
+    config.tag = Some("staging".into());
     f.deck.save_account(&config, now())?;
     let text = f.deck.export(now())?.to_json()?;
     let g = fixture()?;
@@ -675,6 +679,7 @@ fn an_export_carries_the_options_and_an_older_export_without_them_still_imports(
         let fields = account.as_object_mut().ok_or("an account is an object")?;
         fields.remove("timeout_secs");
         fields.remove("env_var");
+        fields.remove("tag");
     }
     let old = old.to_string();
     assert!(
@@ -684,6 +689,38 @@ fn an_export_carries_the_options_and_an_older_export_without_them_still_imports(
     let h = fixture()?;
     h.deck.import(&Export::from_json(&old, "old")?, now())?;
     assert_eq!(h.deck.account("dev")?.config.timeout_secs, None);
+    Ok(())
+}
+
+#[test]
+fn a_tag_files_the_account_and_keeps_its_session_and_a_bad_tag_changes_nothing() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("dev", now(), Some(3600))?;
+    let before = f.deck.account("dev")?;
+    let tagged = f.deck.set_tag("dev", Some("  eu   prod "), now())?;
+    assert_eq!(
+        tagged.config.tag.as_deref(),
+        Some("eu prod"),
+        "trimmed, spaces folded"
+    );
+    assert_eq!(tagged.session, before.session, "a tag signs nobody out");
+    assert!(f.vault().load("dev")?.is_some(), "the secrets stay");
+
+    match f.deck.set_tag("dev", Some("prod<script>"), now()) {
+        Err(Error::Invalid(message)) => assert!(message.contains("is not a tag"), "{message}"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert_eq!(
+        f.deck.account("dev")?.config.tag.as_deref(),
+        Some("eu prod")
+    );
+    assert!(matches!(
+        f.deck.set_tag("nobody", Some("prod"), now()),
+        Err(Error::NotFound(_))
+    ));
+
+    let cleared = f.deck.set_tag("dev", Some(" "), now())?;
+    assert_eq!(cleared.config.tag, None, "blank drops the tag");
     Ok(())
 }
 

@@ -419,6 +419,7 @@ impl World {
                     overrides: overrides.as_object().cloned(),
                     allow_insecure_http: None,
                     env_var: None,
+                    tag: None,
                     unset: Vec::new(),
                     options: None,
                 },
@@ -497,6 +498,7 @@ async fn try_it_to_a_server_that_is_down_says_so_without_the_key_it_put_in_the_q
             .cloned(),
         allow_insecure_http: None,
         env_var: None,
+        tag: None,
         unset: Vec::new(),
         options: None,
     };

@@ -324,6 +324,7 @@ fn a_stored_secrets_origin_is_what_a_legacy_row_reads_as_none() -> TestResult {
         allow_insecure_http: false,
         timeout_secs: None,
         env_var: None,
+        tag: None,
     };
     let account = accounts::upsert(&conn, &config, Timestamp::now())?;
     assert_eq!(account.session.secrets_origin, None);

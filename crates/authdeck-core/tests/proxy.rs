@@ -124,6 +124,7 @@ async fn the_clients_credentials_are_replaced_by_the_accounts() -> TestResult {
                 overrides: None,
                 allow_insecure_http: None,
                 env_var: None,
+                tag: None,
                 unset: Vec::new(),
                 options: None,
             },

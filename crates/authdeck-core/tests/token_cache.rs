@@ -185,6 +185,7 @@ fn config(name: &str) -> AccountConfig {
         allow_insecure_http: false,
         timeout_secs: None,
         env_var: None,
+        tag: None,
     }
 }
 

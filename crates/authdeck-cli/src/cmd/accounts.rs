@@ -12,6 +12,7 @@ use std::process::ExitCode;
 #[command(after_help = "Examples:
   authdeck accounts
   authdeck accounts --json | jq -r '.[] | select(.status == \"expired\") | .name'
+  authdeck accounts --tag prod     # the accounts tagged prod (`authdeck tag`)
 
 Status is one of: valid, expiring (inside the refresh margin), expired, unknown_expiry (signed in,
 but nobody said when the token expires), signed_out. Under --json, kept_secret is what an account keeps to sign in again by itself:
@@ -20,6 +21,10 @@ pub struct Args {
     /// Print JSON (an array of accounts) instead of a table.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Only the accounts with this environment tag (letter case aside); `--tag ''`: those
+    /// without one.
+    #[arg(long, value_name = "TAG")]
+    tag: Option<String>,
 }
 
 /// One account under `--json`: the summary, and what it keeps to sign in again by itself.
@@ -33,7 +38,19 @@ struct JsonRow<'a> {
 pub fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
     let now = Timestamp::now();
-    let accounts = deck.accounts(now)?;
+    let mut accounts = deck.accounts(now)?;
+    if let Some(wanted) = &args.tag {
+        let wanted = accounts::tag_given(wanted).map(|t| t.to_lowercase());
+        accounts.retain(|a| a.account.config.tag.as_ref().map(|t| t.to_lowercase()) == wanted);
+        if accounts.is_empty() && !args.json {
+            let which = match &wanted {
+                Some(tag) => format!("tagged {tag:?}"),
+                None => "without a tag".to_string(),
+            };
+            eprintln!("No accounts {which}. `authdeck tag TAG ACCOUNT...` tags accounts.");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     let kept = deck.kept_secrets(accounts.iter().map(|a| &a.account));
     if args.json {
         // `kept_secret` says what `password_remembered` (true for both) keeps.
@@ -53,6 +70,8 @@ pub fn run(args: Args) -> CmdResult {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    // The TAG column only once some account has a tag.
+    let tagged = accounts.iter().any(|a| a.account.config.tag.is_some());
     let rows: Vec<Vec<String>> = accounts
         .iter()
         .zip(&kept)
@@ -62,22 +81,28 @@ pub fn run(args: Args) -> CmdResult {
                 Some(other) => other,
                 None => "-",
             };
-            row(a, kept, now)
+            let mut cells = row(a, kept, now);
+            if tagged {
+                let tag = a.account.config.tag.clone().unwrap_or_else(|| "-".into());
+                cells.insert(1, tag);
+            }
+            cells
         })
         .collect();
-    let mut text = table(
-        &[
-            "NAME",
-            "PROVIDER",
-            "BASE URL",
-            "EMAIL",
-            "STATUS",
-            "EXPIRES",
-            "LAST LOGIN",
-            "KEPT",
-        ],
-        &rows,
-    );
+    let mut headers = vec![
+        "NAME",
+        "PROVIDER",
+        "BASE URL",
+        "EMAIL",
+        "STATUS",
+        "EXPIRES",
+        "LAST LOGIN",
+        "KEPT",
+    ];
+    if tagged {
+        headers.insert(1, "TAG");
+    }
+    let mut text = table(&headers, &rows);
     for summary in &accounts {
         text.push_str(&skew_note(summary).unwrap_or_default());
     }
@@ -212,6 +237,7 @@ mod skew_tests {
                     allow_insecure_http: false,
                     timeout_secs: None,
                     env_var: None,
+                    tag: None,
                 },
                 created_at: Timestamp::UNIX_EPOCH,
                 updated_at: Timestamp::UNIX_EPOCH,

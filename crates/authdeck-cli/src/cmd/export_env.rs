@@ -17,6 +17,7 @@ use std::process::ExitCode;
   authdeck export-env --format insomnia dev ci-key -o authdeck.insomnia.json  # Import > From file
   authdeck export-env --format bruno dev -o my-collection/environments/authdeck.bru
   authdeck export-env --format dotenv dev ci-key > .env.local
+  authdeck export-env --format postman --tag staging -o staging.postman_environment.json
 
 Variables, per account (its name with every character other than a letter, digit or _ made _,
 and a leading digit prefixed with _; upper-cased in dotenv: DEV_TOKEN):
@@ -36,7 +37,7 @@ not at all. Export again to refresh it. Exit status: 0 written, 1 an account cou
 or the file not written, 2 bad usage or unknown account; nothing is written on an error.")]
 pub struct Args {
     /// The accounts to export (see `authdeck accounts`).
-    #[arg(required = true, value_name = "ACCOUNT")]
+    #[arg(required_unless_present = "tag", value_name = "ACCOUNT")]
     #[arg(add = clap_complete::ArgValueCandidates::new(crate::complete::accounts))]
     accounts: Vec<String>,
     /// Which tool reads the environment.
@@ -48,6 +49,10 @@ pub struct Args {
     /// Each token must stay valid at least this many seconds; renewed first otherwise.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     min_valid: u32,
+    /// Export the accounts with this environment tag too (letter case aside; see `authdeck
+    /// tag`): one environment per tag, such as staging.
+    #[arg(long, value_name = "TAG")]
+    tag: Option<String>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -73,6 +78,23 @@ pub async fn run(mut args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
     let http = Http::new()?;
     let min_valid = SignedDuration::from_secs(i64::from(args.min_valid));
+    if let Some(tag) = &args.tag {
+        let wanted = authdeck_core::accounts::tag_given(tag).map(|t| t.to_lowercase());
+        let tagged: Vec<String> = deck
+            .accounts(Timestamp::now())?
+            .into_iter()
+            .map(|a| a.account.config)
+            .filter(|c| wanted.is_some() && c.tag.as_ref().map(|t| t.to_lowercase()) == wanted)
+            .map(|c| c.name)
+            .collect();
+        if tagged.is_empty() {
+            return Err(authdeck_core::Error::NotFound(format!(
+                "no account is tagged {tag:?}: `authdeck accounts` shows the tags, `authdeck \
+                 tag TAG ACCOUNT...` sets them"
+            )));
+        }
+        args.accounts.extend(tagged);
+    }
     // The same account named twice is exported once.
     let mut seen = std::collections::HashSet::new();
     args.accounts.retain(|a| seen.insert(a.clone()));

@@ -72,6 +72,10 @@ pub struct Args {
     /// account's token, e.g. GITHUB_TOKEN (kept; "" goes back to AUTHDECK_TOKEN).
     #[arg(long, value_name = "NAME")]
     env_var: Option<String>,
+    /// The environment the account belongs to, e.g. prod or staging: `accounts --tag` and the
+    /// app group by it (kept; "" drops it).
+    #[arg(long, value_name = "TAG")]
+    tag: Option<String>,
     /// Allow plain http:// to a host other than localhost (the password travels unencrypted).
     /// Kept for the account; `--allow-insecure-http=false` takes it back.
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true,
@@ -193,6 +197,7 @@ pub async fn run(args: Args) -> CmdResult {
             overrides,
             allow_insecure_http: args.allow_insecure_http,
             env_var: args.env_var.clone(),
+            tag: args.tag.clone(),
             unset: args.unset.clone(),
             options: None,
         };
@@ -215,6 +220,7 @@ pub async fn run(args: Args) -> CmdResult {
         allow_insecure_http: args.allow_insecure_http,
         timeout: args.timeout.map(Duration::from_secs),
         env_var: args.env_var.clone(),
+        tag: args.tag.clone(),
         unset: args.unset.clone(),
         options: None,
         code: match &args.otp {

@@ -25,6 +25,7 @@ pub mod remove;
 pub mod rename;
 pub mod sandbox;
 pub mod suites;
+pub mod tag;
 pub mod token;
 
 pub type CmdResult = Result<ExitCode, Error>;

@@ -34,7 +34,7 @@ pub struct AccountEdit {
 }
 
 /// What else a user sets for an account, the same choices as `authdeck login`'s `--set`,
-/// `--timeout`, `--allow-insecure-http` and `--env-var`. Given whole: each replaces what is
+/// `--timeout`, `--allow-insecure-http`, `--env-var` and `--tag`. Given whole: each replaces what is
 /// stored (an empty `set` clears the overrides, `timeout_secs: None` goes back to 30 s).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -52,6 +52,9 @@ pub struct AccountOptions {
     /// The variable name of the shell and `.env` copy forms; empty or `None`: AUTHDECK_TOKEN.
     #[serde(default)]
     pub env_var: Option<String>,
+    /// The environment tag (`prod`, `staging`); empty or `None`: none.
+    #[serde(default)]
+    pub tag: Option<String>,
 }
 
 impl AccountOptions {
@@ -62,6 +65,7 @@ impl AccountOptions {
             allow_insecure_http: config.allow_insecure_http,
             timeout_secs: config.timeout_secs,
             env_var: config.env_var.clone(),
+            tag: config.tag.clone(),
         }
     }
 
@@ -74,6 +78,7 @@ impl AccountOptions {
         config.allow_insecure_http = self.allow_insecure_http;
         config.timeout_secs = self.timeout_secs;
         config.env_var = self.env_var.as_deref().and_then(accounts::env_var_given);
+        config.tag = self.tag.as_deref().and_then(accounts::tag_given);
         Ok(())
     }
 }
@@ -129,6 +134,17 @@ impl Deck {
         // The overrides must still fit the provider (a new provider, a mistyped field).
         self.provider_of(&config)?;
         self.save_account(&config, now)
+    }
+
+    /// Files the account under `tag` (`prod`, `staging`; empty or `None` drops its tag). Its
+    /// session and secrets stay. Errors: NotFound (no such account), Invalid (not a tag, see
+    /// [`accounts::tag_problem`]), Storage.
+    pub fn set_tag(&self, account: &str, tag: Option<&str>, now: Timestamp) -> Result<Account> {
+        accounts::validate_name(account)?;
+        let _lock = lock::acquire(&self.home.locks_dir(), account)?;
+        let mut config = self.account(account)?.config;
+        config.tag = tag.and_then(accounts::tag_given);
+        self.save_account_locked(&config, now)
     }
 
     /// Stores a new account as `edit` describes, signed out, without logging in: what the

@@ -121,6 +121,7 @@ impl Deck {
                 overrides: None,
                 allow_insecure_http: None,
                 env_var: None,
+                tag: None,
                 unset: Vec::new(),
                 options: None,
             };

@@ -36,10 +36,12 @@ pub struct LoginRequest {
     /// The variable name the token is copied under, kept for the account; empty to go back
     /// to `AUTHDECK_TOKEN`.
     pub env_var: Option<String>,
+    /// The environment tag, kept for the account; empty to drop it.
+    pub tag: Option<String>,
     /// Provider changes to drop (`success.expires_format`), before `overrides` apply.
     pub unset: Vec<String>,
     /// The app's form: all the account's options at once, replacing the stored ones (and
-    /// `overrides`, `allow_insecure_http`, `timeout`, `env_var` above).
+    /// `overrides`, `allow_insecure_http`, `timeout`, `env_var`, `tag` above).
     pub options: Option<super::accounts::AccountOptions>,
     /// A one-time code typed now, or how to ask for one, for a server that asks.
     pub code: CodeSource,
@@ -632,6 +634,8 @@ pub struct PastedToken {
     pub allow_insecure_http: Option<bool>,
     /// As [`LoginRequest::env_var`].
     pub env_var: Option<String>,
+    /// As [`LoginRequest::tag`].
+    pub tag: Option<String>,
     /// As [`LoginRequest::unset`].
     pub unset: Vec<String>,
     /// As [`LoginRequest::options`].
@@ -663,6 +667,7 @@ impl Deck {
             overrides: pasted.overrides,
             allow_insecure_http: pasted.allow_insecure_http,
             env_var: pasted.env_var,
+            tag: pasted.tag,
             unset: pasted.unset,
             options: pasted.options,
             ..LoginRequest::default()
@@ -885,6 +890,10 @@ fn merged_config(
         env_var: match &req.env_var {
             Some(typed) => accounts::env_var_given(typed),
             None => existing.and_then(|a| a.config.env_var.clone()),
+        },
+        tag: match &req.tag {
+            Some(typed) => accounts::tag_given(typed),
+            None => existing.and_then(|a| a.config.tag.clone()),
         },
     };
     let mut config = config;

@@ -421,6 +421,7 @@ mod tests {
             allow_insecure_http: false,
             timeout_secs: None,
             env_var: None,
+            tag: None,
         }
     }
 

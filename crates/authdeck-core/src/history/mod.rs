@@ -638,6 +638,7 @@ mod tests {
                 allow_insecure_http: false,
                 timeout_secs: None,
                 env_var: None,
+                tag: None,
             };
             crate::accounts::upsert(&conn, &config, at(0))?;
         }
