@@ -871,7 +871,11 @@ fn tags_file_accounts_by_environment_and_accounts_filters_by_them() -> TestResul
     let env = world.run(&["export-env", "--format", "dotenv", "--tag", "PROD"], None)?;
     assert_eq!(env.code, Some(0), "{}", env.shown());
     assert!(env.stdout.contains("TS_TOKEN="), "{}", env.stdout);
-    assert!(!env.stdout.contains("DEV_TOKEN="), "only the tagged account: {}", env.stdout);
+    assert!(
+        !env.stdout.contains("DEV_TOKEN="),
+        "only the tagged account: {}",
+        env.stdout
+    );
     let none = world.run(&["export-env", "--format", "dotenv", "--tag", "qa"], None)?;
     assert_eq!(none.code, Some(2), "no account tagged qa: {}", none.shown());
 

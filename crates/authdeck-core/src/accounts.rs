@@ -470,6 +470,40 @@ pub fn validate_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Checks a name for a new account (or a rename's new name) beyond [`validate_name`]: it
+/// starts with no `-` (the CLI would read it as an option), has a letter or digit (`.` and
+/// `..` read as folders), and differs from every other account's by more than letter case
+/// (the Windows and macOS stores do not tell `Dev` from `dev`, so one would overwrite the
+/// other's secrets). Errors: Invalid, Conflict (naming the account it clashes with), Storage.
+pub fn check_new_name(conn: &Connection, name: &str) -> Result<()> {
+    validate_name(name)?;
+    if name.starts_with('-') {
+        return Err(Error::Invalid(format!(
+            "{name:?} starts with -, which commands read as an option: start the name with a \
+             letter or digit"
+        )));
+    }
+    if !name.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return Err(Error::Invalid(format!(
+            "{name:?} has no letter or digit: give a name such as `prod-alice`"
+        )));
+    }
+    let twin: Option<String> = conn
+        .query_row(
+            "SELECT name FROM accounts WHERE name = ?1 COLLATE NOCASE AND name <> ?1 LIMIT 1",
+            [name],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match twin {
+        Some(twin) => Err(Error::Conflict(format!(
+            "an account named {twin:?} exists, which differs from {name:?} only in letter case; \
+             keyrings on Windows and macOS do not tell them apart: choose another name"
+        ))),
+        None => Ok(()),
+    }
+}
+
 const COLUMNS: &str = "name, provider, base_url, email, overrides, allow_insecure_http, \
     created_at, updated_at, last_login_at, signed_in, session_issued_at, session_expires_at, \
     token_fingerprint, has_refresh_token, password_remembered, clock_skew_secs, secrets_origin, \

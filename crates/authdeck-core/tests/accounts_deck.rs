@@ -689,6 +689,29 @@ fn an_export_carries_the_options_and_an_older_export_without_them_still_imports(
     let h = fixture()?;
     h.deck.import(&Export::from_json(&old, "old")?, now())?;
     assert_eq!(h.deck.account("dev")?.config.timeout_secs, None);
+    // Over an account that has them, an older file leaves them as they are.
+    let report = f.deck.import(&Export::from_json(&old, "old")?, now())?;
+    assert_eq!(
+        report.accounts.skipped,
+        vec!["dev".to_string()],
+        "{report:?}"
+    );
+    assert_eq!(f.deck.account("dev")?.config, config, "nothing was reset");
+    Ok(())
+}
+
+#[test]
+fn a_new_account_whose_name_differs_from_another_only_in_letter_case_is_refused() -> TestResult {
+    let f = fixture()?;
+    f.deck.save_account(&config("dev"), now())?;
+    let mut export: serde_json::Value = serde_json::from_str(&f.deck.export(now())?.to_json()?)?;
+    export["accounts"][0]["name"] = "DEV".into();
+    let err = f
+        .deck
+        .import(&Export::from_json(&export.to_string(), "file")?, now())
+        .expect_err("a case twin");
+    assert!(err.to_string().contains("only in letter case"), "{err}");
+    assert!(f.deck.account("DEV").is_err(), "nothing imported");
     Ok(())
 }
 
@@ -854,6 +877,15 @@ fn rename_to_a_taken_or_invalid_name_changes_nothing() -> TestResult {
     assert!(err.to_string().contains("choose another name"), "{err}");
     let err = f.deck.rename("alice", "a b", now()).expect_err("invalid");
     assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    // A name only letter case apart from another's would share its entry in the Windows and
+    // macOS stores; a leading - reads as an option; dots alone read as folders.
+    let err = f.deck.rename("alice", "BOB", now()).expect_err("case twin");
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+    assert!(err.to_string().contains("only in letter case"), "{err}");
+    for bad in ["-dash", ".", "..", "@_"] {
+        let err = f.deck.rename("alice", bad, now()).expect_err(bad);
+        assert!(matches!(err, Error::Invalid(_)), "{bad}: {err:?}");
+    }
     let err = f
         .deck
         .rename("nobody", "carol", now())

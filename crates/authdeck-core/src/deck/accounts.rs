@@ -405,6 +405,7 @@ impl Deck {
         if from == to {
             return Ok(());
         }
+        accounts::check_new_name(&*self.db()?, to)?;
         // Both names' locks, always in the same order, so two renames never wait on each other.
         let locks = self.home.locks_dir();
         let (first, second) = if from < to { (from, to) } else { (to, from) };

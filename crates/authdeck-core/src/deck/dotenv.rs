@@ -78,8 +78,8 @@ impl Deck {
         let mut names = std::collections::HashSet::new();
         let mut chosen = Vec::new();
         for pick in picks {
-            crate::accounts::validate_name(&pick.account)?;
-            if !names.insert(pick.account.as_str())
+            crate::accounts::check_new_name(&*self.db()?, &pick.account)?;
+            if !names.insert(pick.account.to_lowercase())
                 || existing
                     .iter()
                     .any(|a| a.account.config.name == pick.account)

@@ -20,7 +20,15 @@ pub struct Export {
     pub accounts: Vec<AccountConfig>,
     #[serde(default)]
     pub providers: Vec<ProviderFile>,
+    /// Per account (in the order of `accounts`), the [`LATER_FIELDS`] the file leaves out, as a
+    /// file from an older Authdeck does: an import keeps what is stored for them rather than
+    /// resetting them.
+    #[serde(skip)]
+    pub absent: Vec<Vec<&'static str>>,
 }
+
+/// Account fields added to the format after its first files were written.
+pub const LATER_FIELDS: [&str; 3] = ["timeout_secs", "env_var", "tag"];
 
 /// A custom provider file from the providers folder, verbatim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,10 +83,48 @@ impl Export {
             }
             Some(_) => {}
         }
-        let export: Export = serde_json::from_value(value)
+        let absent: Vec<Vec<&'static str>> = value
+            .get("accounts")
+            .and_then(serde_json::Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .map(|account| {
+                        LATER_FIELDS
+                            .into_iter()
+                            .filter(|field| account.get(field).is_none())
+                            .collect()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut export: Export = serde_json::from_value(value)
             .map_err(|e| Error::Invalid(format!("{source} is not a valid Authdeck export: {e}")))?;
+        // A file with every field reads the same as the export it came from.
+        if absent.iter().any(|fields| !fields.is_empty()) {
+            export.absent = absent;
+        }
         export.validate(source)?;
         Ok(export)
+    }
+
+    /// `config` (the account at `index`) with the fields the file leaves out taken from
+    /// `stored`.
+    fn keeping_absent(
+        &self,
+        index: usize,
+        config: &AccountConfig,
+        stored: &AccountConfig,
+    ) -> AccountConfig {
+        let mut config = config.clone();
+        for field in self.absent.get(index).into_iter().flatten() {
+            match *field {
+                "timeout_secs" => config.timeout_secs = stored.timeout_secs,
+                "env_var" => config.env_var = stored.env_var.clone(),
+                "tag" => config.tag = stored.tag.clone(),
+                _ => {}
+            }
+        }
+        config
     }
 
     pub fn to_json(&self) -> Result<String> {
@@ -164,6 +210,7 @@ impl Deck {
             exported_at: now,
             accounts,
             providers: read_provider_files(&self.home.providers_dir())?,
+            absent: Vec::new(),
         })
     }
 
@@ -197,9 +244,14 @@ impl Deck {
             let conn = self.db()?;
             db::write(&conn, |tx| {
                 let mut edited = Vec::new();
-                for config in &export.accounts {
+                for (index, config) in export.accounts.iter().enumerate() {
                     let tally = &mut report.accounts;
-                    match accounts::get(tx, &config.name)? {
+                    let existing = accounts::get(tx, &config.name)?;
+                    let config = &match &existing {
+                        Some(existing) => export.keeping_absent(index, config, &existing.config),
+                        None => config.clone(),
+                    };
+                    match existing {
                         Some(existing) if existing.config == *config => {
                             tally.skipped.push(config.name.clone());
                         }
@@ -210,6 +262,7 @@ impl Deck {
                         }
                         None => {
                             tally.added.push(config.name.clone());
+                            accounts::check_new_name(tx, &config.name)?;
                             accounts::upsert(tx, config, now)?;
                         }
                     }

@@ -266,6 +266,9 @@ impl Deck {
             crate::totp::check(secret)?;
         }
         let existing = accounts::get(&*self.db()?, &req.account)?;
+        if existing.is_none() {
+            accounts::check_new_name(&*self.db()?, &req.account)?;
+        }
         let catalog = self.catalog();
         let config = merged_config(existing.as_ref(), &req, &catalog)?;
         let provider = provider_with_overrides(&catalog, &config)?;
@@ -655,6 +658,9 @@ impl Deck {
         let (scheme, token) = pasted_token(&pasted.token)?;
         let _lock = lock::acquire_async(&self.home.locks_dir(), &pasted.account).await?;
         let existing = accounts::get(&*self.db()?, &pasted.account)?;
+        if existing.is_none() {
+            accounts::check_new_name(&*self.db()?, &pasted.account)?;
+        }
         let catalog = self.catalog();
         let req = LoginRequest {
             account: pasted.account.clone(),
