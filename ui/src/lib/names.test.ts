@@ -15,6 +15,13 @@ describe('accountNameProblem', () => {
     expect(accountNameProblem('n'.repeat(65))).toBe('65 characters: use at most 64.')
     expect(accountNameProblem('  ')).toBe('Give the account a name.')
   })
+
+  it('refuses what core refuses for a new name: a leading -, no letter or digit, a letter-case twin', () => {
+    expect(accountNameProblem('-dash')).toContain('cannot start with -')
+    expect(accountNameProblem('..')).toContain('letter or digit')
+    expect(accountNameProblem('Dev', ['dev', 'prod'])).toContain('dev differs only in letter case')
+    expect(accountNameProblem('dev', ['dev'])).toBeNull()
+  })
 })
 
 describe('copyName', () => {

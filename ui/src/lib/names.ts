@@ -8,14 +8,19 @@ export function suggestName(email: string, provider: string): string {
   return parts.join('-').slice(0, 64)
 }
 
-/** What is wrong with `name` as an account name (core's rule: 1 to 64 of letters, digits and
- * `. _ @ -`), in words for the field; null when it is fine. */
-export function accountNameProblem(name: string): string | null {
+/** What is wrong with `name` as a new account's name (core's rule: 1 to 64 of letters, digits
+ * and `. _ @ -`, not starting with `-`, with a letter or digit, and not `others`' name in
+ * other letter case), in words for the field; null when it is fine. */
+export function accountNameProblem(name: string, others: readonly string[] = []): string | null {
   const n = name.trim()
   if (n === '') return 'Give the account a name.'
   if (n.length > 64) return `${n.length} characters: use at most 64.`
   const bad = [...new Set(n.replace(/[A-Za-z0-9._@-]/g, ''))]
   if (bad.length) return `${bad.map((c) => (c === ' ' ? 'spaces' : `“${c}”`)).join(', ')} cannot be in a name: use letters, digits and . _ @ -`
+  if (n.startsWith('-')) return 'A name cannot start with - (commands would read it as an option): start with a letter or digit.'
+  if (!/[A-Za-z0-9]/.test(n)) return 'Give the name a letter or digit, such as prod-alice.'
+  const twin = others.find((o) => o !== n && o.toLowerCase() === n.toLowerCase())
+  if (twin) return `${twin} differs only in letter case, which keyrings on Windows and macOS do not tell apart: choose another name.`
   return null
 }
 
