@@ -182,6 +182,10 @@ try {
   await step('History finds the failed login with its kind and status', async () => {
     await (await $('button[data-screen="history"]')).click()
     await (await $('select[data-filter="kind"]')).selectByAttribute('value', 'invalid_password')
+    // The account filter draws its accounts once it has the focus (as Tab gives it).
+    const account = await $('select[data-filter="account"]')
+    await browser.execute(() => document.querySelector('select[data-filter="account"]').focus())
+    await account.selectByAttribute('value', 'qa-wrong')
     const row = await $('tr[data-kind="invalid_password"]')
     await row.waitForDisplayed()
     await (await row.$('td:nth-child(2)')).click()
@@ -562,6 +566,35 @@ try {
     await waitFor('the first account to be selected', async () => (await shownAccount()) === names[0])
   })
 
+  await step('the list groups by environment tag (set with `authdeck tag`), headings and rows apart, and a group collapses', async () => {
+    const desk = JSON.parse(execFileSync(cli, ['accounts', '--json'], { encoding: 'utf8' })).map((a) => a.name).filter((n) => n.startsWith('desk-'))
+    execFileSync(cli, ['tag', 'prod', ...desk.slice(0, 20)], { stdio: ['ignore', 'ignore', 'inherit'] })
+    execFileSync(cli, ['tag', 'staging', ...desk.slice(20, 35)], { stdio: ['ignore', 'ignore', 'inherit'] })
+    await (await $('button[data-screen="history"]')).click()
+    await (await $('button[data-screen="accounts"]')).click()
+    await (await $('select[data-field="group"]')).selectByAttribute('value', 'tag')
+    await (await $('.group-head[data-group="tag:prod"]')).waitForDisplayed()
+    const heads = await browser.execute(() =>
+      [...document.querySelectorAll('.group-head')].map((h) => [h.querySelector('.clip').textContent, Number(h.querySelector('.count').textContent)]),
+    )
+    assert.deepEqual(heads.slice(0, 2), [['prod', 20], ['staging', 15]], 'prod, then staging, with their counts')
+    const lines = await browser.execute(() =>
+      [...document.querySelectorAll('.group-head, .account-row')]
+        .map((el) => { const r = el.getBoundingClientRect(); return { top: r.top, bottom: r.bottom } })
+        .sort((a, b) => a.top - b.top),
+    )
+    for (let i = 1; i < lines.length; i++) assert.ok(lines[i].top >= lines[i - 1].bottom - 0.5, `line ${i} overlaps the one above`)
+    await shot('27-groups')
+    await (await $('.group-head[data-group="tag:prod"]')).click()
+    await waitFor('prod to collapse', async () => (await browser.execute(() => document.querySelector('.group-head[data-group="tag:prod"]').getAttribute('aria-expanded'))) === 'false')
+    const stagingTop = await browser.execute(() => document.querySelector('.group-head[data-group="tag:staging"]').getBoundingClientRect().top)
+    const prodBottom = await browser.execute(() => document.querySelector('.group-head[data-group="tag:prod"]').getBoundingClientRect().bottom)
+    assert.ok(stagingTop - prodBottom < 10, 'staging follows the collapsed prod heading at once')
+    await (await $('.group-head[data-group="tag:prod"]')).click()
+    await (await $('select[data-field="group"]')).selectByAttribute('value', 'none')
+    await waitFor('the headings to go', async () => (await browser.execute(() => document.querySelectorAll('.group-head').length)) === 0)
+  })
+
   await step('at 800×600 every screen fits: nothing cut off sideways, Refresh and History\'s result column in view', async () => {
     await browser.setWindowRect(null, null, 800, 600)
     await waitFor('the window to be 800×600', async () => windowRect().width === 800 && windowRect().height === 600, 5000)
@@ -596,6 +629,13 @@ try {
           return p ? Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight)) : 1
         })
         assert.ok(lines <= 2, `the expiry date takes ${lines} lines`)
+        const outOfPane = await browser.execute(() => {
+          const pane = document.querySelector('.list-pane').getBoundingClientRect()
+          return [...document.querySelectorAll('.list-pane .toolbar *')]
+            .filter((el) => el.getBoundingClientRect().right > pane.right - 1)
+            .map((el) => `${el.tagName.toLowerCase()}[${el.dataset.field ?? ''}]`)
+        })
+        assert.deepEqual(outOfPane, [], 'the filter, sort and group controls stay inside the list pane')
       }
       if (screen === 'history') {
         await (await $('tr[data-event]')).waitForDisplayed()

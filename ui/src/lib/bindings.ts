@@ -79,7 +79,12 @@ timeout_secs: number | null,
  * The variable name the `env` and `dotenv` copy forms and `authdeck exec` use for the
  * token (`GITHUB_TOKEN`); `None`: `AUTHDECK_TOKEN`.
  */
-env_var: string | null, };
+env_var: string | null, 
+/**
+ * The environment the user files the account under (`prod`, `staging`), for grouping
+ * and filtering; `None`: none. See [`tag_problem`].
+ */
+tag: string | null, };
 
 export type SessionState = { 
 /**
@@ -137,6 +142,11 @@ timeout_secs: number | null,
  * token (`GITHUB_TOKEN`); `None`: `AUTHDECK_TOKEN`.
  */
 env_var: string | null, 
+/**
+ * The environment the user files the account under (`prod`, `staging`), for grouping
+ * and filtering; `None`: none. See [`tag_problem`].
+ */
+tag: string | null, 
 /**
  * A token is stored in the keyring for this account.
  */
@@ -206,7 +216,11 @@ timeout_secs: number | null,
 /**
  * The variable name of the shell and `.env` copy forms; empty or `None`: AUTHDECK_TOKEN.
  */
-env_var: string | null, };
+env_var: string | null, 
+/**
+ * The environment tag (`prod`, `staging`); empty or `None`: none.
+ */
+tag: string | null, };
 
 export type ImportReport = { accounts: Tally, providers: Tally, 
 /**

@@ -1,5 +1,5 @@
 // The account form's Options: the same choices as `authdeck login --set`, `--timeout`,
-// `--allow-insecure-http` and `--env-var`, as the form edits them.
+// `--allow-insecure-http`, `--env-var` and `--tag`, as the form edits them.
 import type { AccountOptions } from './types'
 
 export interface OptionsDraft {
@@ -8,6 +8,8 @@ export interface OptionsDraft {
   /** Seconds, as typed; empty for the default (30). */
   timeout: string | number | null
   envVar: string
+  /** The environment tag (prod, staging); empty for none. */
+  tag: string
   allowInsecureHttp: boolean
 }
 
@@ -16,6 +18,7 @@ export function fromOptions(o: AccountOptions | null): OptionsDraft {
     set: (o?.set ?? []).join('\n'),
     timeout: o?.timeout_secs ?? '',
     envVar: o?.env_var ?? '',
+    tag: o?.tag ?? '',
     allowInsecureHttp: o?.allow_insecure_http ?? false,
   }
 }
@@ -26,6 +29,7 @@ export function toOptions(d: OptionsDraft): AccountOptions {
     set: d.set.split('\n').map((l) => l.trim()).filter((l) => l !== ''),
     timeout_secs: timeout === '' ? null : Number(timeout),
     env_var: d.envVar.trim() === '' ? null : d.envVar.trim(),
+    tag: foldTag(d.tag) || null,
     allow_insecure_http: d.allowInsecureHttp,
   }
 }
@@ -45,7 +49,16 @@ export function optionsProblem(d: OptionsDraft): { field: string; message: strin
   if (name.toUpperCase().startsWith('AUTHDECK_')) {
     return { field: 'env-var', message: `${name} is taken: AUTHDECK_* names are Authdeck's own (leave the name empty for AUTHDECK_TOKEN).` }
   }
+  const tag = foldTag(d.tag)
+  if (tag !== '' && !/^[\p{L}\p{N} \-_./:]{1,32}$/u.test(tag)) {
+    return { field: 'tag', message: `“${tag}” is not a tag: use 1 to 32 letters, digits, spaces and - _ . / : (for example prod, staging or eu-west).` }
+  }
   const bad = d.set.split('\n').map((l) => l.trim()).find((l) => l !== '' && !/^[^=\s][^=]*=/.test(l))
   if (bad !== undefined) return { field: 'set', message: `“${bad}” needs the form FIELD=VALUE, e.g. success.expires_format=unix_ms.` }
   return null
+}
+
+/** A tag as core keeps it: trimmed, inner runs of spaces as one. */
+export function foldTag(text: string): string {
+  return text.trim().split(/\s+/).filter(Boolean).join(' ')
 }

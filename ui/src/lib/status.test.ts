@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { badge, environment, liveStatus, matches } from './status'
+import { badge, environment, groupAccounts, liveStatus, matches, tagsInUse, type ListItem } from './status'
 import type { AccountView } from './types'
 
 const NOW = Date.parse('2026-11-22T12:00:00Z')
@@ -24,7 +24,7 @@ function account(over: Partial<AccountView> = {}): AccountView {
     password_remembered: false,
     last_login_at: '2026-11-22T11:00:00Z',
     last_error: null,
-    options: { set: [], allow_insecure_http: false, timeout_secs: null, env_var: null },
+    options: { set: [], allow_insecure_http: false, timeout_secs: null, env_var: null, tag: null },
     ...over,
   }
 }
@@ -119,5 +119,42 @@ describe('pinned accounts', () => {
     const list = ['alpha', 'bravo', 'charlie', 'delta'].map((name) => account({ name }))
     expect(sortAccounts(list, 'name', ['delta', 'bravo']).map((x) => x.name)).toEqual(['bravo', 'delta', 'alpha', 'charlie'])
     expect(sortAccounts(list, 'name', ['gone']).map((x) => x.name)).toEqual(['alpha', 'bravo', 'charlie', 'delta'])
+  })
+})
+
+describe('groupAccounts', () => {
+  const tagged = (name: string, tag: string | null, provider = 'user-login', provider_name = 'User Login') =>
+    account({ name, provider, provider_name, options: { set: [], allow_insecure_http: false, timeout_secs: null, env_var: null, tag } })
+  const shape = (items: ListItem[]) => items.map((i) => (i.kind === 'group' ? `[${i.label} ${i.count}${i.collapsed ? ' shut' : ''}]` : i.a.name))
+  const list = [tagged('a', 'staging'), tagged('b', null), tagged('c', 'Prod'), tagged('d', 'prod', 'talkstack', 'TalkStack'), tagged('e', 'staging', 'talkstack', 'TalkStack')]
+
+  it('draws no headings without groups, and numbers the accounts in order', () => {
+    const items = groupAccounts(list, 'none', [], new Set())
+    expect(shape(items)).toEqual(['a', 'b', 'c', 'd', 'e'])
+    expect(items.map((i) => (i.kind === 'account' ? i.index : -1))).toEqual([0, 1, 2, 3, 4])
+  })
+
+  it('groups by tag letter case aside, by name, with the untagged last, keeping the order inside', () => {
+    expect(shape(groupAccounts(list, 'tag', [], new Set()))).toEqual(['[Prod 2]', 'c', 'd', '[staging 2]', 'a', 'e', '[No tag 1]', 'b'])
+  })
+
+  it('puts pinned accounts in their own group first and groups by provider name', () => {
+    expect(shape(groupAccounts(list, 'provider', ['e'], new Set()))).toEqual(['[Pinned 1]', 'e', '[TalkStack 1]', 'd', '[User Login 3]', 'a', 'b', 'c'])
+  })
+
+  it('hides the accounts of a collapsed group but counts them, unless a filter asks to show all', () => {
+    const items = groupAccounts(list, 'tag', [], new Set(['tag:prod']))
+    expect(shape(items)).toEqual(['[Prod 2 shut]', '[staging 2]', 'a', 'e', '[No tag 1]', 'b'])
+    expect(items.flatMap((i) => (i.kind === 'account' ? [i.index] : []))).toEqual([0, 1, 2])
+    expect(shape(groupAccounts(list, 'tag', [], new Set(['tag:prod']), true))[1]).toBe('c')
+  })
+
+  it('lists each tag in use once, as first written', () => {
+    expect(tagsInUse(list)).toEqual(['Prod', 'staging'])
+  })
+
+  it('lets the quick filter find an account by its tag', () => {
+    expect(matches(tagged('x', 'eu-west'), 'eu-west')).toBe(true)
+    expect(matches(tagged('x', null), 'eu-west')).toBe(false)
   })
 })

@@ -63,7 +63,7 @@ const searched = new WeakMap<AccountView, string>()
 function searchText(account: AccountView): string {
   let text = searched.get(account)
   if (text === undefined) {
-    text = [account.name, account.email, account.provider, account.provider_name, environment(account.base_url)]
+    text = [account.name, account.email, account.provider, account.provider_name, environment(account.base_url), account.options.tag ?? '']
       .join(' ')
       .toLowerCase()
     searched.set(account, text)
@@ -71,7 +71,7 @@ function searchText(account: AccountView): string {
   return text
 }
 
-/** Accounts matching a quick filter: every word must appear in name, email, provider or host. */
+/** Accounts matching a quick filter: every word must appear in name, email, provider, host or tag. */
 export function matches(account: AccountView, query: string): boolean {
   const words = filterWords(query)
   return words.length === 0 || matchesWords(account, words)
@@ -118,4 +118,84 @@ function sortedBy(list: AccountView[], sort: AccountSort): AccountView[] {
     return sort === 'expiry' ? x.k - y.k : y.k - x.k
   })
   return keyed.map((e) => e.a)
+}
+
+/** How the account list is cut into groups. */
+export type AccountGrouping = 'none' | 'provider' | 'tag'
+
+export const ACCOUNT_GROUPINGS: { group: AccountGrouping; label: string }[] = [
+  { group: 'none', label: 'None' },
+  { group: 'provider', label: 'Provider' },
+  { group: 'tag', label: 'Tag' },
+]
+
+/** One line of the account list: a group's heading or an account (`index`: its place among
+ * the accounts shown, for keyboard moves and `aria-posinset`). */
+export type ListItem =
+  | { kind: 'group'; key: string; label: string; count: number; collapsed: boolean }
+  | { kind: 'account'; a: AccountView; index: number }
+
+const NO_TAG = 'tag:'
+
+/** The key of `a`'s group under `by`: its provider, or its tag letter case aside. */
+export function groupKey(a: AccountView, by: AccountGrouping): string {
+  if (by === 'provider') return `provider:${a.provider}`
+  return a.options.tag ? `tag:${a.options.tag.toLowerCase()}` : NO_TAG
+}
+
+/**
+ * `sorted` (in the list's order, pinned accounts first) as the list shows it: without headings
+ * when `by` is `none`; else the pinned accounts under "Pinned", then one group per provider or
+ * tag, by name ("No tag" last), each in the list's order. The accounts of a group whose key is
+ * in `collapsed` are left out, unless `expandAll` (a filter is typed: its matches show).
+ */
+export function groupAccounts(
+  sorted: AccountView[],
+  by: AccountGrouping,
+  pinned: string[],
+  collapsed: ReadonlySet<string>,
+  expandAll = false,
+): ListItem[] {
+  if (by === 'none') return sorted.map((a, index) => ({ kind: 'account', a, index }))
+  const on = new Set(pinned)
+  const groups = new Map<string, { label: string; members: AccountView[] }>()
+  const top: AccountView[] = []
+  for (const a of sorted) {
+    if (on.has(a.name)) {
+      top.push(a)
+      continue
+    }
+    const key = groupKey(a, by)
+    let group = groups.get(key)
+    if (!group) {
+      const label = by === 'provider' ? a.provider_name : (a.options.tag ?? 'No tag')
+      group = { label, members: [] }
+      groups.set(key, group)
+    }
+    group.members.push(a)
+  }
+  const ordered = [...groups.entries()].sort(([k1, g1], [k2, g2]) => {
+    if (k1 === NO_TAG || k2 === NO_TAG) return k1 === k2 ? 0 : k1 === NO_TAG ? 1 : -1
+    return g1.label.localeCompare(g2.label, undefined, { sensitivity: 'base' }) || k1.localeCompare(k2)
+  })
+  if (top.length) ordered.unshift(['pinned', { label: 'Pinned', members: top }])
+  const items: ListItem[] = []
+  let index = 0
+  for (const [key, group] of ordered) {
+    const shut = !expandAll && collapsed.has(key)
+    items.push({ kind: 'group', key, label: group.label, count: group.members.length, collapsed: shut })
+    if (shut) continue
+    for (const a of group.members) items.push({ kind: 'account', a, index: index++ })
+  }
+  return items
+}
+
+/** The tags in use, each once (as first written), by name: the edit form offers them. */
+export function tagsInUse(list: AccountView[]): string[] {
+  const seen = new Map<string, string>()
+  for (const a of list) {
+    const tag = a.options.tag
+    if (tag && !seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag)
+  }
+  return [...seen.values()].sort((x, y) => x.localeCompare(y, undefined, { sensitivity: 'base' }))
 }

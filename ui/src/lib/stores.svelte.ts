@@ -1,7 +1,7 @@
 // App state the screens share: the ticking clock, the accounts, settings and notices.
 import type { AccountView, Settings, Theme } from './types'
 import { showError, type Shown } from './errors'
-import type { AccountSort } from './status'
+import { groupKey, type AccountGrouping, type AccountSort } from './status'
 
 /** A clock that ticks once a second while something shows a countdown. */
 export class Clock {
@@ -66,6 +66,23 @@ export function saveSort(sort: AccountSort) {
   globalThis.localStorage?.setItem(SORT_KEY, sort)
 }
 
+const GROUP_KEY = 'authdeck.accounts.group'
+const COLLAPSED_KEY = 'authdeck.accounts.collapsed'
+
+function savedGroup(): AccountGrouping {
+  const saved = globalThis.localStorage?.getItem(GROUP_KEY)
+  return saved === 'provider' || saved === 'tag' ? saved : 'none'
+}
+
+function savedCollapsed(): Set<string> {
+  try {
+    const saved: unknown = JSON.parse(globalThis.localStorage?.getItem(COLLAPSED_KEY) ?? '[]')
+    return new Set(Array.isArray(saved) ? saved.filter((k): k is string => typeof k === 'string') : [])
+  } catch {
+    return new Set()
+  }
+}
+
 /** The account list, the selection and the quick filter. */
 export class Accounts {
   /** Replaced as a whole on every reload, never changed in place: not deeply reactive, so a
@@ -75,6 +92,10 @@ export class Accounts {
   query = $state('')
   /** The list's order, kept for the next start (not a secret: a word). */
   sort = $state<AccountSort>(savedSort())
+  /** How the list is grouped, kept for the next start. */
+  group = $state<AccountGrouping>(savedGroup())
+  /** The keys of the collapsed groups ([`groupKey`]), kept for the next start. */
+  collapsed = $state.raw<ReadonlySet<string>>(savedCollapsed())
   loaded = $state(false)
   #load: () => Promise<AccountView[]>
 
@@ -93,6 +114,30 @@ export class Accounts {
     this.list = list
     this.loaded = true
     if (!list.some((a) => a.name === this.selected)) this.selected = list[0]?.name ?? null
+  }
+
+  /** Groups the list by `by`, and keeps that choice. */
+  groupBy(by: AccountGrouping) {
+    this.group = by
+    globalThis.localStorage?.setItem(GROUP_KEY, by)
+  }
+
+  /** Selects `name` and opens its group when that is collapsed (`pinned`: the pinned
+   * accounts, which form a group of their own): the command palette goes there. */
+  show(name: string, pinned: readonly string[]) {
+    this.selected = name
+    const a = this.list.find((x) => x.name === name)
+    if (!a || this.group === 'none') return
+    const key = pinned.includes(name) ? 'pinned' : groupKey(a, this.group)
+    if (this.collapsed.has(key)) this.toggleGroup(key)
+  }
+
+  /** Opens a collapsed group or collapses an open one, and keeps that choice. */
+  toggleGroup(key: string) {
+    const next = new Set(this.collapsed)
+    if (!next.delete(key)) next.add(key)
+    this.collapsed = next
+    globalThis.localStorage?.setItem(COLLAPSED_KEY, JSON.stringify([...next]))
   }
 
   /** Moves the selection by `step` within `visible` (the filtered list), for arrow keys. */

@@ -76,7 +76,7 @@ describe('Add account', () => {
     await fireEvent.click(view.getByText(/Keep fresh anyway/))
     await waitFor(() => expect(addAccount).toHaveBeenCalledWith({
       account: 'fresh', provider: 'user-login', base_url: 'http://127.0.0.1:8787/user-login', email: 'alice@userlogin.test',
-      options: { set: [], timeout_secs: null, env_var: null, allow_insecure_http: false },
+      options: { set: [], timeout_secs: null, env_var: null, tag: null, allow_insecure_http: false },
     }))
     expect(ondone).toHaveBeenCalledWith('fresh')
   })
@@ -113,17 +113,18 @@ describe('Account options', () => {
     login.mockImplementation(async (input: LoginInput) => ({ ...refused(input), ok_tag: 'ok' }))
   })
 
-  it('sends what the CLI sets with --set, --timeout, --allow-insecure-http and --env-var', async () => {
+  it('sends what the CLI sets with --set, --timeout, --allow-insecure-http, --env-var and --tag', async () => {
     const view = render(AccountForm, { account: null, onclose: () => {}, ondone: () => {} })
     await fireEvent.click(view.container.querySelector('[data-action="toggle-options"]')!)
     await fireEvent.input(field(view, 'set'), { target: { value: 'success.expires_format=unix_ms\n\n  refresh=null ' } })
     await fireEvent.input(field(view, 'timeout'), { target: { value: '5' } })
     await fireEvent.input(field(view, 'env-var'), { target: { value: 'GITHUB_TOKEN' } })
+    await fireEvent.input(field(view, 'tag'), { target: { value: ' eu  prod ' } })
     await fireEvent.click(field(view, 'allow-insecure-http'))
     await fill(view, 'lan')
     await waitFor(() => expect(login).toHaveBeenCalledOnce())
     expect(login.mock.calls[0][0].options).toEqual({
-      set: ['success.expires_format=unix_ms', 'refresh=null'], timeout_secs: 5, env_var: 'GITHUB_TOKEN', allow_insecure_http: true,
+      set: ['success.expires_format=unix_ms', 'refresh=null'], timeout_secs: 5, env_var: 'GITHUB_TOKEN', tag: 'eu prod', allow_insecure_http: true,
     })
   })
 
@@ -153,7 +154,7 @@ describe('Account options', () => {
   })
 
   it('shows an account\'s options when editing it', async () => {
-    const edited = { ...account('lan'), options: { set: ['success.expires_format=unix_ms'], allow_insecure_http: true, timeout_secs: 12, env_var: 'LAN_TOKEN' } }
+    const edited = { ...account('lan'), options: { set: ['success.expires_format=unix_ms'], allow_insecure_http: true, timeout_secs: 12, env_var: 'LAN_TOKEN', tag: null } }
     const view = render(AccountForm, { account: edited, onclose: () => {}, ondone: () => {} })
     expect(view.container.querySelector('[data-action="toggle-options"]')!.getAttribute('aria-expanded')).toBe('true')
     expect(field(view, 'set').value).toBe('success.expires_format=unix_ms')
@@ -169,7 +170,7 @@ describe('Duplicate account', () => {
     await accounts.reload()
     login.mockReset()
     login.mockImplementation(async (input: LoginInput) => ({ ...refused(input), ok_tag: 'ok' }))
-    const from = { ...account('dev', 'bob@corp.test'), options: { set: ['success.expires_format=unix_ms'], allow_insecure_http: false, timeout_secs: 9, env_var: 'DEV_TOKEN' } }
+    const from = { ...account('dev', 'bob@corp.test'), options: { set: ['success.expires_format=unix_ms'], allow_insecure_http: false, timeout_secs: 9, env_var: 'DEV_TOKEN', tag: 'qa' } }
     const view = render(AccountForm, { account: null, from, onclose: () => {}, ondone: () => {} })
     const field = (f: string) => view.container.querySelector<HTMLInputElement>(`[data-field="${f}"]`)!
     expect(view.getByText('Duplicate dev')).toBeTruthy()
@@ -178,9 +179,10 @@ describe('Duplicate account', () => {
     expect(field('base-url').value).toBe(from.base_url)
     expect(field('password').value).toBe('')
     expect(field('env-var').value).toBe('DEV_TOKEN')
+    expect(field('tag').value).toBe('qa')
     await fireEvent.input(field('password'), { target: { value: 'pw' } })
     await fireEvent.submit(view.container.querySelector('form')!)
     await waitFor(() => expect(login).toHaveBeenCalledOnce())
-    expect(login.mock.calls[0][0]).toMatchObject({ account: 'dev-copy-2', email: 'bob@corp.test', options: { timeout_secs: 9, env_var: 'DEV_TOKEN', set: ['success.expires_format=unix_ms'] } })
+    expect(login.mock.calls[0][0]).toMatchObject({ account: 'dev-copy-2', email: 'bob@corp.test', options: { timeout_secs: 9, env_var: 'DEV_TOKEN', tag: 'qa', set: ['success.expires_format=unix_ms'] } })
   })
 })

@@ -162,6 +162,62 @@ describe('Accounts screen order', () => {
   })
 })
 
+describe('Accounts screen groups', () => {
+  const tagged = (name: string, tag: string | null) => ({ ...account(name), options: { ...account(name).options, tag } })
+  beforeEach(async () => {
+    list.splice(0, list.length, tagged('alpha', 'staging'), tagged('bravo', null), tagged('charlie', 'prod'), tagged('delta', 'staging'))
+    accounts.query = ''
+    accounts.sort = 'name'
+    accounts.groupBy('none')
+    accounts.collapsed = new Set()
+    await accounts.reload()
+    accounts.selected = 'alpha'
+  })
+  afterEach(() => accounts.groupBy('none'))
+
+  const lines = (view: { container: HTMLElement }) =>
+    [...view.container.querySelectorAll('.group-head, .account-row')]
+      .sort((x, y) => parseFloat((x as HTMLElement).style.top) - parseFloat((y as HTMLElement).style.top))
+      .map((r) => r.getAttribute('data-account') ?? `[${r.querySelector('.clip')?.textContent} ${r.querySelector('.count')?.textContent}]`)
+
+  it('groups by environment tag under headings that do not overlap the rows, and keeps the choice', async () => {
+    const view = render(Accounts)
+    expect(lines(view)).toEqual(['alpha', 'bravo', 'charlie', 'delta'])
+    await fireEvent.change(view.container.querySelector<HTMLSelectElement>('select[data-field="group"]')!, { target: { value: 'tag' } })
+    expect(lines(view)).toEqual(['[prod 1]', 'charlie', '[staging 2]', 'alpha', 'delta', '[No tag 1]', 'bravo'])
+    expect(localStorage.getItem('authdeck.accounts.group')).toBe('tag')
+    const placed = [...view.container.querySelectorAll<HTMLElement>('.group-head, .account-row')]
+      .map((r) => ({ top: parseFloat(r.style.top), height: r.classList.contains('group-head') ? 28 : 68 }))
+      .sort((x, y) => x.top - y.top)
+    for (let i = 1; i < placed.length; i++) expect(placed[i].top).toBeGreaterThanOrEqual(placed[i - 1].top + placed[i - 1].height)
+    expect(view.container.querySelector('.account-row[data-account="charlie"] [data-field="tag"]')?.textContent).toBe('prod')
+  })
+
+  it('collapses a group by its heading, the arrow keys skip its accounts, and a filter shows them again', async () => {
+    accounts.groupBy('tag')
+    const view = render(Accounts)
+    await fireEvent.click(view.container.querySelector('.group-head[data-group="tag:staging"]')!)
+    expect(lines(view)).toEqual(['[prod 1]', 'charlie', '[staging 2]', '[No tag 1]', 'bravo'])
+    expect(JSON.parse(localStorage.getItem('authdeck.accounts.collapsed') ?? '[]')).toEqual(['tag:staging'])
+    accounts.selected = 'charlie'
+    await tick()
+    await fireEvent.keyDown(window, { key: 'ArrowDown' })
+    expect(accounts.selected).toBe('bravo')
+    accounts.query = 'staging'
+    await tick()
+    expect(lines(view)).toEqual(['[staging 2]', 'alpha', 'delta'])
+    accounts.query = ''
+    await tick()
+    expect(lines(view)).not.toContain('alpha')
+    // The command palette going to an account of a collapsed group opens it.
+    accounts.show('alpha', [])
+    await tick()
+    expect(lines(view)).toContain('alpha')
+    expect(accounts.selected).toBe('alpha')
+    expect(accounts.collapsed.has('tag:staging')).toBe(false)
+  })
+})
+
 describe('Accounts screen expiry', () => {
   it('never shows the same time twice (local and UTC are one line when the zone is UTC)', async () => {
     list.splice(0, list.length, { ...account('dev'), signed_in: true, status: 'valid', expires_at: '2099-06-01T10:00:00Z' })

@@ -22,6 +22,6 @@ export function account(name: string, email = `${name}@example.test`): AccountVi
     password_remembered: false,
     last_login_at: null,
     last_error: null,
-    options: { set: [], allow_insecure_http: false, timeout_secs: null, env_var: null },
+    options: { set: [], allow_insecure_http: false, timeout_secs: null, env_var: null, tag: null },
   } as AccountView
 }
