@@ -70,7 +70,8 @@ vi.mock('../lib/api', () => ({
   },
 }))
 const { default: History } = await import('./History.svelte')
-const { app } = await import('../lib/app.svelte')
+const { app, accounts } = await import('../lib/app.svelte')
+const { account } = await import('./fixtures')
 
 afterEach(() => {
   cleanup()
@@ -89,6 +90,27 @@ describe('History screen', () => {
 })
 
 describe('History filters', () => {
+  it('list every account in the account filter once it is used, and filter by the one chosen', async () => {
+    accounts.list = Array.from({ length: 1000 }, (_, i) => account(`acct-${String(i).padStart(4, '0')}`))
+    const view = render(History)
+    const select = view.container.querySelector<HTMLSelectElement>('select[data-filter="account"]')!
+    expect(select.options.length).toBe(1)
+    await fireEvent.focus(select)
+    expect(select.options.length).toBe(1001)
+    select.value = 'acct-0500'
+    await fireEvent.change(select)
+    await waitFor(() => expect(history.mock.lastCall?.[0].account).toBe('acct-0500'))
+    view.unmount()
+    // Opened again, the chosen account is still in the filter (and only it, until used).
+    const again = render(History)
+    const kept = again.container.querySelector<HTMLSelectElement>('select[data-filter="account"]')!
+    expect([...kept.options].map((o) => o.value)).toEqual(['', 'acct-0500'])
+    expect(kept.value).toBe('acct-0500')
+    kept.value = ''
+    await fireEvent.change(kept)
+    accounts.list = []
+  })
+
   it('are as the user left them when History is opened again', async () => {
     const first = render(History)
     const kind = first.container.querySelector<HTMLSelectElement>('select[data-filter="kind"]')!
