@@ -11,7 +11,7 @@ use authdeck_core::redact;
 use authdeck_core::secret::Secret;
 use libfuzzer_sys::fuzz_target;
 
-const HEADERS: [&str; 8] = [
+const HEADERS: [&str; 9] = [
     "set-cookie",
     "cookie",
     "authorization",
@@ -20,6 +20,7 @@ const HEADERS: [&str; 8] = [
     "content-type",
     "x-trace",
     "www-authenticate",
+    "location",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -42,6 +43,20 @@ fuzz_target!(|data: &[u8]| {
         assert!(redact::jwts_in(&shown).is_none(), "a JWT survived in {name}: {shown}");
         if redact::names_secret(name) && !matches!(name, "set-cookie" | "cookie" | "authorization") {
             assert_eq!(shown, redact::REDACTED, "{name} is hidden whole");
+        }
+        if name == "location" {
+            // Nothing after the first ? or # is kept but names, separators and the mark.
+            if let Some(at) = text.find(['?', '#'])
+                && redact::jwts_in(&text[..at]).is_none()
+            {
+                assert!(shown.starts_with(&text[..at]), "the path changed: {shown}");
+                for piece in shown[at..].split(['?', '#', '&', ';']) {
+                    assert!(
+                        piece.is_empty() || piece == redact::REDACTED || piece.ends_with(&format!("={}", redact::REDACTED)),
+                        "a value survived in location: {shown}"
+                    );
+                }
+            }
         }
     }
 });

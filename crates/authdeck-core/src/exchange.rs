@@ -334,7 +334,12 @@ fn shown_request(
     let headers = request
         .headers
         .iter()
-        .map(|(name, value)| (name.clone(), redact::header(name, &fill(value, &shown))))
+        .map(|(name, value)| {
+            (
+                name.clone(),
+                shown_request_header(name, &fill(value, &shown)),
+            )
+        })
         .collect();
     RawRequest {
         method: method.to_string(),
@@ -342,6 +347,37 @@ fn shown_request(
         headers,
         content_type: Some(content_type.to_string()),
         body,
+    }
+}
+
+/// Request headers whose values say how to talk, never who is talking: shown as they are.
+const PLAIN_REQUEST_HEADERS: [&str; 10] = [
+    "accept",
+    "accept-encoding",
+    "accept-language",
+    "cache-control",
+    "content-type",
+    "origin",
+    "pragma",
+    "referer",
+    "user-agent",
+    "x-requested-with",
+];
+
+/// A provider file's request header as it may be kept: a plain header as it is, a credential
+/// header with its scheme only, and any other header's value hidden whole. A provider file may
+/// hold a literal key under any name (`X-Tenant-Key`, `X-Custom`), which no shape gives away.
+fn shown_request_header(name: &str, value: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    let plain = PLAIN_REQUEST_HEADERS.contains(&lower.as_str())
+        || matches!(
+            lower.as_str(),
+            "authorization" | "proxy-authorization" | "cookie"
+        );
+    match plain {
+        true => crate::redact::header(name, value),
+        false if value.is_empty() => String::new(),
+        false => crate::redact::REDACTED.to_string(),
     }
 }
 
@@ -1224,6 +1260,25 @@ mod tests {
         let s = read_answer(&a, &p.success, &p.errors, now()).unwrap();
         assert_eq!(s.clock_skew_secs, Some(90));
     }
+    #[test]
+    fn a_kept_request_hides_every_provider_header_value_but_the_plain_ones() {
+        assert_eq!(
+            shown_request_header("X-Custom", "literal-key-123"),
+            "<redacted>",
+            "a literal under a name that says nothing of a secret"
+        );
+        assert_eq!(shown_request_header("X-Tenant", ""), "");
+        assert_eq!(
+            shown_request_header("Accept", "application/json"),
+            "application/json"
+        );
+        assert_eq!(
+            shown_request_header("Authorization", "Basic abc"),
+            "Basic <redacted>"
+        );
+        assert_eq!(shown_request_header("user-agent", "curl/8"), "curl/8");
+    }
+
     fn with_headers(mut a: Answer, headers: &[(&str, &str)]) -> Answer {
         a.headers = headers
             .iter()

@@ -126,11 +126,46 @@ pub fn header(name: &str, value: &str) -> String {
             Some((scheme, _)) => format!("{scheme} {REDACTED}"),
             None => REDACTED.into(),
         },
+        // A redirect may carry a code or a token in its query or fragment (`#access_token=`).
+        "location" | "content-location" | "refresh" | "link" => url_values_hidden(value),
         _ if names_secret(&lower) => REDACTED.into(),
         _ => value.to_string(),
     };
     // Whatever the header's shape, a JWT in it (a malformed cookie, an attribute) is hidden.
     jwts_in(&shown).unwrap_or(shown)
+}
+
+/// `value` (a URL, or text holding one) with every value of its query and fragment as
+/// [`REDACTED`]: `/cb?code=abc#state=x` reads `/cb?code=<redacted>#state=<redacted>`. Names
+/// stay; a part without `=` is hidden whole.
+pub fn url_values_hidden(value: &str) -> String {
+    let Some(at) = value.find(['?', '#']) else {
+        return value.to_string();
+    };
+    let (head, tail) = value.split_at(at);
+    let mut out = String::with_capacity(value.len());
+    out.push_str(head);
+    let mut part = String::new();
+    let hide = |part: &str, out: &mut String| match part.split_once('=') {
+        Some((name, _)) => {
+            out.push_str(name);
+            out.push('=');
+            out.push_str(REDACTED);
+        }
+        None if !part.is_empty() => out.push_str(REDACTED),
+        None => {}
+    };
+    for c in tail.chars() {
+        if matches!(c, '?' | '#' | '&' | ';') {
+            hide(&part, &mut out);
+            part.clear();
+            out.push(c);
+        } else {
+            part.push(c);
+        }
+    }
+    hide(&part, &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -183,6 +218,20 @@ mod tests {
             answer["token"]["expires_at"], "2030",
             "an object under a secret key is walked, not hidden whole"
         );
+    }
+
+    #[test]
+    fn a_redirect_keeps_its_path_and_names_but_not_the_values_of_its_query_or_fragment() {
+        assert_eq!(
+            header(
+                "Location",
+                "https://app.test/cb?code=abc123&state=s1#access_token=opaque9"
+            ),
+            "https://app.test/cb?code=<redacted>&state=<redacted>#access_token=<redacted>"
+        );
+        assert_eq!(header("location", "/next"), "/next", "nothing to hide");
+        assert_eq!(header("Location", "/cb?opaque-key"), "/cb?<redacted>");
+        assert_eq!(header("Content-Location", "/x?t=1&"), "/x?t=<redacted>&");
     }
 
     #[test]
