@@ -767,6 +767,14 @@ fn history_show_prints_what_was_sent_and_what_the_server_answered_with_secrets_h
     assert_eq!(json["answer"]["http_status"], 401);
     assert_eq!(json["request"]["method"], "POST");
 
+    // A negative ID is a value, not an option: the same words as any unknown ID.
+    let negative = world.run(&["history", "--show", "-1"], None)?;
+    assert_eq!(negative.code, Some(2), "{}", negative.shown());
+    assert!(
+        negative.stderr.contains("no history event -1"),
+        "{}",
+        negative.shown()
+    );
     let missing = world.run(&["history", "--show", "999999"], None)?;
     assert_eq!(
         missing.code,

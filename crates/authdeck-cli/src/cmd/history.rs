@@ -47,7 +47,7 @@ pub struct Args {
     message: Option<String>,
     /// Show one event with the request sent and the answer received (secrets hidden), by its
     /// ID (the first column). The newest 10,000 are kept.
-    #[arg(long, value_name = "ID", conflicts_with_all = ["account", "kind", "action", "failed", "since", "message"])]
+    #[arg(long, value_name = "ID", allow_negative_numbers = true, conflicts_with_all = ["account", "kind", "action", "failed", "since", "message"])]
     show: Option<i64>,
     /// Print JSON (an array of events; with --show, the event, request and answer) instead of
     /// a table.
