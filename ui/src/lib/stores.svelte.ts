@@ -26,6 +26,9 @@ export interface Notice {
   shown: Shown
 }
 
+/** How many error toasts stay at once. */
+export const MAX_ERRORS = 3
+
 /** Short-lived messages at the bottom of the window; errors stay until dismissed. */
 export class Notices {
   items = $state<Notice[]>([])
@@ -42,10 +45,15 @@ export class Notices {
     return this.show(showError(e))
   }
 
-  /** An error already put into words (a refused login: showAccountFailure). */
+  /** An error already put into words (a refused login: showAccountFailure). The same error
+   * again replaces the one shown, and at most [`MAX_ERRORS`] stay (the oldest goes): a
+   * server that is down for an hour leaves one toast, not a column of them. */
   show(shown: Shown) {
     const id = this.#next++
-    this.items.push({ id, tone: 'error', shown })
+    const others = this.items.filter((n) => n.tone !== 'error' || n.shown.title !== shown.title)
+    const errors = others.filter((n) => n.tone === 'error')
+    const drop = new Set(errors.slice(0, Math.max(0, errors.length - (MAX_ERRORS - 1))).map((n) => n.id))
+    this.items = [...others.filter((n) => !drop.has(n.id)), { id, tone: 'error', shown }]
     return id
   }
 

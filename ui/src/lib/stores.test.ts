@@ -63,6 +63,18 @@ describe('Notices', () => {
     n.dismiss(err)
     expect(n.items).toEqual([])
   })
+
+  it('shows the same error once and at most three errors, the oldest going first', () => {
+    const n = new Notices()
+    const down = { title: 'dev: the server could not be reached.', details: [] }
+    n.show(down)
+    n.show(down)
+    expect(n.items.length).toBe(1)
+    n.info('Copied')
+    for (const name of ['a', 'b', 'c']) n.show({ title: `${name} failed`, details: [] })
+    expect(n.items.filter((i) => i.tone === 'error').map((i) => i.shown.title)).toEqual(['a failed', 'b failed', 'c failed'])
+    expect(n.items.some((i) => i.tone === 'success')).toBe(true)
+  })
 })
 
 describe('Clock', () => {
