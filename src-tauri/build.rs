@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "suite_open",
     "suite_check_regex",
     "env_var_check",
+    "data_version",
     "suite_create",
     "suite_save",
     "suite_run",

@@ -538,6 +538,13 @@ pub fn suite_check_regex(pattern: String) -> Option<String> {
     authdeck_core::suite::regex_problem(&pattern)
 }
 
+/// A number that changes when another process (the CLI) has written to the database: the UI
+/// polls it every 2 s and reads the accounts and history again when it moved.
+#[tauri::command]
+pub fn data_version(state: State<'_, AppState>) -> CmdResult<i64> {
+    Ok(state.deck.data_version()?)
+}
+
 /// What is wrong with `name` as an account's variable name, in words, or `None`: asked as
 /// the user types, by the rules core applies on save.
 #[tauri::command]

@@ -96,6 +96,7 @@ fn main() {
             commands::suite_open,
             commands::suite_check_regex,
             commands::env_var_check,
+            commands::data_version,
             commands::suite_create,
             commands::suite_save,
             commands::suite_run,

@@ -999,3 +999,21 @@ async fn a_dotenv_file_becomes_accounts_holding_its_tokens_and_a_bad_pick_change
     );
     Ok(())
 }
+
+#[test]
+fn data_version_moves_when_another_process_writes_and_not_for_its_own_writes() -> TestResult {
+    let f = fixture()?;
+    let cli = Deck::open_with_vault(f.home.clone(), f.vault())?;
+    let start = f.deck.data_version()?;
+    f.deck.save_account(&config("own"), now())?;
+    assert_eq!(f.deck.data_version()?, start, "its own write");
+    cli.save_account(&config("from-cli"), now())?;
+    let moved = f.deck.data_version()?;
+    assert_ne!(moved, start, "another connection's write");
+    assert_eq!(
+        f.deck.data_version()?,
+        moved,
+        "and steady until the next one"
+    );
+    Ok(())
+}

@@ -126,6 +126,8 @@ export const api = {
   checkRegex: (pattern: string) => invoke<string | null>('suite_check_regex', { pattern }),
   /** What is wrong with an account's variable name (core's rules), or null. */
   checkEnvVar: (name: string) => invoke<string | null>('env_var_check', { name }),
+  /** Changes when the CLI (another process) wrote to the database. */
+  dataVersion: () => invoke<number>('data_version'),
   createSuite: (name: string) => invoke<SuiteDoc>('suite_create', { name }),
   saveSuite: (path: string | null, suite: Suite) => invoke<SuiteDoc>('suite_save', { path, suite }),
   /** Runs the suite as edited; `only` keeps those case positions. Results also arrive live. */

@@ -96,6 +96,15 @@ impl Deck {
             .collect())
     }
 
+    /// A number that changes whenever another process (the CLI, another app window) has
+    /// written to the database since the last call on this deck; writes through this deck do
+    /// not change it. The app polls it to follow the CLI. Errors: Storage.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .db()?
+            .pragma_query_value(None, "data_version", |row| row.get(0))?)
+    }
+
     /// One account, or a NotFound error that says how to list them.
     pub fn account(&self, name: &str) -> Result<Account> {
         accounts::validate_name(name)?;
