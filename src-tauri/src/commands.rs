@@ -100,18 +100,12 @@ pub async fn account_paste_token(
     input: PasteInput,
 ) -> CmdResult<LoginReport> {
     let pasted = PastedToken {
-        account: input.account,
         provider: Some(input.provider),
         base_url: Some(input.base_url),
         email: Some(input.email),
-        token: Secret::new(input.token),
         expires_at: input.expires_at,
-        overrides: None,
-        allow_insecure_http: None,
-        env_var: None,
-        tag: None,
-        unset: Vec::new(),
         options: input.options,
+        ..PastedToken::new(input.account, Secret::new(input.token))
     };
     let report = state.deck.keep_pasted(pasted, Timestamp::now()).await?;
     state.poke_refresher();

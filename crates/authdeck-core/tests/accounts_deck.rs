@@ -935,6 +935,7 @@ fn pick(variable: &str, account: &str) -> authdeck_core::deck::DotenvPick {
         account: account.into(),
         provider: "meetra".into(),
         base_url: "https://api.example.com".into(),
+        tag: None,
     }
 }
 
@@ -973,7 +974,10 @@ async fn a_dotenv_file_becomes_accounts_holding_its_tokens_and_a_bad_pick_change
             &file,
             &[
                 pick("STRIPE_API_KEY", "stripe"),
-                pick("GITHUB_TOKEN", "github"),
+                authdeck_core::deck::DotenvPick {
+                    tag: Some(" dev ".into()),
+                    ..pick("GITHUB_TOKEN", "github")
+                },
             ],
             now(),
         )
@@ -984,9 +988,34 @@ async fn a_dotenv_file_becomes_accounts_holding_its_tokens_and_a_bad_pick_change
     let github = f.deck.account("github")?;
     assert!(github.session.signed_in);
     assert_eq!(github.config.base_url, "https://api.example.com");
+    assert_eq!(
+        github.config.tag.as_deref(),
+        Some("dev"),
+        "the import's tag"
+    );
+    assert_eq!(
+        github.config.env_var.as_deref(),
+        Some("GITHUB_TOKEN"),
+        "the project's variable name is the account's"
+    );
     let db = std::fs::read(f.home.db_path())?;
     let db = String::from_utf8_lossy(&db);
     assert!(!db.contains("sk_test_abcdef123") && !db.contains("ghp_0123456789"));
+
+    let err = f
+        .deck
+        .import_dotenv(
+            &file,
+            &[authdeck_core::deck::DotenvPick {
+                tag: Some("a;b".into()),
+                ..pick("DEBUG", "debug")
+            }],
+            now(),
+        )
+        .await
+        .expect_err("a bad tag");
+    assert!(err.to_string().contains("is not a tag"), "{err}");
+    assert!(f.deck.account("debug").is_err(), "nothing was imported");
 
     let err = f
         .deck

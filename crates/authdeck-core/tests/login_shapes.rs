@@ -410,18 +410,11 @@ impl World {
             .deck
             .keep_pasted(
                 PastedToken {
-                    account: account.into(),
                     provider: Some("apikey".into()),
                     base_url: Some(self.sandbox.base_url("apikey")),
-                    email: None,
-                    token: Secret::new(token),
                     expires_at,
                     overrides: overrides.as_object().cloned(),
-                    allow_insecure_http: None,
-                    env_var: None,
-                    tag: None,
-                    unset: Vec::new(),
-                    options: None,
+                    ..PastedToken::new(account, Secret::new(token))
                 },
                 Timestamp::now(),
             )

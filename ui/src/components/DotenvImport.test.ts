@@ -47,7 +47,7 @@ describe('Import from .env', () => {
     expect(document.querySelector('[data-field="skipped"]')!.textContent).toContain('2 lines are not NAME=value')
     expect(row('GITHUB_TOKEN').querySelector('[data-field-error="dotenv"]')!.textContent).toContain('base URL')
     expect(button().disabled).toBe(true)
-    expect(document.querySelectorAll('option')).toHaveLength(2)
+    expect(document.querySelectorAll('select[data-field="dotenv-provider"] option')).toHaveLength(2)
   })
 
   it('imports the ticked rows with the chosen provider and closes', async () => {
@@ -59,8 +59,28 @@ describe('Import from .env', () => {
     await fireEvent.click(button())
     await waitFor(() => expect(onclose).toHaveBeenCalled())
     expect(importDotenv).toHaveBeenCalledWith('/home/me/app/.env', [
-      { variable: 'STRIPE_API_KEY', account: 'stripe-2', provider: 'apikey', base_url: 'https://api.stripe.com' },
-      { variable: 'GITHUB_TOKEN', account: 'github', provider: 'apikey', base_url: 'https://api.github.com' },
+      { variable: 'STRIPE_API_KEY', account: 'stripe-2', provider: 'apikey', base_url: 'https://api.stripe.com', tag: null },
+      { variable: 'GITHUB_TOKEN', account: 'github', provider: 'apikey', base_url: 'https://api.github.com', tag: null },
+    ])
+  })
+
+  it('lets one row take another provider and gives every account the tag', async () => {
+    const onclose = vi.fn()
+    render(DotenvImport, { path: '/p/.env', file, onclose })
+    await waitFor(() => expect(document.querySelector<HTMLSelectElement>('select[data-field="dotenv-provider"]')!.value).toBe('apikey'))
+    await fireEvent.input(row('GITHUB_TOKEN').querySelector('[data-field="dotenv-base-url"]')!, { target: { value: 'https://api.github.com' } })
+    const own = row('GITHUB_TOKEN').querySelector<HTMLSelectElement>('[data-field="dotenv-row-provider"]')!
+    await fireEvent.change(own, { target: { value: 'user-login' } })
+    const tag = document.querySelector<HTMLInputElement>('[data-field="dotenv-tag"]')!
+    await fireEvent.input(tag, { target: { value: 'pro;d' } })
+    expect(document.querySelector('[data-field-error="dotenv-tag"]')!.textContent).toContain('is not a tag')
+    expect(button().disabled).toBe(true)
+    await fireEvent.input(tag, { target: { value: ' dev ' } })
+    await fireEvent.click(button())
+    await waitFor(() => expect(onclose).toHaveBeenCalled())
+    expect(importDotenv.mock.calls[0][1].map((p) => [p.variable, p.provider, p.tag])).toEqual([
+      ['STRIPE_API_KEY', 'apikey', 'dev'],
+      ['GITHUB_TOKEN', 'user-login', 'dev'],
     ])
   })
 

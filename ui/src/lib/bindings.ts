@@ -265,7 +265,11 @@ variable: string,
 /**
  * The new account's name.
  */
-account: string, provider: string, base_url: string, };
+account: string, provider: string, base_url: string, 
+/**
+ * The environment tag the new account gets (`dev`); `None`: none.
+ */
+tag: string | null, };
 
 export type DotenvFile = { variables: Array<DotenvVariable>, skipped_lines: number, };
 

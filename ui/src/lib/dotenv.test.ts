@@ -21,6 +21,10 @@ describe('rowsOf', () => {
     ])
   })
 
+  it('takes a name only letter case apart from an account\'s as taken', () => {
+    expect(rowsOf([v('DEV_TOKEN', 'dev')], ['DEV'])[0].account).toBe('dev-2')
+  })
+
   it('keeps a name within 64 characters', () => {
     const long = 'n'.repeat(64)
     expect(freeName(long, (c) => c === long)).toBe(`${'n'.repeat(62)}-2`)
@@ -29,7 +33,7 @@ describe('rowsOf', () => {
 
 describe('rowProblems', () => {
   it('names what stops a ticked row, and passes an unticked one', () => {
-    const rows = rowsOf([v('A_TOKEN', 'a', true, 'https://a.test'), v('B_TOKEN', 'b')], [])
+    const rows = rowsOf([v('A_TOKEN', 'a', true, 'https://a.test'), v('B_TOKEN', 'b')], [], 'apikey')
     expect(rowProblems(rows, [])[0]).toBeNull()
     expect(rowProblems(rows, [])[1]).toContain('base URL')
     rows[1].baseUrl = 'https://b.test'
@@ -37,16 +41,27 @@ describe('rowProblems', () => {
     expect(rowProblems(rows, [])[1]).toBe('a is chosen twice.')
     rows[1].account = 'b'
     expect(rowProblems(rows, ['a'])[0]).toBe('a is taken: choose another name.')
+    expect(rowProblems(rows, ['A'])[0]).toContain('only in letter case')
+    rows[1].account = 'A'
+    expect(rowProblems(rows, [])[1]).toBe('A is chosen twice.')
     rows[1].account = 'b b'
     expect(rowProblems(rows, [])[1]).toContain('spaces')
+    rows[1].account = 'b'
+    rows[1].provider = ''
+    expect(rowProblems(rows, [])[1]).toContain('provider')
     rows[1].pick = false
     expect(rowProblems(rows, [])[1]).toBeNull()
   })
 })
 
 describe('picksOf', () => {
-  it('sends the ticked rows, trimmed, with the chosen provider', () => {
-    const rows = rowsOf([v('A_TOKEN', 'a', true, ' https://a.test '), v('DEBUG', 'debug', false)], [])
-    expect(picksOf(rows, 'user-login')).toEqual([{ variable: 'A_TOKEN', account: 'a', provider: 'user-login', base_url: 'https://a.test' }])
+  it('sends the ticked rows, trimmed, each with its provider and the tag for all', () => {
+    const rows = rowsOf([v('A_TOKEN', 'a', true, ' https://a.test '), v('DEBUG', 'debug', false), v('B_KEY', 'b', true, 'https://b.test')], [], 'user-login')
+    rows[2].provider = 'apikey'
+    expect(picksOf(rows, ' dev ')).toEqual([
+      { variable: 'A_TOKEN', account: 'a', provider: 'user-login', base_url: 'https://a.test', tag: 'dev' },
+      { variable: 'B_KEY', account: 'b', provider: 'apikey', base_url: 'https://b.test', tag: 'dev' },
+    ])
+    expect(picksOf(rows)[0].tag).toBeNull()
   })
 })

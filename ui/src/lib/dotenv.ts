@@ -2,7 +2,7 @@
 import { accountNameProblem } from './names'
 import type { DotenvPick, DotenvVariable } from './types'
 
-export type DotenvRow = { variable: DotenvVariable; pick: boolean; account: string; baseUrl: string }
+export type DotenvRow = { variable: DotenvVariable; pick: boolean; account: string; baseUrl: string; provider: string }
 
 /** `name`, or `name-2`, `name-3`… when it is taken, within 64 characters. */
 export function freeName(name: string, taken: (candidate: string) => boolean): string {
@@ -14,13 +14,14 @@ export function freeName(name: string, taken: (candidate: string) => boolean): s
   }
 }
 
-/** One row per variable: the likely tokens ticked, each under a free account name. */
-export function rowsOf(variables: DotenvVariable[], existing: string[]): DotenvRow[] {
-  const used = new Set(existing)
+/** One row per variable: the likely tokens ticked, each under a free account name (letter
+ * case aside) and with `provider` (empty until the providers are known). */
+export function rowsOf(variables: DotenvVariable[], existing: string[], provider = ''): DotenvRow[] {
+  const used = new Set(existing.map((n) => n.toLowerCase()))
   return variables.map((variable) => {
-    const account = variable.likely ? freeName(variable.account, (n) => used.has(n)) : variable.account
-    if (variable.likely) used.add(account)
-    return { variable, pick: variable.likely, account, baseUrl: variable.base_url ?? '' }
+    const account = variable.likely ? freeName(variable.account, (n) => used.has(n.toLowerCase())) : variable.account
+    if (variable.likely) used.add(account.toLowerCase())
+    return { variable, pick: variable.likely, account, baseUrl: variable.base_url ?? '', provider }
   })
 }
 
@@ -28,21 +29,25 @@ export function rowsOf(variables: DotenvVariable[], existing: string[]): DotenvR
  * ticked). One pass over the rows: a file may hold a thousand variables. */
 export function rowProblems(rows: DotenvRow[], existing: string[]): (string | null)[] {
   const taken = new Set(existing)
+  // Two names only letter case apart would share one keyring entry on Windows and macOS.
+  const key = (r: DotenvRow) => r.account.trim().toLowerCase()
   const chosen = new Map<string, number>()
-  for (const r of rows) if (r.pick) chosen.set(r.account.trim(), (chosen.get(r.account.trim()) ?? 0) + 1)
+  for (const r of rows) if (r.pick) chosen.set(key(r), (chosen.get(key(r)) ?? 0) + 1)
   return rows.map((row) => {
     if (!row.pick) return null
     const name = row.account.trim()
-    const bad = accountNameProblem(name)
-    if (bad) return bad
     if (taken.has(name)) return `${name} is taken: choose another name.`
-    if ((chosen.get(name) ?? 0) > 1) return `${name} is chosen twice.`
+    const bad = accountNameProblem(name, existing)
+    if (bad) return bad
+    if ((chosen.get(key(row)) ?? 0) > 1) return `${name} is chosen twice.`
     if (!/^https?:\/\/[^\s/]+/.test(row.baseUrl.trim())) return 'Give the base URL of its API, as https://host[/prefix].'
+    if (row.provider === '') return 'Choose how its API takes the token (the provider).'
     return null
   })
 }
 
-/** The ticked rows as core takes them. */
-export function picksOf(rows: DotenvRow[], provider: string): DotenvPick[] {
-  return rows.filter((r) => r.pick).map((r) => ({ variable: r.variable.name, account: r.account.trim(), provider, base_url: r.baseUrl.trim() }))
+/** The ticked rows as core takes them, each with its provider, and `tag` for all (empty: none). */
+export function picksOf(rows: DotenvRow[], tag = ''): DotenvPick[] {
+  const t = tag.trim() === '' ? null : tag.trim()
+  return rows.filter((r) => r.pick).map((r) => ({ variable: r.variable.name, account: r.account.trim(), provider: r.provider, base_url: r.baseUrl.trim(), tag: t }))
 }

@@ -23,6 +23,9 @@ pub struct DotenvPick {
     pub account: String,
     pub provider: String,
     pub base_url: String,
+    /// The environment tag the new account gets (`dev`); `None`: none.
+    #[serde(default)]
+    pub tag: Option<String>,
 }
 
 /// Reads `path` as a `.env` file ([`dotenv::read`]). Errors: Invalid (not a regular file,
@@ -91,6 +94,11 @@ impl Deck {
                 )));
             }
             catalog.get(&pick.provider)?;
+            if let Some(tag) = pick.tag.as_deref().and_then(crate::accounts::tag_given)
+                && let Some(problem) = crate::accounts::tag_problem(&tag)
+            {
+                return Err(Error::Invalid(format!("the tag {tag:?} {problem}")));
+            }
             crate::http::origin(&pick.base_url).map_err(|_| {
                 Error::Invalid(format!(
                     "{}: the base URL {:?} is not a URL; give it as https://host[/prefix]",
@@ -111,19 +119,17 @@ impl Deck {
         }
         let mut reports = Vec::new();
         for (pick, value) in chosen {
+            // The project's own variable name becomes the account's (what `exec` and the
+            // .env copy use), unless a shell or Authdeck reads that name for itself.
+            let env_var = crate::accounts::env_var_problem(&pick.variable)
+                .is_none()
+                .then(|| pick.variable.clone());
             let pasted = PastedToken {
-                account: pick.account.clone(),
                 provider: Some(pick.provider.clone()),
                 base_url: Some(pick.base_url.trim().to_string()),
-                email: None,
-                token: value.clone(),
-                expires_at: None,
-                overrides: None,
-                allow_insecure_http: None,
-                env_var: None,
-                tag: None,
-                unset: Vec::new(),
-                options: None,
+                env_var,
+                tag: pick.tag.clone(),
+                ..PastedToken::new(pick.account.clone(), value.clone())
             };
             reports.push(self.keep_pasted(pasted, now).await?);
         }

@@ -645,6 +645,27 @@ pub struct PastedToken {
     pub options: Option<super::accounts::AccountOptions>,
 }
 
+impl PastedToken {
+    /// `token` for `account`, everything else left to what is stored (or the defaults): fill
+    /// the rest with struct update syntax.
+    pub fn new(account: impl Into<String>, token: Secret) -> PastedToken {
+        PastedToken {
+            account: account.into(),
+            provider: None,
+            base_url: None,
+            email: None,
+            token,
+            expires_at: None,
+            overrides: None,
+            allow_insecure_http: None,
+            env_var: None,
+            tag: None,
+            unset: Vec::new(),
+            options: None,
+        }
+    }
+}
+
 impl Deck {
     /// Keeps a pasted token as the account's session (keyring; SQLite gets the account, the
     /// session facts and a history event). It replaces the session (and its refresh token);
