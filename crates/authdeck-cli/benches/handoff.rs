@@ -70,18 +70,9 @@ fn main() {
 
         deck.keep_pasted(
             PastedToken {
-                account: "key".into(),
                 provider: Some("apikey".into()),
                 base_url: Some(sandbox.base_url("apikey")),
-                email: None,
-                token: Secret::new(KEY),
-                expires_at: None,
-                overrides: None,
-                allow_insecure_http: None,
-                env_var: None,
-                tag: None,
-                unset: Vec::new(),
-                options: None,
+                ..PastedToken::new("key", Secret::new(KEY))
             },
             jiff::Timestamp::now(),
         )

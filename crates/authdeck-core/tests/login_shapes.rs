@@ -480,20 +480,12 @@ async fn try_it_to_a_server_that_is_down_says_so_without_the_key_it_put_in_the_q
     // An account of the apikey API at a port nobody listens on.
     let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
     let pasted = PastedToken {
-        account: "q".into(),
         provider: Some("apikey".into()),
         base_url: Some(format!("http://{closed}/apikey")),
-        email: None,
-        token: Secret::new(LIVE_KEY),
-        expires_at: None,
         overrides: serde_json::json!({"handout": {"query": "api_key"}})
             .as_object()
             .cloned(),
-        allow_insecure_http: None,
-        env_var: None,
-        tag: None,
-        unset: Vec::new(),
-        options: None,
+        ..PastedToken::new("q", Secret::new(LIVE_KEY))
     };
     ok(&w.deck.keep_pasted(pasted, Timestamp::now()).await?)?;
     let probe = w

@@ -115,18 +115,9 @@ async fn the_clients_credentials_are_replaced_by_the_accounts() -> TestResult {
     w.deck
         .keep_pasted(
             PastedToken {
-                account: "key".into(),
                 provider: Some("apikey".into()),
                 base_url: Some(w.sandbox.base_url("apikey")),
-                email: None,
-                token: Secret::new(KEY),
-                expires_at: None,
-                overrides: None,
-                allow_insecure_http: None,
-                env_var: None,
-                tag: None,
-                unset: Vec::new(),
-                options: None,
+                ..PastedToken::new("key", Secret::new(KEY))
             },
             Timestamp::now(),
         )
