@@ -28,6 +28,8 @@ and a leading digit prefixed with _; upper-cased in dotenv: DEV_TOKEN):
   <account>_auth_query   instead of the two above, when the API takes the token as a query parameter
   <account>_expires_at   the token's expiry, RFC 3339 UTC; empty when unknown
 With one account, the same variables also without the prefix: base_url, token, auth_header, ...
+An account with a variable name of its own (login --env-var, or the one it was imported from a
+.env under) has its token under that name too: GITHUB_TOKEN.
 In Postman, secret variables are of type secret (masked). Insomnia's format has no secret
 variables: the environment is marked private (kept out of sync). A Bruno .bru file cannot hold a
 secret's value (Bruno keeps those outside the file), so the tokens are plain vars there.

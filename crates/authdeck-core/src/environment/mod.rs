@@ -16,8 +16,10 @@
 //! | `<account>_expires_at` | the token's expiry, RFC 3339 UTC; empty when unknown |
 //!
 //! With a single account the same variables come also without the prefix (`base_url`, `token`,
-//! …), so one request template serves any account. dotenv names are upper-cased
-//! (`DEV_TOKEN`).
+//! …), so one request template serves any account. An account with a variable name of its own
+//! (`--env-var`, or the variable "Import from .env" found it under: `GITHUB_TOKEN`) has its
+//! token under that name too, so a project's `.env` reads as it did. dotenv names are
+//! upper-cased (`DEV_TOKEN`).
 
 mod bruno;
 pub mod dotenv;
@@ -101,6 +103,27 @@ pub fn variables(entries: &[Entry]) -> Result<Vec<Variable>> {
         }
         seen.push((folded, &entry.account));
         out.extend(account_variables(entry, &format!("{prefix}_")));
+    }
+    for entry in entries {
+        let Some(own) = &entry.presentation.variable else {
+            continue;
+        };
+        if let Some(taken) = out.iter().find(|v| v.name.eq_ignore_ascii_case(own)) {
+            // The account's own `_token` under the same name is the same value: once is enough.
+            if *taken.value == entry.token.expose() {
+                continue;
+            }
+            return Err(Error::Invalid(format!(
+                "the variable {own} of account {} is also another value of this export (another \
+                 account's variable, or a name made from an account's): export them separately",
+                entry.account
+            )));
+        }
+        out.push(Variable {
+            name: own.clone(),
+            value: Zeroizing::new(entry.token.expose().to_string()),
+            secret: true,
+        });
     }
     Ok(out)
 }
@@ -287,6 +310,32 @@ pub(crate) mod tests {
 
     fn names(vars: &[Variable]) -> Vec<&str> {
         vars.iter().map(|v| v.name.as_str()).collect()
+    }
+
+    #[test]
+    fn an_accounts_own_variable_name_holds_its_token_too_and_two_accounts_cannot_share_one() {
+        let mut entries = sample();
+        entries[1].presentation.variable = Some("STRIPE_KEY".into());
+        let vars = variables(&entries).expect("fine");
+        let own = vars
+            .iter()
+            .find(|v| v.name == "STRIPE_KEY")
+            .expect("the own name");
+        assert_eq!(own.value.as_str(), "sbx_live_1");
+        assert!(own.secret);
+        entries[0].presentation.variable = Some("stripe_key".into());
+        let err = variables(&entries).expect_err("two accounts, one name");
+        assert!(err.to_string().contains("export them separately"), "{err}");
+        // Its own generated name, written as its variable: the same value, once.
+        let mut one = sample();
+        one[0].presentation.variable = Some("DEV_TOKEN".into());
+        let vars = variables(&one).expect("fine");
+        assert_eq!(
+            vars.iter()
+                .filter(|v| v.name.eq_ignore_ascii_case("dev_token"))
+                .count(),
+            1
+        );
     }
 
     #[test]
