@@ -257,11 +257,14 @@ async fn inject_writes_nothing_when_a_reference_is_wrong() {
 async fn exec_refuses_accounts_whose_variables_would_collide() {
     let w = world().await;
     w.paste_key();
-    let args = support::paste_key_args(&w.sandbox, "KEY");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = w.run(&args, KEY);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let out = w.run(&["exec", "key", "KEY", "--", "true"], "");
+    // `key-x` and `key.x` both make KEY_X (names only letter case apart are refused now).
+    for name in ["key-x", "key.x"] {
+        let args = support::paste_key_args(&w.sandbox, name);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = w.run(&args, KEY);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let out = w.run(&["exec", "key-x", "key.x", "--", "true"], "");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("would share"), "{}", stderr(&out));
     let taken = w.run(&["exec", "--env", "PATH=key", "--", "true"], "");
