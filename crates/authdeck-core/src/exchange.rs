@@ -345,7 +345,12 @@ fn shown_request(
         method: method.to_string(),
         url: crate::http::shown_url(url),
         headers,
-        content_type: Some(content_type.to_string()),
+        // A provider's own Content-Type header is the one sent (and shown among the headers).
+        content_type: (!request
+            .headers
+            .keys()
+            .any(|name| name.eq_ignore_ascii_case("content-type")))
+        .then(|| content_type.to_string()),
         body,
     }
 }

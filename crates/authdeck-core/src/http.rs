@@ -142,9 +142,16 @@ impl Http {
             request = request.header(name, value);
         }
         if let Some(body) = &out.body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, body.content_type)
-                .body(body.bytes.to_vec());
+            // A provider's own Content-Type (`--set login.headers.Content-Type=...`) wins over
+            // the body format's: one header, not two.
+            let own = out
+                .headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+            if !own {
+                request = request.header(reqwest::header::CONTENT_TYPE, body.content_type);
+            }
+            request = request.body(body.bytes.to_vec());
         }
         let response = request
             .send()

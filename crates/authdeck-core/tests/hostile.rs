@@ -1,4 +1,4 @@
-//! The login engine against hostile servers started in the test: 35 behaviours, one test each
+//! The login engine against hostile servers started in the test: 36 behaviours, one test each
 //! (issue #2's first 8, issue #8 item 1); the every-status and every-3xx tests loop over 9
 //! cases each, so 67 server answers in all. Each checks the outcome kind, a readable message (an excerpt under
 //! 300 characters, no HTML tags), no panic, and that it returned within the 2 s policy timeout,
@@ -760,5 +760,59 @@ async fn control_characters_in_an_error_body_are_dropped() -> TestResult {
         "terminal escapes must not reach the user: {m:?}"
     );
     assert!(m.contains("for maintenance"), "{m}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_providers_own_content_type_is_the_one_sent_not_a_second_one() -> TestResult {
+    let seen = Arc::new(std::sync::Mutex::new(String::new()));
+    let record = Arc::clone(&seen);
+    let server = server::serve(move |mut stream| {
+        let record = Arc::clone(&record);
+        async move {
+            if let Ok(request) = read_request(&mut stream).await
+                && let Ok(mut kept) = record.lock()
+            {
+                *kept = String::from_utf8_lossy(&request).to_ascii_lowercase();
+            }
+            let body = r#"{"token":"t-1","expires_at":"2099-01-01T00:00:00Z"}"#;
+            let head = response_head(
+                200,
+                &[("Content-Type", "application/json")],
+                Some(body.len()),
+            );
+            let _ = stream.write_all(format!("{head}{body}").as_bytes()).await;
+        }
+    })
+    .await?;
+    let mut target = target(&server.url())?;
+    target
+        .provider
+        .login
+        .as_mut()
+        .ok_or("a login request")?
+        .headers
+        .insert(
+            "Content-Type".into(),
+            "application/json; charset=utf-8".into(),
+        );
+    let http = Http::new()?;
+    let creds = Credentials {
+        email: "qa@example.test".into(),
+        password: Secret::new("hunter2-password"),
+        code: Default::default(),
+    };
+    let attempt = exchange::login(&http, &target, &creds).await?;
+    let head = seen.lock().map_err(|_| "poisoned")?.clone();
+    let lines: Vec<&str> = head
+        .lines()
+        .filter(|l| l.starts_with("content-type:"))
+        .collect();
+    assert_eq!(
+        lines,
+        vec!["content-type: application/json; charset=utf-8"],
+        "one Content-Type, the provider's: {head}"
+    );
+    assert!(attempt.result.is_ok(), "the login went through");
     Ok(())
 }
