@@ -886,6 +886,20 @@ fn tags_file_accounts_by_environment_and_accounts_filters_by_them() -> TestResul
     );
     let none = world.run(&["export-env", "--format", "dotenv", "--tag", "qa"], None)?;
     assert_eq!(none.code, Some(2), "no account tagged qa: {}", none.shown());
+    let postman = world.run(
+        &["export-env", "--format", "postman", "--tag", "prod"],
+        None,
+    )?;
+    let postman: Value = serde_json::from_str(&postman.stdout)?;
+    assert_eq!(postman["name"], "Authdeck: prod", "named after the tag");
+    let untagged = world.run(&["export-env", "--format", "dotenv", "--tag", ""], None)?;
+    assert!(
+        untagged.stderr.contains("every account has a tag"),
+        "{}",
+        untagged.shown()
+    );
+    let invalid = world.run(&["accounts", "--tag", "a;b"], None)?;
+    assert_eq!(invalid.code, Some(2), "not a tag: {}", invalid.shown());
 
     // An unknown account among the names changes none of them.
     let typo = world.run(&["tag", "qa", "dev", "nobody"], None)?;
@@ -900,8 +914,15 @@ fn tags_file_accounts_by_environment_and_accounts_filters_by_them() -> TestResul
     assert_eq!(bad.code, Some(2), "{}", bad.shown());
     assert!(bad.stderr.contains("is not a tag"), "{}", bad.shown());
 
-    let cleared = world.run(&["tag", "--clear", "dev", "ts"], None)?;
+    let cleared = world.run(&["tag", "--clear", "dev", "ts", "dev"], None)?;
     assert_eq!(cleared.code, Some(0), "{}", cleared.shown());
+    assert_eq!(cleared.stdout, "No tag now: dev, ts.\n", "each name once");
+    let untagged = world.run(&["export-env", "--format", "dotenv", "--tag", ""], None)?;
+    assert!(
+        untagged.stdout.contains("DEV_TOKEN="),
+        "{}",
+        untagged.shown()
+    );
     let table = world.run(&["accounts"], None)?;
     assert!(
         !table.stdout.contains("TAG"),

@@ -479,8 +479,8 @@ pub fn check_new_name(conn: &Connection, name: &str) -> Result<()> {
     validate_name(name)?;
     if name.starts_with('-') {
         return Err(Error::Invalid(format!(
-            "{name:?} starts with -, which commands read as an option: start the name with a \
-             letter or digit"
+            "{name:?} starts with -, which commands read as an option: a name cannot start with \
+             - (for example `prod-alice`)"
         )));
     }
     if !name.chars().any(|c| c.is_ascii_alphanumeric()) {

@@ -40,7 +40,7 @@ pub fn run(args: Args) -> CmdResult {
     let now = Timestamp::now();
     let mut accounts = deck.accounts(now)?;
     if let Some(wanted) = &args.tag {
-        let wanted = accounts::tag_given(wanted).map(|t| t.to_lowercase());
+        let wanted = wanted_tag(wanted)?;
         accounts.retain(|a| a.account.config.tag.as_ref().map(|t| t.to_lowercase()) == wanted);
         if accounts.is_empty() && !args.json {
             let which = match &wanted {
@@ -107,6 +107,18 @@ pub fn run(args: Args) -> CmdResult {
         text.push_str(&skew_note(summary).unwrap_or_default());
     }
     print(&text)
+}
+
+/// The tag `--tag` asks for, letter case aside: `None` for '' (the accounts without one).
+/// Errors: Invalid, for what no account could be tagged (`a;b`).
+pub(super) fn wanted_tag(typed: &str) -> Result<Option<String>, Error> {
+    match accounts::tag_given(typed) {
+        None => Ok(None),
+        Some(tag) => match accounts::tag_problem(&tag) {
+            Some(problem) => Err(Error::Invalid(format!("the tag {tag:?} {problem}"))),
+            None => Ok(Some(tag.to_lowercase())),
+        },
+    }
 }
 
 /// A line for an account whose server clock is off by more than a few seconds: its expiry is

@@ -52,7 +52,8 @@ pub struct Args {
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     min_valid: u32,
     /// Export the accounts with this environment tag too (letter case aside; see `authdeck
-    /// tag`): one environment per tag, such as staging.
+    /// tag`): one environment per tag, named after it ("Authdeck: staging"); '' for the
+    /// accounts without a tag.
     #[arg(long, value_name = "TAG")]
     tag: Option<String>,
 }
@@ -80,20 +81,32 @@ pub async fn run(mut args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
     let http = Http::new()?;
     let min_valid = SignedDuration::from_secs(i64::from(args.min_valid));
+    let mut title = None;
     if let Some(tag) = &args.tag {
-        let wanted = authdeck_core::accounts::tag_given(tag).map(|t| t.to_lowercase());
+        let wanted = super::accounts::wanted_tag(tag)?;
         let tagged: Vec<String> = deck
             .accounts(Timestamp::now())?
             .into_iter()
             .map(|a| a.account.config)
-            .filter(|c| wanted.is_some() && c.tag.as_ref().map(|t| t.to_lowercase()) == wanted)
+            .filter(|c| c.tag.as_ref().map(|t| t.to_lowercase()) == wanted)
             .map(|c| c.name)
             .collect();
         if tagged.is_empty() {
+            let which = match &wanted {
+                Some(_) => format!("no account is tagged {tag:?}"),
+                None => "every account has a tag".to_string(),
+            };
             return Err(authdeck_core::Error::NotFound(format!(
-                "no account is tagged {tag:?}: `authdeck accounts` shows the tags, `authdeck \
-                 tag TAG ACCOUNT...` sets them"
+                "{which}: `authdeck accounts` shows the tags, `authdeck tag TAG ACCOUNT...` \
+                 sets them"
             )));
+        }
+        // Named after the tag, when the tag's accounts are all it holds.
+        if args.accounts.is_empty() {
+            title = Some(format!(
+                "Authdeck: {}",
+                wanted.as_deref().map_or("untagged", |_| tag.trim())
+            ));
         }
         args.accounts.extend(tagged);
     }
@@ -110,13 +123,14 @@ pub async fn run(mut args: Args) -> CmdResult {
         }
         entries.push(entry);
     }
-    let text = environment::render(args.format.into(), &entries, Timestamp::now())?;
+    let title = title.unwrap_or_else(|| environment::title(&entries));
+    let text = environment::render_titled(args.format.into(), &title, &entries, Timestamp::now())?;
     match args.output.filter(|f| f.as_os_str() != "-") {
         Some(path) => {
             environment::write_private(&path, &text)?;
             eprintln!(
                 "Wrote {} to {} (readable by you alone; it holds live tokens until they expire).",
-                environment::title(&entries),
+                title,
                 path.display()
             );
         }

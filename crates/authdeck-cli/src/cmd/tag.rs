@@ -62,13 +62,16 @@ pub fn run(args: Args) -> CmdResult {
         }
         None => None,
     };
+    // The same account named twice is tagged (and reported) once.
+    let mut seen = std::collections::HashSet::new();
+    let names: Vec<&String> = names.iter().filter(|n| seen.insert(n.as_str())).collect();
     let deck = Deck::open(Home::from_env()?)?;
     // Every name first: a typo in the third name leaves the first two as they were.
-    for name in names {
+    for name in &names {
         deck.account(name)?;
     }
     let now = Timestamp::now();
-    for name in names {
+    for name in &names {
         deck.set_tag(name, tag.as_deref(), now)?;
     }
     if args.json {
@@ -78,7 +81,11 @@ pub fn run(args: Args) -> CmdResult {
             .collect();
         return print_json(&rows);
     }
-    let list = names.join(", ");
+    let list = names
+        .iter()
+        .map(|n| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     match &tag {
         Some(tag) => print(&format!("Tagged {tag}: {list}.\n")),
         None => print(&format!("No tag now: {list}.\n")),

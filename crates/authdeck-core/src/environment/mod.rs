@@ -77,10 +77,14 @@ pub struct Variable {
     pub secret: bool,
 }
 
-/// The environment's name shown in the tool: `Authdeck: dev, staging`.
+/// The environment's name shown in the tool: `Authdeck: dev, staging`; past three accounts,
+/// `Authdeck: a, b, c and 53 more` (a tool's list of environments has one line for it).
 pub fn title(entries: &[Entry]) -> String {
     let names: Vec<&str> = entries.iter().map(|e| e.account.as_str()).collect();
-    format!("Authdeck: {}", names.join(", "))
+    match names.len() {
+        0..=3 => format!("Authdeck: {}", names.join(", ")),
+        n => format!("Authdeck: {} and {} more", names[..3].join(", "), n - 3),
+    }
 }
 
 /// The variables of `entries` in the documented scheme. Errors: Invalid when two accounts
@@ -132,8 +136,18 @@ pub fn variables(entries: &[Entry]) -> Result<Vec<Variable>> {
 /// formats record. Errors: Invalid when two accounts share names or a value cannot be written
 /// safely in the format (a line break where the format has none).
 pub fn render(format: Format, entries: &[Entry], now: Timestamp) -> Result<Zeroizing<String>> {
+    render_titled(format, &title(entries), entries, now)
+}
+
+/// [`render`] under the name `title` (`Authdeck: staging` for the accounts of a tag).
+pub fn render_titled(
+    format: Format,
+    title: &str,
+    entries: &[Entry],
+    now: Timestamp,
+) -> Result<Zeroizing<String>> {
     let vars = variables(entries)?;
-    let title = title(entries);
+    let title = title.to_string();
     match format {
         Format::Postman => postman::render(&title, &vars, now),
         Format::Insomnia => insomnia::render(&title, &vars, now),
@@ -306,6 +320,18 @@ pub(crate) mod tests {
 
     pub(crate) fn now() -> Timestamp {
         Timestamp::from_second(1_799_990_000).expect("in range")
+    }
+
+    #[test]
+    fn a_title_names_three_accounts_and_counts_the_rest() {
+        let mut entries = sample();
+        assert_eq!(title(&entries), "Authdeck: dev, ci-key");
+        for name in ["a", "b", "c"] {
+            let mut more = sample().remove(0);
+            more.account = name.into();
+            entries.push(more);
+        }
+        assert_eq!(title(&entries), "Authdeck: dev, ci-key, a and 2 more");
     }
 
     fn names(vars: &[Variable]) -> Vec<&str> {
