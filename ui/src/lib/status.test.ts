@@ -149,6 +149,13 @@ describe('groupAccounts', () => {
     expect(shape(groupAccounts(list, 'tag', [], new Set(['tag:prod']), true))[1]).toBe('c')
   })
 
+  it('orders groups by name with letter case and accents aside, and marks its own headings', () => {
+    const mixed = [tagged('a', 'zz-new'), tagged('b', 'Ünïcødé env'), tagged('c', 'aaa-first'), tagged('d', 'Imported Env'), tagged('e', 'No tag'), tagged('f', null)]
+    const items = groupAccounts(mixed, 'tag', ['a'], new Set())
+    const heads = items.flatMap((i) => (i.kind === 'group' ? [[i.label, i.builtin]] : []))
+    expect(heads).toEqual([['Pinned', true], ['aaa-first', false], ['Imported Env', false], ['No tag', false], ['Ünïcødé env', false], ['No tag', true]])
+  })
+
   it('lists each tag in use once, as first written', () => {
     expect(tagsInUse(list)).toEqual(['Prod', 'staging'])
   })

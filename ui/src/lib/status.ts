@@ -132,7 +132,7 @@ export const ACCOUNT_GROUPINGS: { group: AccountGrouping; label: string }[] = [
 /** One line of the account list: a group's heading or an account (`index`: its place among
  * the accounts shown, for keyboard moves and `aria-posinset`). */
 export type ListItem =
-  | { kind: 'group'; key: string; label: string; count: number; collapsed: boolean }
+  | { kind: 'group'; key: string; label: string; count: number; collapsed: boolean; builtin: boolean }
   | { kind: 'account'; a: AccountView; index: number }
 
 const NO_TAG = 'tag:'
@@ -176,18 +176,31 @@ export function groupAccounts(
   }
   const ordered = [...groups.entries()].sort(([k1, g1], [k2, g2]) => {
     if (k1 === NO_TAG || k2 === NO_TAG) return k1 === k2 ? 0 : k1 === NO_TAG ? 1 : -1
-    return g1.label.localeCompare(g2.label, undefined, { sensitivity: 'base' }) || k1.localeCompare(k2)
+    return compareWords(g1.label, g2.label) || (k1 < k2 ? -1 : k1 > k2 ? 1 : 0)
   })
   if (top.length) ordered.unshift(['pinned', { label: 'Pinned', members: top }])
   const items: ListItem[] = []
   let index = 0
   for (const [key, group] of ordered) {
     const shut = !expandAll && collapsed.has(key)
-    items.push({ kind: 'group', key, label: group.label, count: group.members.length, collapsed: shut })
+    items.push({ kind: 'group', key, label: group.label, count: group.members.length, collapsed: shut, builtin: key === 'pinned' || key === NO_TAG })
     if (shut) continue
     for (const a of group.members) items.push({ kind: 'account', a, index: index++ })
   }
   return items
+}
+
+/** A word as it sorts: letter case and accents aside (`Ünïcødé` beside `unicode`). Not
+ * `localeCompare`: WebKitGTK's may order by code point, capitals before every small letter. */
+function sortKey(word: string): string {
+  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
+}
+
+/** Orders two words by [`sortKey`]. */
+export function compareWords(a: string, b: string): number {
+  const x = sortKey(a)
+  const y = sortKey(b)
+  return x < y ? -1 : x > y ? 1 : 0
 }
 
 /** The tags in use, each once (as first written), by name: the edit form offers them. */
@@ -197,5 +210,5 @@ export function tagsInUse(list: AccountView[]): string[] {
     const tag = a.options.tag
     if (tag && !seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag)
   }
-  return [...seen.values()].sort((x, y) => x.localeCompare(y, undefined, { sensitivity: 'base' }))
+  return [...seen.values()].sort(compareWords)
 }

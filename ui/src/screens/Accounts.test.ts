@@ -216,6 +216,24 @@ describe('Accounts screen groups', () => {
     expect(accounts.selected).toBe('alpha')
     expect(accounts.collapsed.has('tag:staging')).toBe(false)
   })
+
+  it('Enter in the filter opens the group of the account it picks; ↓ from a hidden account goes to the next shown', async () => {
+    accounts.groupBy('tag')
+    const view = render(Accounts)
+    await fireEvent.click(view.container.querySelector('.group-head[data-group="tag:staging"]')!)
+    const filter = view.container.querySelector<HTMLInputElement>('input[data-field="filter"]')!
+    await fireEvent.input(filter, { target: { value: 'delta' } })
+    await fireEvent.keyDown(filter, { key: 'Enter' })
+    expect(accounts.selected).toBe('delta')
+    accounts.query = ''
+    await tick()
+    expect(lines(view)).toContain('delta')
+    // Collapse it again with delta selected: ↓ goes to the next account shown after it.
+    await fireEvent.click(view.container.querySelector('.group-head[data-group="tag:staging"]')!)
+    ;(document.activeElement as HTMLElement | null)?.blur()
+    await fireEvent.keyDown(window, { key: 'ArrowDown' })
+    expect(accounts.selected).toBe('bravo')
+  })
 })
 
 describe('Accounts screen expiry', () => {
@@ -273,6 +291,9 @@ describe('Rename', () => {
     expect(document.querySelector<HTMLButtonElement>('button[data-action="confirm-rename"]')!.disabled).toBe(true)
     await fireEvent.input(input, { target: { value: 'a b' } })
     expect(document.querySelector('[data-field-error="rename"]')!.textContent).toContain('spaces')
+    // Itself in capitals: one keyring entry on Windows and macOS, refused as typed.
+    await fireEvent.input(input, { target: { value: 'ALPHA' } })
+    expect(document.querySelector('[data-field-error="rename"]')!.textContent).toContain('only in letter case')
     expect(rename).not.toHaveBeenCalled()
   })
 

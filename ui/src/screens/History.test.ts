@@ -106,6 +106,11 @@ describe('History filters', () => {
     const kept = again.container.querySelector<HTMLSelectElement>('select[data-filter="account"]')!
     expect([...kept.options].map((o) => o.value)).toEqual(['', 'acct-0500'])
     expect(kept.value).toBe('acct-0500')
+    // Removed from the list (its events stay): still offered, so the filter reads as it is.
+    accounts.list = accounts.list.filter((a) => a.name !== 'acct-0500')
+    await fireEvent.focus(kept)
+    expect(kept.value).toBe('acct-0500')
+    expect(kept.options.length).toBe(1001)
     kept.value = ''
     await fireEvent.change(kept)
     accounts.list = []
