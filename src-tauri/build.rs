@@ -49,6 +49,7 @@ const COMMANDS: &[&str] = &[
     "suite_check_regex",
     "env_var_check",
     "data_version",
+    "account_pin",
     "suite_create",
     "suite_save",
     "suite_run",

@@ -170,6 +170,19 @@ pub async fn account_remove(state: State<'_, AppState>, account: String) -> CmdR
     blocking(&state, move |deck| deck.remove(&account, Timestamp::now())).await
 }
 
+/// Pins the account on top of the list, or unpins it.
+#[tauri::command]
+pub async fn account_pin(
+    state: State<'_, AppState>,
+    account: String,
+    pinned: bool,
+) -> CmdResult<()> {
+    blocking(&state, move |deck| {
+        deck.set_pinned(&account, pinned).map(|_| ())
+    })
+    .await
+}
+
 /// Gives the account a new name; its secrets and history follow (`authdeck rename`).
 #[tauri::command]
 pub async fn account_rename(

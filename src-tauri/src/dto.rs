@@ -46,6 +46,12 @@ pub struct AccountView {
     pub last_error: Option<Failure>,
     /// What else is set for the account, as the edit form shows it.
     pub options: authdeck_core::deck::AccountOptions,
+    /// Pinned on top of the list.
+    pub pinned: bool,
+    /// When the account was made: the same account under another name (a rename from the
+    /// CLI) has the same one, so the app's selection follows it.
+    #[ts(type = "string")]
+    pub created_at: Timestamp,
 }
 
 impl AccountView {
@@ -93,6 +99,8 @@ impl AccountView {
             password_remembered: a.session.password_remembered,
             last_login_at: a.last_login_at,
             last_error,
+            pinned: a.pinned,
+            created_at: a.created_at,
         }
     }
 }
@@ -352,7 +360,8 @@ pub struct Settings {
     pub clipboard_clear_secs: Option<u32>,
     pub notifications: bool,
     pub theme: Theme,
-    /// Accounts pinned on top of the list, by name (a name no account has is ignored).
+    /// Accounts an older Authdeck pinned here, by name; at start they become pins in the
+    /// database (the account's own, which follow a rename) and this list empties.
     pub pinned: Vec<String>,
 }
 

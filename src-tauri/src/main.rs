@@ -97,6 +97,7 @@ fn main() {
             commands::suite_check_regex,
             commands::env_var_check,
             commands::data_version,
+            commands::account_pin,
             commands::suite_create,
             commands::suite_save,
             commands::suite_run,

@@ -32,13 +32,32 @@ pub struct AppState {
     pub sign_ins: Mutex<std::collections::BTreeMap<String, tokio::task::AbortHandle>>,
 }
 
+/// Pins an older Authdeck kept in the settings, by name, become the accounts' own (kept in the
+/// database, so they follow a rename from the CLI), and the settings are saved without them.
+/// A name no account has any more is dropped.
+fn adopt_pins(deck: &Deck, settings: &mut Settings) {
+    if settings.pinned.is_empty() {
+        return;
+    }
+    for name in std::mem::take(&mut settings.pinned) {
+        if let Err(e) = deck.set_pinned(&name, true) {
+            tracing::info!("the pin of {name} is dropped: {e}");
+        }
+    }
+    if let Err(e) = crate::settings::save(&deck.home().config_dir, settings) {
+        tracing::warn!("the settings could not be saved without their pins: {e}");
+    }
+}
+
 impl AppState {
     /// Opens the same home (data dir, keyring service) as the CLI.
     pub fn open() -> Result<AppState> {
         let home = Home::from_env()?;
-        let settings = crate::settings::load(&home.config_dir);
+        let mut settings = crate::settings::load(&home.config_dir);
+        let deck = Deck::open(home)?;
+        adopt_pins(&deck, &mut settings);
         Ok(AppState {
-            deck: Arc::new(Deck::open(home)?),
+            deck: Arc::new(deck),
             http: Http::new()?,
             settings: Mutex::new(settings),
             clip: Clip::default(),
@@ -125,5 +144,39 @@ impl AppState {
             })
             .collect();
         Ok(views)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_kept_in_older_settings_become_the_accounts_own_and_leave_the_settings() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
+        let home = Home::at(tmp.path().join("home"))?;
+        let deck = Deck::open(home.clone())?;
+        let config = authdeck_core::accounts::AccountConfig {
+            name: "dev".into(),
+            provider: "user-login".into(),
+            base_url: "http://127.0.0.1:8787/user-login".into(),
+            email: "dev@example.test".into(),
+            overrides: Default::default(),
+            allow_insecure_http: false,
+            timeout_secs: None,
+            env_var: None,
+            tag: None,
+        };
+        deck.save_account(&config, Timestamp::now())?;
+        let mut settings = Settings {
+            pinned: vec!["dev".into(), "gone".into()],
+            ..Settings::default()
+        };
+        adopt_pins(&deck, &mut settings);
+        assert!(deck.account("dev")?.pinned, "the pin is the account's now");
+        assert!(settings.pinned.is_empty());
+        let saved = crate::settings::load(&home.config_dir);
+        assert!(saved.pinned.is_empty(), "saved without them: {saved:?}");
+        Ok(())
     }
 }

@@ -48,6 +48,12 @@ pub(crate) const MIGRATION_4: &str = "
 ALTER TABLE accounts ADD COLUMN tag TEXT;
 ";
 
+/// Adds whether the user pinned the account on top of the app's list: a pin is the account's,
+/// so it follows a rename and goes with a removal. Never edit a shipped migration.
+pub(crate) const MIGRATION_5: &str = "
+ALTER TABLE accounts ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+";
+
 /// The longest environment tag, in characters.
 pub const MAX_TAG_CHARS: usize = 32;
 
@@ -195,6 +201,9 @@ pub struct Account {
     pub last_login_at: Option<Timestamp>,
     #[serde(flatten)]
     pub session: SessionState,
+    /// Pinned on top of the app's account list.
+    #[serde(default)]
+    pub pinned: bool,
 }
 
 impl Account {
@@ -507,7 +516,7 @@ pub fn check_new_name(conn: &Connection, name: &str) -> Result<()> {
 const COLUMNS: &str = "name, provider, base_url, email, overrides, allow_insecure_http, \
     created_at, updated_at, last_login_at, signed_in, session_issued_at, session_expires_at, \
     token_fingerprint, has_refresh_token, password_remembered, clock_skew_secs, secrets_origin, \
-    timeout_secs, env_var, tag";
+    timeout_secs, env_var, tag, pinned";
 
 /// The account named `name`, if any.
 pub fn get(conn: &Connection, name: &str) -> Result<Option<Account>> {
@@ -690,7 +699,9 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Result<Account>> {
         clock_skew_secs: row.get(15)?,
         secrets_origin: row.get(16)?,
     };
-    Ok(finish_row(config, session, &overrides_text, times))
+    let pinned: bool = row.get(20)?;
+    Ok(finish_row(config, session, &overrides_text, times)
+        .map(|account| Account { pinned, ..account }))
 }
 
 type RowTimes = (i64, i64, Option<i64>, Option<i64>, Option<i64>);
@@ -721,7 +732,20 @@ fn finish_row(
         last_login_at: optional_time(last_login)?,
         config,
         session,
+        pinned: false,
     })
+}
+
+/// Pins the account on top of the app's list, or unpins it. Errors: NotFound, Storage.
+pub fn set_pinned(conn: &Connection, name: &str, pinned: bool) -> Result<()> {
+    let changed = conn.execute(
+        "UPDATE accounts SET pinned = ?2 WHERE name = ?1",
+        params![name, pinned],
+    )?;
+    match changed {
+        0 => Err(not_found(name)),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -822,6 +846,7 @@ mod tests {
             updated_at: Timestamp::UNIX_EPOCH,
             last_login_at: None,
             session,
+            pinned: false,
         }
     }
 

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     crate::accounts::MIGRATION_3,
     crate::history::exchanges::MIGRATION_1,
     crate::accounts::MIGRATION_4,
+    crate::accounts::MIGRATION_5,
 ];
 
 /// The schema version this build writes.

@@ -370,6 +370,7 @@ mod tests {
                 clock_skew_secs: None,
                 secrets_origin: None,
             },
+            pinned: false,
         }
     }
 

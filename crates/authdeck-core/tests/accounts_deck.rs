@@ -1046,3 +1046,39 @@ fn data_version_moves_when_another_process_writes_and_not_for_its_own_writes() -
     );
     Ok(())
 }
+
+#[test]
+fn a_pin_belongs_to_the_account_it_follows_a_rename_and_goes_with_a_removal() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    f.deck.save_account(&config("bob"), now())?;
+    assert!(f.deck.set_pinned("alice", true)?.pinned);
+    assert!(!f.deck.account("bob")?.pinned, "only the one pinned");
+    // A change of the account's settings keeps its pin.
+    let mut edited = f.deck.account("alice")?.config;
+    edited.tag = Some("prod".into());
+    assert!(f.deck.save_account(&edited, now())?.pinned);
+
+    f.deck.rename("alice", "carol", now())?;
+    assert!(
+        f.deck.account("carol")?.pinned,
+        "the pin followed the rename"
+    );
+    f.deck.save_account(&config("alice"), now())?;
+    assert!(
+        !f.deck.account("alice")?.pinned,
+        "a new account under the old name is not pinned"
+    );
+
+    f.deck.remove("carol", now())?;
+    f.deck.save_account(&config("carol"), now())?;
+    assert!(
+        !f.deck.account("carol")?.pinned,
+        "the pin went with the removal"
+    );
+    assert!(matches!(
+        f.deck.set_pinned("nobody", true),
+        Err(Error::NotFound(_))
+    ));
+    Ok(())
+}

@@ -65,6 +65,8 @@ export const api = {
   probe: (account: string, path: string) => invoke<Probe>('account_probe', { account, path }),
   /** Gives the account a new name; its secrets and history follow. */
   rename: (account: string, newName: string) => invoke<void>('account_rename', { account, newName }),
+  /** Pins the account on top of the list (kept with the account: it follows a rename). */
+  pinAccount: (account: string, pinned: boolean) => invoke<void>('account_pin', { account, pinned }),
   forgetPassword: (account: string) => invoke<void>('account_forget_password', { account }),
   copy: (account: string, format: CopyFormat) => invoke<CopyReceipt>('token_copy', { account, format }),
   /** Copies `authdeck exec 'NAME' -- ` (no secret in it). */

@@ -117,6 +117,10 @@ secrets_origin: string | null, };
 
 export type Account = { created_at: string, updated_at: string, last_login_at: string | null, 
 /**
+ * Pinned on top of the app's account list.
+ */
+pinned: boolean, 
+/**
  * The key: 1..64 characters of `A-Z a-z 0-9 . _ @ -`.
  */
 name: string, 
@@ -586,7 +590,16 @@ last_error: Failure | null,
 /**
  * What else is set for the account, as the edit form shows it.
  */
-options: AccountOptions, };
+options: AccountOptions, 
+/**
+ * Pinned on top of the list.
+ */
+pinned: boolean, 
+/**
+ * When the account was made: the same account under another name (a rename from the
+ * CLI) has the same one, so the app's selection follows it.
+ */
+created_at: string, };
 
 export type ExportSummary = { accounts: number, providers: number, };
 
@@ -707,7 +720,8 @@ refresh_margin_secs: number | null,
  */
 clipboard_clear_secs: number | null, notifications: boolean, theme: Theme, 
 /**
- * Accounts pinned on top of the list, by name (a name no account has is ignored).
+ * Accounts an older Authdeck pinned here, by name; at start they become pins in the
+ * database (the account's own, which follow a rename) and this list empties.
  */
 pinned: Array<string>, };
 

@@ -25,6 +25,8 @@ function account(over: Partial<AccountView> = {}): AccountView {
     last_login_at: '2026-11-22T11:00:00Z',
     last_error: null,
     options: { set: [], allow_insecure_http: false, timeout_secs: null, env_var: null, tag: null },
+    pinned: false,
+    created_at: '2026-11-22T10:00:00Z',
     ...over,
   }
 }

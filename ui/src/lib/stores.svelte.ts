@@ -115,13 +115,18 @@ export class Accounts {
     return this.list.find((a) => a.name === this.selected) ?? null
   }
 
-  /** Reloads from the backend; keeps the selection when the account still exists. */
+  /** Reloads from the backend; keeps the selection when the account still exists, and
+   * follows it to its new name when it was renamed elsewhere (the CLI): same creation time. */
   async reload() {
     // A copy: a loader that hands back the same array (a test's) still counts as a change.
     const list = [...(await this.#load())]
+    const was = this.list.find((a) => a.name === this.selected)
+    const before = new Set(this.list.map((a) => a.name))
     this.list = list
     this.loaded = true
-    if (!list.some((a) => a.name === this.selected)) this.selected = list[0]?.name ?? null
+    if (list.some((a) => a.name === this.selected)) return
+    const renamed = was ? list.find((a) => a.created_at === was.created_at && !before.has(a.name)) : undefined
+    this.selected = renamed?.name ?? list[0]?.name ?? null
   }
 
   /** Groups the list by `by`, and keeps that choice. */
@@ -130,13 +135,13 @@ export class Accounts {
     globalThis.localStorage?.setItem(GROUP_KEY, by)
   }
 
-  /** Selects `name` and opens its group when that is collapsed (`pinned`: the pinned
-   * accounts, which form a group of their own): the command palette goes there. */
-  show(name: string, pinned: readonly string[]) {
+  /** Selects `name` and opens its group when that is collapsed (pinned accounts form a
+   * group of their own): the command palette goes there. */
+  show(name: string) {
     this.selected = name
     const a = this.list.find((x) => x.name === name)
     if (!a || this.group === 'none') return
-    const key = pinned.includes(name) ? 'pinned' : groupKey(a, this.group)
+    const key = a.pinned ? 'pinned' : groupKey(a, this.group)
     if (this.collapsed.has(key)) this.toggleGroup(key)
   }
 

@@ -19,6 +19,11 @@ const rename = vi.fn(async (from: string, to: string) => {
   const a = list.find((x) => x.name === from)
   if (a) a.name = to
 })
+// Pins the account in the in-memory list, as core would (a new object, as a reload brings).
+const pinAccount = vi.fn(async (name: string, pinned: boolean) => {
+  const at = list.findIndex((x) => x.name === name)
+  if (at >= 0) list[at] = { ...list[at], pinned }
+})
 vi.mock('../lib/api', () => ({
   api: {
     accounts: async () => list,
@@ -27,6 +32,7 @@ vi.mock('../lib/api', () => ({
     rename: (from: string, to: string) => rename(from, to),
     probe: (account: string, path: string) => probe(account, path),
     saveSettings: async (next: unknown) => next,
+    pinAccount: (account: string, pinned: boolean) => pinAccount(account, pinned),
   },
 }))
 
@@ -210,7 +216,7 @@ describe('Accounts screen groups', () => {
     await tick()
     expect(lines(view)).not.toContain('alpha')
     // The command palette going to an account of a collapsed group opens it.
-    accounts.show('alpha', [])
+    accounts.show('alpha')
     await tick()
     expect(lines(view)).toContain('alpha')
     expect(accounts.selected).toBe('alpha')
@@ -250,7 +256,7 @@ describe('Accounts screen expiry', () => {
 })
 
 describe('Accounts screen pins', () => {
-  it('pins the selected account on top of the list and unpins it, kept in the settings', async () => {
+  it('pins the selected account on top of the list and unpins it, kept with the account', async () => {
     list.splice(0, list.length, account('alpha'), account('bravo'), account('charlie'))
     accounts.query = ''
     accounts.sort = 'name'
@@ -260,11 +266,24 @@ describe('Accounts screen pins', () => {
     const names = () => [...view.container.querySelectorAll('.account-row')].map((r) => r.getAttribute('data-account'))
     await fireEvent.click(view.container.querySelector('button[data-action="pin"]')!)
     await waitFor(() => expect(names()).toEqual(['charlie', 'alpha', 'bravo']))
-    expect(app.settings.pinned).toEqual(['charlie'])
+    expect(pinAccount).toHaveBeenLastCalledWith('charlie', true)
     expect(view.container.querySelector('.account-row[data-account="charlie"] [data-field="pinned"]')).toBeTruthy()
     await fireEvent.click(view.container.querySelector('button[data-action="pin"]')!)
     await waitFor(() => expect(names()).toEqual(['alpha', 'bravo', 'charlie']))
-    expect(app.settings.pinned).toEqual([])
+    expect(pinAccount).toHaveBeenLastCalledWith('charlie', false)
+  })
+
+  it('keeps the selection on an account the CLI renamed (same creation time, new name)', async () => {
+    list.splice(0, list.length, account('alpha'), account('bravo'))
+    await accounts.reload()
+    accounts.selected = 'bravo'
+    list[1] = { ...list[1], name: 'prod-bravo' }
+    await accounts.reload()
+    expect(accounts.selected).toBe('prod-bravo')
+    // Removed, not renamed: the first account.
+    list.splice(1, 1)
+    await accounts.reload()
+    expect(accounts.selected).toBe('alpha')
   })
 })
 
@@ -274,7 +293,7 @@ describe('Rename', () => {
     accounts.query = ''
     await accounts.reload()
     accounts.selected = 'alpha'
-    app.settings.pinned = ['alpha']
+    list[0].pinned = true
     rename.mockClear()
   })
 
@@ -304,7 +323,7 @@ describe('Rename', () => {
     await fireEvent.click(document.querySelector('button[data-action="confirm-rename"]')!)
     await waitFor(() => expect(accounts.selected).toBe('prod-alpha'))
     expect(rename).toHaveBeenCalledWith('alpha', 'prod-alpha')
-    expect(app.settings.pinned).toEqual(['prod-alpha'])
+    expect(accounts.list.find((a) => a.name === 'prod-alpha')?.pinned).toBe(true)
     expect(document.querySelector('input[data-field="rename"]')).toBeNull()
   })
 

@@ -258,6 +258,7 @@ mod skew_tests {
                     clock_skew_secs: skew,
                     ..SessionState::default()
                 },
+                pinned: false,
             },
             status: Status::Valid,
         }

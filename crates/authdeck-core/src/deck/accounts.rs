@@ -156,6 +156,15 @@ impl Deck {
         self.save_account_locked(&config, now)
     }
 
+    /// Pins the account on top of the app's list, or unpins it; the pin follows a rename and
+    /// goes with a removal. Errors: NotFound, Storage.
+    pub fn set_pinned(&self, account: &str, pinned: bool) -> Result<Account> {
+        accounts::validate_name(account)?;
+        let conn = self.db()?;
+        accounts::set_pinned(&conn, account, pinned)?;
+        accounts::get(&conn, account)?.ok_or_else(|| accounts::not_found(account))
+    }
+
     /// Stores a new account as `edit` describes, signed out, without logging in: what the
     /// app's Add account keeps when the user chooses to keep an account whose first login was
     /// refused. The name must be free. Errors: Invalid (a bad name or URL, a name taken, an

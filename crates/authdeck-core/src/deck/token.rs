@@ -479,6 +479,7 @@ mod tests {
                 expires_at: Some(now + jiff::SignedDuration::from_secs(3600)),
                 ..Default::default()
             },
+            pinned: false,
         };
         let lost = super::not_found_after_renewal(&account, now);
         assert!(matches!(lost, Error::Keyring(_)), "{lost:?}");
