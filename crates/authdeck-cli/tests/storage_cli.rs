@@ -390,6 +390,16 @@ fn export_then_import_moves_accounts_and_providers_but_no_secret() -> TestResult
         "log in again there"
     );
 
+    // An account whose name only letter case sets apart from one here: refused, naming the file.
+    let text = std::fs::read_to_string(&file)?.replace("\"alice\"", "\"ALICE\"");
+    std::fs::write(&file, text)?;
+    let out = target.run(&["import", file_arg], false)?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(file_arg) && stderr.contains("only in letter case"),
+        "{stderr}"
+    );
+
     std::fs::write(&file, "{\"hello\": 1}")?;
     let out = target.run(&["import", file_arg], false)?;
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -38,7 +38,14 @@ pub fn run(args: Args) -> CmdResult {
         )
     };
     let deck = Deck::open(Home::from_env()?)?;
-    let report = deck.import(&export, Timestamp::now())?;
+    // A refused account is named with the file it came from.
+    let report = deck
+        .import(&export, Timestamp::now())
+        .map_err(|e| match e {
+            Error::Invalid(m) => Error::Invalid(format!("{source}: {m}")),
+            Error::Conflict(m) => Error::Conflict(format!("{source}: {m}")),
+            other => other,
+        })?;
     if args.json {
         return print_json(&report);
     }
