@@ -472,8 +472,8 @@ pub fn validate_name(name: &str) -> Result<()> {
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-'));
     if name.is_empty() || name.len() > 64 || !ok_chars {
         return Err(Error::Invalid(format!(
-            "{name:?} is not a valid account name: use 1 to 64 characters among letters, digits \
-             and . _ @ - (for example `prod-alice` or `alice@staging`)"
+            "{name:?} is not a valid account name: use 1 to 64 characters among the letters a-z \
+             and A-Z, digits and . _ @ - (for example `prod-alice` or `alice@staging`)"
         )));
     }
     Ok(())

@@ -879,6 +879,14 @@ fn rename_to_a_taken_or_invalid_name_changes_nothing() -> TestResult {
     assert!(matches!(err, Error::Invalid(_)), "{err:?}");
     // A name only letter case apart from another's would share its entry in the Windows and
     // macOS stores; a leading - reads as an option; dots alone read as folders.
+    let err = f
+        .deck
+        .rename("alice", "ALICE", now())
+        .expect_err("itself in capitals");
+    assert!(
+        err.to_string().contains("rename through another name"),
+        "{err}"
+    );
     let err = f.deck.rename("alice", "BOB", now()).expect_err("case twin");
     assert!(matches!(err, Error::Conflict(_)), "{err:?}");
     assert!(err.to_string().contains("only in letter case"), "{err}");

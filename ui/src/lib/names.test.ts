@@ -8,7 +8,7 @@ describe('accountNameProblem', () => {
   })
 
   it('says which characters are not allowed, and what is', () => {
-    expect(accountNameProblem('my account/2')).toBe('spaces, “/” cannot be in a name: use letters, digits and . _ @ -')
+    expect(accountNameProblem('my account/2')).toBe('spaces, “/” cannot be in a name: use the letters a–z and A–Z, digits and . _ @ -')
   })
 
   it('says how long a name may be, and that one is needed', () => {
@@ -19,7 +19,7 @@ describe('accountNameProblem', () => {
   it('refuses what core refuses for a new name: a leading -, no letter or digit, a letter-case twin', () => {
     expect(accountNameProblem('-dash')).toContain('cannot start with -')
     expect(accountNameProblem('..')).toContain('letter or digit')
-    expect(accountNameProblem('Dev', ['dev', 'prod'])).toContain('dev differs only in letter case')
+    expect(accountNameProblem('Dev', ['dev', 'prod'])).toContain('Dev differs from dev only in letter case')
     expect(accountNameProblem('dev', ['dev'])).toBeNull()
   })
 })

@@ -16,11 +16,11 @@ export function accountNameProblem(name: string, others: readonly string[] = [])
   if (n === '') return 'Give the account a name.'
   if (n.length > 64) return `${n.length} characters: use at most 64.`
   const bad = [...new Set(n.replace(/[A-Za-z0-9._@-]/g, ''))]
-  if (bad.length) return `${bad.map((c) => (c === ' ' ? 'spaces' : `“${c}”`)).join(', ')} cannot be in a name: use letters, digits and . _ @ -`
+  if (bad.length) return `${bad.map((c) => (c === ' ' ? 'spaces' : `“${c}”`)).join(', ')} cannot be in a name: use the letters a–z and A–Z, digits and . _ @ -`
   if (n.startsWith('-')) return 'A name cannot start with - (commands would read it as an option).'
   if (!/[A-Za-z0-9]/.test(n)) return 'Give the name a letter or digit, such as prod-alice.'
   const twin = others.find((o) => o !== n && o.toLowerCase() === n.toLowerCase())
-  if (twin) return `${twin} differs only in letter case, which keyrings on Windows and macOS do not tell apart: choose another name.`
+  if (twin) return `${n} differs from ${twin} only in letter case, which keyrings on Windows and macOS do not tell apart: choose another name.`
   return null
 }
 

@@ -29,7 +29,10 @@ export interface Notice {
 /** How many error toasts stay at once. */
 export const MAX_ERRORS = 3
 
-/** Short-lived messages at the bottom of the window; errors stay until dismissed. */
+/** How long an error toast stays, in ms: at 800×600 three of them cover the account view. */
+export const ERROR_TTL_MS = 20_000
+
+/** Short-lived messages at the bottom of the window; errors stay 20 s unless dismissed. */
 export class Notices {
   items = $state<Notice[]>([])
   #next = 1
@@ -54,6 +57,8 @@ export class Notices {
     const errors = others.filter((n) => n.tone === 'error')
     const drop = new Set(errors.slice(0, Math.max(0, errors.length - (MAX_ERRORS - 1))).map((n) => n.id))
     this.items = [...others.filter((n) => !drop.has(n.id)), { id, tone: 'error', shown }]
+    // Long enough to read and open its details; the account view and History keep the error.
+    setTimeout(() => this.dismiss(id), ERROR_TTL_MS)
     return id
   }
 
@@ -91,12 +96,30 @@ function savedCollapsed(): Set<string> {
   }
 }
 
+/** Old name to new name of each account of `before` that `after` has under another name: the
+ * same creation time, a name `before` did not have. */
+export function renames(before: AccountView[], after: AccountView[]): Map<string, string> {
+  const out = new Map<string, string>()
+  if (before.length === 0) return out
+  const had = new Set(before.map((a) => a.name))
+  const gone = new Map(before.filter((a) => !after.some((b) => b.name === a.name)).map((a) => [a.created_at, a.name]))
+  if (gone.size === 0) return out
+  for (const a of after) {
+    const old = had.has(a.name) ? undefined : gone.get(a.created_at)
+    if (old !== undefined) out.set(old, a.name)
+  }
+  return out
+}
+
 /** The account list, the selection and the quick filter. */
 export class Accounts {
   /** Replaced as a whole on every reload, never changed in place: not deeply reactive, so a
    * list of 1,000 accounts is not wrapped in 1,000 proxies. */
   list = $state.raw<AccountView[]>([])
   selected = $state<string | null>(null)
+  /** The accounts renamed elsewhere (the CLI) since the reload before the last, old name to
+   * new: History's filter follows them as the selection does. */
+  renamed = $state.raw<ReadonlyMap<string, string>>(new Map())
   query = $state('')
   /** The list's order, kept for the next start (not a secret: a word). */
   sort = $state<AccountSort>(savedSort())
@@ -120,13 +143,12 @@ export class Accounts {
   async reload() {
     // A copy: a loader that hands back the same array (a test's) still counts as a change.
     const list = [...(await this.#load())]
-    const was = this.list.find((a) => a.name === this.selected)
-    const before = new Set(this.list.map((a) => a.name))
+    this.renamed = renames(this.list, list)
     this.list = list
     this.loaded = true
     if (list.some((a) => a.name === this.selected)) return
-    const renamed = was ? list.find((a) => a.created_at === was.created_at && !before.has(a.name)) : undefined
-    this.selected = renamed?.name ?? list[0]?.name ?? null
+    const renamed = this.selected === null ? undefined : this.renamed.get(this.selected)
+    this.selected = renamed ?? list[0]?.name ?? null
   }
 
   /** Groups the list by `by`, and keeps that choice. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { Accounts, Clock, Notices, applyTheme } from './stores.svelte'
+import { Accounts, Clock, Notices, applyTheme, renames } from './stores.svelte'
 import type { AccountView } from './types'
 
 function named(name: string): AccountView {
@@ -54,13 +54,18 @@ describe('Notices', () => {
   beforeEach(() => vi.useFakeTimers())
   afterEach(() => vi.useRealTimers())
 
-  it('lets success messages go by themselves but keeps errors until dismissed', () => {
+  it('lets success messages go in 4 s and errors in 20 s, or when dismissed', () => {
     const n = new Notices()
     n.info('Copied')
     const err = n.error({ code: 'keyring', message: 'locked' })
     vi.advanceTimersByTime(10_000)
     expect(n.items.map((i) => i.tone)).toEqual(['error'])
     n.dismiss(err)
+    expect(n.items).toEqual([])
+    n.error({ code: 'keyring', message: 'locked again' })
+    vi.advanceTimersByTime(19_000)
+    expect(n.items.length).toBe(1)
+    vi.advanceTimersByTime(1_000)
     expect(n.items).toEqual([])
   })
 
@@ -143,5 +148,15 @@ describe('applyTheme', () => {
     const root = document.createElement('html')
     applyTheme('system', root, null)
     expect(root.dataset.theme).toBe('light')
+  })
+})
+
+describe('renames', () => {
+  const a = (name: string, created_at: string) => ({ name, created_at }) as unknown as AccountView
+  it('pairs a vanished name with a new one of the same creation time, nothing else', () => {
+    const before = [a('dev', 't1'), a('ops', 't2'), a('gone', 't3')]
+    const after = [a('prod-dev', 't1'), a('ops', 't2'), a('fresh', 't9')]
+    expect([...renames(before, after)]).toEqual([['dev', 'prod-dev']])
+    expect(renames([], after).size).toBe(0)
   })
 })

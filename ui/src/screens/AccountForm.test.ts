@@ -89,7 +89,7 @@ describe('Add account with a bad name', () => {
     await fill(view, 'my account')
     const name = view.container.querySelector<HTMLInputElement>('[data-field="name"]')!
     expect(name.getAttribute('aria-invalid')).toBe('true')
-    expect(view.container.querySelector('[data-field-error="name"]')!.textContent).toBe('spaces cannot be in a name: use letters, digits and . _ @ -')
+    expect(view.container.querySelector('[data-field-error="name"]')!.textContent).toBe('spaces cannot be in a name: use the letters a–z and A–Z, digits and . _ @ -')
     expect(document.activeElement).toBe(name)
     expect(login).not.toHaveBeenCalled()
   })

@@ -111,6 +111,10 @@ describe('History filters', () => {
     await fireEvent.focus(kept)
     expect(kept.value).toBe('acct-0500')
     expect(kept.options.length).toBe(1001)
+    // Renamed from the CLI: the filter follows it to its new name.
+    accounts.renamed = new Map([['acct-0500', 'acct-0500x']])
+    await waitFor(() => expect(history.mock.lastCall?.[0].account).toBe('acct-0500x'))
+    accounts.renamed = new Map()
     kept.value = ''
     await fireEvent.change(kept)
     accounts.list = []

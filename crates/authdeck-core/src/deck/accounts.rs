@@ -423,6 +423,13 @@ impl Deck {
         if from == to {
             return Ok(());
         }
+        if from.eq_ignore_ascii_case(to) {
+            return Err(crate::Error::Conflict(format!(
+                "{from:?} to {to:?} changes only the letter case, which keyrings on Windows and \
+                 macOS take for the same entry: rename through another name ({from} → \
+                 {from}-tmp → {to})"
+            )));
+        }
         accounts::check_new_name(&*self.db()?, to)?;
         // Both names' locks, always in the same order, so two renames never wait on each other.
         let locks = self.home.locks_dir();
