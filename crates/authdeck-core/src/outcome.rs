@@ -233,7 +233,8 @@ pub struct Attempt {
 pub struct RawRequest {
     pub method: String,
     pub url: String,
-    /// Names as the provider spells them, values hidden by [`crate::redact::header`].
+    /// Names as the provider spells them; a value shown only when plain (`Accept`,
+    /// `Content-Type`) or as a credential header's scheme, any other `<redacted>`.
     #[serde(default)]
     pub headers: Vec<(String, String)>,
     pub content_type: Option<String>,

@@ -1090,3 +1090,48 @@ fn a_pin_belongs_to_the_account_it_follows_a_rename_and_goes_with_a_removal() ->
     ));
     Ok(())
 }
+
+#[test]
+fn tagging_checks_every_name_first_and_the_tagged_are_found_letter_case_aside() -> TestResult {
+    let f = fixture()?;
+    for name in ["a", "b", "c"] {
+        f.deck.save_account(&config(name), now())?;
+    }
+    let names = |list: Vec<authdeck_core::deck::AccountSummary>| -> Vec<String> {
+        list.into_iter().map(|s| s.account.config.name).collect()
+    };
+    let typo = f
+        .deck
+        .tag_accounts(&["a".into(), "nobody".into()], Some("prod"), now());
+    assert!(matches!(typo, Err(Error::NotFound(_))), "{typo:?}");
+    assert_eq!(
+        f.deck.account("a")?.config.tag,
+        None,
+        "a typo changes nothing"
+    );
+
+    let done = f
+        .deck
+        .tag_accounts(&["b".into(), "a".into(), "b".into()], Some(" Prod "), now())?;
+    assert_eq!(done, vec!["b", "a"], "each name once, in order");
+    assert_eq!(
+        names(f.deck.accounts_tagged("PROD", now())?),
+        vec!["a", "b"]
+    );
+    assert_eq!(
+        names(f.deck.accounts_tagged("", now())?),
+        vec!["c"],
+        "'' is the untagged"
+    );
+    assert!(matches!(
+        f.deck.accounts_tagged("a;b", now()),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        f.deck.tag_accounts(&["c".into()], Some("  "), now()),
+        Err(Error::Invalid(_))
+    ));
+    f.deck.tag_accounts(&["a".into()], None, now())?;
+    assert_eq!(names(f.deck.accounts_tagged("prod", now())?), vec!["b"]);
+    Ok(())
+}

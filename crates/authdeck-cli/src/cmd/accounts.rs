@@ -38,18 +38,20 @@ struct JsonRow<'a> {
 pub fn run(args: Args) -> CmdResult {
     let deck = Deck::open(Home::from_env()?)?;
     let now = Timestamp::now();
-    let mut accounts = deck.accounts(now)?;
-    if let Some(wanted) = &args.tag {
-        let wanted = wanted_tag(wanted)?;
-        accounts.retain(|a| a.account.config.tag.as_ref().map(|t| t.to_lowercase()) == wanted);
-        if accounts.is_empty() && !args.json {
-            let which = match &wanted {
-                Some(tag) => format!("tagged {tag:?}"),
-                None => "without a tag".to_string(),
-            };
-            eprintln!("No accounts {which}. `authdeck tag TAG ACCOUNT...` tags accounts.");
-            return Ok(ExitCode::SUCCESS);
-        }
+    let accounts = match &args.tag {
+        Some(tag) => deck.accounts_tagged(tag, now)?,
+        None => deck.accounts(now)?,
+    };
+    if let Some(tag) = &args.tag
+        && accounts.is_empty()
+        && !args.json
+    {
+        let which = match accounts::tag_given(tag) {
+            Some(tag) => format!("tagged {:?}", tag.to_lowercase()),
+            None => "without a tag".to_string(),
+        };
+        eprintln!("No accounts {which}. `authdeck tag TAG ACCOUNT...` tags accounts.");
+        return Ok(ExitCode::SUCCESS);
     }
     let kept = deck.kept_secrets(accounts.iter().map(|a| &a.account));
     if args.json {
@@ -107,18 +109,6 @@ pub fn run(args: Args) -> CmdResult {
         text.push_str(&skew_note(summary).unwrap_or_default());
     }
     print(&text)
-}
-
-/// The tag `--tag` asks for, letter case aside: `None` for '' (the accounts without one).
-/// Errors: Invalid, for what no account could be tagged (`a;b`).
-pub(super) fn wanted_tag(typed: &str) -> Result<Option<String>, Error> {
-    match accounts::tag_given(typed) {
-        None => Ok(None),
-        Some(tag) => match accounts::tag_problem(&tag) {
-            Some(problem) => Err(Error::Invalid(format!("the tag {tag:?} {problem}"))),
-            None => Ok(Some(tag.to_lowercase())),
-        },
-    }
 }
 
 /// A line for an account whose server clock is off by more than a few seconds: its expiry is

@@ -83,13 +83,11 @@ pub async fn run(mut args: Args) -> CmdResult {
     let min_valid = SignedDuration::from_secs(i64::from(args.min_valid));
     let mut title = None;
     if let Some(tag) = &args.tag {
-        let wanted = super::accounts::wanted_tag(tag)?;
+        let wanted = authdeck_core::accounts::tag_given(tag);
         let tagged: Vec<String> = deck
-            .accounts(Timestamp::now())?
+            .accounts_tagged(tag, Timestamp::now())?
             .into_iter()
-            .map(|a| a.account.config)
-            .filter(|c| c.tag.as_ref().map(|t| t.to_lowercase()) == wanted)
-            .map(|c| c.name)
+            .map(|a| a.account.config.name)
             .collect();
         if tagged.is_empty() {
             let which = match &wanted {

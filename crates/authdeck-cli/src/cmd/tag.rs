@@ -44,36 +44,10 @@ pub fn run(args: Args) -> CmdResult {
             }
         },
     };
-    let tag = match tag {
-        Some(typed) => {
-            let tag = accounts::tag_given(typed);
-            match tag.as_deref().map(|t| (t, accounts::tag_problem(t))) {
-                Some((_, None)) => tag,
-                Some((t, Some(problem))) => {
-                    return Err(Error::Invalid(format!("the tag {t:?} {problem}")));
-                }
-                None => {
-                    return Err(Error::Invalid(
-                        "the tag is empty: give one such as prod, or use --clear to drop a tag"
-                            .into(),
-                    ));
-                }
-            }
-        }
-        None => None,
-    };
-    // The same account named twice is tagged (and reported) once.
-    let mut seen = std::collections::HashSet::new();
-    let names: Vec<&String> = names.iter().filter(|n| seen.insert(n.as_str())).collect();
     let deck = Deck::open(Home::from_env()?)?;
-    // Every name first: a typo in the third name leaves the first two as they were.
-    for name in &names {
-        deck.account(name)?;
-    }
-    let now = Timestamp::now();
-    for name in &names {
-        deck.set_tag(name, tag.as_deref(), now)?;
-    }
+    let names = deck.tag_accounts(names, tag, Timestamp::now())?;
+    // As core keeps it: trimmed, spaces folded.
+    let tag = tag.and_then(accounts::tag_given);
     if args.json {
         let rows: Vec<_> = names
             .iter()
@@ -81,11 +55,7 @@ pub fn run(args: Args) -> CmdResult {
             .collect();
         return print_json(&rows);
     }
-    let list = names
-        .iter()
-        .map(|n| n.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = names.join(", ");
     match &tag {
         Some(tag) => print(&format!("Tagged {tag}: {list}.\n")),
         None => print(&format!("No tag now: {list}.\n")),

@@ -156,6 +156,64 @@ impl Deck {
         self.save_account_locked(&config, now)
     }
 
+    /// Files every one of `names` under `tag` (`None`: drops their tags), each name once;
+    /// every name is checked before any changes, so a typo changes nothing. Returns the
+    /// names, each once, in order. Errors: Invalid (`tag` empty or not a tag, see
+    /// [`accounts::tag_problem`]), NotFound, Storage.
+    pub fn tag_accounts(
+        &self,
+        names: &[String],
+        tag: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<String>> {
+        let tag = match tag {
+            None => None,
+            Some(typed) => {
+                let Some(tag) = accounts::tag_given(typed) else {
+                    return Err(crate::Error::Invalid(
+                        "the tag is empty: give one such as prod, or drop the tag (`authdeck tag \
+                         --clear ACCOUNT`)"
+                            .into(),
+                    ));
+                };
+                if let Some(problem) = accounts::tag_problem(&tag) {
+                    return Err(crate::Error::Invalid(format!("the tag {tag:?} {problem}")));
+                }
+                Some(tag)
+            }
+        };
+        let mut seen = std::collections::HashSet::new();
+        let names: Vec<String> = names
+            .iter()
+            .filter(|n| seen.insert(n.as_str()))
+            .cloned()
+            .collect();
+        for name in &names {
+            self.account(name)?;
+        }
+        for name in &names {
+            self.set_tag(name, tag.as_deref(), now)?;
+        }
+        Ok(names)
+    }
+
+    /// The accounts tagged `tag`, letter case aside, at `now`; `''` (blank): those without a
+    /// tag. Errors: Invalid (what no account could be tagged, such as `a;b`), Storage.
+    pub fn accounts_tagged(&self, tag: &str, now: Timestamp) -> Result<Vec<AccountSummary>> {
+        let wanted = match accounts::tag_given(tag) {
+            None => None,
+            Some(tag) => match accounts::tag_problem(&tag) {
+                Some(problem) => {
+                    return Err(crate::Error::Invalid(format!("the tag {tag:?} {problem}")));
+                }
+                None => Some(tag.to_lowercase()),
+            },
+        };
+        let mut all = self.accounts(now)?;
+        all.retain(|a| a.account.config.tag.as_ref().map(|t| t.to_lowercase()) == wanted);
+        Ok(all)
+    }
+
     /// Pins the account on top of the app's list, or unpins it; the pin follows a rename and
     /// goes with a removal. Errors: NotFound, Storage.
     pub fn set_pinned(&self, account: &str, pinned: bool) -> Result<Account> {
@@ -450,7 +508,8 @@ impl Deck {
             Stored::Missing => None,
             Stored::Garbled => {
                 return Err(crate::Error::Invalid(format!(
-                    "the keyring entry of {from:?} is unreadable, so it cannot move to the new                      name: `authdeck logout {from}` (Log out in the app) deletes it, then rename"
+                    "the keyring entry of {from:?} is unreadable, so it cannot move to the new \
+                     name: `authdeck logout {from}` (Log out in the app) deletes it, then rename"
                 )));
             }
         };

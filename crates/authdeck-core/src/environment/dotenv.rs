@@ -104,6 +104,16 @@ pub fn offer(pairs: &[(String, Secret)], skipped_lines: u32) -> DotenvFile {
             .map(|(_, v)| v.expose().trim().to_string())
             .filter(|v| !v.is_empty())
     };
+    // A base URL is shown in the dialog: one with a user name or password in it
+    // (`https://user:pass@host`) is offered without them, which stay out of the webview.
+    let url_without_login = |text: String| match url::Url::parse(&text) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            Some(url.to_string())
+        }
+        _ => Some(text),
+    };
     let lone_url = find("BASE_URL")
         .or_else(|| find("API_URL"))
         .or_else(|| find("API_BASE_URL"));
@@ -141,7 +151,8 @@ pub fn offer(pairs: &[(String, Secret)], skipped_lines: u32) -> DotenvFile {
         };
         let base_url = prefix
             .and_then(|p| find(&format!("{p}_BASE_URL")).or_else(|| find(&format!("{p}_URL"))))
-            .or_else(|| lone_url.clone());
+            .or_else(|| lone_url.clone())
+            .and_then(url_without_login);
         let expires_at = prefix
             .and_then(|p| find(&format!("{p}_EXPIRES_AT")))
             .and_then(|t| t.parse::<Timestamp>().ok())
@@ -270,6 +281,19 @@ mod tests {
             dev.shape
         );
         Ok(())
+    }
+
+    #[test]
+    fn a_base_url_with_a_login_in_it_is_offered_without_it() {
+        let text = "SHOP_TOKEN=abc123456\nSHOP_URL=https://me:hunter3-pass@shop.example.com/v1\n";
+        let (pairs, skipped) = super::read(text.as_bytes());
+        let file = super::offer(&pairs, skipped);
+        assert_eq!(
+            file.variables[0].base_url.as_deref(),
+            Some("https://shop.example.com/v1")
+        );
+        let shown = format!("{file:?}");
+        assert!(!shown.contains("hunter3-pass"), "{shown}");
     }
 
     #[test]
