@@ -118,9 +118,11 @@ describe('sortAccounts', () => {
 describe('pinned accounts', () => {
   it('come first, each part in the chosen order', async () => {
     const { sortAccounts } = await import('./status')
-    const list = ['alpha', 'bravo', 'charlie', 'delta'].map((name) => account({ name }))
-    expect(sortAccounts(list, 'name', ['delta', 'bravo']).map((x) => x.name)).toEqual(['bravo', 'delta', 'alpha', 'charlie'])
-    expect(sortAccounts(list, 'name', ['gone']).map((x) => x.name)).toEqual(['alpha', 'bravo', 'charlie', 'delta'])
+    const pinned = new Set(['delta', 'bravo'])
+    const list = ['alpha', 'bravo', 'charlie', 'delta'].map((name) => account({ name, pinned: pinned.has(name) }))
+    expect(sortAccounts(list, 'name').map((x) => x.name)).toEqual(['bravo', 'delta', 'alpha', 'charlie'])
+    const none = list.map((a) => ({ ...a, pinned: false }))
+    expect(sortAccounts(none, 'name').map((x) => x.name)).toEqual(['alpha', 'bravo', 'charlie', 'delta'])
   })
 })
 
@@ -131,29 +133,29 @@ describe('groupAccounts', () => {
   const list = [tagged('a', 'staging'), tagged('b', null), tagged('c', 'Prod'), tagged('d', 'prod', 'talkstack', 'TalkStack'), tagged('e', 'staging', 'talkstack', 'TalkStack')]
 
   it('draws no headings without groups, and numbers the accounts in order', () => {
-    const items = groupAccounts(list, 'none', [], new Set())
+    const items = groupAccounts(list, 'none', new Set())
     expect(shape(items)).toEqual(['a', 'b', 'c', 'd', 'e'])
     expect(items.map((i) => (i.kind === 'account' ? i.index : -1))).toEqual([0, 1, 2, 3, 4])
   })
 
   it('groups by tag letter case aside, by name, with the untagged last, keeping the order inside', () => {
-    expect(shape(groupAccounts(list, 'tag', [], new Set()))).toEqual(['[Prod 2]', 'c', 'd', '[staging 2]', 'a', 'e', '[No tag 1]', 'b'])
+    expect(shape(groupAccounts(list, 'tag', new Set()))).toEqual(['[Prod 2]', 'c', 'd', '[staging 2]', 'a', 'e', '[No tag 1]', 'b'])
   })
 
   it('puts pinned accounts in their own group first and groups by provider name', () => {
-    expect(shape(groupAccounts(list, 'provider', ['e'], new Set()))).toEqual(['[Pinned 1]', 'e', '[TalkStack 1]', 'd', '[User Login 3]', 'a', 'b', 'c'])
+    expect(shape(groupAccounts(list.map((x) => ({ ...x, pinned: x.name === 'e' })), 'provider', new Set()))).toEqual(['[Pinned 1]', 'e', '[TalkStack 1]', 'd', '[User Login 3]', 'a', 'b', 'c'])
   })
 
   it('hides the accounts of a collapsed group but counts them, unless a filter asks to show all', () => {
-    const items = groupAccounts(list, 'tag', [], new Set(['tag:prod']))
+    const items = groupAccounts(list, 'tag', new Set(['tag:prod']))
     expect(shape(items)).toEqual(['[Prod 2 shut]', '[staging 2]', 'a', 'e', '[No tag 1]', 'b'])
     expect(items.flatMap((i) => (i.kind === 'account' ? [i.index] : []))).toEqual([0, 1, 2])
-    expect(shape(groupAccounts(list, 'tag', [], new Set(['tag:prod']), true))[1]).toBe('c')
+    expect(shape(groupAccounts(list, 'tag', new Set(['tag:prod']), true))[1]).toBe('c')
   })
 
   it('orders groups by name with letter case and accents aside, and marks its own headings', () => {
     const mixed = [tagged('a', 'zz-new'), tagged('b', 'Ünïcødé env'), tagged('c', 'aaa-first'), tagged('d', 'Imported Env'), tagged('e', 'No tag'), tagged('f', null)]
-    const items = groupAccounts(mixed, 'tag', ['a'], new Set())
+    const items = groupAccounts(mixed.map((x) => ({ ...x, pinned: x.name === 'a' })), 'tag', new Set())
     const heads = items.flatMap((i) => (i.kind === 'group' ? [[i.label, i.builtin]] : []))
     expect(heads).toEqual([['Pinned', true], ['aaa-first', false], ['Imported Env', false], ['No tag', false], ['Ünïcødé env', false], ['No tag', true]])
   })

@@ -97,14 +97,13 @@ export const ACCOUNT_SORTS: { sort: AccountSort; label: string }[] = [
   { sort: 'recent', label: 'Last logged in' },
 ]
 
-/** `list` in `sort` order, the `pinned` accounts first (each part in that order): by name; by
+/** `list` in `sort` order, the pinned accounts first (each part in that order): by name; by
  * expiry, soonest first (signed out and unknown expiry last, by name); by last login, newest
  * first (never logged in last). The list itself when nothing moves. */
-export function sortAccounts(list: AccountView[], sort: AccountSort, pinned: string[] = []): AccountView[] {
+export function sortAccounts(list: AccountView[], sort: AccountSort): AccountView[] {
   const sorted = sortedBy(list, sort)
-  if (pinned.length === 0) return sorted
-  const on = new Set(pinned)
-  return [...sorted.filter((a) => on.has(a.name)), ...sorted.filter((a) => !on.has(a.name))]
+  if (!sorted.some((a) => a.pinned)) return sorted
+  return [...sorted.filter((a) => a.pinned), ...sorted.filter((a) => !a.pinned)]
 }
 
 function sortedBy(list: AccountView[], sort: AccountSort): AccountView[] {
@@ -152,16 +151,14 @@ export function groupKey(a: AccountView, by: AccountGrouping): string {
 export function groupAccounts(
   sorted: AccountView[],
   by: AccountGrouping,
-  pinned: string[],
   collapsed: ReadonlySet<string>,
   expandAll = false,
 ): ListItem[] {
   if (by === 'none') return sorted.map((a, index) => ({ kind: 'account', a, index }))
-  const on = new Set(pinned)
   const groups = new Map<string, { label: string; members: AccountView[] }>()
   const top: AccountView[] = []
   for (const a of sorted) {
-    if (on.has(a.name)) {
+    if (a.pinned) {
       top.push(a)
       continue
     }

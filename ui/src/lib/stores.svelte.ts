@@ -102,7 +102,9 @@ export function renames(before: AccountView[], after: AccountView[]): Map<string
   const out = new Map<string, string>()
   if (before.length === 0) return out
   const had = new Set(before.map((a) => a.name))
-  const gone = new Map(before.filter((a) => !after.some((b) => b.name === a.name)).map((a) => [a.created_at, a.name]))
+  const kept = new Set(after.map((a) => a.name))
+  // One pass each way: a reload of 1,000 accounts comes every time a session renews.
+  const gone = new Map(before.filter((a) => !kept.has(a.name)).map((a) => [a.created_at, a.name]))
   if (gone.size === 0) return out
   for (const a of after) {
     const old = had.has(a.name) ? undefined : gone.get(a.created_at)
