@@ -24,7 +24,8 @@ headers: Array<[string, string]>, };
 
 export type RawRequest = { method: string, url: string, 
 /**
- * Names as the provider spells them, values hidden by [`crate::redact::header`].
+ * Names as the provider spells them; a value shown only when plain (`Accept`,
+ * `Content-Type`) or as a credential header's scheme, any other `<redacted>`.
  */
 headers: Array<[string, string]>, content_type: string | null, body: string, };
 
