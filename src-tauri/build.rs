@@ -57,9 +57,12 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    pack_relative_relocations();
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));
 }
+
+include!("../build/link.rs");
