@@ -71,6 +71,8 @@ measure() {
   pid=$!
   for _ in $(seq 600); do grep -qs "authdeck-startup:" "$log" && break; sleep 0.05; done
   ms=$(sed -n 's/.*page loaded after \([0-9]*\) ms.*/\1/p' "$log" | head -1)
+  # The steps of the start each program reports (authdeck_webview::report_step), for the table.
+  sed -n 's/^authdeck-startup-step: \(.*\) after \([0-9]*\) ms$/\1\t\2/p' "$log" >>"$work/$(basename "$bin").steps"
   sleep 10
   for _ in $(seq 20); do echo "$(tree_kb Pss "$pid") $(tree_kb Rss "$pid")" >>"$samples"; sleep 0.2; done
   pss=$(awk '{print $1}' "$samples" | sort -n | sed -n 10p)
@@ -107,6 +109,16 @@ round_ratios() {
 app_ms=$(median app 2); floor_ms=$(median floor 2)
 app_pss=$(median app 3); floor_pss=$(median floor 3)
 
+# "step: median ms" for each step a program reported, in the order of the first start.
+steps() {
+  local file=$work/$(basename "$1").steps
+  [ -s "$file" ] || { echo "none reported"; return; }
+  cut -f1 "$file" | awk '!seen[$0]++' | while IFS= read -r step; do
+    printf '%s %s ms; ' "$step" "$(awk -F'\t' -v s="$step" '$1==s {print $2}' "$file" | sort -n |
+      awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')"
+  done | sed 's/; $//'
+}
+
 size() { [ -f "$1" ] && echo "$(( $(stat -c %s "$1") / 1024 )) KiB" || echo "not built (make package)"; }
 deb=$(ls "$root"/target/release/bundle/deb/*.deb 2>/dev/null | head -1 || true)
 
@@ -120,6 +132,7 @@ alternated, by the same script. Load average $load_before before, $load_after af
 | measure | app | floor | ratio (median; per round) | target |
 |---|---|---|---|---|
 | cold start to first paint (page loaded), median of ${rounds} | ${app_ms} ms (runs: $(column app 2)) | ${floor_ms} ms (runs: $(column floor 2)) | **$(ratio "$app_ms" "$floor_ms")×**; $(round_ratios 2) | ≤ 1.2× (and ≤ 1000 ms) |
+| steps of the start, median (authdeck_webview::report_step) | $(steps "$app") | $(steps "$floor") | | |
 | idle memory, all processes, PSS, median of 20 samples over 4 s; median of ${rounds} | $(mib "$app_pss") MiB (runs: $(for v in $(column app 3); do printf '%s ' "$(mib "$v")"; done | sed 's/ $//'); highest sample $(mib "$(median app 4)")) | $(mib "$floor_pss") MiB (runs: $(for v in $(column floor 3); do printf '%s ' "$(mib "$v")"; done | sed 's/ $//')) | **$(ratio "$app_pss" "$floor_pss")×**; $(round_ratios 3) | ≤ 1.10× (and ≤ 200 MB) |
 | same, RSS summed (counts shared pages once per process), median | $(mib "$(median app 5)") MiB | $(mib "$(median floor 5)") MiB | $(ratio "$(median app 5)" "$(median floor 5)")× | |
 | processes measured | $(median app 6) | $(median floor 6) | | |

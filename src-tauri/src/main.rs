@@ -34,6 +34,7 @@ fn main() {
             std::process::exit(1);
         }
     };
+    authdeck_webview::report_step("data opened", started);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             show_main(app)
@@ -42,10 +43,21 @@ fn main() {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
-        .on_page_load(move |_, payload| {
+        .on_page_load(move |webview, payload| {
             // For scripts/app-bench.sh: how long from process start until the UI has loaded.
+            if payload.event() == PageLoadEvent::Started {
+                authdeck_webview::report_step("page load started", started);
+            }
             if payload.event() == PageLoadEvent::Finished {
                 authdeck_webview::report_page_loaded(started);
+                // The tray waits for the first paint: building its menu of every account and
+                // registering it on D-Bus held the window back by about 20 ms (debug build).
+                static TRAY: std::sync::Once = std::sync::Once::new();
+                TRAY.call_once(|| {
+                    if let Err(e) = tray::install(webview.app_handle()) {
+                        tracing::warn!("the tray icon could not be set up: {e}");
+                    }
+                });
             }
         })
         .invoke_handler(tauri::generate_handler![
@@ -103,8 +115,8 @@ fn main() {
             commands::suite_run,
             commands::app_quit,
         ])
-        .setup(|app| {
-            tray::install(app.handle())?;
+        .setup(move |app| {
+            authdeck_webview::report_step("setup", started);
             refresher::start(app.handle());
             #[cfg(unix)]
             quit_on_signals(app.handle().clone());

@@ -31,6 +31,17 @@ pub fn report_page_loaded(started: std::time::Instant) {
     }
 }
 
+/// For scripts/app-bench.sh: when `AUTHDECK_STARTUP_PROBE` is set, prints on stderr how many
+/// milliseconds after `started` the step `what` of the app's start was reached.
+pub fn report_step(what: &str, started: std::time::Instant) {
+    if std::env::var_os("AUTHDECK_STARTUP_PROBE").is_some() {
+        eprintln!(
+            "authdeck-startup-step: {what} after {} ms",
+            started.elapsed().as_millis()
+        );
+    }
+}
+
 /// Sets the environment above. Call first thing in `main`, before any other thread exists.
 pub fn calm() {
     #[cfg(target_os = "linux")]

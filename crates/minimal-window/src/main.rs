@@ -10,7 +10,14 @@ fn main() {
     let started = std::time::Instant::now();
     authdeck_webview::calm();
     let result = tauri::Builder::default()
+        .setup(move |_| {
+            authdeck_webview::report_step("setup", started);
+            Ok(())
+        })
         .on_page_load(move |_, payload| {
+            if payload.event() == PageLoadEvent::Started {
+                authdeck_webview::report_step("page load started", started);
+            }
             if payload.event() == PageLoadEvent::Finished {
                 authdeck_webview::report_page_loaded(started);
             }
