@@ -410,6 +410,18 @@ pub fn tag_given(text: &str) -> Option<String> {
     (!tag.is_empty()).then_some(tag)
 }
 
+/// A typed tag as it is kept ([`tag_given`]); `None` when blank (no tag). Errors: Invalid when
+/// what is left is not a tag ([`tag_problem`]).
+pub fn tag_checked(text: &str) -> Result<Option<String>> {
+    let Some(tag) = tag_given(text) else {
+        return Ok(None);
+    };
+    match tag_problem(&tag) {
+        Some(problem) => Err(Error::Invalid(format!("the tag {tag:?} {problem}"))),
+        None => Ok(Some(tag)),
+    }
+}
+
 /// What is wrong with `tag` as an environment tag, in words that follow it ("is …"); `None`
 /// when it is fine: 1 to [`MAX_TAG_CHARS`] letters, digits, spaces and `- _ . / :`, as
 /// [`tag_given`] leaves it. Tags are shown in lists and typed in filters and shells, so they
@@ -804,6 +816,18 @@ mod tests {
         for bad in ["", " prod", "a  b", "pro;d", "a\nb", "<b>", &"x".repeat(33)] {
             assert!(tag_problem(bad).is_some(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn a_checked_tag_is_folded_blank_is_none_and_a_bad_one_is_named() {
+        assert_eq!(
+            tag_checked("  eu   prod ").ok(),
+            Some(Some("eu prod".to_string()))
+        );
+        assert_eq!(tag_checked(" \t ").ok(), Some(None));
+        let err = tag_checked("pro;d").expect_err("not a tag");
+        assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+        assert!(err.to_string().contains("\"pro;d\" is not a tag"), "{err}");
     }
 
     #[test]

@@ -83,7 +83,7 @@ pub async fn run(mut args: Args) -> CmdResult {
     let min_valid = SignedDuration::from_secs(i64::from(args.min_valid));
     let mut title = None;
     if let Some(tag) = &args.tag {
-        let wanted = authdeck_core::accounts::tag_given(tag);
+        let wanted = authdeck_core::accounts::tag_checked(tag)?;
         let tagged: Vec<String> = deck
             .accounts_tagged(tag, Timestamp::now())?
             .into_iter()
@@ -101,10 +101,7 @@ pub async fn run(mut args: Args) -> CmdResult {
         }
         // Named after the tag, when the tag's accounts are all it holds.
         if args.accounts.is_empty() {
-            title = Some(format!(
-                "Authdeck: {}",
-                wanted.as_deref().map_or("untagged", |_| tag.trim())
-            ));
+            title = Some(environment::tag_title(wanted.as_deref()));
         }
         args.accounts.extend(tagged);
     }

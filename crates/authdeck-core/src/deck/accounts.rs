@@ -168,19 +168,13 @@ impl Deck {
     ) -> Result<Vec<String>> {
         let tag = match tag {
             None => None,
-            Some(typed) => {
-                let Some(tag) = accounts::tag_given(typed) else {
-                    return Err(crate::Error::Invalid(
-                        "the tag is empty: give one such as prod, or drop the tag (`authdeck tag \
-                         --clear ACCOUNT`)"
-                            .into(),
-                    ));
-                };
-                if let Some(problem) = accounts::tag_problem(&tag) {
-                    return Err(crate::Error::Invalid(format!("the tag {tag:?} {problem}")));
-                }
-                Some(tag)
-            }
+            Some(typed) => Some(accounts::tag_checked(typed)?.ok_or_else(|| {
+                crate::Error::Invalid(
+                    "the tag is empty: give one such as prod, or drop the tag (`authdeck tag \
+                     --clear ACCOUNT`)"
+                        .into(),
+                )
+            })?),
         };
         let mut seen = std::collections::HashSet::new();
         let names: Vec<String> = names
@@ -200,22 +194,14 @@ impl Deck {
     /// The accounts tagged `tag`, letter case aside, at `now`; `''` (blank): those without a
     /// tag. Errors: Invalid (what no account could be tagged, such as `a;b`), Storage.
     pub fn accounts_tagged(&self, tag: &str, now: Timestamp) -> Result<Vec<AccountSummary>> {
-        let wanted = match accounts::tag_given(tag) {
-            None => None,
-            Some(tag) => match accounts::tag_problem(&tag) {
-                Some(problem) => {
-                    return Err(crate::Error::Invalid(format!("the tag {tag:?} {problem}")));
-                }
-                None => Some(tag.to_lowercase()),
-            },
-        };
+        let wanted = accounts::tag_checked(tag)?.map(|t| t.to_lowercase());
         let mut all = self.accounts(now)?;
         all.retain(|a| a.account.config.tag.as_ref().map(|t| t.to_lowercase()) == wanted);
         Ok(all)
     }
 
     /// Pins the account on top of the app's list, or unpins it; the pin follows a rename and
-    /// goes with a removal. Errors: NotFound, Storage.
+    /// goes with a removal. Errors: Invalid (not an account name), NotFound, Storage.
     pub fn set_pinned(&self, account: &str, pinned: bool) -> Result<Account> {
         accounts::validate_name(account)?;
         let conn = self.db()?;

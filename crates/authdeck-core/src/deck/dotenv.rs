@@ -94,10 +94,8 @@ impl Deck {
                 )));
             }
             catalog.get(&pick.provider)?;
-            if let Some(tag) = pick.tag.as_deref().and_then(crate::accounts::tag_given)
-                && let Some(problem) = crate::accounts::tag_problem(&tag)
-            {
-                return Err(Error::Invalid(format!("the tag {tag:?} {problem}")));
+            if let Some(tag) = &pick.tag {
+                crate::accounts::tag_checked(tag)?;
             }
             crate::http::origin(&pick.base_url).map_err(|_| {
                 Error::Invalid(format!(

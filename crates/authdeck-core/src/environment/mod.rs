@@ -87,6 +87,12 @@ pub fn title(entries: &[Entry]) -> String {
     }
 }
 
+/// The name of an environment of the accounts tagged `tag` (`Authdeck: staging`), or of those
+/// without a tag (`None`: `Authdeck: untagged`).
+pub fn tag_title(tag: Option<&str>) -> String {
+    format!("Authdeck: {}", tag.unwrap_or("untagged"))
+}
+
 /// The variables of `entries` in the documented scheme. Errors: Invalid when two accounts
 /// would get the same names (`a.b` and `a-b`, or `Dev` and `dev`: some tools ignore case).
 pub fn variables(entries: &[Entry]) -> Result<Vec<Variable>> {
@@ -147,12 +153,11 @@ pub fn render_titled(
     now: Timestamp,
 ) -> Result<Zeroizing<String>> {
     let vars = variables(entries)?;
-    let title = title.to_string();
     match format {
-        Format::Postman => postman::render(&title, &vars, now),
-        Format::Insomnia => insomnia::render(&title, &vars, now),
+        Format::Postman => postman::render(title, &vars, now),
+        Format::Insomnia => insomnia::render(title, &vars, now),
         Format::Bruno => bruno::render(&vars),
-        Format::Dotenv => dotenv::render(&title, &vars, now),
+        Format::Dotenv => dotenv::render(title, &vars, now),
     }
 }
 
