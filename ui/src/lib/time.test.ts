@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ago, countdown, durationWords, localTime, relativeWords, secondsUntil, span, utcTime } from './time'
 
 const NOW = Date.parse('2026-11-22T12:00:00Z')
@@ -45,9 +45,17 @@ describe('span', () => {
 })
 
 describe('times', () => {
-  it('shows the same instant in a given zone and in UTC', () => {
-    expect(localTime('2026-11-22T12:00:05Z', 'Europe/Berlin')).toBe('2026-11-22 13:00:05')
-    expect(utcTime('2026-11-22T12:00:05Z')).toBe('2026-11-22 12:00:05 UTC')
+  it("shows the same instant in the user's own zone and in UTC", () => {
+    // Node reads TZ again when it changes: the user's zone for this test is Berlin's.
+    vi.stubEnv('TZ', 'Europe/Berlin')
+    try {
+      expect(localTime('2026-11-22T12:00:05Z')).toBe('2026-11-22 13:00:05')
+      expect(localTime('2026-07-01T23:30:00Z')).toBe('2026-07-02 01:30:00')
+      expect(utcTime('2026-11-22T12:00:05Z')).toBe('2026-11-22 12:00:05 UTC')
+      expect(localTime('2026-11-22T12:00:05Z', true)).toBe('2026-11-22 12:00:05')
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 
   it('shows a dash for a missing time rather than "Invalid Date"', () => {

@@ -37,42 +37,23 @@ function pad(n: number): string {
   return n.toString().padStart(2, '0')
 }
 
-// One formatter per time zone: making one costs far more than formatting with it, and
-// History draws a time for each of its hundred rows.
-const formatters = new Map<string, Intl.DateTimeFormat>()
-function formatter(timeZone?: string): Intl.DateTimeFormat {
-  const key = timeZone ?? ''
-  let f = formatters.get(key)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-    formatters.set(key, f)
-  }
-  return f
-}
-
-/** "2026-11-22 14:03:09" in the given time zone (the user's own by default). */
-export function localTime(iso: string | null, timeZone?: string): string {
+/** "2026-11-22 14:03:09" in the user's own time zone, or in UTC with `utc`. Date's own getters,
+ * not Intl.DateTimeFormat: WebKit loads ICU's date patterns and calendar data for a formatter,
+ * which the web process then keeps resident. */
+export function localTime(iso: string | null, utc = false): string {
   if (!iso) return '—'
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return '—'
-  const parts = formatter(timeZone).formatToParts(d)
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? ''
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`
+  const [y, mo, day, h, mi, s] = utc
+    ? [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
+    : [d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()]
+  return `${y.toString().padStart(4, '0')}-${pad(mo + 1)}-${pad(day)} ${pad(h)}:${pad(mi)}:${pad(s)}`
 }
 
 /** The same instant in UTC, ending in "Z" so nobody mistakes it for local time. */
 export function utcTime(iso: string | null): string {
   if (!iso) return '—'
-  return `${localTime(iso, 'UTC')} UTC`
+  return `${localTime(iso, true)} UTC`
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago", or the date for older times. */
