@@ -59,7 +59,20 @@ tree_kb() {
   echo "$total"
 }
 
-# One start of a program: prints "first-paint-ms idle-pss-kb highest-pss-kb idle-rss-kb processes".
+# PSS (kB) of one process and of its descendants named NAME (/proc/PID/comm, cut to 15 characters).
+named_kb() {
+  local pid=$1 name=$2 total=0 p v
+  for p in $(pgrep -P "$pid" 2>/dev/null || true); do
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$name" ] || continue
+    v=$(awk '$1=="Pss:" {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+    total=$(( total + ${v:-0} ))
+  done
+  echo "$total"
+}
+
+# One start of a program: prints "first-paint-ms idle-pss-kb highest-pss-kb idle-rss-kb processes
+# own-pss-kb web-pss-kb network-pss-kb" (the last three: the program's own process and WebKit's
+# web and network processes, each the median of the samples).
 # The first paint is the page's load, reported by the program's startup probe
 # (authdeck_webview::report_page_loaded). Idle: 10 s after it (the countdowns tick, the
 # refresher has run once); every second's repaint holds a few MiB for a moment, so 20 samples
@@ -74,13 +87,18 @@ measure() {
   # The steps of the start each program reports (authdeck_webview::report_step), for the table.
   sed -n 's/^authdeck-startup-step: \(.*\) after \([0-9]*\) ms$/\1\t\2/p' "$log" >>"$work/$(basename "$bin").steps"
   sleep 10
-  for _ in $(seq 20); do echo "$(tree_kb Pss "$pid") $(tree_kb Rss "$pid")" >>"$samples"; sleep 0.2; done
+  for _ in $(seq 20); do
+    echo "$(tree_kb Pss "$pid") $(tree_kb Rss "$pid") $(awk '$1=="Pss:" {print $2}' "/proc/$pid/smaps_rollup")" \
+      "$(named_kb "$pid" WebKitWebProces) $(named_kb "$pid" WebKitNetworkPr)" >>"$samples"
+    sleep 0.2
+  done
   pss=$(awk '{print $1}' "$samples" | sort -n | sed -n 10p)
   pss_max=$(awk '{print $1}' "$samples" | sort -n | tail -1)
   rss=$(awk '{print $2}' "$samples" | sort -n | sed -n 10p)
   procs=$(( 1 + $(pgrep -P "$pid" | wc -l) ))
+  parts=$(for c in 3 4 5; do awk -v c="$c" '{print $c}' "$samples" | sort -n | sed -n 10p; done | tr '\n' ' ')
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "${ms:-timeout} $pss $pss_max $rss $procs"
+  echo "${ms:-timeout} $pss $pss_max $rss $procs ${parts% }"
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -96,7 +114,8 @@ for round in $(seq "$rounds"); do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# Column N of a runs file (1 round, 2 first paint, 3 PSS, 4 highest PSS, 5 RSS, 6 processes): the median.
+# Column N of a runs file (1 round, 2 first paint, 3 PSS, 4 highest PSS, 5 RSS, 6 processes,
+# 7 own process PSS, 8 web process PSS, 9 network process PSS): the median.
 median() { awk -v c="$2" '{print $c}' "$work/$1.runs" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 column() { awk -v c="$2" '{print $c}' "$work/$1.runs" | tr '\n' ' ' | sed 's/ $//'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
@@ -104,7 +123,7 @@ mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 # Per round: the app's figure over the floor's from the same round.
 round_ratios() {
   paste "$work/app.runs" "$work/floor.runs" |
-    awk -v a="$1" -v b="$(( $1 + 6 ))" '{printf "%s%.2f", (NR > 1 ? " " : ""), $a / $b}'
+    awk -v a="$1" -v b="$(( $1 + 9 ))" '{printf "%s%.2f", (NR > 1 ? " " : ""), $a / $b}'
 }
 app_ms=$(median app 2); floor_ms=$(median floor 2)
 app_pss=$(median app 3); floor_pss=$(median floor 3)
@@ -123,7 +142,7 @@ size() { [ -f "$1" ] && echo "$(( $(stat -c %s "$1") / 1024 )) KiB" || echo "not
 deb=$(ls "$root"/target/release/bundle/deb/*.deb 2>/dev/null | head -1 || true)
 
 cat <<MD
-## Desktop app against its floor (issues #6 and #18; $(date -u +%Y-%m-%d), $(nproc) cores, Xvfb, ${profile} profile)
+### Desktop app against its floor (issues #6 and #18; $(date -u +%Y-%m-%d), $(nproc) cores, Xvfb, ${profile} profile)
 
 The app (\`${app#$root/}\`, 50 accounts signed in) and its floor (\`${floor#$root/}\`: a minimal
 Tauri 2 window with a static page, WebKit set up by the same code) started ${rounds} times each,
@@ -134,6 +153,7 @@ alternated, by the same script. Load average $load_before before, $load_after af
 | cold start to first paint (page loaded), median of ${rounds} | ${app_ms} ms (runs: $(column app 2)) | ${floor_ms} ms (runs: $(column floor 2)) | **$(ratio "$app_ms" "$floor_ms")×**; $(round_ratios 2) | ≤ 1.2× (and ≤ 1000 ms) |
 | steps of the start, median (authdeck_webview::report_step) | $(steps "$app") | $(steps "$floor") | | |
 | idle memory, all processes, PSS, median of 20 samples over 4 s; median of ${rounds} | $(mib "$app_pss") MiB (runs: $(for v in $(column app 3); do printf '%s ' "$(mib "$v")"; done | sed 's/ $//'); highest sample $(mib "$(median app 4)")) | $(mib "$floor_pss") MiB (runs: $(for v in $(column floor 3); do printf '%s ' "$(mib "$v")"; done | sed 's/ $//')) | **$(ratio "$app_pss" "$floor_pss")×**; $(round_ratios 3) | ≤ 1.10× (and ≤ 200 MB) |
+| the same by process, PSS, median: own process / WebKit web process / network process | $(mib "$(median app 7)") / $(mib "$(median app 8)") / $(mib "$(median app 9)") MiB | $(mib "$(median floor 7)") / $(mib "$(median floor 8)") / $(mib "$(median floor 9)") MiB | $(ratio "$(median app 7)" "$(median floor 7)")× / $(ratio "$(median app 8)" "$(median floor 8)")× / $(ratio "$(median app 9)" "$(median floor 9)")× | |
 | same, RSS summed (counts shared pages once per process), median | $(mib "$(median app 5)") MiB | $(mib "$(median floor 5)") MiB | $(ratio "$(median app 5)" "$(median floor 5)")× | |
 | processes measured | $(median app 6) | $(median floor 6) | | |
 | release binary \`target/release/authdeck-app\` | $(size "$root/target/release/authdeck-app") | $(size "$root/target/release/minimal-window") | | |
