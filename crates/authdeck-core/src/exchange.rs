@@ -399,9 +399,17 @@ fn conclude(
     let now = Timestamp::now();
     let (result, raw) = match answer {
         Ok(answer) => {
-            let result =
-                read_answer(&answer, success, errors, now).map_err(|failure| redact(failure, vars));
-            let raw = raw_answer(answer, &result, vars, &safe_fields(target, success, errors));
+            // The body parsed once, for reading and for keeping.
+            let json: Option<Value> = serde_json::from_slice(&answer.body).ok();
+            let result = read_parsed(&answer, json.as_ref(), success, errors, now)
+                .map_err(|failure| redact(failure, vars));
+            let secrets = sent_and_received(&result, vars);
+            let raw = shown_parsed(
+                answer,
+                json,
+                &secrets,
+                &safe_fields(target, success, errors),
+            );
             (result, Some(raw))
         }
         Err(failure) => (Err(redact(failure, vars)), None),
@@ -444,6 +452,15 @@ pub(crate) fn raw_answer(
     vars: &[(&str, &str)],
     safe: &[&str],
 ) -> RawAnswer {
+    shown_answer(answer, &sent_and_received(result, vars), safe)
+}
+
+/// The secrets to cut from a kept answer: what we sent (all but the email) and the tokens
+/// that came back.
+fn sent_and_received<'a>(
+    result: &'a std::result::Result<Session, Failure>,
+    vars: &[(&str, &'a str)],
+) -> Vec<&'a str> {
     let mut secrets: Vec<&str> = vars
         .iter()
         .filter(|(name, _)| *name != "{email}")
@@ -458,12 +475,18 @@ pub(crate) fn raw_answer(
             secrets.push(id.expose());
         }
     }
-    shown_answer(answer, &secrets, safe)
+    secrets
 }
 
 /// `answer` as it may be kept and shown: hidden by shape ([`crate::redact`]), then every one
 /// of `secrets` (of 4 bytes or more) cut wherever it still is, the body cut to [`MAX_RAW`].
 pub(crate) fn shown_answer(answer: Answer, secrets: &[&str], safe: &[&str]) -> RawAnswer {
+    let json = serde_json::from_slice::<Value>(&answer.body).ok();
+    shown_parsed(answer, json, secrets, safe)
+}
+
+/// [`shown_answer`] with the body already parsed (`None`: not JSON).
+fn shown_parsed(answer: Answer, json: Option<Value>, secrets: &[&str], safe: &[&str]) -> RawAnswer {
     let Answer {
         status,
         content_type,
@@ -474,12 +497,12 @@ pub(crate) fn shown_answer(answer: Answer, secrets: &[&str], safe: &[&str]) -> R
     let body = Zeroizing::new(body);
     // A JSON answer is hidden by shape; anything else loses its JWT-shaped runs. Then every
     // secret we know of is cut wherever it still is.
-    let mut text = Zeroizing::new(match serde_json::from_slice::<Value>(&body) {
-        Ok(mut json) => {
+    let mut text = Zeroizing::new(match json {
+        Some(mut json) => {
             crate::redact::json(&mut json, safe);
             json.to_string()
         }
-        Err(_) => {
+        None => {
             let text = String::from_utf8_lossy(&body);
             crate::redact::jwts_in(&text).unwrap_or_else(|| text.into_owned())
         }
@@ -655,8 +678,19 @@ pub fn read_answer(
     now: Timestamp,
 ) -> std::result::Result<Session, Failure> {
     let json: Option<Value> = serde_json::from_slice(&answer.body).ok();
+    read_parsed(answer, json.as_ref(), success, errors, now)
+}
+
+/// [`read_answer`] with the body already parsed (`None`: not JSON).
+fn read_parsed(
+    answer: &Answer,
+    json: Option<&Value>,
+    success: &SuccessSpec,
+    errors: &ErrorSpec,
+    now: Timestamp,
+) -> std::result::Result<Session, Failure> {
     if !(200..300).contains(&answer.status) {
-        return Err(read_failure(answer, json.as_ref(), errors));
+        return Err(read_failure(answer, json, errors));
     }
     let protocol = |message: String| Failure {
         kind: Kind::ProtocolError,
@@ -701,7 +735,7 @@ pub fn read_answer(
         }),
     };
     let Some(found) = found else {
-        return Err(no_token(answer, json.as_ref(), &source, errors));
+        return Err(no_token(answer, json, &source, errors));
     };
     let found = Zeroizing::new(found);
     let (scheme, token) = match source {

@@ -302,8 +302,13 @@ pub fn endpoint(base_url: &str, path: &str, allow_insecure_http: bool) -> Result
         ))
     })?;
     check_scheme(&url, allow_insecure_http)?;
+    // The base parsed once for both checks below (every login and refresh comes here).
+    let base_url = match Url::parse(base) {
+        Ok(parsed) if parsed.has_host() && matches!(parsed.scheme(), "http" | "https") => parsed,
+        _ => return Err(not_http(base)),
+    };
     // A path such as "@evil.test/x" or ".evil.test" would move the request to another host.
-    if origin(base)? != url.origin().ascii_serialization() {
+    if base_url.origin() != url.origin() {
         return Err(Error::Invalid(format!(
             "the path \"{path}\" would take the request away from {base}: an endpoint path must \
              start with '/'"
@@ -311,10 +316,12 @@ pub fn endpoint(base_url: &str, path: &str, allow_insecure_http: bool) -> Result
     }
     // Nor may "/../other" or "/%2e%2e/other" climb out of the base URL's own path prefix (a
     // gateway's `/talkstack`): the URL parser resolves them before we see the path.
-    let prefix = Url::parse(base)
-        .map(|b| b.path().trim_end_matches('/').to_string())
-        .unwrap_or_default();
-    let under = url.path() == prefix || url.path().starts_with(&format!("{prefix}/"));
+    let prefix = base_url.path().trim_end_matches('/');
+    let under = url.path() == prefix
+        || url
+            .path()
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'));
     if !prefix.is_empty() && !under {
         return Err(Error::Invalid(format!(
             "the path \"{path}\" would leave {base} for {}: `..` cannot climb out of the base \
@@ -332,10 +339,12 @@ pub fn origin(url: &str) -> Result<String> {
         Ok(parsed) if parsed.has_host() && matches!(parsed.scheme(), "http" | "https") => {
             Ok(parsed.origin().ascii_serialization())
         }
-        _ => Err(Error::Invalid(format!(
-            "\"{url}\" is not an http:// or https:// URL"
-        ))),
+        _ => Err(not_http(url)),
     }
+}
+
+fn not_http(url: &str) -> Error {
+    Error::Invalid(format!("\"{url}\" is not an http:// or https:// URL"))
 }
 
 /// `https` anywhere; plain `http` only to loopback unless explicitly allowed.
