@@ -427,6 +427,8 @@ pub fn tag_checked(text: &str) -> Result<Option<String>> {
 /// [`tag_given`] leaves it. Tags are shown in lists and typed in filters and shells, so they
 /// stay short and plain.
 pub fn tag_problem(tag: &str) -> Option<&'static str> {
+    // The message below is a literal so it can stay `&'static str`; this keeps its "32" true.
+    const _: () = assert!(MAX_TAG_CHARS == 32, "tag_problem's message names the limit");
     let plain = tag
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/' | ':'));
