@@ -82,6 +82,24 @@ enum Command {
 }
 
 impl Command {
+    /// Whether the command serves or runs many requests at once, and so gets a worker thread
+    /// per core. The rest make at most one request in turn and run on the calling thread:
+    /// starting worker threads costs a short command such as `token` (which a script may call
+    /// before every request) a good part of its time.
+    fn wants_worker_threads(&self) -> bool {
+        matches!(
+            self,
+            Command::Login(_)
+                | Command::Sandbox(_)
+                | Command::Exec(_)
+                | Command::Inject(_)
+                | Command::Proxy(_)
+                | Command::Refresh(_)
+                | Command::ExportEnv(_)
+                | Command::Check(_)
+        )
+    }
+
     /// The user asked for JSON (`--json`, `token --format json`): a failure is printed as
     /// JSON on stdout too.
     fn wants_json(&self) -> bool {
@@ -134,11 +152,15 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(e),
     };
     log::init(cli.verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let mut builder = match cli.command.wants_worker_threads() {
+        true => {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(2);
+            b
+        }
+        false => tokio::runtime::Builder::new_current_thread(),
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: could not start the async runtime: {e}");

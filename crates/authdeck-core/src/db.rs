@@ -52,13 +52,42 @@ pub fn open(path: &Path) -> Result<Connection> {
     .map_err(|e| explain(path, e))?;
 
     retry_busy(|| conn.pragma_update(None, "journal_mode", "WAL")).map_err(|e| explain(path, e))?;
+    keep_wal_files(&conn);
+    // With the WAL kept, its checkpointed frames would otherwise stay in it, and the next
+    // process to open the database alone would take them for new ones: replay them, write
+    // them into the file again and sync it, on every `authdeck token`. Emptied instead.
+    conn.pragma_update(None, "journal_size_limit", 0)
+        .map_err(|e| explain(path, e))?;
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(|e| explain(path, e))?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(|e| explain(path, e))?;
-    migrate(&conn)?;
+    // Most opens find the schema current: no write transaction then (every `authdeck token`
+    // opens the database, and a write would wait behind any other process's write).
+    if found < SCHEMA_VERSION {
+        migrate(&conn)?;
+    }
     restrict_permissions(path);
     Ok(conn)
+}
+
+/// Leaves the -wal and -shm files in place when the last connection closes (SQLite's
+/// persistent WAL mode), the WAL checkpointed and emptied (see `journal_size_limit` above). Otherwise every short
+/// process (each `authdeck token`) creates both, sizes the index and deletes both again: a
+/// good part of its time on disk. Best effort: without it SQLite works as before.
+fn keep_wal_files(conn: &Connection) {
+    let mut on: std::ffi::c_int = 1;
+    // SAFETY: the handle is this open connection's; "main" is a NUL-terminated database name;
+    // SQLITE_FCNTL_PERSIST_WAL reads and writes one int through the pointer, which lives
+    // across the call.
+    unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
+            (&raw mut on).cast(),
+        );
+    }
 }
 
 /// Runs `f` in an IMMEDIATE transaction: the write lock is taken up front, so two processes
@@ -196,8 +225,14 @@ fn restrict_permissions(path: &Path) {
             name.push(suffix);
             files.push(name.into());
         }
-        for file in files.iter().filter(|f| f.exists()) {
-            let _ = std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600));
+        for file in &files {
+            // Changed only when needed: most opens find them as they were left.
+            let Ok(meta) = std::fs::metadata(file) else {
+                continue;
+            };
+            if meta.permissions().mode() & 0o777 != 0o600 {
+                let _ = std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600));
+            }
         }
     }
     #[cfg(not(unix))]
@@ -238,6 +273,46 @@ mod tests {
         drop(open(&path)?);
         let conn = open(&path)?;
         assert_eq!(user_version(&conn)?, SCHEMA_VERSION);
+        Ok(())
+    }
+
+    #[test]
+    fn opening_a_current_database_waits_for_no_other_writer() -> Result<()> {
+        // An open that wrote (a migration transaction) would wait out BUSY_TIMEOUT behind
+        // this writer and then fail; one that only reads goes through at once.
+        let tmp = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
+        let path = tmp.path().join("a.db");
+        let writer = open(&path)?;
+        writer.execute_batch("BEGIN IMMEDIATE")?;
+        let reader = open(&path)?;
+        assert_eq!(user_version(&reader)?, SCHEMA_VERSION);
+        writer.execute_batch("ROLLBACK")?;
+        Ok(())
+    }
+
+    #[test]
+    fn the_last_close_keeps_the_wal_files_empty_for_the_next_process() -> Result<()> {
+        // Kept, so the next short process does not create and delete them again; empty, so it
+        // has nothing to replay into the database (and sync) when it opens it alone.
+        let tmp = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
+        let path = tmp.path().join("a.db");
+        let conn = open(&path)?;
+        conn.execute(
+            "INSERT INTO accounts (name, provider, base_url, email, overrides, created_at, \
+             updated_at) VALUES ('a', 'p', 'u', 'e', '{}', 0, 0)",
+            [],
+        )?;
+        drop(conn);
+        let wal = std::fs::metadata(tmp.path().join("a.db-wal"))
+            .map_err(|e| Error::Io(format!("the -wal file is kept: {e}")))?;
+        assert_eq!(wal.len(), 0, "the kept WAL holds no frames");
+        assert!(
+            tmp.path().join("a.db-shm").exists(),
+            "the -shm file is kept"
+        );
+        let conn = open(&path)?;
+        let count: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+        assert_eq!(count, 1, "the row reached the database file");
         Ok(())
     }
 

@@ -113,6 +113,38 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 }
 
 /// A read-only folder would otherwise only show up later as an obscure SQLite error.
+/// On unix the kernel is asked (access(2) with the effective ids, which also sees a read-only
+/// mount) instead of creating and deleting a file in the folder: every command checks, and
+/// `authdeck token` is called before each request of some scripts.
+#[cfg(unix)]
+fn check_writable(dir: &Path) -> Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let refused = |e: std::io::Error| {
+        Error::Io(format!(
+            "cannot write to the folder {}: {e}; check its permissions or set {HOME_ENV} to a \
+             folder Authdeck may write to",
+            dir.display()
+        ))
+    };
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes())
+        .map_err(|_| refused(std::io::ErrorKind::InvalidInput.into()))?;
+    // SAFETY: `path` is a NUL-terminated string that lives across the call, which only reads it.
+    let rc = unsafe {
+        libc::faccessat(
+            libc::AT_FDCWD,
+            path.as_ptr(),
+            libc::W_OK | libc::X_OK,
+            libc::AT_EACCESS,
+        )
+    };
+    match rc {
+        0 => Ok(()),
+        _ => Err(refused(std::io::Error::last_os_error())),
+    }
+}
+
+/// A read-only folder would otherwise only show up later as an obscure SQLite error.
+#[cfg(not(unix))]
 fn check_writable(dir: &Path) -> Result<()> {
     let probe = dir.join(format!(".authdeck-write-check-{}", std::process::id()));
     let result = std::fs::OpenOptions::new()
