@@ -25,14 +25,21 @@ pub struct Catalog {
 impl Catalog {
     /// The presets only.
     pub fn presets() -> Catalog {
-        let mut catalog = Catalog::default();
-        for (_, text) in PRESETS {
-            match parse(text) {
-                Ok(p) => catalog.providers.push((p, Source::Preset)),
-                Err(problem) => catalog.problems.push(problem),
-            }
-        }
-        catalog
+        // Parsed once per process: every login and renewal reads the catalog, and parsing the
+        // seven preset files each time was a good part of a renewal's own work.
+        static PARSED: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                let mut catalog = Catalog::default();
+                for (_, text) in PRESETS {
+                    match parse(text) {
+                        Ok(p) => catalog.providers.push((p, Source::Preset)),
+                        Err(problem) => catalog.problems.push(problem),
+                    }
+                }
+                catalog
+            })
+            .clone()
     }
 
     /// The presets and every `*.toml` in `dir` (a missing dir is just empty), sorted by name.
