@@ -62,6 +62,15 @@ pub fn open(path: &Path) -> Result<Connection> {
         .map_err(|e| explain(path, e))?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(|e| explain(path, e))?;
+    // A file SQLite could only open for reading (its mode, an immutable flag) is refused
+    // here, in words, rather than at the first write after a renewal.
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        return Err(Error::Storage(format!(
+            "cannot write the database {}: it is read-only; check the file's and its folder's \
+             permissions",
+            path.display()
+        )));
+    }
     // Most opens find the schema current: no write transaction then (every `authdeck token`
     // opens the database, and a write would wait behind any other process's write).
     if found < SCHEMA_VERSION {
@@ -313,6 +322,43 @@ mod tests {
         let conn = open(&path)?;
         let count: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
         assert_eq!(count, 1, "the row reached the database file");
+        Ok(())
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_read_only_database_file_is_refused_at_open_in_words() -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let io = |e: std::io::Error| Error::Io(e.to_string());
+        let tmp = tempfile::tempdir().map_err(io)?;
+        let path = tmp.path().join("a.db");
+        drop(open(&path)?);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).map_err(io)?;
+        // Root ignores modes: the immutable attribute then, where chattr works.
+        let writable = || std::fs::OpenOptions::new().write(true).open(&path).is_ok();
+        let chattr = |flag: &str| {
+            std::process::Command::new("chattr")
+                .arg(flag)
+                .arg(&path)
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        let immutable = writable() && chattr("+i");
+        if writable() {
+            eprintln!("SKIPPED: cannot make a file read-only here (root without chattr)");
+            return Ok(());
+        }
+        let result = open(&path);
+        if immutable {
+            chattr("-i");
+        }
+        let message = result
+            .expect_err("a read-only database is refused")
+            .to_string();
+        assert!(
+            message.contains("read-only") && message.contains(&path.display().to_string()),
+            "the error names the file and why: {message}"
+        );
         Ok(())
     }
 

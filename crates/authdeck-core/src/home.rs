@@ -113,21 +113,17 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 }
 
 /// A read-only folder would otherwise only show up later as an obscure SQLite error.
-/// On unix the kernel is asked (access(2) with the effective ids, which also sees a read-only
-/// mount) instead of creating and deleting a file in the folder: every command checks, and
-/// `authdeck token` is called before each request of some scripts.
+/// On unix the kernel is asked first (access(2) with the effective ids, which also sees a
+/// read-only mount or an immutable folder) instead of creating and deleting a file in the
+/// folder: every command checks, and `authdeck token` is called before each request of some
+/// scripts. A refusal is confirmed by writing, since some sandboxes' seccomp filters refuse
+/// faccessat2 itself with EPERM.
 #[cfg(unix)]
 fn check_writable(dir: &Path) -> Result<()> {
     use std::os::unix::ffi::OsStrExt;
-    let refused = |e: std::io::Error| {
-        Error::Io(format!(
-            "cannot write to the folder {}: {e}; check its permissions or set {HOME_ENV} to a \
-             folder Authdeck may write to",
-            dir.display()
-        ))
+    let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return probe_writable(dir);
     };
-    let path = std::ffi::CString::new(dir.as_os_str().as_bytes())
-        .map_err(|_| refused(std::io::ErrorKind::InvalidInput.into()))?;
     // SAFETY: `path` is a NUL-terminated string that lives across the call, which only reads it.
     let rc = unsafe {
         libc::faccessat(
@@ -139,13 +135,17 @@ fn check_writable(dir: &Path) -> Result<()> {
     };
     match rc {
         0 => Ok(()),
-        _ => Err(refused(std::io::Error::last_os_error())),
+        _ => probe_writable(dir),
     }
 }
 
-/// A read-only folder would otherwise only show up later as an obscure SQLite error.
 #[cfg(not(unix))]
 fn check_writable(dir: &Path) -> Result<()> {
+    probe_writable(dir)
+}
+
+/// Creates and deletes a file in `dir`: the write itself.
+fn probe_writable(dir: &Path) -> Result<()> {
     let probe = dir.join(format!(".authdeck-write-check-{}", std::process::id()));
     let result = std::fs::OpenOptions::new()
         .write(true)

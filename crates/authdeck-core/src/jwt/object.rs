@@ -93,7 +93,8 @@ impl JsonObject {
             .map(move |(name, raw)| (name, last.get(name).copied().unwrap_or(raw)))
     }
 
-    /// The names that appear more than once, each once, in the order they first appear.
+    /// The names that appear more than once, each once, in the order of their second
+    /// appearance.
     pub fn duplicates(&self) -> Vec<&str> {
         // A token has a dozen or two members: comparing each with those before it costs less
         // than hashing them (the hashing was a quarter of explaining a typical token), and
