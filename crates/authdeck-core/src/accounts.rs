@@ -534,8 +534,12 @@ const COLUMNS: &str = "name, provider, base_url, email, overrides, allow_insecur
 
 /// The account named `name`, if any.
 pub fn get(conn: &Connection, name: &str) -> Result<Option<Account>> {
+    // Cached: a renewal reads its account several times.
     let sql = format!("SELECT {COLUMNS} FROM accounts WHERE name = ?1");
-    let row = conn.query_row(&sql, [name], read_row).optional()?;
+    let row = conn
+        .prepare_cached(&sql)?
+        .query_row([name], read_row)
+        .optional()?;
     row.transpose()
 }
 
@@ -559,7 +563,7 @@ pub fn upsert(conn: &Connection, config: &AccountConfig, now: Timestamp) -> Resu
     let overrides = serde_json::to_string(&config.overrides)
         .map_err(|e| Error::Invalid(format!("account {}: overrides: {e}", config.name)))?;
     let now_ms = now.as_millisecond();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO accounts (name, provider, base_url, email, overrides, allow_insecure_http, \
              created_at, updated_at, timeout_secs, env_var, tag)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10)
@@ -574,19 +578,19 @@ pub fn upsert(conn: &Connection, config: &AccountConfig, now: Timestamp) -> Resu
              signed_in = CASE WHEN accounts.provider IS excluded.provider
                  AND accounts.base_url IS excluded.base_url AND accounts.email IS excluded.email
                  THEN accounts.signed_in ELSE 0 END",
-        params![
-            config.name,
-            config.provider,
-            config.base_url,
-            config.email,
-            overrides,
-            config.allow_insecure_http,
-            now_ms,
-            config.timeout_secs.map(|s| s as i64),
-            config.env_var,
-            config.tag
-        ],
-    )?;
+    )?
+    .execute(params![
+        config.name,
+        config.provider,
+        config.base_url,
+        config.email,
+        overrides,
+        config.allow_insecure_http,
+        now_ms,
+        config.timeout_secs.map(|s| s as i64),
+        config.env_var,
+        config.tag
+    ])?;
     get(conn, &config.name)?.ok_or_else(|| not_found(&config.name))
 }
 
@@ -615,12 +619,14 @@ pub fn set_session(
     session: &SessionState,
     now: Timestamp,
 ) -> Result<()> {
-    let changed = conn.execute(
-        "UPDATE accounts SET signed_in = ?2, session_issued_at = ?3, session_expires_at = ?4,
+    let changed = conn
+        .prepare_cached(
+            "UPDATE accounts SET signed_in = ?2, session_issued_at = ?3, session_expires_at = ?4,
              token_fingerprint = ?5, has_refresh_token = ?6, password_remembered = ?7,
              clock_skew_secs = ?8, updated_at = ?9, secrets_origin = ?10
          WHERE name = ?1",
-        params![
+        )?
+        .execute(params![
             name,
             session.signed_in,
             session.issued_at.map(|t| t.as_millisecond()),
@@ -631,8 +637,7 @@ pub fn set_session(
             session.clock_skew_secs,
             now.as_millisecond(),
             session.secrets_origin
-        ],
-    )?;
+        ])?;
     if changed == 0 {
         return Err(not_found(name));
     }
@@ -641,10 +646,9 @@ pub fn set_session(
 
 /// Records a successful login (not a refresh) at `at`.
 pub fn set_last_login(conn: &Connection, name: &str, at: Timestamp) -> Result<()> {
-    let changed = conn.execute(
-        "UPDATE accounts SET last_login_at = ?2 WHERE name = ?1",
-        params![name, at.as_millisecond()],
-    )?;
+    let changed = conn
+        .prepare_cached("UPDATE accounts SET last_login_at = ?2 WHERE name = ?1")?
+        .execute(params![name, at.as_millisecond()])?;
     if changed == 0 {
         return Err(not_found(name));
     }

@@ -5,7 +5,7 @@
 
 use crate::{Error, Result};
 use std::fs::{File, OpenOptions};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Held while an account's session is being renewed; dropping it releases the lock.
 #[derive(Debug)]
@@ -13,8 +13,36 @@ pub struct AccountLock {
     _file: File,
 }
 
-/// Waits for and takes the lock of `account`. Blocks: async callers use `spawn_blocking`.
+/// Waits for and takes the lock of `account`. Blocks: async callers use [`acquire_async`].
 pub fn acquire(locks_dir: &Path, account: &str) -> Result<AccountLock> {
+    let (file, path) = open(locks_dir, account)?;
+    file.lock()
+        .map_err(|e| Error::Io(format!("cannot lock {}: {e}", path.display())))?;
+    Ok(AccountLock { _file: file })
+}
+
+/// [`acquire`] without blocking the async runtime. Most of the time nobody holds the lock:
+/// then it is taken at once, without handing the wait to a blocking thread (a thousand
+/// renewals paid that hand-off a thousand times).
+pub async fn acquire_async(locks_dir: &Path, account: &str) -> Result<AccountLock> {
+    let (file, path) = open(locks_dir, account)?;
+    match file.try_lock() {
+        Ok(()) => return Ok(AccountLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => {}
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(Error::Io(format!("cannot lock {}: {e}", path.display())));
+        }
+    }
+    drop(file);
+    let dir = locks_dir.to_path_buf();
+    let name = account.to_string();
+    tokio::task::spawn_blocking(move || acquire(&dir, &name))
+        .await
+        .map_err(|e| Error::Io(format!("the lock task failed: {e}")))?
+}
+
+/// The lock file of `account`, created if needed, and its path.
+fn open(locks_dir: &Path, account: &str) -> Result<(File, PathBuf)> {
     crate::accounts::validate_name(account)?;
     std::fs::create_dir_all(locks_dir).map_err(|e| {
         Error::Io(format!(
@@ -29,18 +57,7 @@ pub fn acquire(locks_dir: &Path, account: &str) -> Result<AccountLock> {
         .write(true)
         .open(&path)
         .map_err(|e| Error::Io(format!("cannot open the lock file {}: {e}", path.display())))?;
-    file.lock()
-        .map_err(|e| Error::Io(format!("cannot lock {}: {e}", path.display())))?;
-    Ok(AccountLock { _file: file })
-}
-
-/// [`acquire`] without blocking the async runtime.
-pub async fn acquire_async(locks_dir: &Path, account: &str) -> Result<AccountLock> {
-    let dir = locks_dir.to_path_buf();
-    let name = account.to_string();
-    tokio::task::spawn_blocking(move || acquire(&dir, &name))
-        .await
-        .map_err(|e| Error::Io(format!("the lock task failed: {e}")))?
+    Ok((file, path))
 }
 
 #[cfg(test)]
@@ -76,6 +93,30 @@ mod tests {
             1,
             "two holders were inside at once"
         );
+    }
+
+    #[tokio::test]
+    async fn the_async_lock_waits_for_the_holder_and_takes_a_free_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = acquire(dir.path(), "acct").unwrap();
+        let released = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let holder = {
+            let released = released.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                released.store(true, Ordering::SeqCst);
+                drop(held);
+            })
+        };
+        let second = acquire_async(dir.path(), "acct").await.unwrap();
+        assert!(
+            released.load(Ordering::SeqCst),
+            "taken while another holder still had it"
+        );
+        holder.join().unwrap();
+        drop(second);
+        let _free = acquire_async(dir.path(), "acct").await.unwrap();
+        assert!(acquire_async(dir.path(), "../escape").await.is_err());
     }
 
     #[test]
