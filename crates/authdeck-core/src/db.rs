@@ -81,18 +81,19 @@ pub fn open(path: &Path) -> Result<Connection> {
 }
 
 /// Leaves the -wal and -shm files in place when the last connection closes (SQLite's
-/// persistent WAL mode), the WAL checkpointed and emptied (see `journal_size_limit` above). Otherwise every short
-/// process (each `authdeck token`) creates both, sizes the index and deletes both again: a
-/// good part of its time on disk. Best effort: without it SQLite works as before.
+/// persistent WAL mode), the WAL checkpointed and emptied (see `journal_size_limit` in
+/// [`open`]). Otherwise every short process (each `authdeck token`) creates both, sizes the
+/// index and deletes both again: a good part of its time on disk. Best effort: without it
+/// SQLite works as before.
 fn keep_wal_files(conn: &Connection) {
     let mut on: std::ffi::c_int = 1;
-    // SAFETY: the handle is this open connection's; "main" is a NUL-terminated database name;
+    // SAFETY: the handle is this open connection's; MAIN_DB is a NUL-terminated database name;
     // SQLITE_FCNTL_PERSIST_WAL reads and writes one int through the pointer, which lives
     // across the call.
     unsafe {
         rusqlite::ffi::sqlite3_file_control(
             conn.handle(),
-            c"main".as_ptr(),
+            rusqlite::MAIN_DB.as_ptr(),
             rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
             (&raw mut on).cast(),
         );

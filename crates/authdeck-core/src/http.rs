@@ -303,10 +303,7 @@ pub fn endpoint(base_url: &str, path: &str, allow_insecure_http: bool) -> Result
     })?;
     check_scheme(&url, allow_insecure_http)?;
     // The base parsed once for both checks below (every login and refresh comes here).
-    let base_url = match Url::parse(base) {
-        Ok(parsed) if parsed.has_host() && matches!(parsed.scheme(), "http" | "https") => parsed,
-        _ => return Err(not_http(base)),
-    };
+    let base_url = http_url(base)?;
     // A path such as "@evil.test/x" or ".evil.test" would move the request to another host.
     if base_url.origin() != url.origin() {
         return Err(Error::Invalid(format!(
@@ -335,16 +332,20 @@ pub fn endpoint(base_url: &str, path: &str, allow_insecure_http: bool) -> Result
 /// The origin of `url` as `scheme://host[:port]` (RFC 6454; the default port left out): what
 /// a kept secret is bound to. Errors: Invalid (not an http(s) URL with a host).
 pub fn origin(url: &str) -> Result<String> {
-    match Url::parse(url.trim()) {
-        Ok(parsed) if parsed.has_host() && matches!(parsed.scheme(), "http" | "https") => {
-            Ok(parsed.origin().ascii_serialization())
-        }
-        _ => Err(not_http(url)),
-    }
+    Ok(http_url(url)?.origin().ascii_serialization())
 }
 
-fn not_http(url: &str) -> Error {
-    Error::Invalid(format!("\"{url}\" is not an http:// or https:// URL"))
+/// `url` parsed (around spaces trimmed), when it is an http(s) URL with a host. Errors:
+/// Invalid, naming `url` as given.
+fn http_url(url: &str) -> Result<Url> {
+    match Url::parse(url.trim()) {
+        Ok(parsed) if parsed.has_host() && matches!(parsed.scheme(), "http" | "https") => {
+            Ok(parsed)
+        }
+        _ => Err(Error::Invalid(format!(
+            "\"{url}\" is not an http:// or https:// URL"
+        ))),
+    }
 }
 
 /// `https` anywhere; plain `http` only to loopback unless explicitly allowed.

@@ -16,9 +16,7 @@ pub struct AccountLock {
 /// Waits for and takes the lock of `account`. Blocks: async callers use [`acquire_async`].
 pub fn acquire(locks_dir: &Path, account: &str) -> Result<AccountLock> {
     let (file, path) = open(locks_dir, account)?;
-    file.lock()
-        .map_err(|e| Error::Io(format!("cannot lock {}: {e}", path.display())))?;
-    Ok(AccountLock { _file: file })
+    wait(file, &path)
 }
 
 /// [`acquire`] without blocking the async runtime. Most of the time nobody holds the lock:
@@ -30,15 +28,23 @@ pub async fn acquire_async(locks_dir: &Path, account: &str) -> Result<AccountLoc
         Ok(()) => return Ok(AccountLock { _file: file }),
         Err(std::fs::TryLockError::WouldBlock) => {}
         Err(std::fs::TryLockError::Error(e)) => {
-            return Err(Error::Io(format!("cannot lock {}: {e}", path.display())));
+            return Err(cannot_lock(&path, e));
         }
     }
-    drop(file);
-    let dir = locks_dir.to_path_buf();
-    let name = account.to_string();
-    tokio::task::spawn_blocking(move || acquire(&dir, &name))
+    // Held: the same file waits for it on a blocking thread.
+    tokio::task::spawn_blocking(move || wait(file, &path))
         .await
         .map_err(|e| Error::Io(format!("the lock task failed: {e}")))?
+}
+
+/// Waits for the lock of the open lock file at `path`.
+fn wait(file: File, path: &Path) -> Result<AccountLock> {
+    file.lock().map_err(|e| cannot_lock(path, e))?;
+    Ok(AccountLock { _file: file })
+}
+
+fn cannot_lock(path: &Path, e: std::io::Error) -> Error {
+    Error::Io(format!("cannot lock {}: {e}", path.display()))
 }
 
 /// The lock file of `account`, created if needed, and its path.
