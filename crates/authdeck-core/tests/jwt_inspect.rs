@@ -230,7 +230,7 @@ fn an_expired_token_says_how_long_ago() -> TestResult {
     assert_eq!(inspection.time_status, TimeStatus::Expired);
     assert!(inspection.expired);
     assert_eq!(
-        inspection.expires_at.map(|t| t.relative),
+        inspection.expires_at.map(|t| t.relative.clone()),
         Some("expired 3 days ago".to_owned())
     );
     Ok(())

@@ -338,7 +338,11 @@ payload_base64: string | null, alg: string | null, alg_description: string | nul
  * Registered claims (iss, sub, aud, exp, nbf, iat, jti) then common ones (email, scope, ...),
  * each with a label and display text.
  */
-explained: Array<ExplainedClaim>, expires_at: TimeView | null, time_status: TimeStatus, 
+explained: Array<ExplainedClaim>, 
+/**
+ * The `exp` claim's time, shared with its entry in `explained`.
+ */
+expires_at: TimeView | null, time_status: TimeStatus, 
 /**
  * Why `time_status` is `unknown`: the `exp` or `nbf` that could not be read.
  */

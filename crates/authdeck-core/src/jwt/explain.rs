@@ -39,7 +39,10 @@ pub struct Inspection {
     /// Registered claims (iss, sub, aud, exp, nbf, iat, jti) then common ones (email, scope, ...),
     /// each with a label and display text.
     pub explained: Vec<ExplainedClaim>,
-    pub expires_at: Option<TimeView>,
+    /// The `exp` claim's time, shared with its entry in `explained`.
+    #[serde(serialize_with = "shared_time")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<TimeView>"))]
+    pub expires_at: Option<Arc<TimeView>>,
     pub time_status: TimeStatus,
     /// Why `time_status` is `unknown`: the `exp` or `nbf` that could not be read.
     pub time_problem: Option<String>,
@@ -92,8 +95,11 @@ pub struct ExplainedClaim {
     /// NumericDate as written, its readable forms being in `time`.
     pub text: String,
     /// Set for time claims (exp, nbf, iat, auth_time) that could be read as a time.
-    // Boxed: it is the bulk of a claim, and most claims are not times.
-    pub time: Option<Box<TimeView>>,
+    // Shared: it is the bulk of a claim, most claims are not times, and `nbf` and `iat` (and
+    // `expires_at` with `exp`) are often one moment, formatted once.
+    #[serde(serialize_with = "shared_time")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<TimeView>"))]
+    pub time: Option<Arc<TimeView>>,
     /// Set for a time claim that is present but no time (a string, out of range): why.
     /// Such a claim is never taken for an absent one.
     pub problem: Option<String>,
@@ -218,14 +224,22 @@ const NBF: usize = 4;
 const IAT: usize = 5;
 const AUTH_TIME: usize = 22;
 
-fn is_time_slot(slot: usize) -> bool {
-    matches!(slot, EXP | NBF | IAT | AUTH_TIME)
+/// A time claim's place among exp, nbf, iat and auth_time; `None` for other claims.
+fn time_index(slot: usize) -> Option<usize> {
+    match slot {
+        EXP => Some(0),
+        NBF => Some(1),
+        IAT => Some(2),
+        AUTH_TIME => Some(3),
+        _ => None,
+    }
 }
 
 /// A JSON integer (no fraction, no exponent) that neither i64 nor u64 holds exactly.
 fn is_big_integer(raw: &str) -> bool {
     let digits = raw.strip_prefix('-').unwrap_or(raw);
-    !digits.is_empty()
+    // i64 holds every integer of up to 18 digits.
+    digits.len() > 18
         && digits.bytes().all(|b| b.is_ascii_digit())
         && raw.parse::<i64>().is_err()
         && raw.parse::<u64>().is_err()
@@ -376,57 +390,54 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         }
     }
 
-    if let Some(claims) = decoded.claims() {
-        let big: Vec<&str> = claims
-            .iter()
-            .filter(|(_, value)| is_big_integer(value))
-            .map(|(name, _)| name)
-            .collect();
-        let deep: Vec<&str> = claims
-            .iter()
-            .filter(|(_, value)| too_deep_for_json_value(value))
-            .map(|(name, _)| name)
-            .collect();
-        if !deep.is_empty() {
-            notes.push(Note::new(
-                "deep_claim",
-                format!(
-                    "{} {} nested more than 128 levels deep: shown, and given under --json, as \
-                     its JSON text in a string",
-                    deep.join(", "),
-                    if deep.len() == 1 { "is" } else { "are" }
-                ),
-            ));
-        }
-        if !big.is_empty() {
-            notes.push(Note::new(
-                "big_number",
-                format!(
-                    "{} {} an integer beyond 64 bits: most JSON readers (and --json) round it",
-                    big.join(", "),
-                    if big.len() == 1 { "is" } else { "are" }
-                ),
-            ));
-        }
-    }
-
-    // One pass over the claims puts each known one in its display slot.
+    // One pass over the claims puts each known one in its display slot and finds the values
+    // that JSON readers mangle.
     let mut slots: [Option<&str>; KNOWN.len()] = [None; KNOWN.len()];
+    let (mut big, mut deep): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
     if let Some(claims) = decoded.claims() {
         for (name, value) in claims.iter() {
             if let Some(slot) = known_slot(name) {
                 slots[slot] = Some(value);
             }
+            if is_big_integer(value) {
+                big.push(name);
+            }
+            if too_deep_for_json_value(value) {
+                deep.push(name);
+            }
         }
     }
-    let mut times: [Option<Timestamp>; KNOWN.len()] = [None; KNOWN.len()];
-    let mut problems: [Option<String>; KNOWN.len()] = [const { None }; KNOWN.len()];
+    if !deep.is_empty() {
+        notes.push(Note::new(
+            "deep_claim",
+            format!(
+                "{} {} nested more than 128 levels deep: shown, and given under --json, as \
+                 its JSON text in a string",
+                deep.join(", "),
+                if deep.len() == 1 { "is" } else { "are" }
+            ),
+        ));
+    }
+    if !big.is_empty() {
+        notes.push(Note::new(
+            "big_number",
+            format!(
+                "{} {} an integer beyond 64 bits: most JSON readers (and --json) round it",
+                big.join(", "),
+                if big.len() == 1 { "is" } else { "are" }
+            ),
+        ));
+    }
+
+    // What the time claims say, by `time_index` (exp, nbf, iat, auth_time).
+    let mut times: [Option<Timestamp>; 4] = [None; 4];
+    let mut problems: [Option<String>; 4] = [const { None }; 4];
     let mut explained = Vec::with_capacity(slots.iter().flatten().count());
     let mut expires_at = None;
     for (slot, value) in slots.iter().enumerate() {
         let Some(value) = *value else { continue };
         let (name, label, kind) = KNOWN[slot];
-        let time = if is_time_slot(slot) {
+        let time = if let Some(at) = time_index(slot) {
             let read = read_time(name, value);
             if let Some(remark) = read.remark() {
                 let code = match read {
@@ -435,19 +446,19 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
                 };
                 notes.push(Note::new(code, remark));
             }
-            times[slot] = read.time();
+            times[at] = read.time();
             if let ClaimTime::Unreadable { problem } = read {
-                problems[slot] = Some(problem);
+                problems[at] = Some(problem);
             }
-            times[slot].map(|t| {
+            times[at].map(|t| {
                 // nbf and iat are often the same moment: format it once.
                 let same = explained.iter().rev().find_map(|c: &ExplainedClaim| {
                     let view = c.time.as_ref()?;
                     (slot != EXP && c.name != "exp" && view.timestamp == t).then_some(view)
                 });
                 match same {
-                    Some(view) => view.clone(),
-                    None => Box::new(time_view(t, now, tz, slot == EXP)),
+                    Some(view) => Arc::clone(view),
+                    None => Arc::new(time_view(t, now, tz, slot == EXP)),
                 }
             })
         } else {
@@ -459,7 +470,7 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
             None => display_text(name, value),
         };
         if slot == EXP {
-            expires_at = time.as_deref().cloned();
+            expires_at = time.clone();
         }
         explained.push(ExplainedClaim {
             name,
@@ -467,17 +478,17 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
             kind,
             text,
             time,
-            problem: problems[slot].clone(),
+            problem: time_index(slot).and_then(|at| problems[at].clone()),
         });
     }
 
-    let (exp, nbf, iat) = (times[EXP], times[NBF], times[IAT]);
+    let [exp, nbf, iat, _] = times;
     let expired = exp.is_some_and(|e| now >= e);
     let time_status = if expired {
         TimeStatus::Expired
     } else if nbf.is_some_and(|n| now < n) {
         TimeStatus::NotYetValid
-    } else if problems[EXP].is_some() || problems[NBF].is_some() {
+    } else if problems[0].is_some() || problems[1].is_some() {
         TimeStatus::Unknown
     } else if exp.is_some() {
         TimeStatus::Valid
@@ -516,7 +527,7 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         explained,
         expires_at,
         time_problem: match time_status {
-            TimeStatus::Unknown => problems[EXP].take().or_else(|| problems[NBF].take()),
+            TimeStatus::Unknown => problems[0].take().or_else(|| problems[1].take()),
             _ => None,
         },
         time_status,
@@ -586,6 +597,13 @@ fn shared_object<S: serde::Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     object.as_ref().serialize(serializer)
+}
+
+fn shared_time<S: serde::Serializer>(
+    time: &Option<Arc<TimeView>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    time.as_deref().serialize(serializer)
 }
 
 fn shared_optional_object<S: serde::Serializer>(
