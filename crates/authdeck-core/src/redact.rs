@@ -43,10 +43,21 @@ const NOT_SECRET: [&str; 6] = [
 
 /// The key or header `name` names a secret (`access_token`, `X-Api-Key`, `sessionId`).
 pub fn names_secret(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    !NOT_SECRET.contains(&lower.as_str())
-        && (SECRET_WORDS.iter().any(|w| lower.contains(w))
-            || SECRET_NAMES.contains(&lower.as_str()))
+    // Compared ignoring ASCII case in place: this runs for every member and header of every
+    // answer kept, where a lowercase copy and a substring searcher per word cost more than
+    // the comparisons.
+    let name = name.as_bytes();
+    let contains = |word: &str| {
+        name.windows(word.len())
+            .any(|part| part.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    !NOT_SECRET
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+        && (SECRET_WORDS.iter().any(|w| contains(w))
+            || SECRET_NAMES
+                .iter()
+                .any(|n| name.eq_ignore_ascii_case(n.as_bytes())))
 }
 
 /// Three base64url segments, the first starting like a JSON object (`eyJ`): a JWS/JWT.
@@ -70,10 +81,12 @@ pub fn jwts_in(text: &str) -> Option<String> {
 /// `safe`. Objects and arrays under a secret-named key are walked, not hidden whole, so
 /// `{"token": {"expires_at": ...}}` keeps its expiry.
 pub fn json(value: &mut Value, safe: &[&str]) {
-    walk(value, String::new(), false, safe);
+    walk(value, &mut String::new(), false, safe);
 }
 
-fn walk(value: &mut Value, at: String, secret_key: bool, safe: &[&str]) {
+/// `at` is the JSON Pointer of `value`: one buffer for the whole walk, each member's name
+/// pushed on the way down and cut on the way back.
+fn walk(value: &mut Value, at: &mut String, secret_key: bool, safe: &[&str]) {
     if safe.contains(&at.as_str()) {
         return;
     }
@@ -87,19 +100,43 @@ fn walk(value: &mut Value, at: String, secret_key: bool, safe: &[&str]) {
         }
         Value::Number(_) if secret_key => *value = Value::String(REDACTED.into()),
         Value::Object(members) => {
-            for (name, mut member) in std::mem::take(members) {
-                let path = format!("{at}/{}", name.replace('~', "~0").replace('/', "~1"));
-                walk(&mut member, path, names_secret(&name), safe);
-                // A key is a string too: a JWT used as one is hidden (found by fuzzing).
-                members.insert(jwts_in(&name).unwrap_or(name), member);
+            let len = at.len();
+            for (name, member) in members.iter_mut() {
+                at.push('/');
+                push_pointer_token(at, name);
+                walk(member, at, names_secret(name), safe);
+                at.truncate(len);
+            }
+            // A key is a string too: a JWT used as one is hidden (found by fuzzing). Rare, so
+            // the object is rebuilt only then.
+            if members.keys().any(|name| jwts_in(name).is_some()) {
+                for (name, member) in std::mem::take(members) {
+                    members.insert(jwts_in(&name).unwrap_or(name), member);
+                }
             }
         }
         Value::Array(items) => {
+            let len = at.len();
             for (i, item) in items.iter_mut().enumerate() {
-                walk(item, format!("{at}/{i}"), secret_key, safe);
+                use std::fmt::Write as _;
+                let _ = write!(at, "/{i}");
+                walk(item, at, secret_key, safe);
+                at.truncate(len);
             }
         }
         _ => {}
+    }
+}
+
+/// A member name as a JSON Pointer reference token (RFC 6901 section 3: `~` as `~0`, `/` as
+/// `~1`).
+fn push_pointer_token(at: &mut String, name: &str) {
+    for c in name.chars() {
+        match c {
+            '~' => at.push_str("~0"),
+            '/' => at.push_str("~1"),
+            c => at.push(c),
+        }
     }
 }
 
