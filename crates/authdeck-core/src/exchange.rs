@@ -595,22 +595,33 @@ impl<'a> Cuts<'a> {
 }
 
 /// `text` with every `secret` in it replaced by `<redacted>`; `None` when there is none.
-/// `probe` finds the secret's first bytes.
+/// `probe` finds the secret's first bytes; after a place where only those match, the search
+/// goes on from the next byte, so a secret whose start repeats (`0000…`, `abab…`) is never
+/// skipped over.
 fn without(text: &str, secret: &str, probe: &memchr::memmem::Finder<'_>) -> Option<String> {
+    let bytes = text.as_bytes();
     let mut out = String::new();
-    let mut copied = 0;
-    for at in probe.find_iter(text.as_bytes()) {
-        if at >= copied && text.as_bytes()[at..].starts_with(secret.as_bytes()) {
-            // A valid UTF-8 secret starts and ends on char boundaries.
-            out.push_str(text.get(copied..at)?);
-            out.push_str("<redacted>");
-            copied = at + secret.len();
+    let (mut copied, mut from) = (0, 0);
+    while let Some(found) = bytes.get(from..).and_then(|rest| probe.find(rest)) {
+        let at = from + found;
+        if !bytes[at..].starts_with(secret.as_bytes()) {
+            from = at + 1;
+            continue;
         }
+        // A match of valid UTF-8 in valid UTF-8 starts and ends on char boundaries; were it
+        // not so, the whole text is hidden rather than a secret kept.
+        let Some(before) = text.get(copied..at) else {
+            return Some(crate::redact::REDACTED.into());
+        };
+        out.push_str(before);
+        out.push_str(crate::redact::REDACTED);
+        copied = at + secret.len();
+        from = copied;
     }
     if copied == 0 {
         return None;
     }
-    out.push_str(text.get(copied..)?);
+    out.push_str(text.get(copied..).unwrap_or_default());
     Some(out)
 }
 
@@ -1115,14 +1126,25 @@ mod tests {
             redact_in(&mut text, secret);
             text
         };
-        let probe = memchr::memmem::Finder::new(&token.as_bytes()[..16]);
-        let cut_once = without(&body, token, &probe).expect("the token is there");
+        let cuts = Cuts::new(&[token]);
+        let (secret, probe) = &cuts.secrets[0];
+        let cut_once = without(&body, secret, probe).expect("the token is there");
         assert_eq!(cut(&body, token), cut_once);
         assert_eq!(
             cut_once,
             format!(r#"{{"token":"<redacted>","again":"<redacted><redacted>","near":"{near}"}}"#)
         );
         assert_eq!(cut(&body, "not-in-there"), body);
+        // A secret whose first 16 bytes repeat: a place where only they match must not make
+        // the search skip the real one, nor a cut one hide the next.
+        let zeros = format!("{}X", "0".repeat(16));
+        assert_eq!(cut(&format!("0{zeros}"), &zeros), "0<redacted>");
+        let long = "a".repeat(17);
+        assert_eq!(cut(&long.repeat(2), &long), "<redacted><redacted>");
+        assert_eq!(
+            cut(&format!("{long}a{long}"), &long),
+            "<redacted><redacted>a"
+        );
         assert_eq!(cut("pässwörd!", "pässwörd"), "<redacted>!");
         assert_eq!(
             cut("anything", ""),

@@ -27,6 +27,15 @@ const SECRET_WORDS: [&str; 10] = [
     "otp",
 ];
 
+// An empty word would match every name (and `windows(0)` panics).
+const _: () = {
+    let mut i = 0;
+    while i < SECRET_WORDS.len() {
+        assert!(!SECRET_WORDS[i].is_empty());
+        i += 1;
+    }
+};
+
 /// Names that are secrets on their own but too short to search for inside other words.
 const SECRET_NAMES: [&str; 4] = ["sid", "pwd", "pin", "auth"];
 
@@ -119,6 +128,7 @@ fn walk(value: &mut Value, at: &mut String, secret_key: bool, safe: &[&str]) {
             let len = at.len();
             for (i, item) in items.iter_mut().enumerate() {
                 use std::fmt::Write as _;
+                // Writing to a String cannot fail.
                 let _ = write!(at, "/{i}");
                 walk(item, at, secret_key, safe);
                 at.truncate(len);

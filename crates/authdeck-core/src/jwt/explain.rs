@@ -437,7 +437,8 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
     for (slot, value) in slots.iter().enumerate() {
         let Some(value) = *value else { continue };
         let (name, label, kind) = KNOWN[slot];
-        let time = if let Some(at) = time_index(slot) {
+        let at = time_index(slot);
+        let time = if let Some(at) = at {
             let read = read_time(name, value);
             if let Some(remark) = read.remark() {
                 let code = match read {
@@ -478,7 +479,7 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
             kind,
             text,
             time,
-            problem: time_index(slot).and_then(|at| problems[at].clone()),
+            problem: at.and_then(|at| problems[at].clone()),
         });
     }
 
@@ -599,6 +600,7 @@ fn shared_object<S: serde::Serializer>(
     object.as_ref().serialize(serializer)
 }
 
+/// A shared time view serialized as the view itself.
 fn shared_time<S: serde::Serializer>(
     time: &Option<Arc<TimeView>>,
     serializer: S,
