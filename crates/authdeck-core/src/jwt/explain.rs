@@ -224,13 +224,19 @@ const NBF: usize = 4;
 const IAT: usize = 5;
 const AUTH_TIME: usize = 22;
 
+/// Where each time claim's reading is kept in `inspect` (four places, not one per claim).
+const AT_EXP: usize = 0;
+const AT_NBF: usize = 1;
+const AT_IAT: usize = 2;
+const AT_AUTH_TIME: usize = 3;
+
 /// A time claim's place among exp, nbf, iat and auth_time; `None` for other claims.
 fn time_index(slot: usize) -> Option<usize> {
     match slot {
-        EXP => Some(0),
-        NBF => Some(1),
-        IAT => Some(2),
-        AUTH_TIME => Some(3),
+        EXP => Some(AT_EXP),
+        NBF => Some(AT_NBF),
+        IAT => Some(AT_IAT),
+        AUTH_TIME => Some(AT_AUTH_TIME),
         _ => None,
     }
 }
@@ -483,13 +489,13 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         });
     }
 
-    let [exp, nbf, iat, _] = times;
+    let (exp, nbf, iat) = (times[AT_EXP], times[AT_NBF], times[AT_IAT]);
     let expired = exp.is_some_and(|e| now >= e);
     let time_status = if expired {
         TimeStatus::Expired
     } else if nbf.is_some_and(|n| now < n) {
         TimeStatus::NotYetValid
-    } else if problems[0].is_some() || problems[1].is_some() {
+    } else if problems[AT_EXP].is_some() || problems[AT_NBF].is_some() {
         TimeStatus::Unknown
     } else if exp.is_some() {
         TimeStatus::Valid
@@ -528,7 +534,7 @@ pub fn inspect(decoded: &Decoded, now: Timestamp, tz: &TimeZone) -> Inspection {
         explained,
         expires_at,
         time_problem: match time_status {
-            TimeStatus::Unknown => problems[0].take().or_else(|| problems[1].take()),
+            TimeStatus::Unknown => problems[AT_EXP].take().or_else(|| problems[AT_NBF].take()),
             _ => None,
         },
         time_status,

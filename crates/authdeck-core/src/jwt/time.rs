@@ -93,15 +93,17 @@ pub(crate) fn read_time(name: &str, raw: &str) -> ClaimTime {
     if !raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
         return not_a_date();
     }
-    // Most time claims are integers: read as such, without the slower parse of a float.
-    let value = match raw.parse::<i64>() {
-        Ok(whole) => whole as f64,
-        Err(_) => match raw.parse::<f64>() {
+    // Most time claims are integers: read as such (exactly, and without the slower parse of
+    // a float); the float is only for comparing magnitudes.
+    let whole = raw.parse::<i64>().ok();
+    let value = match whole {
+        Some(whole) => whole as f64,
+        None => match raw.parse::<f64>() {
             Ok(value) => value,
             Err(_) => return not_a_date(),
         },
     };
-    if let Some(time) = seconds(raw, value) {
+    if let Some(time) = seconds(whole, value) {
         let note = (value.abs() >= DOUBTFUL_SECS).then(|| {
             format!(
                 "{name} is in the year {}: it may be milliseconds, but NumericDate is seconds",
@@ -110,7 +112,7 @@ pub(crate) fn read_time(name: &str, raw: &str) -> ClaimTime {
         });
         return ClaimTime::At { time, note };
     }
-    match milliseconds(raw, value).filter(|_| value.abs() >= CLEARLY_MILLIS) {
+    match milliseconds(whole, value).filter(|_| value.abs() >= CLEARLY_MILLIS) {
         Some(time) => ClaimTime::At {
             time,
             note: Some(format!(
@@ -127,18 +129,18 @@ pub(crate) fn read_time(name: &str, raw: &str) -> ClaimTime {
     }
 }
 
-/// `raw` (whose value is `value`) as seconds, exact for integers.
-fn seconds(raw: &str, value: f64) -> Option<Timestamp> {
-    match raw.parse::<i64>() {
-        Ok(secs) => Timestamp::from_second(secs).ok(),
-        Err(_) => from_f64_seconds(value),
+/// A NumericDate as seconds: `whole` exactly when the JSON text is an integer, else `value`.
+fn seconds(whole: Option<i64>, value: f64) -> Option<Timestamp> {
+    match whole {
+        Some(secs) => Timestamp::from_second(secs).ok(),
+        None => from_f64_seconds(value),
     }
 }
 
-fn milliseconds(raw: &str, value: f64) -> Option<Timestamp> {
-    match raw.parse::<i64>() {
-        Ok(ms) => Timestamp::from_millisecond(ms).ok(),
-        Err(_) => from_f64_seconds(value / 1000.0),
+fn milliseconds(whole: Option<i64>, value: f64) -> Option<Timestamp> {
+    match whole {
+        Some(ms) => Timestamp::from_millisecond(ms).ok(),
+        None => from_f64_seconds(value / 1000.0),
     }
 }
 
