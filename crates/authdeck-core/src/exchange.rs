@@ -278,15 +278,19 @@ async fn ask(
         .iter()
         .map(|(k, v)| (k.clone(), fill(v, vars).to_string()))
         .collect();
-    let shown = shown_request(request, &method, &url, body.content_type, vars);
+    let content_type = body.content_type;
     let out = Outgoing {
-        method,
-        url,
+        method: method.clone(),
+        url: url.clone(),
         headers,
         body: Some(body),
     };
     let started = Instant::now();
-    let answer = http.send(out, &target.policy).await;
+    // The request as it may be shown is written while the server answers: `biased` polls
+    // the send first, so the request is on its way before this task does anything else.
+    let (answer, shown) = tokio::join!(biased; http.send(out, &target.policy), async {
+        shown_request(request, &method, &url, content_type, vars)
+    });
     Ok((answer, started.elapsed().as_millis() as u64, shown))
 }
 

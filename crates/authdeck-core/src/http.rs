@@ -302,7 +302,15 @@ pub fn endpoint(base_url: &str, path: &str, allow_insecure_http: bool) -> Result
         ))
     })?;
     check_scheme(&url, allow_insecure_http)?;
-    // The base parsed once for both checks below (every login and refresh comes here).
+    if !written_under(&url, base) {
+        under_base(&url, base, path)?;
+    }
+    Ok(url)
+}
+
+/// That `url`, joined from `base` and `path`, keeps the base's origin and path prefix.
+/// Errors: Invalid, naming the path that would leave the base.
+fn under_base(url: &Url, base: &str, path: &str) -> Result<()> {
     let base_url = http_url(base)?;
     // A path such as "@evil.test/x" or ".evil.test" would move the request to another host.
     if base_url.origin() != url.origin() {
@@ -326,7 +334,17 @@ pub fn endpoint(base_url: &str, path: &str, allow_insecure_http: bool) -> Result
             url.path()
         )));
     }
-    Ok(url)
+    Ok(())
+}
+
+/// Whether `url`, as the parser writes it, starts with `base` (a trailing `/` aside) and then
+/// a `/`: then it has the base's origin and stays under its path prefix, with no need to parse
+/// the base (every login and refresh comes here). A base the parser would write otherwise
+/// (capitals, a default port, `..`) answers `false` and goes through the full checks.
+fn written_under(url: &Url, base: &str) -> bool {
+    url.as_str()
+        .strip_prefix(base.trim_end_matches('/'))
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The origin of `url` as `scheme://host[:port]` (RFC 6454; the default port left out): what
@@ -542,6 +560,55 @@ mod tests {
             );
         }
         assert!(endpoint("https://api.example.com", "//x/login", false).is_ok());
+    }
+
+    #[test]
+    fn a_url_written_under_its_base_passes_the_full_checks_and_others_go_through_them() {
+        let bases = [
+            "https://api.example.com",
+            "https://api.example.com/",
+            "https://gw.example.com/talkstack",
+            "https://gw.example.com/talk stack/",
+            "https://API.example.com:443/v1",
+            "http://127.0.0.1:8787/meetra",
+            "http://user@127.0.0.1:8787",
+            "https://gw.example.com/a/./b",
+        ];
+        let paths = [
+            "/login",
+            "/",
+            "",
+            "//x/login",
+            "/../other",
+            "/%2e%2e/other",
+            "/./login",
+            "stack/login",
+            "@evil.test/x",
+            ".evil.test",
+            ":9/x",
+            "/login?v=2",
+        ];
+        let mut fast = 0;
+        for base in bases {
+            for path in paths {
+                let joined = format!("{}{path}", base.trim_end_matches('/'));
+                let Ok(url) = Url::parse(&joined) else {
+                    continue;
+                };
+                if written_under(&url, base) {
+                    fast += 1;
+                    assert!(
+                        under_base(&url, base, path).is_ok(),
+                        "{base} + {path}: written under the base, yet the full checks refuse it"
+                    );
+                }
+            }
+        }
+        assert!(fast > 10, "the short way is taken for plain bases ({fast})");
+        // A base the parser writes otherwise still goes through the full checks.
+        let url = Url::parse("https://api.example.com/v1/login").unwrap();
+        assert!(!written_under(&url, "https://API.example.com:443/v1"));
+        assert!(under_base(&url, "https://API.example.com:443/v1", "/login").is_ok());
     }
 
     #[test]
