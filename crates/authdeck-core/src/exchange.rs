@@ -257,7 +257,7 @@ async fn ask(
     request: &Request,
     vars: &[(&str, &str)],
 ) -> Result<(std::result::Result<Answer, Failure>, u64, RawRequest)> {
-    let url = http::endpoint(
+    let url = http.endpoint(
         &target.base_url,
         &request.path,
         target.policy.allow_insecure_http,
@@ -504,7 +504,13 @@ fn shown_parsed(answer: Answer, json: Option<Value>, secrets: &[&str], safe: &[&
     let mut text = Zeroizing::new(match json {
         Some(mut json) => {
             crate::redact::json(&mut json, safe);
-            json.to_string()
+            // Written into room for the answer's own length: growing the text from empty
+            // copied it a dozen times.
+            let mut text = Vec::with_capacity(body.len() + 64);
+            match serde_json::to_writer(&mut text, &json) {
+                Ok(()) => String::from_utf8(text).unwrap_or_else(|_| json.to_string()),
+                Err(_) => json.to_string(),
+            }
         }
         None => {
             let text = String::from_utf8_lossy(&body);
@@ -631,14 +637,25 @@ fn without(text: &str, secret: &str, probe: &memchr::memmem::Finder<'_>) -> Opti
 
 /// A template string with its placeholders filled in, in a buffer zeroized on drop.
 fn fill(template: &str, vars: &[(&str, &str)]) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(template.to_string());
-    if template.contains('{') {
-        for (name, value) in vars {
-            if out.contains(name) {
-                *out = out.replace(name, value);
+    let mut out = Zeroizing::new(String::with_capacity(template.len() + 32));
+    let mut rest = template;
+    // One pass: a value put in is never searched again, so a password holding `{email}`
+    // stays as typed.
+    while let Some(at) = memchr::memchr(b'{', rest.as_bytes()) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match vars.iter().find(|(name, _)| rest.starts_with(name)) {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = &rest[name.len()..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
             }
         }
     }
+    out.push_str(rest);
     out
 }
 
@@ -681,15 +698,7 @@ impl serde::Serialize for Render<'_> {
             vars: self.vars,
         };
         match self.template {
-            Value::String(s) if s.contains('{') => {
-                let mut out = Zeroizing::new(s.clone());
-                for (name, value) in self.vars {
-                    if out.contains(name) {
-                        *out = out.replace(name, value);
-                    }
-                }
-                serializer.serialize_str(&out)
-            }
+            Value::String(s) if s.contains('{') => serializer.serialize_str(&fill(s, self.vars)),
             Value::Array(items) => {
                 let mut seq = serializer.serialize_seq(Some(items.len()))?;
                 for item in items {
@@ -1555,6 +1564,23 @@ mod tests {
             "username=a%40b.c&password=p%26w%3Dd&n=1"
         );
         assert_eq!(&*fill("Tenant {email}", &[("{email}", "x")]), "Tenant x");
+    }
+
+    #[test]
+    fn placeholders_are_filled_once_and_a_value_is_never_read_as_one() {
+        let vars = [("{email}", "a{password}@b.c"), ("{password}", "p{email}w")];
+        assert_eq!(
+            &*fill("{email}/{password}/{other}/{/{email", &vars),
+            "a{password}@b.c/p{email}w/{other}/{/{email"
+        );
+        assert_eq!(&*fill("", &vars), "");
+        assert_eq!(&*fill("{{password}}", &vars), "{p{email}w}");
+        let body = serde_json::to_string(&render(
+            &json!({"u": "{email}", "n": [1, "{password}"]}),
+            &vars,
+        ))
+        .unwrap();
+        assert_eq!(body, r#"{"u":"a{password}@b.c","n":[1,"p{email}w"]}"#);
     }
 
     fn jwt_with(payload: &str) -> String {

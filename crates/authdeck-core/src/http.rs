@@ -7,7 +7,7 @@
 use crate::error::{Error, Result};
 use crate::outcome::{Failure, Kind};
 use jiff::Timestamp;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use url::Url;
 use zeroize::Zeroizing;
@@ -97,11 +97,51 @@ impl Answer {
 #[derive(Clone, Default)]
 pub struct Http {
     client: Arc<OnceLock<reqwest::Client>>,
+    /// Endpoints already joined and checked, for [`Http::endpoint`].
+    endpoints: Arc<Mutex<Vec<Endpoint>>>,
 }
+
+/// A joined and checked endpoint URL, with what it was made from.
+struct Endpoint {
+    base_url: String,
+    path: String,
+    allow_insecure_http: bool,
+    url: Url,
+}
+
+/// How many endpoints an [`Http`] remembers; past that it starts over.
+const ENDPOINTS_KEPT: usize = 64;
 
 impl Http {
     pub fn new() -> Result<Http> {
         Ok(Http::default())
+    }
+
+    /// [`endpoint`], remembered: the app and every renewal ask for the same few endpoints
+    /// again and again, and parsing one is about a fifth of a login's own work on loopback.
+    /// Errors: those of [`endpoint`] (never remembered).
+    pub fn endpoint(&self, base_url: &str, path: &str, allow_insecure_http: bool) -> Result<Url> {
+        let same = |e: &&Endpoint| {
+            e.allow_insecure_http == allow_insecure_http && e.path == path && e.base_url == base_url
+        };
+        if let Ok(known) = self.endpoints.lock()
+            && let Some(known) = known.iter().find(same)
+        {
+            return Ok(known.url.clone());
+        }
+        let url = endpoint(base_url, path, allow_insecure_http)?;
+        if let Ok(mut known) = self.endpoints.lock() {
+            if known.len() >= ENDPOINTS_KEPT {
+                known.clear();
+            }
+            known.push(Endpoint {
+                base_url: base_url.to_owned(),
+                path: path.to_owned(),
+                allow_insecure_http,
+                url: url.clone(),
+            });
+        }
+        Ok(url)
     }
 
     fn client(&self) -> std::result::Result<&reqwest::Client, Failure> {
@@ -609,6 +649,37 @@ mod tests {
         let url = Url::parse("https://api.example.com/v1/login").unwrap();
         assert!(!written_under(&url, "https://API.example.com:443/v1"));
         assert!(under_base(&url, "https://API.example.com:443/v1", "/login").is_ok());
+    }
+
+    #[test]
+    fn a_remembered_endpoint_is_the_same_url_and_a_refused_one_stays_refused() {
+        let http = Http::new().unwrap();
+        for _ in 0..2 {
+            let url = http.endpoint("https://gw.example.com/talkstack/", "/auth/login", false);
+            assert_eq!(
+                url.unwrap().as_str(),
+                "https://gw.example.com/talkstack/auth/login"
+            );
+            assert!(
+                http.endpoint("https://gw.example.com/talkstack", "/../x", false)
+                    .is_err()
+            );
+            assert!(
+                http.endpoint("http://api.example.com", "/l", false)
+                    .is_err()
+            );
+            assert!(http.endpoint("http://api.example.com", "/l", true).is_ok());
+        }
+        // The same base and path with another scheme rule is another endpoint.
+        assert!(
+            http.endpoint("http://api.example.com", "/l", false)
+                .is_err()
+        );
+        for i in 0..ENDPOINTS_KEPT + 5 {
+            let url = http.endpoint("https://api.example.com", &format!("/{i}"), false);
+            assert_eq!(url.unwrap().path(), format!("/{i}"));
+        }
+        assert!(http.endpoints.lock().unwrap().len() <= ENDPOINTS_KEPT);
     }
 
     #[test]

@@ -199,7 +199,7 @@ fn parse_value(raw: &str) -> Value {
 /// The text of a JSON string value, unescaped; `None` for any other JSON value.
 pub fn json_str(raw: &str) -> Option<Cow<'_, str>> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-    if inner.contains('\\') {
+    if memchr::memchr(b'\\', inner.as_bytes()).is_some() {
         serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
     } else {
         Some(Cow::Borrowed(inner))
