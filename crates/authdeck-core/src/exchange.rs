@@ -286,8 +286,10 @@ async fn ask(
         body: Some(body),
     };
     let started = Instant::now();
-    // The request as it may be shown is written while the server answers: `biased` polls
-    // the send first, so the request is on its way before this task does anything else.
+    // The request as it may be shown is written while the send waits on the server, in the
+    // same task: `biased` polls the send first, so on a kept-alive connection the request
+    // is handed over before. An answer that comes meanwhile waits for it (a few µs, which
+    // `latency_ms` may include).
     let (answer, shown) = tokio::join!(biased; http.send(out, &target.policy), async {
         shown_request(request, &method, &url, content_type, vars)
     });
@@ -635,7 +637,8 @@ fn without(text: &str, secret: &str, probe: &memchr::memmem::Finder<'_>) -> Opti
     Some(out)
 }
 
-/// A template string with its placeholders filled in, in a buffer zeroized on drop.
+/// A template string with its placeholders filled in, in a buffer zeroized on drop (room is
+/// made for a few values up front; a copy left by growing past it is not wiped).
 fn fill(template: &str, vars: &[(&str, &str)]) -> Zeroizing<String> {
     let mut out = Zeroizing::new(String::with_capacity(template.len() + 32));
     let mut rest = template;

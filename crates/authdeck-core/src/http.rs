@@ -378,13 +378,21 @@ fn under_base(url: &Url, base: &str, path: &str) -> Result<()> {
 }
 
 /// Whether `url`, as the parser writes it, starts with `base` (a trailing `/` aside) and then
-/// a `/`: then it has the base's origin and stays under its path prefix, with no need to parse
-/// the base (every login and refresh comes here). A base the parser would write otherwise
-/// (capitals, a default port, `..`) answers `false` and goes through the full checks.
+/// a `/`, the base naming a host of its own: then it has the base's origin and stays under
+/// its path prefix, with no need to parse the base (every login and refresh comes here). A
+/// base the parser would write otherwise (capitals, a default port, `..`) answers `false`
+/// and goes through the full checks, as does one without a host (`https://` alone would
+/// take the host from the path).
 fn written_under(url: &Url, base: &str) -> bool {
-    url.as_str()
-        .strip_prefix(base.trim_end_matches('/'))
-        .is_some_and(|rest| rest.starts_with('/'))
+    let base = base.trim_end_matches('/');
+    let has_host = base
+        .split_once("://")
+        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+    has_host
+        && url
+            .as_str()
+            .strip_prefix(base)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The origin of `url` as `scheme://host[:port]` (RFC 6454; the default port left out): what
@@ -600,6 +608,18 @@ mod tests {
             );
         }
         assert!(endpoint("https://api.example.com", "//x/login", false).is_ok());
+        // A base without a host would take one from the path.
+        for (base, path) in [
+            ("https://", "/auth/login"),
+            ("https:", "evil.test/login"),
+            ("https:/", "/evil.test/login"),
+            ("http://", "/127.0.0.1/login"),
+        ] {
+            assert!(
+                endpoint(base, path, true).is_err(),
+                "{base} + {path} must be refused"
+            );
+        }
     }
 
     #[test]
@@ -613,6 +633,10 @@ mod tests {
             "http://127.0.0.1:8787/meetra",
             "http://user@127.0.0.1:8787",
             "https://gw.example.com/a/./b",
+            "https://",
+            "https:",
+            "http://",
+            "https:///x",
         ];
         let paths = [
             "/login",
