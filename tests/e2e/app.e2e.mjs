@@ -173,6 +173,12 @@ try {
     assert.match(await alert.getText(), /The password is wrong\./)
     await (await alert.$('button=Details')).click()
     await waitText('.dialog [data-detail="HTTP status"]', '401')
+    // The dialog fits its content across: the Options hint once pushed it sideways.
+    const sideways = await browser.execute(() => {
+      const d = document.querySelector('.dialog')
+      return d ? d.scrollWidth - d.clientWidth : -1
+    })
+    assert.ok(sideways >= 0 && sideways <= 1, `the add-account dialog scrolls sideways by ${sideways} px`)
     await shot('05-failed-login')
     await browser.keys('Escape')
     await waitFor('the dialog to close', async () => !(await (await $('.dialog')).isExisting()))
