@@ -155,7 +155,8 @@ impl AccountConfig {
             }
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(()),
             _ => Err(Error::Invalid(format!(
-                "account {}: the base URL {:?} is not an http:// or https:// URL",
+                "account {}: the base URL {:?} is not an http:// or https:// URL with a host: \
+                 give it as https://host[/prefix]",
                 self.name, self.base_url
             ))),
         }

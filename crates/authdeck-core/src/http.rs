@@ -409,7 +409,8 @@ fn http_url(url: &str) -> Result<Url> {
             Ok(parsed)
         }
         _ => Err(Error::Invalid(format!(
-            "\"{url}\" is not an http:// or https:// URL"
+            "\"{url}\" is not an http:// or https:// URL with a host: give it as \
+             https://host[/prefix]"
         ))),
     }
 }
