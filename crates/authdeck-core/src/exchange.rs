@@ -9,6 +9,7 @@ use crate::outcome::{Attempt, Failure, Kind, RawAnswer, RawRequest, Session};
 use crate::provider::{
     BodyFormat, ErrorSpec, ExpiryFormat, Provider, Request, SuccessSpec, TokenSource,
 };
+use crate::redact::Cuts;
 use crate::secret::Secret;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
@@ -485,7 +486,7 @@ fn sent_and_received<'a>(
 }
 
 /// `answer` as it may be kept and shown: hidden by shape ([`crate::redact`]), then every one
-/// of `secrets` (of 4 bytes or more) cut wherever it still is, the body cut to [`MAX_RAW`].
+/// of `secrets` cut wherever it still is ([`Cuts`]), the body cut to [`MAX_RAW`].
 pub(crate) fn shown_answer(answer: Answer, secrets: &[&str], safe: &[&str]) -> RawAnswer {
     let json = serde_json::from_slice::<Value>(&answer.body).ok();
     shown_parsed(answer, json, secrets, safe)
@@ -519,8 +520,7 @@ fn shown_parsed(answer: Answer, json: Option<Value>, secrets: &[&str], safe: &[&
             crate::redact::jwts_in(&text).unwrap_or_else(|| text.into_owned())
         }
     });
-    let secrets: Vec<&str> = secrets.iter().copied().filter(|s| s.len() >= 4).collect();
-    let cuts = Cuts::new(&secrets);
+    let cuts = Cuts::new(secrets);
     cuts.apply(&mut text);
     let headers = headers
         .into_iter()
@@ -552,7 +552,7 @@ fn shown_parsed(answer: Answer, json: Option<Value>, secrets: &[&str], safe: &[&
 fn redact(mut failure: Failure, vars: &[(&str, &str)]) -> Failure {
     let secrets: Vec<&str> = vars
         .iter()
-        .filter(|(name, value)| *name != "{email}" && value.len() >= 4)
+        .filter(|(name, _)| *name != "{email}")
         .map(|(_, value)| *value)
         .collect();
     let cuts = Cuts::new(&secrets);
@@ -563,78 +563,6 @@ fn redact(mut failure: Failure, vars: &[(&str, &str)]) -> Failure {
         cuts.apply(text);
     }
     failure
-}
-
-/// Replaces every `secret` in `text` by `<redacted>`, wiping the text it replaces (it held the
-/// secret).
-pub(crate) fn redact_in(text: &mut String, secret: &str) {
-    Cuts::new(&[secret]).apply(text);
-}
-
-/// Secrets to cut out of texts, each searcher built once for all the texts of an answer (its
-/// body and every header). A searcher looks for a secret's first 16 bytes and the rest is
-/// compared where they are found: building a searcher for a whole token costs more than the
-/// searches.
-struct Cuts<'a> {
-    secrets: Vec<(&'a str, memchr::memmem::Finder<'a>)>,
-}
-
-impl<'a> Cuts<'a> {
-    /// The empty secret is left out: it would match everywhere.
-    fn new(secrets: &[&'a str]) -> Cuts<'a> {
-        Cuts {
-            secrets: secrets
-                .iter()
-                .filter_map(|secret| {
-                    let probe_len = (1..=secret.len().min(16))
-                        .rev()
-                        .find(|&i| secret.is_char_boundary(i))?;
-                    let probe = memchr::memmem::Finder::new(&secret.as_bytes()[..probe_len]);
-                    Some((*secret, probe))
-                })
-                .collect(),
-        }
-    }
-
-    /// Cuts every secret out of `text`, wiping the text it replaces.
-    fn apply(&self, text: &mut String) {
-        for (secret, probe) in &self.secrets {
-            if let Some(redacted) = without(text, secret, probe) {
-                drop(Zeroizing::new(std::mem::replace(text, redacted)));
-            }
-        }
-    }
-}
-
-/// `text` with every `secret` in it replaced by `<redacted>`; `None` when there is none.
-/// `probe` finds the secret's first bytes; after a place where only those match, the search
-/// goes on from the next byte, so a secret whose start repeats (`0000…`, `abab…`) is never
-/// skipped over.
-fn without(text: &str, secret: &str, probe: &memchr::memmem::Finder<'_>) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = String::new();
-    let (mut copied, mut from) = (0, 0);
-    while let Some(found) = bytes.get(from..).and_then(|rest| probe.find(rest)) {
-        let at = from + found;
-        if !bytes[at..].starts_with(secret.as_bytes()) {
-            from = at + 1;
-            continue;
-        }
-        // A match of valid UTF-8 in valid UTF-8 starts and ends on char boundaries; were it
-        // not so, the whole text is hidden rather than a secret kept.
-        let Some(before) = text.get(copied..at) else {
-            return Some(crate::redact::REDACTED.into());
-        };
-        out.push_str(before);
-        out.push_str(crate::redact::REDACTED);
-        copied = at + secret.len();
-        from = copied;
-    }
-    if copied == 0 {
-        return None;
-    }
-    out.push_str(text.get(copied..).unwrap_or_default());
-    Some(out)
 }
 
 /// A template string with its placeholders filled in, in a buffer zeroized on drop (room is
@@ -1131,43 +1059,6 @@ mod tests {
     use super::*;
     use crate::provider::{PRESETS, Provider};
     use serde_json::json;
-
-    #[test]
-    fn without_cuts_every_occurrence_and_leaves_near_misses() {
-        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
-        let near = &token[..30];
-        let body = format!(r#"{{"token":"{token}","again":"{token}{token}","near":"{near}"}}"#);
-        let cut = |text: &str, secret: &str| {
-            let mut text = text.to_string();
-            redact_in(&mut text, secret);
-            text
-        };
-        let cuts = Cuts::new(&[token]);
-        let (secret, probe) = &cuts.secrets[0];
-        let cut_once = without(&body, secret, probe).expect("the token is there");
-        assert_eq!(cut(&body, token), cut_once);
-        assert_eq!(
-            cut_once,
-            format!(r#"{{"token":"<redacted>","again":"<redacted><redacted>","near":"{near}"}}"#)
-        );
-        assert_eq!(cut(&body, "not-in-there"), body);
-        // A secret whose first 16 bytes repeat: a place where only they match must not make
-        // the search skip the real one, nor a cut one hide the next.
-        let zeros = format!("{}X", "0".repeat(16));
-        assert_eq!(cut(&format!("0{zeros}"), &zeros), "0<redacted>");
-        let long = "a".repeat(17);
-        assert_eq!(cut(&long.repeat(2), &long), "<redacted><redacted>");
-        assert_eq!(
-            cut(&format!("{long}a{long}"), &long),
-            "<redacted><redacted>a"
-        );
-        assert_eq!(cut("pässwörd!", "pässwörd"), "<redacted>!");
-        assert_eq!(
-            cut("anything", ""),
-            "anything",
-            "an empty secret matches nothing"
-        );
-    }
 
     fn preset(id: &str) -> Provider {
         let text = PRESETS.iter().find(|(i, _)| *i == id).unwrap().1;

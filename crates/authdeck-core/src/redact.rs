@@ -4,12 +4,14 @@
 //!
 //! Deny by default: every JWT-shaped string, every value under a key that names a token,
 //! secret, password, cookie, session or key, every `Set-Cookie` and `Authorization` header;
-//! unless the provider marks the field safe (`raw_safe`, JSON Pointers).
+//! unless the provider marks the field safe (`raw_safe`, JSON Pointers). Then [`Cuts`] takes
+//! out every secret we know of (what was sent, the tokens that came back) wherever it still is.
 
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 use serde_json::Value;
 use std::sync::OnceLock;
+use zeroize::Zeroizing;
 
 /// What replaces a hidden value.
 pub const REDACTED: &str = "<redacted>";
@@ -28,7 +30,7 @@ const SECRET_WORDS: [&str; 10] = [
     "otp",
 ];
 
-// An empty word would match every name (and `windows(0)` panics).
+// An empty word would match every name.
 const _: () = {
     let mut i = 0;
     while i < SECRET_WORDS.len() {
@@ -68,15 +70,9 @@ fn has_secret_word(name: &str) -> bool {
             .build(SECRET_WORDS)
             .ok()
     });
-    match words {
-        Some(words) => words.is_match(name),
-        // Never happens (ten short literals); hiding stays on if it did.
-        None => SECRET_WORDS.iter().any(|word| {
-            name.as_bytes()
-                .windows(word.len())
-                .any(|part| part.eq_ignore_ascii_case(word.as_bytes()))
-        }),
-    }
+    // `None` never happens (ten short literals); were it so, every name would read as a
+    // secret's: hidden rather than shown.
+    words.as_ref().is_none_or(|words| words.is_match(name))
 }
 
 /// Three base64url segments, the first starting like a JSON object (`eyJ`): a JWS/JWT.
@@ -231,9 +227,116 @@ pub fn url_values_hidden(value: &str) -> String {
     out
 }
 
+/// Secrets to cut out of texts, each searcher built once for all the texts of an answer (its
+/// body and every header). A searcher looks for a secret's first 16 bytes and the rest is
+/// compared where they are found: building a searcher for a whole token costs more than the
+/// searches.
+pub(crate) struct Cuts<'a> {
+    secrets: Vec<(&'a str, memchr::memmem::Finder<'a>)>,
+}
+
+/// Shorter secrets are not cut: a 3-character password would cut words out of every answer.
+const SHORTEST_CUT: usize = 4;
+
+impl<'a> Cuts<'a> {
+    /// Secrets shorter than [`SHORTEST_CUT`] bytes are left out.
+    pub(crate) fn new(secrets: &[&'a str]) -> Cuts<'a> {
+        Cuts {
+            secrets: secrets
+                .iter()
+                .filter(|secret| secret.len() >= SHORTEST_CUT)
+                .filter_map(|secret| {
+                    let probe_len = (1..=secret.len().min(16))
+                        .rev()
+                        .find(|&i| secret.is_char_boundary(i))?;
+                    let probe = memchr::memmem::Finder::new(&secret.as_bytes()[..probe_len]);
+                    Some((*secret, probe))
+                })
+                .collect(),
+        }
+    }
+
+    /// Cuts every secret out of `text`, wiping the text it replaces (it held the secret).
+    pub(crate) fn apply(&self, text: &mut String) {
+        for (secret, probe) in &self.secrets {
+            if let Some(redacted) = without(text, secret, probe) {
+                drop(Zeroizing::new(std::mem::replace(text, redacted)));
+            }
+        }
+    }
+}
+
+/// `text` with every `secret` in it replaced by `<redacted>`; `None` when there is none.
+/// `probe` finds the secret's first bytes; after a place where only those match, the search
+/// goes on from the next byte, so a secret whose start repeats (`0000…`, `abab…`) is never
+/// skipped over.
+fn without(text: &str, secret: &str, probe: &memchr::memmem::Finder<'_>) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let (mut copied, mut from) = (0, 0);
+    while let Some(found) = bytes.get(from..).and_then(|rest| probe.find(rest)) {
+        let at = from + found;
+        if !bytes[at..].starts_with(secret.as_bytes()) {
+            from = at + 1;
+            continue;
+        }
+        // A match of valid UTF-8 in valid UTF-8 starts and ends on char boundaries; were it
+        // not so, the whole text is hidden rather than a secret kept.
+        let Some(before) = text.get(copied..at) else {
+            return Some(REDACTED.into());
+        };
+        out.push_str(before);
+        out.push_str(REDACTED);
+        copied = at + secret.len();
+        from = copied;
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_cuts_every_occurrence_and_leaves_near_misses() {
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+        let near = &token[..30];
+        let body = format!(r#"{{"token":"{token}","again":"{token}{token}","near":"{near}"}}"#);
+        let cut = |text: &str, secret: &str| {
+            let mut text = text.to_string();
+            Cuts::new(&[secret]).apply(&mut text);
+            text
+        };
+        let cuts = Cuts::new(&[token]);
+        let (secret, probe) = &cuts.secrets[0];
+        let cut_once = without(&body, secret, probe).expect("the token is there");
+        assert_eq!(cut(&body, token), cut_once);
+        assert_eq!(
+            cut_once,
+            format!(r#"{{"token":"<redacted>","again":"<redacted><redacted>","near":"{near}"}}"#)
+        );
+        assert_eq!(cut(&body, "not-in-there"), body);
+        // A secret whose first 16 bytes repeat: a place where only they match must not make
+        // the search skip the real one, nor a cut one hide the next.
+        let zeros = format!("{}X", "0".repeat(16));
+        assert_eq!(cut(&format!("0{zeros}"), &zeros), "0<redacted>");
+        let long = "a".repeat(17);
+        assert_eq!(cut(&long.repeat(2), &long), "<redacted><redacted>");
+        assert_eq!(
+            cut(&format!("{long}a{long}"), &long),
+            "<redacted><redacted>a"
+        );
+        assert_eq!(cut("pässwörd!", "pässwörd"), "<redacted>!");
+        assert_eq!(
+            cut("anything", ""),
+            "anything",
+            "an empty secret matches nothing"
+        );
+    }
     use serde_json::json;
 
     const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";

@@ -294,10 +294,10 @@ impl Trace {
             .answer
             .map(|a| crate::exchange::raw_answer(a, &result, &vars, &[]));
         let request = self.request.map(|mut request| {
-            for (_, secret) in vars.iter().filter(|(_, s)| s.len() >= 4) {
-                for text in [&mut request.url, &mut request.body] {
-                    crate::exchange::redact_in(text, secret);
-                }
+            let sent: Vec<&str> = self.sent.iter().map(String::as_str).collect();
+            let cuts = crate::redact::Cuts::new(&sent);
+            for text in [&mut request.url, &mut request.body] {
+                cuts.apply(text);
             }
             request
         });
