@@ -731,13 +731,14 @@ fn read_parsed(
         .and_then(Value::as_str)
         .filter(|t| !t.trim().is_empty())
         .map(|t| Secret::new(t.trim()));
-    let claims = crate::jwt::claims(token.expose());
+    let claims = crate::jwt::claims_text(token.expose());
     // The token's own `exp`, read the one way the inspector reads it: milliseconds are read
     // as such, and an `exp` that is there but unreadable is said, never taken as "no expiry".
-    let exp = claims.as_ref().map_or(crate::jwt::ClaimTime::Absent, |c| {
-        crate::jwt::time_claim(c, "exp")
-    });
-    let claims = claims.map(Value::Object);
+    let exp = claims
+        .as_deref()
+        .map_or(crate::jwt::ClaimTime::Absent, |c| {
+            crate::jwt::time_claim_in(c, "exp")
+        });
     let mut notes = Vec::new();
     let exp_used = std::cell::Cell::new(false);
     let jwt_exp = || {

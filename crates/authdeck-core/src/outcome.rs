@@ -157,8 +157,9 @@ pub struct Session {
     /// clock is moved by the skew its `Date` shows); `None` when neither the answer nor the
     /// token says.
     pub expires_at: Option<Timestamp>,
-    /// The token's JWT claims when it is a JWT, else `None`.
-    pub claims: Option<serde_json::Value>,
+    /// The token's JWT claims when it is a JWT, else `None`: the JSON object as the token
+    /// writes it ([`crate::jwt::claims_text`]).
+    pub claims: Option<Box<serde_json::value::RawValue>>,
     pub http_status: u16,
     /// Server time minus local time in seconds, from the `Date` header, when it could be read.
     pub clock_skew_secs: Option<i64>,

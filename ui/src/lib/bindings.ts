@@ -311,7 +311,11 @@ export type SessionFacts = { http_status: number,
 /**
  * On the local clock (corrected for the server's clock skew).
  */
-expires_at: string | null, refreshable: boolean, claims: JsonValue | null, token_fingerprint: string, clock_skew_secs: number | null, notes: Array<string>, };
+expires_at: string | null, refreshable: boolean, 
+/**
+ * The token's claims as it writes them, when it is a JWT.
+ */
+claims: JsonValue | null, token_fingerprint: string, clock_skew_secs: number | null, notes: Array<string>, };
 
 export type TestLogin = { latency_ms: number, http_status: number | null, expires_at: string | null, 
 /**

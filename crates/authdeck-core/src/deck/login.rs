@@ -93,7 +93,9 @@ pub struct SessionFacts {
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub expires_at: Option<Timestamp>,
     pub refreshable: bool,
-    pub claims: Option<serde_json::Value>,
+    /// The token's claims as it writes them, when it is a JWT.
+    #[cfg_attr(feature = "ts", ts(type = "JsonValue | null"))]
+    pub claims: Option<Box<serde_json::value::RawValue>>,
     pub token_fingerprint: String,
     pub clock_skew_secs: Option<i64>,
     pub notes: Vec<String>,
@@ -534,9 +536,8 @@ impl Deck {
             issued_at: match session.http_status {
                 0 => session
                     .claims
-                    .as_ref()
-                    .and_then(serde_json::Value::as_object)
-                    .and_then(|c| crate::jwt::time_claim(c, "iat").time()),
+                    .as_deref()
+                    .and_then(|c| crate::jwt::time_claim_in(c, "iat").time()),
                 _ => Some(at),
             },
             expires_at: facts.expires_at,
@@ -715,10 +716,12 @@ impl Deck {
             }),
             false => None,
         };
-        let claims = crate::jwt::claims(token.expose());
-        let exp = claims.as_ref().map_or(crate::jwt::ClaimTime::Absent, |c| {
-            crate::jwt::time_claim(c, "exp")
-        });
+        let claims = crate::jwt::claims_text(token.expose());
+        let exp = claims
+            .as_deref()
+            .map_or(crate::jwt::ClaimTime::Absent, |c| {
+                crate::jwt::time_claim_in(c, "exp")
+            });
         let mut notes =
             vec!["pasted: not renewed by Authdeck; paste a new one when it expires".to_string()];
         if let Some(remark) = exp.remark() {
@@ -748,7 +751,7 @@ impl Deck {
             refresh_token: None,
             id_token: None,
             expires_at,
-            claims: claims.map(serde_json::Value::Object),
+            claims,
             http_status: 0,
             clock_skew_secs: None,
             notes,

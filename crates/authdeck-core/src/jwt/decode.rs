@@ -5,6 +5,7 @@ use super::time::{ClaimTime, read_time};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt;
@@ -144,6 +145,71 @@ pub fn claims(token: &str) -> Option<Map<String, Value>> {
         // What serde_json cannot hold (a number beyond f64), the index keeps as text.
         decode(token).ok()?.claims().map(JsonObject::to_map)
     })
+}
+
+/// The claims of a compact JWT as the JSON text the token carries, when that is one JSON
+/// object; `None` for anything else. A login keeps its token's claims (for the app, the
+/// history and `--json`) as text rather than a map: building the map was a fifth of the
+/// login engine's own work (docs/BENCHMARKS.md, 2026-12-07). Numbers stay as written.
+pub fn claims_text(token: &str) -> Option<Box<RawValue>> {
+    let token = token.trim();
+    let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
+    let (Some(first), Some(second), None) = (dots.next(), dots.next(), dots.next()) else {
+        return None;
+    };
+    let payload = &token[first + 1..second];
+    let bytes = base64_simd::URL_SAFE_NO_PAD
+        .decode_to_vec(payload.trim_end_matches('='))
+        .ok()?;
+    let claims = RawValue::from_string(String::from_utf8(bytes).ok()?).ok()?;
+    claims.get().starts_with('{').then_some(claims)
+}
+
+/// The member `name` of a JSON object's text, as its JSON text; `None` when it has none or
+/// `object` is not an object. A repeated name gives its last value, as [`claims`] does.
+pub(crate) fn claim_in<'a>(object: &'a RawValue, name: &str) -> Option<&'a RawValue> {
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+    /// Reads one member name and says whether it is the one wanted, without keeping it.
+    struct IsName<'n>(&'n str);
+    impl<'de> DeserializeSeed<'de> for IsName<'_> {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl Visitor<'_> for IsName<'_> {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a member name")
+        }
+        fn visit_str<E>(self, name: &str) -> Result<bool, E> {
+            Ok(name == self.0)
+        }
+    }
+
+    struct Find<'n>(&'n str);
+    impl<'de> Visitor<'de> for Find<'_> {
+        type Value = Option<&'de RawValue>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(wanted) = map.next_key_seed(IsName(self.0))? {
+                match wanted {
+                    true => found = Some(map.next_value::<&RawValue>()?),
+                    false => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(found)
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_str(object.get());
+    de.deserialize_map(Find(name)).ok().flatten()
 }
 
 /// Decodes a token that has nothing around it.
@@ -447,6 +513,48 @@ mod tests {
 
     // header {"alg":"HS256","typ":"JWT"}, claims {"sub":"1234567890","name":"John Doe","iat":1516239022}
     const JWT_IO: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+
+    fn compact(payload: &str) -> String {
+        format!("eyJhbGciOiJub25lIn0.{}.", URL_SAFE_NO_PAD.encode(payload))
+    }
+
+    #[test]
+    fn claims_text_is_the_payload_object_as_written_and_nothing_else() {
+        let claims = claims_text(JWT_IO).expect("an object");
+        assert_eq!(
+            claims.get(),
+            r#"{"sub":"1234567890","name":"John Doe","iat":1516239022}"#
+        );
+        // Numbers past f64 stay as written.
+        let big = r#"{"n":123456789012345678901234567890,"exp":1e400}"#;
+        assert_eq!(
+            claims_text(&compact(big)).map(|c| c.get().to_owned()),
+            Some(big.into())
+        );
+        for not_claims in [r#"["a"]"#, r#""text""#, "12", "{not json", ""] {
+            assert!(claims_text(&compact(not_claims)).is_none(), "{not_claims}");
+        }
+        assert!(claims_text("a.b").is_none(), "two parts");
+        assert!(claims_text("a.!!.c").is_none(), "not base64url");
+    }
+
+    #[test]
+    fn a_member_is_found_by_its_name_as_decoded_and_the_last_one_counts() {
+        let object = RawValue::from_string(
+            r#"{"inner":{"exp":1},"e\u0078p":2, "exp" : 3 ,"other":[{"exp":4}]}"#.into(),
+        )
+        .expect("valid JSON");
+        assert_eq!(claim_in(&object, "exp").map(RawValue::get), Some("3"));
+        assert_eq!(
+            claim_in(&object, "inner").map(RawValue::get),
+            Some(r#"{"exp":1}"#)
+        );
+        assert!(claim_in(&object, "missing").is_none());
+        let escaped_only = RawValue::from_string(r#"{"e\u0078p":2}"#.into()).expect("JSON");
+        assert_eq!(claim_in(&escaped_only, "exp").map(RawValue::get), Some("2"));
+        let array = RawValue::from_string("[1]".into()).expect("JSON");
+        assert!(claim_in(&array, "exp").is_none());
+    }
 
     #[test]
     fn decodes_header_claims_and_signing_input() {

@@ -13,13 +13,13 @@ mod time;
 mod verify;
 
 pub use alg::{Algorithm, KeyFamily};
-pub use decode::{Decoded, Malformed, Payload, Segment, claims, decode};
+pub use decode::{Decoded, Malformed, Payload, Segment, claims, claims_text, decode};
 pub use explain::{
     ClaimKind, ExplainedClaim, Inspection, Note, TimeStatus, TimeView, inspect, time_view,
 };
 pub use key::{Key, KeyError, KeySource, LoadError, VerifyKey};
 pub use object::{JsonObject, json_str, plain};
-pub use time::{ClaimTime, time_claim};
+pub use time::{ClaimTime, time_claim, time_claim_in};
 pub use verify::{SignatureCheck, key_warnings, verify, verify_naming};
 
 impl From<Malformed> for crate::Error {

@@ -5,6 +5,7 @@
 //! `exp` we cannot read as "no expiry" would call a dead token valid forever.
 
 use jiff::Timestamp;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// What a time claim says; see [`time_claim`].
@@ -67,13 +68,29 @@ impl ClaimTime {
 pub fn time_claim(claims: &Map<String, Value>, name: &str) -> ClaimTime {
     match claims.get(name) {
         None => ClaimTime::Absent,
-        Some(Value::String(s)) => ClaimTime::Unreadable {
+        Some(value) => read_member(name, &value.to_string()),
+    }
+}
+
+/// [`time_claim`] over claims kept as JSON text ([`super::claims_text`]): the same reading,
+/// from the member as the token writes it.
+pub fn time_claim_in(claims: &RawValue, name: &str) -> ClaimTime {
+    match super::decode::claim_in(claims, name) {
+        None => ClaimTime::Absent,
+        Some(value) => read_member(name, value.get()),
+    }
+}
+
+/// A present member, given as its JSON text: a string is said to be one, even of digits.
+fn read_member(name: &str, json: &str) -> ClaimTime {
+    match json.starts_with('"') {
+        true => ClaimTime::Unreadable {
             problem: format!(
                 "{name} is the string {}, not a NumericDate (a number of seconds since 1970)",
-                shown(&Value::String(s.clone()).to_string())
+                shown(json)
             ),
         },
-        Some(value) => read_time(name, &value.to_string()),
+        false => read_time(name, json),
     }
 }
 
@@ -175,6 +192,42 @@ mod tests {
             Value::Object(map) => map,
             _ => Map::new(),
         }
+    }
+
+    #[test]
+    fn a_time_claim_reads_the_same_from_claims_text_as_from_a_map() {
+        let values = [
+            "1700000000",
+            "1700000000.5",
+            "1700000000000",
+            "1.7e9",
+            "\"1700000000\"",
+            "null",
+            "true",
+            "-5",
+            "99999999999999999999999",
+            "[1700000000]",
+            "{\"at\":1}",
+        ];
+        for value in values {
+            let text = format!(r#"{{"sub":"a","exp":{value}}}"#);
+            let raw = RawValue::from_string(text.clone()).expect("valid JSON");
+            let map = claims(serde_json::from_str(&text).expect("valid JSON"));
+            let (from_text, from_map) = (time_claim_in(&raw, "exp"), time_claim(&map, "exp"));
+            assert_eq!(from_text.time(), from_map.time(), "exp = {value}");
+            assert_eq!(
+                from_text.is_present(),
+                from_map.is_present(),
+                "exp = {value}"
+            );
+            assert_eq!(
+                from_text.problem().is_some(),
+                from_map.problem().is_some(),
+                "exp = {value}"
+            );
+        }
+        let raw = RawValue::from_string(r#"{"sub":"a"}"#.into()).expect("valid JSON");
+        assert_eq!(time_claim_in(&raw, "exp"), ClaimTime::Absent);
     }
 
     #[test]

@@ -147,7 +147,7 @@ where
         Some(t) if !t.eq_ignore_ascii_case("bearer") => Some(t.to_string()),
         _ => None,
     };
-    let claims = crate::jwt::claims(token.expose());
+    let claims = crate::jwt::claims_text(token.expose());
     let mut notes = Vec::new();
     let expires_at = match response.expires_in() {
         Some(lifetime) => jiff::SignedDuration::try_from(lifetime)
@@ -155,8 +155,8 @@ where
             .and_then(|d| now.checked_add(d).ok()),
         None => {
             let exp = claims
-                .as_ref()
-                .and_then(|c| crate::jwt::time_claim(c, "exp").time());
+                .as_deref()
+                .and_then(|c| crate::jwt::time_claim_in(c, "exp").time());
             if exp.is_none() {
                 notes.push("the server did not say when the access token expires".to_string());
             }
@@ -169,7 +169,7 @@ where
         refresh_token: response.refresh_token().map(|r| Secret::new(r.secret())),
         id_token,
         expires_at,
-        claims: claims.map(serde_json::Value::Object),
+        claims,
         http_status: answer.map_or(200, |a| a.status),
         clock_skew_secs: None,
         notes,

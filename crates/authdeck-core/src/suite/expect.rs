@@ -36,7 +36,10 @@ impl Actual {
                 message: None,
                 retry_after_secs: None,
                 latency_ms: attempt.latency_ms,
-                claims: session.claims.clone(),
+                claims: session
+                    .claims
+                    .as_deref()
+                    .and_then(|c| serde_json::from_str(c.get()).ok()),
                 raw: attempt.raw.clone(),
             },
             Err(failure) => Actual {
