@@ -1,5 +1,6 @@
 //! Any text through the JWT decoder, inspector and verifier: no panic, and the decoded parts
-//! stay consistent with the input.
+//! stay consistent with the input. The claims a login keeps as text (`claims_text`) read their
+//! time claims as the map of the same claims does.
 #![no_main]
 
 use authdeck_core::jwt::{self, VerifyKey};
@@ -9,6 +10,18 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    if let Some(claims) = jwt::claims_text(text) {
+        assert!(claims.get().starts_with('{'), "claims text is an object");
+        if let Ok(map) = serde_json::from_str::<serde_json::Map<_, _>>(claims.get()) {
+            for name in ["exp", "iat", "nbf", "sub", "e"] {
+                let (from_text, from_map) =
+                    (jwt::time_claim_in(&claims, name), jwt::time_claim(&map, name));
+                assert_eq!(from_text.is_present(), map.contains_key(name), "{name} found");
+                assert_eq!(from_text.time(), from_map.time(), "{name} read alike");
+                assert_eq!(from_text.problem().is_some(), from_map.problem().is_some());
+            }
+        }
+    }
     match jwt::decode(text) {
         Ok(decoded) => {
             assert!(
