@@ -12,6 +12,10 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Some(claims) = jwt::claims_text(text) {
         assert!(claims.get().starts_with('{'), "claims text is an object");
+        // What --json and a suite's report build from them, whatever serde_json can hold.
+        let value = jwt::claims_value(&claims);
+        assert!(value.is_object() || value.is_string(), "{value}");
+        assert!(serde_json::to_string(&value).is_ok());
         if let Ok(map) = serde_json::from_str::<serde_json::Map<_, _>>(claims.get()) {
             for name in ["exp", "iat", "nbf", "sub", "e"] {
                 let (from_text, from_map) =

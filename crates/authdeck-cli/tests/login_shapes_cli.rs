@@ -129,6 +129,35 @@ async fn a_pasted_key_is_kept_and_every_format_carries_it_as_the_api_wants() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_that_serde_json_cannot_hold_are_given_as_text_under_json() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let w = world().await;
+    let claims = r#"{"sub":"qa","big":1e400,"exp":4102444800,"odd":"\ud800"}"#;
+    let token = format!("eyJhbGciOiJub25lIn0.{}.", URL_SAFE_NO_PAD.encode(claims));
+    let base = w.sandbox.base_url("meetra");
+    let out = w.run(
+        &[
+            "login",
+            "odd",
+            "--provider",
+            "meetra",
+            "--base-url",
+            &base,
+            "--token-stdin",
+            "--json",
+        ],
+        &format!("{token}\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(json["claims"]["sub"], "qa", "{json}");
+    assert_eq!(json["claims"]["exp"], 4_102_444_800_i64, "{json}");
+    assert_eq!(json["claims"]["big"], "1e400", "kept as written: {json}");
+    assert_eq!(json["expires_at"], "2100-01-01T00:00:00Z", "{json}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cookie_session_and_a_form_login_are_handed_out_as_their_servers_accept() {
     let w = world().await;
     for (account, api, email) in [

@@ -473,7 +473,8 @@ pub fn json(report: &LoginReport) -> serde_json::Value {
             "expires_at": s.expires_at.map(|t| t.to_string()),
             "refreshable": s.refreshable,
             "latency_ms": report.latency_ms,
-            "claims": s.claims,
+            // As a value built here: `json!` would panic on claims serde_json cannot hold.
+            "claims": s.claims.as_deref().map(authdeck_core::jwt::claims_value),
             "notes": s.notes,
         }),
         Outcome::Failed(f) => serde_json::json!({

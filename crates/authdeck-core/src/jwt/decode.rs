@@ -129,8 +129,8 @@ pub fn decode(text: &str) -> Result<Decoded, Malformed> {
 }
 
 /// The claims of a compact JWT when its payload is a JSON object; `None` for anything else.
-/// For callers that need nothing more (a login's outcome), this skips the header, the
-/// signature and the member index that [`decode`] builds.
+/// For callers that need a map (an ID token's, a `.env` value's), this skips the header, the
+/// signature and the member index that [`decode`] builds. A login keeps [`claims_text`].
 pub fn claims(token: &str) -> Option<Map<String, Value>> {
     let token = token.trim();
     let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
@@ -165,9 +165,27 @@ pub fn claims_text(token: &str) -> Option<Box<RawValue>> {
     claims.get().starts_with('{').then_some(claims)
 }
 
-/// The member `name` of a JSON object's text, as its JSON text; `None` when it has none or
-/// `object` is not an object. A repeated name gives its last value, as [`claims`] does.
-pub(crate) fn claim_in<'a>(object: &'a RawValue, name: &str) -> Option<&'a RawValue> {
+/// Claims kept as text ([`claims_text`]) as a JSON value, for output that builds one (the
+/// CLI's `--json`, a suite's report). What serde_json cannot hold (a number beyond f64, a lone
+/// surrogate, nesting past 128) keeps its text in a string, as [`JsonObject::to_map`] does;
+/// claims that cannot be indexed at all are given whole, as their text in a string.
+pub fn claims_value(claims: &RawValue) -> Value {
+    serde_json::from_str(claims.get()).unwrap_or_else(|_| {
+        match JsonObject::parse(claims.get().to_owned()) {
+            Ok(object) => Value::Object(object.to_map()),
+            Err(not) => Value::String(not.text),
+        }
+    })
+}
+
+/// The member `name` of a JSON object's text, as its JSON text; `Ok(None)` when it has none.
+/// A repeated name gives its last value, as [`claims`] does. Errors: the text is not an
+/// object, or a member name cannot be read (a lone surrogate), so whether `name` is there
+/// cannot be told.
+pub(crate) fn claim_in<'a>(
+    object: &'a RawValue,
+    name: &str,
+) -> Result<Option<&'a RawValue>, serde_json::Error> {
     use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
     /// Reads one member name and says whether it is the one wanted, without keeping it.
@@ -209,7 +227,7 @@ pub(crate) fn claim_in<'a>(object: &'a RawValue, name: &str) -> Option<&'a RawVa
     }
 
     let mut de = serde_json::Deserializer::from_str(object.get());
-    de.deserialize_map(Find(name)).ok().flatten()
+    de.deserialize_map(Find(name))
 }
 
 /// Decodes a token that has nothing around it.
@@ -544,16 +562,25 @@ mod tests {
             r#"{"inner":{"exp":1},"e\u0078p":2, "exp" : 3 ,"other":[{"exp":4}]}"#.into(),
         )
         .expect("valid JSON");
-        assert_eq!(claim_in(&object, "exp").map(RawValue::get), Some("3"));
-        assert_eq!(
-            claim_in(&object, "inner").map(RawValue::get),
-            Some(r#"{"exp":1}"#)
-        );
-        assert!(claim_in(&object, "missing").is_none());
+        let found = |object: &RawValue, name: &str| {
+            claim_in(object, name)
+                .ok()
+                .flatten()
+                .map(|v| v.get().to_owned())
+        };
+        assert_eq!(found(&object, "exp").as_deref(), Some("3"));
+        assert_eq!(found(&object, "inner").as_deref(), Some(r#"{"exp":1}"#));
+        assert!(matches!(claim_in(&object, "missing"), Ok(None)));
         let escaped_only = RawValue::from_string(r#"{"e\u0078p":2}"#.into()).expect("JSON");
-        assert_eq!(claim_in(&escaped_only, "exp").map(RawValue::get), Some("2"));
+        assert_eq!(found(&escaped_only, "exp").as_deref(), Some("2"));
         let array = RawValue::from_string("[1]".into()).expect("JSON");
-        assert!(claim_in(&array, "exp").is_none());
+        assert!(claim_in(&array, "exp").is_err(), "not an object");
+        let unreadable_name = RawValue::from_string(r#"{"\ud800":1,"exp":2}"#.into())
+            .expect("RawValue does not decode names");
+        assert!(
+            claim_in(&unreadable_name, "exp").is_err(),
+            "a lone surrogate name"
+        );
     }
 
     #[test]

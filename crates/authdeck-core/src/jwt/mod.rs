@@ -13,7 +13,7 @@ mod time;
 mod verify;
 
 pub use alg::{Algorithm, KeyFamily};
-pub use decode::{Decoded, Malformed, Payload, Segment, claims, claims_text, decode};
+pub use decode::{Decoded, Malformed, Payload, Segment, claims, claims_text, claims_value, decode};
 pub use explain::{
     ClaimKind, ExplainedClaim, Inspection, Note, TimeStatus, TimeView, inspect, time_view,
 };

@@ -74,10 +74,20 @@ pub fn time_claim(claims: &Map<String, Value>, name: &str) -> ClaimTime {
 
 /// [`time_claim`] over claims kept as JSON text ([`super::claims_text`]): the same reading,
 /// from the member as the token writes it.
+/// When a member name cannot be read (a lone surrogate), whether `name` is there cannot be
+/// told: that is [`ClaimTime::Unreadable`], never "no such claim".
 pub fn time_claim_in(claims: &RawValue, name: &str) -> ClaimTime {
     match super::decode::claim_in(claims, name) {
-        None => ClaimTime::Absent,
-        Some(value) => read_member(name, value.get()),
+        Ok(None) => ClaimTime::Absent,
+        Ok(Some(value)) => match value.get().as_bytes().first() {
+            // Compacted, as a map's value is written: a message never carries the token's
+            // line breaks.
+            Some(b'{' | b'[') => read_member(name, &super::plain(value.get())),
+            _ => read_member(name, value.get()),
+        },
+        Err(e) => ClaimTime::Unreadable {
+            problem: format!("the claims could not be read to find {name} ({e})"),
+        },
     }
 }
 
@@ -228,6 +238,25 @@ mod tests {
         }
         let raw = RawValue::from_string(r#"{"sub":"a"}"#.into()).expect("valid JSON");
         assert_eq!(time_claim_in(&raw, "exp"), ClaimTime::Absent);
+    }
+
+    #[test]
+    fn a_time_claim_in_text_says_what_is_wrong_on_one_line() {
+        let read = |text: &str| {
+            let raw = RawValue::from_string(text.into()).expect("valid JSON");
+            time_claim_in(&raw, "exp").problem().map(str::to_owned)
+        };
+        let string = read(r#"{"exp":"1700000000"}"#).expect("a string is no NumericDate");
+        assert!(string.contains("is the string \"1700000000\""), "{string}");
+        let spread = read("{\"exp\": [1,\n  2]\r\n}").expect("an array is no NumericDate");
+        assert!(spread.contains("[1,2]"), "compacted: {spread}");
+        assert!(!spread.contains(['\n', '\r']), "one line: {spread}");
+        // A name that cannot be read may be exp: never taken as no expiry.
+        let unknown = read(r#"{"\ud800":1}"#).expect("unreadable, not absent");
+        assert!(
+            unknown.contains("could not be read to find exp"),
+            "{unknown}"
+        );
     }
 
     #[test]

@@ -36,10 +36,7 @@ impl Actual {
                 message: None,
                 retry_after_secs: None,
                 latency_ms: attempt.latency_ms,
-                claims: session
-                    .claims
-                    .as_deref()
-                    .and_then(|c| serde_json::from_str(c.get()).ok()),
+                claims: session.claims.as_deref().map(crate::jwt::claims_value),
                 raw: attempt.raw.clone(),
             },
             Err(failure) => Actual {
