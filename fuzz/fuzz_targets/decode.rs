@@ -16,6 +16,11 @@ fuzz_target!(|data: &[u8]| {
         let value = jwt::claims_value(&claims);
         assert!(value.is_object() || value.is_string(), "{value}");
         assert!(serde_json::to_string(&value).is_ok());
+        for name in ["exp", "iat"] {
+            let read = jwt::time_claim_in(&claims, name);
+            let remark = read.remark().unwrap_or_default();
+            assert!(!remark.contains(['\n', '\r']), "one line: {remark}");
+        }
         if let Ok(map) = serde_json::from_str::<serde_json::Map<_, _>>(claims.get()) {
             for name in ["exp", "iat", "nbf", "sub", "e"] {
                 let (from_text, from_map) =

@@ -154,6 +154,10 @@ async fn claims_that_serde_json_cannot_hold_are_given_as_text_under_json() {
     assert_eq!(json["claims"]["sub"], "qa", "{json}");
     assert_eq!(json["claims"]["exp"], 4_102_444_800_i64, "{json}");
     assert_eq!(json["claims"]["big"], "1e400", "kept as written: {json}");
+    assert_eq!(
+        json["claims"]["odd"], r#""\ud800""#,
+        "kept as written: {json}"
+    );
     assert_eq!(json["expires_at"], "2100-01-01T00:00:00Z", "{json}");
 }
 

@@ -179,27 +179,30 @@ pub fn claims_value(claims: &RawValue) -> Value {
 }
 
 /// The member `name` of a JSON object's text, as its JSON text; `Ok(None)` when it has none.
-/// A repeated name gives its last value, as [`claims`] does. Errors: the text is not an
-/// object, or a member name cannot be read (a lone surrogate), so whether `name` is there
-/// cannot be told.
+/// A repeated name gives its last value, as [`claims`] does. Errors: the text is not one
+/// JSON object (never so for [`claims_text`]'s).
 pub(crate) fn claim_in<'a>(
     object: &'a RawValue,
     name: &str,
 ) -> Result<Option<&'a RawValue>, serde_json::Error> {
     use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-    /// Reads one member name and says whether it is the one wanted, without keeping it.
+    /// Reads one member name and says whether it is the one wanted, without keeping it. As
+    /// bytes: a name no string can be (a lone surrogate) is read, and is not the one wanted.
     struct IsName<'n>(&'n str);
     impl<'de> DeserializeSeed<'de> for IsName<'_> {
         type Value = bool;
         fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            d.deserialize_str(self)
+            d.deserialize_bytes(self)
         }
     }
     impl Visitor<'_> for IsName<'_> {
         type Value = bool;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a member name")
+        }
+        fn visit_bytes<E>(self, name: &[u8]) -> Result<bool, E> {
+            Ok(name == self.0.as_bytes())
         }
         fn visit_str<E>(self, name: &str) -> Result<bool, E> {
             Ok(name == self.0)
@@ -575,11 +578,30 @@ mod tests {
         assert_eq!(found(&escaped_only, "exp").as_deref(), Some("2"));
         let array = RawValue::from_string("[1]".into()).expect("JSON");
         assert!(claim_in(&array, "exp").is_err(), "not an object");
-        let unreadable_name = RawValue::from_string(r#"{"\ud800":1,"exp":2}"#.into())
+        let odd_name = RawValue::from_string(r#"{"\ud800":1,"exp":2}"#.into())
             .expect("RawValue does not decode names");
-        assert!(
-            claim_in(&unreadable_name, "exp").is_err(),
-            "a lone surrogate name"
+        assert_eq!(
+            found(&odd_name, "exp").as_deref(),
+            Some("2"),
+            "read past it"
+        );
+    }
+
+    #[test]
+    fn claims_as_a_value_keep_what_serde_json_cannot_hold_as_text() {
+        let value = |text: &str| claims_value(&RawValue::from_string(text.into()).expect("JSON"));
+        assert_eq!(
+            value(r#"{"sub":"a","exp":1700000000}"#),
+            serde_json::json!({"sub": "a", "exp": 1700000000})
+        );
+        assert_eq!(
+            value(r#"{"sub":"a","big":1e400,"odd":"\ud800"}"#),
+            serde_json::json!({"sub": "a", "big": "1e400", "odd": "\"\\ud800\""})
+        );
+        // Not even the index can read a lone surrogate name: the claims come whole, as text.
+        assert_eq!(
+            value(r#"{"\ud800":1e400}"#),
+            Value::String(r#"{"\ud800":1e400}"#.into())
         );
     }
 

@@ -186,9 +186,12 @@ fn from_f64_seconds(secs: f64) -> Option<Timestamp> {
 /// A claim's JSON text for a message, cut when long (a claim may be a whole object).
 fn shown(raw: &str) -> String {
     const MAX: usize = 40;
+    // On one line: JSON has these only as whitespace between tokens, and a value written
+    // over lines would break the message (and the terminal's line) it is quoted in.
+    let raw = raw.replace(['\n', '\r', '\t'], " ");
     match raw.char_indices().nth(MAX) {
         Some((cut, _)) => format!("{}...", &raw[..cut]),
-        None => raw.to_owned(),
+        None => raw,
     }
 }
 
@@ -251,11 +254,18 @@ mod tests {
         let spread = read("{\"exp\": [1,\n  2]\r\n}").expect("an array is no NumericDate");
         assert!(spread.contains("[1,2]"), "compacted: {spread}");
         assert!(!spread.contains(['\n', '\r']), "one line: {spread}");
-        // A name that cannot be read may be exp: never taken as no expiry.
-        let unknown = read(r#"{"\ud800":1}"#).expect("unreadable, not absent");
+        // What serde_json cannot hold is not compacted, and still comes on one line.
+        let unparsed = read("{\"exp\": [1e400,\n  2]}").expect("an array is no NumericDate");
+        assert!(!unparsed.contains(['\n', '\r']), "one line: {unparsed}");
+        // Claims that are not one object: whether exp is there cannot be told, and that is
+        // never taken as no expiry.
+        let raw = RawValue::from_string("[1]".into()).expect("valid JSON");
+        let unknown = time_claim_in(&raw, "exp");
         assert!(
-            unknown.contains("could not be read to find exp"),
-            "{unknown}"
+            unknown
+                .problem()
+                .is_some_and(|p| p.contains("could not be read to find exp")),
+            "{unknown:?}"
         );
     }
 

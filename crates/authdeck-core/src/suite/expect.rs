@@ -217,6 +217,33 @@ mod tests {
     }
 
     #[test]
+    fn a_success_keeps_claims_serde_json_cannot_hold_as_text() {
+        let attempt = Attempt {
+            result: Ok(crate::outcome::Session {
+                token: crate::Secret::new("t"),
+                scheme: None,
+                refresh_token: None,
+                id_token: None,
+                expires_at: None,
+                claims: serde_json::value::RawValue::from_string(
+                    r#"{"sub":"qa","big":1e400}"#.into(),
+                )
+                .ok(),
+                http_status: 200,
+                clock_skew_secs: None,
+                notes: Vec::new(),
+            }),
+            latency_ms: 3,
+            raw: None,
+            request: None,
+        };
+        assert_eq!(
+            Actual::of(&attempt).claims,
+            Some(serde_json::json!({"sub": "qa", "big": "1e400"}))
+        );
+    }
+
+    #[test]
     fn a_matching_failure_has_no_mismatch() {
         let c = Case {
             kind: Some(Kind::UserNotFound),
