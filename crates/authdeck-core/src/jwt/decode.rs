@@ -133,14 +133,7 @@ pub fn decode(text: &str) -> Result<Decoded, Malformed> {
 /// signature and the member index that [`decode`] builds. A login keeps [`claims_text`].
 pub fn claims(token: &str) -> Option<Map<String, Value>> {
     let token = token.trim();
-    let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
-    let (Some(first), Some(second), None) = (dots.next(), dots.next(), dots.next()) else {
-        return None;
-    };
-    let payload = &token[first + 1..second];
-    let bytes = base64_simd::URL_SAFE_NO_PAD
-        .decode_to_vec(payload.trim_end_matches('='))
-        .ok()?;
+    let bytes = payload_bytes(token)?;
     serde_json::from_slice(&bytes).ok().or_else(|| {
         // What serde_json cannot hold (a number beyond f64), the index keeps as text.
         decode(token).ok()?.claims().map(JsonObject::to_map)
@@ -152,17 +145,21 @@ pub fn claims(token: &str) -> Option<Map<String, Value>> {
 /// history and `--json`) as text rather than a map: building the map was a fifth of the
 /// login engine's own work (docs/BENCHMARKS.md, 2026-12-07). Numbers stay as written.
 pub fn claims_text(token: &str) -> Option<Box<RawValue>> {
-    let token = token.trim();
+    let bytes = payload_bytes(token.trim())?;
+    let claims = RawValue::from_string(String::from_utf8(bytes).ok()?).ok()?;
+    claims.get().starts_with('{').then_some(claims)
+}
+
+/// A compact JWT's payload, base64url-decoded; `None` unless the token has exactly three
+/// parts and the middle one decodes.
+fn payload_bytes(token: &str) -> Option<Vec<u8>> {
     let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
     let (Some(first), Some(second), None) = (dots.next(), dots.next(), dots.next()) else {
         return None;
     };
-    let payload = &token[first + 1..second];
-    let bytes = base64_simd::URL_SAFE_NO_PAD
-        .decode_to_vec(payload.trim_end_matches('='))
-        .ok()?;
-    let claims = RawValue::from_string(String::from_utf8(bytes).ok()?).ok()?;
-    claims.get().starts_with('{').then_some(claims)
+    base64_simd::URL_SAFE_NO_PAD
+        .decode_to_vec(token[first + 1..second].trim_end_matches('='))
+        .ok()
 }
 
 /// Claims kept as text ([`claims_text`]) as a JSON value, for output that builds one (the
