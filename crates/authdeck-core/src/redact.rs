@@ -300,6 +300,7 @@ fn without(text: &str, secret: &str, probe: &memchr::memmem::Finder<'_>) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn without_cuts_every_occurrence_and_leaves_near_misses() {
@@ -337,7 +338,6 @@ mod tests {
             "an empty secret matches nothing"
         );
     }
-    use serde_json::json;
 
     const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
 

@@ -132,12 +132,10 @@ pub fn decode(text: &str) -> Result<Decoded, Malformed> {
 /// For callers that need a map (an ID token's, a `.env` value's), this skips the header, the
 /// signature and the member index that [`decode`] builds. A login keeps [`claims_text`].
 pub fn claims(token: &str) -> Option<Map<String, Value>> {
-    let token = token.trim();
-    let bytes = payload_bytes(token)?;
-    serde_json::from_slice(&bytes).ok().or_else(|| {
-        // What serde_json cannot hold (a number beyond f64), the index keeps as text.
-        decode(token).ok()?.claims().map(JsonObject::to_map)
-    })
+    match claims_value(&claims_text(token)?) {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
 }
 
 /// The claims of a compact JWT as the JSON text the token carries, when that is one JSON
@@ -618,6 +616,17 @@ mod tests {
         let claims = claims(JWT_IO).expect("a JWT has claims");
         let decoded = decode(JWT_IO).expect("decodes");
         assert_eq!(Some(claims), decoded.claims().map(JsonObject::to_map));
+        // What serde_json cannot hold is kept as text, as the decoder's index keeps it.
+        let big = compact(r#"{"n":1e400,"sub":"x"}"#);
+        let decoded = decode(&big).expect("decodes");
+        assert_eq!(
+            super::claims(&big),
+            decoded.claims().map(JsonObject::to_map)
+        );
+        assert_eq!(
+            super::claims(&big).and_then(|c| c.get("n").cloned()),
+            Some(Value::String("1e400".into()))
+        );
         assert_eq!(
             super::claims("abc.def.ghi"),
             None,

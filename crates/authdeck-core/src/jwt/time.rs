@@ -73,9 +73,8 @@ pub fn time_claim(claims: &Map<String, Value>, name: &str) -> ClaimTime {
 }
 
 /// [`time_claim`] over claims kept as JSON text ([`super::claims_text`]): the same reading,
-/// from the member as the token writes it.
-/// When a member name cannot be read (a lone surrogate), whether `name` is there cannot be
-/// told: that is [`ClaimTime::Unreadable`], never "no such claim".
+/// from the member as the token writes it. Text that is not one JSON object cannot tell
+/// whether `name` is there: that is [`ClaimTime::Unreadable`], never "no such claim".
 pub fn time_claim_in(claims: &RawValue, name: &str) -> ClaimTime {
     match super::decode::claim_in(claims, name) {
         Ok(None) => ClaimTime::Absent,
