@@ -77,7 +77,7 @@ pub async fn login(http: &Http, target: &Target, creds: &Credentials) -> Result<
             let json: Option<Value> = serde_json::from_slice(&a.body).ok();
             let asked = json
                 .as_ref()
-                .and_then(|j| j.pointer(&factor.when))
+                .and_then(|j| crate::pointer::at(j, &factor.when))
                 .is_some_and(|v| match v {
                     Value::Bool(b) => *b,
                     Value::String(s) => !s.trim().is_empty() && s != "false",
@@ -141,7 +141,7 @@ pub async fn login(http: &Http, target: &Target, creds: &Credentials) -> Result<
         };
         let placeholder = &template[at..at + end + 1];
         let pointer = &placeholder["{answer:".len()..placeholder.len() - 1];
-        let value = match json.as_ref().and_then(|j| j.pointer(pointer)) {
+        let value = match json.as_ref().and_then(|j| crate::pointer::at(j, pointer)) {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Null) | None => String::new(),
             Some(other) => other.to_string(),
@@ -313,11 +313,16 @@ fn shown_request(
         .map(|(name, value)| (*name, if *name == "{email}" { *value } else { REDACTED }))
         .collect();
     let body = match request.body_format {
-        BodyFormat::Json => {
-            let mut json = serde_json::to_value(render(&request.body, &shown)).unwrap_or_default();
-            redact::json(&mut json, &[]);
-            serde_json::to_string_pretty(&json).unwrap_or_default()
-        }
+        BodyFormat::Json => redact::json_text(
+            &request.body,
+            &[],
+            |text| match text.contains('{') {
+                // Every value but the email is `<redacted>` here: nothing to wipe.
+                true => std::borrow::Cow::Owned(std::mem::take(&mut *fill(text, &shown))),
+                false => std::borrow::Cow::Borrowed(text),
+            },
+            true,
+        ),
         BodyFormat::Form => {
             let encode = |text: &str| {
                 url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()
@@ -505,16 +510,7 @@ fn shown_parsed(answer: Answer, json: Option<Value>, secrets: &[&str], safe: &[&
     // A JSON answer is hidden by shape; anything else loses its JWT-shaped runs. Then every
     // secret we know of is cut wherever it still is.
     let mut text = Zeroizing::new(match json {
-        Some(mut json) => {
-            crate::redact::json(&mut json, safe);
-            // Written into room for the answer's own length: growing the text from empty
-            // copied it a dozen times.
-            let mut text = Vec::with_capacity(body.len() + 64);
-            match serde_json::to_writer(&mut text, &json) {
-                Ok(()) => String::from_utf8(text).unwrap_or_else(|_| json.to_string()),
-                Err(_) => json.to_string(),
-            }
-        }
+        Some(json) => crate::redact::json_text(&json, safe, crate::redact::as_is, false),
         None => {
             let text = String::from_utf8_lossy(&body);
             crate::redact::jwts_in(&text).unwrap_or_else(|| text.into_owned())
@@ -692,7 +688,7 @@ fn read_parsed(
                     http::excerpt(&answer.body, answer.content_type.as_deref())
                 )));
             };
-            match json.pointer(pointer) {
+            match crate::pointer::at(json, pointer) {
                 Some(Value::String(t)) if !t.trim().is_empty() => Some(t.trim().to_string()),
                 Some(other) if !other.is_null() => {
                     return Err(protocol(format!(
@@ -727,7 +723,7 @@ fn read_parsed(
     let refresh_token = success
         .refresh_token
         .as_deref()
-        .and_then(|p| json.as_ref()?.pointer(p))
+        .and_then(|p| crate::pointer::at(json.as_ref()?, p))
         .and_then(Value::as_str)
         .filter(|t| !t.trim().is_empty())
         .map(|t| Secret::new(t.trim()));
@@ -756,7 +752,7 @@ fn read_parsed(
         },
         (Some(pointer), format) => {
             let relative = format == ExpiryFormat::SecondsFromNow;
-            match json.as_ref().and_then(|j| j.pointer(pointer)) {
+            match json.as_ref().and_then(|j| crate::pointer::at(j, pointer)) {
                 Some(v) if !v.is_null() => match expiry::parse(v, format, now) {
                     Ok(t) => (Some(t), !relative),
                     Err(why) => {
@@ -945,23 +941,27 @@ pub(crate) fn split_scheme(value: &str) -> (Option<&str>, &str) {
 
 fn read_failure(answer: &Answer, json: Option<&Value>, spec: &ErrorSpec) -> Failure {
     let code = json.and_then(|j| {
-        spec.code.iter().find_map(|p| match j.pointer(p) {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(Value::Bool(b)) => Some(b.to_string()),
-            _ => None,
-        })
+        spec.code
+            .iter()
+            .find_map(|p| match crate::pointer::at(j, p) {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                Some(Value::Bool(b)) => Some(b.to_string()),
+                _ => None,
+            })
     });
     let code = code
         .map(|c| spec.code_names.get(&c).cloned().unwrap_or(c))
         .map(|c| bounded(&c, 200));
     let message = json
         .and_then(|j| {
-            spec.message.iter().find_map(|p| match j.pointer(p) {
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(v) if !v.is_null() => Some(v.to_string()),
-                _ => None,
-            })
+            spec.message
+                .iter()
+                .find_map(|p| match crate::pointer::at(j, p) {
+                    Some(Value::String(s)) => Some(s.clone()),
+                    Some(v) if !v.is_null() => Some(v.to_string()),
+                    _ => None,
+                })
         })
         .map(|m| crate::redact::jwts_in(&m).unwrap_or(m))
         .map(|m| bounded(&m, MAX_MESSAGE))
@@ -1003,9 +1003,8 @@ fn read_failure(answer: &Answer, json: Option<&Value>, spec: &ErrorSpec) -> Fail
 fn shown_excerpt(answer: &Answer, json: Option<&Value>) -> String {
     match json {
         Some(json) => {
-            let mut shown = json.clone();
-            crate::redact::json(&mut shown, &[]);
-            http::excerpt(shown.to_string().as_bytes(), answer.content_type.as_deref())
+            let shown = crate::redact::json_text(json, &[], crate::redact::as_is, false);
+            http::excerpt(shown.as_bytes(), answer.content_type.as_deref())
         }
         None => {
             let text = http::excerpt(&answer.body, answer.content_type.as_deref());

@@ -21,6 +21,7 @@ pub mod jwt;
 pub mod lock;
 pub mod oauth;
 pub mod outcome;
+pub mod pointer;
 pub mod problem;
 pub mod provider;
 pub mod proxy;

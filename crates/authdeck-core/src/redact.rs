@@ -9,7 +9,10 @@
 
 use aho_corasick::AhoCorasick;
 use regex::Regex;
+use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 use zeroize::Zeroizing;
 
@@ -86,63 +89,136 @@ fn jwt_pattern() -> Option<&'static Regex> {
 
 /// `text` with every JWT-shaped run replaced; `None` when it holds none.
 pub fn jwts_in(text: &str) -> Option<String> {
-    // Most texts hold no `eyJ` at all: found without the regex's own setup.
-    memchr::memmem::find(text.as_bytes(), b"eyJ")?;
+    // Most texts hold no `eyJ` at all: found without the regex's own setup, by a searcher
+    // built once (building one per text cost more than most searches).
+    static START: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    START
+        .get_or_init(|| memchr::memmem::Finder::new(b"eyJ"))
+        .find(text.as_bytes())?;
     let pattern = jwt_pattern()?;
     pattern
         .is_match(text)
         .then(|| pattern.replace_all(text, REDACTED).into_owned())
 }
 
-/// Hides, in place, every secret-shaped value of a JSON answer, except at the pointers in
-/// `safe`. Objects and arrays under a secret-named key are walked, not hidden whole, so
-/// `{"token": {"expires_at": ...}}` keeps its expiry.
-pub fn json(value: &mut Value, safe: &[&str]) {
-    walk(value, &mut String::new(), false, safe);
+/// `value` as it may be shown, as JSON text (`pretty`: indented): every secret-shaped value
+/// hidden as it is written, except at the pointers in `safe`, which are written as they are.
+/// Objects and arrays under a secret-named key are walked, not hidden whole, so
+/// `{"token": {"expires_at": ...}}` keeps its expiry. `fill` gives each string's text first (a
+/// request template's placeholders filled in); an answer passes [`as_is`].
+///
+/// Written in one pass over the value, without a hidden copy of it: every kept answer and
+/// every shown request goes through here.
+pub fn json_text<F>(value: &Value, safe: &[&str], fill: F, pretty: bool) -> String
+where
+    F: for<'t> Fn(&'t str) -> Cow<'t, str>,
+{
+    let at = RefCell::new(String::new());
+    let node = Node {
+        value,
+        safe,
+        fill: &fill,
+        secret_key: false,
+        at: &at,
+    };
+    let mut out = Vec::with_capacity(256);
+    let written = match pretty {
+        true => serde_json::to_writer_pretty(&mut out, &node),
+        false => serde_json::to_writer(&mut out, &node),
+    };
+    // Writing to a Vec fails only on a map key that is not a string, which a Value never
+    // has; and serde_json writes UTF-8. Were either so, nothing is shown rather than a part.
+    match written {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
-/// `at` is the JSON Pointer of `value`: one buffer for the whole walk, each member's name
-/// pushed on the way down and cut on the way back.
-fn walk(value: &mut Value, at: &mut String, secret_key: bool, safe: &[&str]) {
-    if safe.contains(&at.as_str()) {
-        return;
-    }
-    match value {
-        Value::String(s) => {
-            if secret_key && !s.is_empty() {
-                *s = REDACTED.into();
-            } else if let Some(cut) = jwts_in(s) {
-                *s = cut;
-            }
+/// A string's text as it is: the `fill` of an answer.
+pub fn as_is(text: &str) -> Cow<'_, str> {
+    Cow::Borrowed(text)
+}
+
+/// One value of [`json_text`]'s walk. `at` is its JSON Pointer, kept only when some pointers
+/// are safe: one buffer for the whole walk, each member's name pushed on the way down and cut
+/// on the way back.
+struct Node<'a, F> {
+    value: &'a Value,
+    safe: &'a [&'a str],
+    fill: &'a F,
+    /// Whether the nearest member name above names a secret.
+    secret_key: bool,
+    at: &'a RefCell<String>,
+}
+
+impl<F> Node<'_, F> {
+    fn child<'c>(&'c self, value: &'c Value, secret_key: bool) -> Node<'c, F> {
+        Node {
+            value,
+            safe: self.safe,
+            fill: self.fill,
+            secret_key,
+            at: self.at,
         }
-        Value::Number(_) if secret_key => *value = Value::String(REDACTED.into()),
-        Value::Object(members) => {
-            let len = at.len();
-            for (name, member) in members.iter_mut() {
-                at.push('/');
-                push_pointer_token(at, name);
-                walk(member, at, names_secret(name), safe);
-                at.truncate(len);
-            }
-            // A key is a string too: a JWT used as one is hidden (found by fuzzing). Rare, so
-            // the object is rebuilt only then.
-            if members.keys().any(|name| jwts_in(name).is_some()) {
-                for (name, member) in std::mem::take(members) {
-                    members.insert(jwts_in(&name).unwrap_or(name), member);
+    }
+}
+
+impl<F> Serialize for Node<'_, F>
+where
+    F: for<'t> Fn(&'t str) -> Cow<'t, str>,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap as _, SerializeSeq as _};
+        let tracked = !self.safe.is_empty();
+        if tracked && self.safe.contains(&self.at.borrow().as_str()) {
+            return self.value.serialize(serializer);
+        }
+        match self.value {
+            Value::String(text) => {
+                let text = (self.fill)(text);
+                if self.secret_key && !text.is_empty() {
+                    serializer.serialize_str(REDACTED)
+                } else {
+                    match jwts_in(&text) {
+                        Some(cut) => serializer.serialize_str(&cut),
+                        None => serializer.serialize_str(&text),
+                    }
                 }
             }
-        }
-        Value::Array(items) => {
-            let len = at.len();
-            for (i, item) in items.iter_mut().enumerate() {
-                use std::fmt::Write as _;
-                // Writing to a String cannot fail.
-                let _ = write!(at, "/{i}");
-                walk(item, at, secret_key, safe);
-                at.truncate(len);
+            Value::Number(_) if self.secret_key => serializer.serialize_str(REDACTED),
+            Value::Object(members) => {
+                let mut map = serializer.serialize_map(Some(members.len()))?;
+                for (name, member) in members {
+                    let len = self.at.borrow().len();
+                    if tracked {
+                        let mut at = self.at.borrow_mut();
+                        at.push('/');
+                        push_pointer_token(&mut at, name);
+                    }
+                    // A key is a string too: a JWT used as one is hidden (found by fuzzing).
+                    let key = jwts_in(name);
+                    let member = self.child(member, names_secret(name));
+                    map.serialize_entry(key.as_deref().unwrap_or(name), &member)?;
+                    self.at.borrow_mut().truncate(len);
+                }
+                map.end()
             }
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for (i, item) in items.iter().enumerate() {
+                    let len = self.at.borrow().len();
+                    if tracked {
+                        use std::fmt::Write as _;
+                        // Writing to a String cannot fail.
+                        let _ = write!(self.at.borrow_mut(), "/{i}");
+                    }
+                    seq.serialize_element(&self.child(item, self.secret_key))?;
+                    self.at.borrow_mut().truncate(len);
+                }
+                seq.end()
+            }
+            other => other.serialize(serializer),
         }
-        _ => {}
     }
 }
 
@@ -161,6 +237,9 @@ fn push_pointer_token(at: &mut String, name: &str) {
 /// A header as it may be shown: `Set-Cookie` keeps each cookie's name and attributes,
 /// `Authorization` its scheme; other secret-named headers and JWT-shaped values are hidden.
 pub fn header(name: &str, value: &str) -> String {
+    if framing_header(name) {
+        return jwts_in(value).unwrap_or_else(|| value.to_string());
+    }
     let is = |names: &[&str]| names.iter().any(|n| name.eq_ignore_ascii_case(n));
     let shown = if is(&["set-cookie", "cookie"]) {
         let cookie = is(&["cookie"]);
@@ -192,6 +271,43 @@ pub fn header(name: &str, value: &str) -> String {
     };
     // Whatever the header's shape, a JWT in it (a malformed cookie, an attribute) is hidden.
     jwts_in(&shown).unwrap_or(shown)
+}
+
+/// Headers most answers carry, which say how the answer is framed and cached, never who is
+/// talking. Their values are shown as they are (but for a JWT in them) without the checks
+/// for the names above, which every header of every kept answer went through. Lower case,
+/// as HTTP/2 and our HTTP client give every name; another spelling takes the long way to the
+/// same result.
+fn framing_header(name: &str) -> bool {
+    matches!(
+        name,
+        "content-type"
+            | "content-length"
+            | "content-encoding"
+            | "content-language"
+            | "date"
+            | "server"
+            | "connection"
+            | "keep-alive"
+            | "transfer-encoding"
+            | "cache-control"
+            | "pragma"
+            | "expires"
+            | "vary"
+            | "etag"
+            | "last-modified"
+            | "accept-ranges"
+            | "age"
+            | "via"
+            | "strict-transport-security"
+            | "x-content-type-options"
+            | "x-frame-options"
+            | "access-control-allow-origin"
+            | "access-control-allow-methods"
+            | "access-control-allow-headers"
+            | "access-control-max-age"
+            | "retry-after"
+    )
 }
 
 /// `value` (a URL, or text holding one) with every value of its query and fragment as
@@ -227,16 +343,21 @@ pub fn url_values_hidden(value: &str) -> String {
     out
 }
 
-/// Secrets to cut out of texts, each searcher built once for all the texts of an answer (its
-/// body and every header). A searcher looks for a secret's first 16 bytes and the rest is
-/// compared where they are found: building a searcher for a whole token costs more than the
-/// searches.
+/// Secrets to cut out of texts: an answer's body and every header, a failure's words. Most
+/// of these texts are short, and a short one is searched by the secret's first byte
+/// ([`memchr`]) with the rest compared where it is found; a long one by a searcher built for
+/// the secret's first 16 bytes, once, the first time a long text comes.
 pub(crate) struct Cuts<'a> {
-    secrets: Vec<(&'a str, memchr::memmem::Finder<'a>)>,
+    secrets: Vec<(&'a str, std::cell::OnceCell<memchr::memmem::Finder<'a>>)>,
 }
 
 /// Shorter secrets are not cut: a 3-character password would cut words out of every answer.
 const SHORTEST_CUT: usize = 4;
+
+/// Texts up to this many bytes are searched byte by byte: a secret's first byte is found by
+/// memchr and the rest compared, at most `LONG_TEXT` compares of the secret, no searcher to
+/// build. Longer texts take the searcher, whose cost does not grow with repeats.
+const LONG_TEXT: usize = 1024;
 
 impl<'a> Cuts<'a> {
     /// Secrets shorter than [`SHORTEST_CUT`] bytes are left out.
@@ -245,36 +366,63 @@ impl<'a> Cuts<'a> {
             secrets: secrets
                 .iter()
                 .filter(|secret| secret.len() >= SHORTEST_CUT)
-                .filter_map(|secret| {
-                    let probe_len = (1..=secret.len().min(16))
-                        .rev()
-                        .find(|&i| secret.is_char_boundary(i))?;
-                    let probe = memchr::memmem::Finder::new(&secret.as_bytes()[..probe_len]);
-                    Some((*secret, probe))
-                })
+                .map(|secret| (*secret, std::cell::OnceCell::new()))
                 .collect(),
         }
     }
 
     /// Cuts every secret out of `text`, wiping the text it replaces (it held the secret).
     pub(crate) fn apply(&self, text: &mut String) {
-        for (secret, probe) in &self.secrets {
-            if let Some(redacted) = without(text, secret, probe) {
+        for (secret, finder) in &self.secrets {
+            let found = match text.len() <= LONG_TEXT {
+                true => without(text, secret, &FirstByte(secret.as_bytes()[0])),
+                false => without(text, secret, finder.get_or_init(|| probe(secret))),
+            };
+            if let Some(redacted) = found {
                 drop(Zeroizing::new(std::mem::replace(text, redacted)));
             }
         }
     }
 }
 
+/// A searcher for `secret`'s first (up to) 16 bytes, cut on a char boundary.
+fn probe(secret: &str) -> memchr::memmem::Finder<'_> {
+    let len = (1..=secret.len().min(16))
+        .rev()
+        .find(|&i| secret.is_char_boundary(i))
+        .unwrap_or(secret.len());
+    memchr::memmem::Finder::new(&secret.as_bytes()[..len])
+}
+
+/// Where a secret may start in a text: found by a searcher for its first bytes, or by its
+/// first byte alone.
+trait Start {
+    fn find(&self, haystack: &[u8]) -> Option<usize>;
+}
+
+impl Start for memchr::memmem::Finder<'_> {
+    fn find(&self, haystack: &[u8]) -> Option<usize> {
+        memchr::memmem::Finder::find(self, haystack)
+    }
+}
+
+struct FirstByte(u8);
+
+impl Start for FirstByte {
+    fn find(&self, haystack: &[u8]) -> Option<usize> {
+        memchr::memchr(self.0, haystack)
+    }
+}
+
 /// `text` with every `secret` in it replaced by `<redacted>`; `None` when there is none.
-/// `probe` finds the secret's first bytes; after a place where only those match, the search
-/// goes on from the next byte, so a secret whose start repeats (`0000…`, `abab…`) is never
-/// skipped over.
-fn without(text: &str, secret: &str, probe: &memchr::memmem::Finder<'_>) -> Option<String> {
+/// `start` finds where the secret may begin; after a place where the rest does not match, the
+/// search goes on from the next byte, so a secret whose start repeats (`0000…`, `abab…`) is
+/// never skipped over.
+fn without(text: &str, secret: &str, start: &impl Start) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = String::new();
     let (mut copied, mut from) = (0, 0);
-    while let Some(found) = bytes.get(from..).and_then(|rest| probe.find(rest)) {
+    while let Some(found) = bytes.get(from..).and_then(|rest| start.find(rest)) {
         let at = from + found;
         if !bytes[at..].starts_with(secret.as_bytes()) {
             from = at + 1;
@@ -312,10 +460,14 @@ mod tests {
             Cuts::new(&[secret]).apply(&mut text);
             text
         };
-        let cuts = Cuts::new(&[token]);
-        let (secret, probe) = &cuts.secrets[0];
-        let cut_once = without(&body, secret, probe).expect("the token is there");
+        let cut_once = without(&body, token, &probe(token)).expect("the token is there");
         assert_eq!(cut(&body, token), cut_once);
+        let long = format!("{body}{}", " ".repeat(LONG_TEXT));
+        assert_eq!(
+            cut(&long, token),
+            without(&long, token, &FirstByte(b'e')).expect("the token is there"),
+            "a long text, searched by the searcher, is cut as a short one is"
+        );
         assert_eq!(
             cut_once,
             format!(r#"{{"token":"<redacted>","again":"<redacted><redacted>","near":"{near}"}}"#)
@@ -325,6 +477,12 @@ mod tests {
         // the search skip the real one, nor a cut one hide the next.
         let zeros = format!("{}X", "0".repeat(16));
         assert_eq!(cut(&format!("0{zeros}"), &zeros), "0<redacted>");
+        let pad = " ".repeat(LONG_TEXT);
+        assert_eq!(
+            cut(&format!("{pad}0{zeros}"), &zeros),
+            format!("{pad}0<redacted>"),
+            "nor in a long text"
+        );
         let long = "a".repeat(17);
         assert_eq!(cut(&long.repeat(2), &long), "<redacted><redacted>");
         assert_eq!(
@@ -340,6 +498,12 @@ mod tests {
     }
 
     const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+
+    /// `value` as [`json_text`] shows it, read back.
+    fn json(value: &mut Value, safe: &[&str]) {
+        *value = serde_json::from_str(&json_text(value, safe, as_is, false))
+            .expect("the shown text is JSON");
+    }
 
     #[test]
     fn the_jwt_pattern_compiles() {
@@ -387,6 +551,38 @@ mod tests {
     }
 
     #[test]
+    fn a_safe_pointer_reaches_through_escaped_names_and_indexes_and_nothing_else() {
+        let answer = json!({
+            "a/b": {"token": "t-1"}, "m~n": [{"secret": "s-1"}, {"secret": "s-2"}],
+            "token": "t-2",
+        });
+        let shown: Value = serde_json::from_str(&json_text(
+            &answer,
+            &["/a~1b/token", "/m~0n/1"],
+            as_is,
+            false,
+        ))
+        .expect("JSON");
+        assert_eq!(shown["a/b"]["token"], "t-1");
+        assert_eq!(shown["m~n"][1]["secret"], "s-2");
+        assert_eq!(shown["m~n"][0]["secret"], REDACTED);
+        assert_eq!(shown["token"], REDACTED);
+    }
+
+    #[test]
+    fn fill_gives_each_string_before_it_is_hidden_and_pretty_indents() {
+        let template = json!({"user": "{email}", "password": "{password}", "n": [1, "{email}"]});
+        fn fill(text: &str) -> Cow<'_, str> {
+            Cow::Owned(text.replace("{email}", "a@b.c").replace("{password}", "pw"))
+        }
+        let shown = json_text(&template, &[], fill, true);
+        assert_eq!(
+            shown,
+            "{\n  \"user\": \"a@b.c\",\n  \"password\": \"<redacted>\",\n  \"n\": [\n    1,\n    \"a@b.c\"\n  ]\n}"
+        );
+    }
+
+    #[test]
     fn a_redirect_keeps_its_path_and_names_but_not_the_values_of_its_query_or_fragment() {
         assert_eq!(
             header(
@@ -398,6 +594,52 @@ mod tests {
         assert_eq!(header("location", "/next"), "/next", "nothing to hide");
         assert_eq!(header("Location", "/cb?opaque-key"), "/cb?<redacted>");
         assert_eq!(header("Content-Location", "/x?t=1&"), "/x?t=<redacted>&");
+    }
+
+    #[test]
+    fn a_framing_header_is_shown_as_the_checks_by_name_would_show_it() {
+        for name in [
+            "content-type",
+            "content-length",
+            "content-encoding",
+            "content-language",
+            "date",
+            "server",
+            "connection",
+            "keep-alive",
+            "transfer-encoding",
+            "cache-control",
+            "pragma",
+            "expires",
+            "vary",
+            "etag",
+            "last-modified",
+            "accept-ranges",
+            "age",
+            "via",
+            "strict-transport-security",
+            "x-content-type-options",
+            "x-frame-options",
+            "access-control-allow-origin",
+            "access-control-allow-methods",
+            "access-control-allow-headers",
+            "access-control-max-age",
+            "retry-after",
+        ] {
+            assert!(framing_header(name), "{name}");
+            // The same name in another case takes the checks by name: the same result.
+            let upper = name.to_ascii_uppercase();
+            assert!(!framing_header(&upper));
+            for value in ["text/plain; charset=utf-8", "120", JWT, "a, b=c"] {
+                assert_eq!(
+                    header(name, value),
+                    header(&upper, value),
+                    "{name}: {value}"
+                );
+            }
+        }
+        assert_eq!(header("server", &format!("x {JWT}")), "x <redacted>");
+        assert!(!framing_header("x-api-key") && !framing_header("set-cookie"));
     }
 
     #[test]

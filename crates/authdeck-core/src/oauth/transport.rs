@@ -148,10 +148,7 @@ fn shown(out: &Outgoing) -> RawRequest {
             .collect::<Vec<_>>()
             .join("&"),
         _ => match serde_json::from_slice::<serde_json::Value>(bytes) {
-            Ok(mut json) => {
-                redact::json(&mut json, &[]);
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            }
+            Ok(json) => redact::json_text(&json, &[], redact::as_is, true),
             Err(_) => {
                 let text = String::from_utf8_lossy(bytes);
                 redact::jwts_in(&text).unwrap_or_else(|| text.into_owned())
