@@ -76,13 +76,17 @@ pub fn time_claim(claims: &Map<String, Value>, name: &str) -> ClaimTime {
 /// from the member as the token writes it. Text that is not one JSON object cannot tell
 /// whether `name` is there: that is [`ClaimTime::Unreadable`], never "no such claim".
 pub fn time_claim_in(claims: &RawValue, name: &str) -> ClaimTime {
-    match super::decode::claim_in(claims, name) {
+    let member = match super::decode::member_text(claims.get(), name) {
+        Some(found) => Ok(found),
+        None => super::decode::claim_in(claims, name).map(|found| found.map(RawValue::get)),
+    };
+    match member {
         Ok(None) => ClaimTime::Absent,
-        Ok(Some(value)) => match value.get().as_bytes().first() {
+        Ok(Some(value)) => match value.as_bytes().first() {
             // Compacted, as a map's value is written: a message never carries the token's
             // line breaks.
-            Some(b'{' | b'[') => read_member(name, &super::plain(value.get())),
-            _ => read_member(name, value.get()),
+            Some(b'{' | b'[') => read_member(name, &super::plain(value)),
+            _ => read_member(name, value),
         },
         Err(e) => ClaimTime::Unreadable {
             problem: format!("the claims could not be read to find {name} ({e})"),
