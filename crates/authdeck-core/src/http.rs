@@ -238,7 +238,11 @@ impl Http {
             return Err(too_big(status, policy.max_body));
         }
         let mut response = response;
-        let mut body = Vec::new();
+        // Room for the length the server gave (at most the cap, checked above): one copy of
+        // each chunk, none of the body as it grows.
+        let length = response.content_length().unwrap_or(0);
+        let mut body =
+            Vec::with_capacity(usize::try_from(length).unwrap_or(0).min(policy.max_body));
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
