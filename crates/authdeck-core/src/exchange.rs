@@ -322,6 +322,7 @@ fn shown_request(
                 false => std::borrow::Cow::Borrowed(text),
             },
             true,
+            256,
         ),
         BodyFormat::Form => {
             let encode = |text: &str| {
@@ -510,7 +511,11 @@ fn shown_parsed(answer: Answer, json: Option<Value>, secrets: &[&str], safe: &[&
     // A JSON answer is hidden by shape; anything else loses its JWT-shaped runs. Then every
     // secret we know of is cut wherever it still is.
     let mut text = Zeroizing::new(match json {
-        Some(json) => crate::redact::json_text(&json, safe, crate::redact::as_is, false),
+        // Room for the answer's own length: growing the text from empty copied it a dozen
+        // times.
+        Some(json) => {
+            crate::redact::json_text(&json, safe, crate::redact::as_is, false, body.len() + 64)
+        }
         None => {
             let text = String::from_utf8_lossy(&body);
             crate::redact::jwts_in(&text).unwrap_or_else(|| text.into_owned())
@@ -1003,7 +1008,7 @@ fn read_failure(answer: &Answer, json: Option<&Value>, spec: &ErrorSpec) -> Fail
 fn shown_excerpt(answer: &Answer, json: Option<&Value>) -> String {
     match json {
         Some(json) => {
-            let shown = crate::redact::json_text(json, &[], crate::redact::as_is, false);
+            let shown = crate::redact::json_text(json, &[], crate::redact::as_is, false, 256);
             http::excerpt(shown.as_bytes(), answer.content_type.as_deref())
         }
         None => {

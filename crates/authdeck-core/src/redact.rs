@@ -102,14 +102,17 @@ pub fn jwts_in(text: &str) -> Option<String> {
 }
 
 /// `value` as it may be shown, as JSON text (`pretty`: indented): every secret-shaped value
-/// hidden as it is written, except at the pointers in `safe`, which are written as they are.
-/// Objects and arrays under a secret-named key are walked, not hidden whole, so
-/// `{"token": {"expires_at": ...}}` keeps its expiry. `fill` gives each string's text first (a
-/// request template's placeholders filled in); an answer passes [`as_is`].
+/// hidden as it is written, except at the pointers in `safe`, which are written as they are
+/// (not passed to `fill` either). Objects and arrays under a secret-named key are walked, not
+/// hidden whole, so `{"token": {"expires_at": ...}}` keeps its expiry. `fill` gives each
+/// string's text first (a request template's placeholders filled in); an answer passes
+/// [`as_is`]. Two JWT-shaped member names both read `<redacted>`: both members are written,
+/// each hidden by its own rules. `room`: bytes to make room for up front (an answer's own
+/// length), so the text is not copied as it grows.
 ///
 /// Written in one pass over the value, without a hidden copy of it: every kept answer and
 /// every shown request goes through here.
-pub fn json_text<F>(value: &Value, safe: &[&str], fill: F, pretty: bool) -> String
+pub fn json_text<F>(value: &Value, safe: &[&str], fill: F, pretty: bool, room: usize) -> String
 where
     F: for<'t> Fn(&'t str) -> Cow<'t, str>,
 {
@@ -121,7 +124,7 @@ where
         secret_key: false,
         at: &at,
     };
-    let mut out = Vec::with_capacity(256);
+    let mut out = Vec::with_capacity(room);
     let written = match pretty {
         true => serde_json::to_writer_pretty(&mut out, &node),
         false => serde_json::to_writer(&mut out, &node),
@@ -348,15 +351,26 @@ pub fn url_values_hidden(value: &str) -> String {
 /// ([`memchr`]) with the rest compared where it is found; a long one by a searcher built for
 /// the secret's first 16 bytes, once, the first time a long text comes.
 pub(crate) struct Cuts<'a> {
-    secrets: Vec<(&'a str, std::cell::OnceCell<memchr::memmem::Finder<'a>>)>,
+    secrets: Vec<Cut<'a>>,
+}
+
+/// One secret to cut, its first byte, and its searcher once a long text needed it.
+struct Cut<'a> {
+    secret: &'a str,
+    first: u8,
+    finder: std::cell::OnceCell<memchr::memmem::Finder<'a>>,
 }
 
 /// Shorter secrets are not cut: a 3-character password would cut words out of every answer.
 const SHORTEST_CUT: usize = 4;
 
+// An empty secret would match everywhere and never move the search on.
+const _: () = assert!(SHORTEST_CUT > 0);
+
 /// Texts up to this many bytes are searched byte by byte: a secret's first byte is found by
 /// memchr and the rest compared, at most `LONG_TEXT` compares of the secret, no searcher to
-/// build. Longer texts take the searcher, whose cost does not grow with repeats.
+/// build. Longer texts take the searcher, built once per secret, which skips most places
+/// where the secret cannot start.
 const LONG_TEXT: usize = 1024;
 
 impl<'a> Cuts<'a> {
@@ -366,16 +380,27 @@ impl<'a> Cuts<'a> {
             secrets: secrets
                 .iter()
                 .filter(|secret| secret.len() >= SHORTEST_CUT)
-                .map(|secret| (*secret, std::cell::OnceCell::new()))
+                .filter_map(|secret| {
+                    Some(Cut {
+                        secret,
+                        first: *secret.as_bytes().first()?,
+                        finder: std::cell::OnceCell::new(),
+                    })
+                })
                 .collect(),
         }
     }
 
     /// Cuts every secret out of `text`, wiping the text it replaces (it held the secret).
     pub(crate) fn apply(&self, text: &mut String) {
-        for (secret, finder) in &self.secrets {
+        for Cut {
+            secret,
+            first,
+            finder,
+        } in &self.secrets
+        {
             let found = match text.len() <= LONG_TEXT {
-                true => without(text, secret, &FirstByte(secret.as_bytes()[0])),
+                true => without(text, secret, &FirstByte(*first)),
                 false => without(text, secret, finder.get_or_init(|| probe(secret))),
             };
             if let Some(redacted) = found {
@@ -406,6 +431,7 @@ impl Start for memchr::memmem::Finder<'_> {
     }
 }
 
+/// A secret's first byte: found by memchr, with no searcher to build.
 struct FirstByte(u8);
 
 impl Start for FirstByte {
@@ -491,6 +517,11 @@ mod tests {
         );
         assert_eq!(cut("pässwörd!", "pässwörd"), "<redacted>!");
         assert_eq!(
+            cut(&format!("{pad}ä pässwörd!"), "pässwörd"),
+            format!("{pad}ä <redacted>!"),
+            "a secret starting with a multibyte character, in a long text"
+        );
+        assert_eq!(
             cut("anything", ""),
             "anything",
             "an empty secret matches nothing"
@@ -501,7 +532,7 @@ mod tests {
 
     /// `value` as [`json_text`] shows it, read back.
     fn json(value: &mut Value, safe: &[&str]) {
-        *value = serde_json::from_str(&json_text(value, safe, as_is, false))
+        *value = serde_json::from_str(&json_text(value, safe, as_is, false, 0))
             .expect("the shown text is JSON");
     }
 
@@ -561,6 +592,7 @@ mod tests {
             &["/a~1b/token", "/m~0n/1"],
             as_is,
             false,
+            0,
         ))
         .expect("JSON");
         assert_eq!(shown["a/b"]["token"], "t-1");
@@ -570,12 +602,38 @@ mod tests {
     }
 
     #[test]
+    fn plain_values_under_a_secret_key_and_a_safe_root_are_shown_as_their_rules_say() {
+        let answer = json!({
+            "pin": [1234, "x", "", true, null], "token": "", "key": {"n": 5},
+            JWT: 1, format!("{JWT} x"): 2,
+        });
+        let shown = json_text(&answer, &[], as_is, false, 0);
+        assert_eq!(
+            shown,
+            r#"{"pin":["<redacted>","<redacted>","",true,null],"token":"","key":{"n":5},"<redacted>":1,"<redacted> x":2}"#,
+            "an array under a secret key hides each value; empty, true and null say nothing; \
+             a member of an object under one is hidden by its own name"
+        );
+        let twice = json!({JWT: 1, "eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.c2ln": 2});
+        assert_eq!(
+            json_text(&twice, &[], as_is, false, 0),
+            r#"{"<redacted>":1,"<redacted>":2}"#,
+            "two JWT-shaped names are both written, both hidden"
+        );
+        assert_eq!(
+            json_text(&answer, &[""], as_is, false, 0),
+            answer.to_string(),
+            "a safe root is the whole answer as it is"
+        );
+    }
+
+    #[test]
     fn fill_gives_each_string_before_it_is_hidden_and_pretty_indents() {
         let template = json!({"user": "{email}", "password": "{password}", "n": [1, "{email}"]});
         fn fill(text: &str) -> Cow<'_, str> {
             Cow::Owned(text.replace("{email}", "a@b.c").replace("{password}", "pw"))
         }
-        let shown = json_text(&template, &[], fill, true);
+        let shown = json_text(&template, &[], fill, true, 0);
         assert_eq!(
             shown,
             "{\n  \"user\": \"a@b.c\",\n  \"password\": \"<redacted>\",\n  \"n\": [\n    1,\n    \"a@b.c\"\n  ]\n}"

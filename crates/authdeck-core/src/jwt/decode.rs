@@ -281,7 +281,7 @@ fn after_space(b: &[u8], mut at: usize) -> usize {
 }
 
 /// The index of the quote that closes the string opened at `open`, and whether the string
-/// holds an escape.
+/// holds an escape; `None` when the text ends first.
 fn string_end(b: &[u8], open: usize) -> Option<(usize, bool)> {
     let mut at = open + 1;
     let mut escaped = false;
@@ -297,7 +297,8 @@ fn string_end(b: &[u8], open: usize) -> Option<(usize, bool)> {
     }
 }
 
-/// One past the last byte of the JSON value that starts at `start`.
+/// One past the last byte of the JSON value that starts at `start`; `None` when the text ends
+/// first or a bracket closes more than was opened.
 fn value_end(b: &[u8], start: usize) -> Option<usize> {
     match b.get(start)? {
         b'"' => Some(string_end(b, start)?.0 + 1),
@@ -729,6 +730,9 @@ mod tests {
             "{\n\t\"exp\"\r\n:\n-7\n}",
             r#"{"é":"ü","exp":{"nested":{"deep":[[]]}}}"#,
             r#"{"exp":"\u00e9"}"#,
+            r#"{"s":"a\\","exp":1}"#,
+            r#"{"s":"a\\\\","exp":-1e+5}"#,
+            r#"{"exp":0E-0}"#,
         ];
         for text in texts {
             let raw = RawValue::from_string(text.to_string()).expect("JSON");

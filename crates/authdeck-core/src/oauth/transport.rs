@@ -148,7 +148,7 @@ fn shown(out: &Outgoing) -> RawRequest {
             .collect::<Vec<_>>()
             .join("&"),
         _ => match serde_json::from_slice::<serde_json::Value>(bytes) {
-            Ok(json) => redact::json_text(&json, &[], redact::as_is, true),
+            Ok(json) => redact::json_text(&json, &[], redact::as_is, true, 2 * bytes.len()),
             Err(_) => {
                 let text = String::from_utf8_lossy(bytes);
                 redact::jwts_in(&text).unwrap_or_else(|| text.into_owned())
