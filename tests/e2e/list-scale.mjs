@@ -137,10 +137,12 @@ async function phase(name) {
       await nextFrame()
       const deltas = []
       const works = []
+      const at = []
       let last = await nextFrame()
       const started = last
       while (list.scrollTop + list.clientHeight < list.scrollHeight - 1) {
         const t0 = performance.now()
+        at.push(t0 - started)
         list.scrollTop += 210
         list.dispatchEvent(new Event('scroll'))
         await settle()
@@ -150,7 +152,7 @@ async function phase(name) {
         last = t
       }
       const rows = document.querySelectorAll('.account-row')
-      done({ deltas, works, took: last - started, scrollHeight: list.scrollHeight, rendered: rows.length, bottom: rows[rows.length - 1]?.dataset.account ?? null })
+      done({ deltas, works, at, took: last - started, scrollHeight: list.scrollHeight, rendered: rows.length, bottom: rows[rows.length - 1]?.dataset.account ?? null })
     },
     name,
     query,
@@ -187,6 +189,10 @@ try {
   console.log(`Keystroke work: median **${f(median(work))} ms**, highest ${f(max(work))} ms (target ≤ 16 ms). The next frame came a median ${f(median(next))} ms after the key (${late(next)} of ${keys.length} later than 1.5 idle intervals); the app's processes used ${f(filter.cpu / keys.length)} ms of CPU per keystroke, painting included.`)
   console.log()
   console.log(`Scrolling to the bottom, ${scroll.deltas.length} frames of 3 rows (210 px) over ${scroll.scrollHeight} px in ${f(scroll.took)} ms: frame interval median **${f(median(scroll.deltas))} ms**, highest ${f(max(scroll.deltas))} ms; **${late(scroll.deltas)} of ${scroll.deltas.length}** frames later than 1.5 idle intervals (dropped). Each step's work (scroll event, UI update, style and layout): median ${f(median(scroll.works))} ms, highest ${f(max(scroll.works))} ms; the app's processes used ${f(scroll.cpu / scroll.deltas.length)} ms of CPU per frame. ${scroll.rendered} rows drawn at the bottom; the last is ${scroll.bottom}.`)
+  // Where the late frames and the slowest steps were, to tell a clock tick or a collection
+  // (a pattern in time) from a row that costs more to draw (a place in the list).
+  const slow = scroll.works.map((w, i) => ({ i, w, d: scroll.deltas[i], t: scroll.at[i] })).filter((s) => s.d > 1.5 * frame || s.w > 8)
+  if (slow.length) console.log(`Late frames and steps over 8 ms of work: ${slow.map((s) => `step ${s.i} at +${f(s.t)} ms: work ${f(s.w)} ms, frame ${f(s.d)} ms`).join('; ')}.`)
   console.log()
   if (history) {
     const t = history.times.slice(0, 5)
