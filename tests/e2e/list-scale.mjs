@@ -168,6 +168,9 @@ try {
 
   const idle = await phase('idle')
   const filter = await phase('filter')
+  // AUTHDECK_SCROLL_DELAY_MS: start the scroll later, to tell a slow step that comes at a
+  // time (a timer, a collection) from one that comes at a place in the list.
+  if (process.env.AUTHDECK_SCROLL_DELAY_MS) await browser.pause(Number(process.env.AUTHDECK_SCROLL_DELAY_MS))
   const scroll = await phase('scroll')
   const history = process.env.AUTHDECK_HISTORY_EVENTS ? await phase('history') : null
 
