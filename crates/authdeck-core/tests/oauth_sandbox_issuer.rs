@@ -88,8 +88,12 @@ async fn a_device_sign_in_asks_for_each_scope_once() -> TestResult {
     )
     .await;
     let session = attempt.result.map_err(|f| format!("{f}"))?;
-    let claims: serde_json::Value =
-        serde_json::from_str(session.claims.ok_or("the access token is a JWT")?.get())?;
+    let claims = authdeck_core::jwt::claims_value(
+        session
+            .claims
+            .as_deref()
+            .ok_or("the access token is a JWT")?,
+    );
     assert_eq!(
         claims["scope"], "openid profile email offline_access",
         "the scopes as the preset lists them, openid once"
