@@ -1169,6 +1169,40 @@ mod tests {
     }
 
     #[test]
+    fn a_large_answer_is_hidden_member_by_member_and_cut_to_its_limit() {
+        // A server that answers with 6,001 members, long names, a token echoed inside a
+        // message past the first kilobyte, and text beyond one byte per character.
+        let token = format!("tok-{}", "Z".repeat(300));
+        let mut members = serde_json::Map::new();
+        members.insert(
+            "echo".into(),
+            json!(format!("{} {token} again", "x".repeat(2000))),
+        );
+        for i in 0..3000 {
+            members.insert(
+                format!("user_{i}_{}", "n".repeat(40)),
+                json!(format!("Ünïcode name {i}")),
+            );
+            members.insert(
+                format!("session_token_{i}"),
+                json!(format!("secret-value-{i}")),
+            );
+        }
+        let body = Value::Object(members).to_string();
+        assert!(body.len() > 10 * MAX_RAW);
+        let raw = shown_answer(answer(200, &body), &[&token], &[]);
+        assert!(raw.truncated);
+        assert!(raw.body.len() <= MAX_RAW, "{}", raw.body.len());
+        assert!(
+            !raw.body.contains("secret-value-"),
+            "a secret-named member survived"
+        );
+        assert!(!raw.body.contains(&token[..20]), "the token survived");
+        assert!(raw.body.contains("\"session_token_0\":\"<redacted>\""));
+        assert!(raw.body.contains("Ünïcode name 0"), "plain members stay");
+    }
+
+    #[test]
     fn talkstack_numeric_login_status_maps_to_its_documented_name() {
         let p = preset("talkstack");
         let f = read_answer(
