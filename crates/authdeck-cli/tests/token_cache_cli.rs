@@ -275,3 +275,100 @@ async fn with_the_cache_off_token_reads_the_keyring_and_keeps_nothing_in_the_ker
     assert!(w.cached("dev").is_none(), "nothing in the kernel keyring");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_raw_token_is_answered_without_opening_the_database_and_never_once_it_is_gone()
+-> TestResult {
+    if !in_private_keyring_session(
+        "a_fresh_raw_token_is_answered_without_opening_the_database_and_never_once_it_is_gone",
+    ) {
+        return Ok(());
+    }
+    let w = World::start().await?;
+    w.login("dev", "alice+ttl600@userlogin.test");
+    let token = w.token("dev");
+    assert!(w.cached("dev").is_some(), "cached by `token`");
+
+    // Another process holds the database, so that no other may read it.
+    let db = w.home.path().join("authdeck.db");
+    let holder = rusqlite::Connection::open(&db)?;
+    holder.execute_batch(
+        "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; \
+         UPDATE accounts SET pinned = pinned; COMMIT; BEGIN EXCLUSIVE;",
+    )?;
+    let started = Instant::now();
+    assert_eq!(
+        w.token("dev"),
+        token,
+        "the raw token, with the database out of reach"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "answered without waiting for the database (its busy timeout is 5 s)"
+    );
+    let out = w.run(&["accounts", "--json"]);
+    assert!(
+        !out.status.success(),
+        "the database was out of reach for a command that opens it"
+    );
+    drop(holder);
+
+    // The user deletes Authdeck's data: the cached copy of a session that is gone is not used.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(w.home.path().join(format!("authdeck.db{suffix}")));
+    }
+    let out = w.run(&["token", "dev", "--min-valid", "10"]);
+    assert!(
+        !out.status.success() && out.stdout.is_empty(),
+        "no token for an account that no longer exists: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(stderr(&out).contains("dev"), "{}", stderr(&out));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cached_token_that_nothing_renews_is_never_handed_out_without_its_warning() -> TestResult
+{
+    if !in_private_keyring_session(
+        "a_cached_token_that_nothing_renews_is_never_handed_out_without_its_warning",
+    ) {
+        return Ok(());
+    }
+    let w = World::start().await?;
+    // A pasted key that expires in three days: nothing renews it, and `token` warns in the
+    // week before its end.
+    let expires = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(72)).to_string();
+    let base = w.sandbox.base_url("user-login");
+    let args = [
+        "login",
+        "key",
+        "--provider",
+        "user-login",
+        "--base-url",
+        &base,
+        "--token-stdin",
+        "--expires-at",
+        &expires,
+    ];
+    let out = support::run_with_stdin(&mut w.authdeck(&args), "ak_live_pasted_key_1234\n")?;
+    assert!(out.status.success(), "login: {}", stderr(&out));
+    for call in [
+        "the first, from the keyring",
+        "the next, with a cached copy",
+    ] {
+        let out = w.run(&["token", "key"]);
+        assert!(out.status.success(), "token: {}", stderr(&out));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim_end(),
+            "ak_live_pasted_key_1234"
+        );
+        assert!(
+            stderr(&out).contains("cannot be renewed"),
+            "{call} warns: {:?}",
+            stderr(&out)
+        );
+        assert!(w.cached("key").is_some(), "kept in the kernel keyring");
+    }
+    Ok(())
+}

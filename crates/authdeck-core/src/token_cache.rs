@@ -13,11 +13,19 @@
 //! as pam_keyinit sets it up) can read it; other users, and same-uid processes outside such a
 //! session, cannot. Each key has a kernel timeout no longer than its token's remaining life.
 //!
-//! What it holds: the access token and its scheme word, nothing else; refresh tokens,
-//! passwords and the other secrets stay in the OS keyring alone. A cached token is handed out
-//! only when its fingerprint is the one the accounts table records for the session, so an
-//! entry that missed an update is never used ([`crate::vault::Vault`] drops the entry on every
-//! write and delete, before touching the keyring).
+//! What it holds: the access token and its scheme word, when it expires, until when it may be
+//! handed out without a warning, and which database (file device and inode) its session is
+//! in; refresh tokens, passwords and the other secrets stay in the OS keyring alone.
+//!
+//! Two readers. [`crate::deck::Deck::token`] hands a cached token out only when its fingerprint
+//! is the one the accounts table records for the session. `authdeck token` first tries
+//! [`crate::deck::cached_token`], which opens no database at all (SQLite's open was a quarter
+//! of the command's time): it trusts an entry of this home's database that still lives long
+//! enough. That is sound because every entry is dropped after any write that ends a session,
+//! replaces its token, or changes what renews it ([`crate::vault::Vault`] drops it before
+//! every keyring write; the deck again after the accounts table is written), and a reader that
+//! cached a token just as such a write happened reads the accounts table again and drops it
+//! itself (`Deck::session_token`).
 //!
 //! Everything here is best effort: when the kernel keyring is missing (another OS, a seccomp
 //! filter, a full key quota), a call does nothing and the caller reads the Secret Service as
@@ -30,12 +38,54 @@ use jiff::{SignedDuration, Timestamp};
 /// Secret Service).
 pub const CACHE_ENV: &str = "AUTHDECK_TOKEN_CACHE";
 
-/// The token and scheme word found in the cache; the caller still checks it against the
-/// session's fingerprint.
+/// The token and scheme word found in the cache, and what it was cached for.
 #[derive(Debug)]
 pub struct CachedToken {
     pub token: Secret,
     pub scheme: Option<String>,
+    pub validity: Validity,
+}
+
+/// What an entry says besides its token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Validity {
+    /// The token's expiry (the session's, on the local clock).
+    pub expires_at: Timestamp,
+    /// Until when `authdeck token` would print it without a warning: the expiry, or for a
+    /// session nothing can renew the start of its warning
+    /// ([`crate::deck::unrenewable_warning`]).
+    pub quiet_until: Timestamp,
+    /// The accounts database the session is in.
+    pub database: DatabaseId,
+}
+
+/// A database file by device and inode: an entry cached for one Authdeck home is never
+/// handed out for another, nor for a database deleted and made again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatabaseId {
+    pub device: u64,
+    pub inode: u64,
+}
+
+impl DatabaseId {
+    /// The file at `path`; `None` when it cannot be read (missing) or on platforms without
+    /// inode numbers (where the cache is off anyway).
+    pub fn of(path: &std::path::Path) -> Option<DatabaseId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = std::fs::metadata(path).ok()?;
+            Some(DatabaseId {
+                device: meta.dev(),
+                inode: meta.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            None
+        }
+    }
 }
 
 /// The kernel token cache of one keyring service, or none at all (other platforms, tests with
@@ -83,24 +133,25 @@ impl TokenCache {
         decode(&payload)
     }
 
-    /// Keeps `token` for `account` until `expires_at` (the kernel drops it then, whole seconds
-    /// rounded down). Nothing is kept when less than a second is left, or on any failure (the
-    /// next reader then asks the Secret Service).
+    /// Keeps `token` for `account` until `validity.expires_at` (the kernel drops it then,
+    /// whole seconds rounded down). Nothing is kept when less than a second is left, or on any
+    /// failure (the next reader then asks the Secret Service).
     pub fn put(
         &self,
         account: &str,
         token: &Secret,
         scheme: Option<&str>,
-        expires_at: Timestamp,
+        validity: Validity,
         now: Timestamp,
     ) {
-        let left = expires_at.duration_since(now);
+        let left = validity.expires_at.duration_since(now);
         if left < SignedDuration::from_secs(1) {
             return;
         }
         if let Some(ring) = &self.kernel {
             let seconds = usize::try_from(left.as_secs()).unwrap_or(usize::MAX);
-            ring.write(&self.description(account), &encode(token, scheme), seconds);
+            let payload = encode(token, scheme, &validity);
+            ring.write(&self.description(account), &payload, seconds);
         }
     }
 
@@ -112,27 +163,58 @@ impl TokenCache {
     }
 }
 
-/// `SCHEME\nTOKEN` (an empty first line for no scheme word), in a buffer wiped on drop.
-fn encode(token: &Secret, scheme: Option<&str>) -> zeroize::Zeroizing<Vec<u8>> {
+/// `EXPIRES QUIET DEVICE:INODE\nSCHEME\nTOKEN` (times in Unix milliseconds; an empty second line
+/// for no scheme word), in a buffer wiped on drop.
+fn encode(
+    token: &Secret,
+    scheme: Option<&str>,
+    validity: &Validity,
+) -> zeroize::Zeroizing<Vec<u8>> {
+    let head = format!(
+        "{} {} {}:{}\n",
+        validity.expires_at.as_millisecond(),
+        validity.quiet_until.as_millisecond(),
+        validity.database.device,
+        validity.database.inode
+    );
     let scheme = scheme.unwrap_or_default();
-    let mut out =
-        zeroize::Zeroizing::new(Vec::with_capacity(scheme.len() + 1 + token.expose().len()));
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(
+        head.len() + scheme.len() + 1 + token.expose().len(),
+    ));
+    out.extend_from_slice(head.as_bytes());
     out.extend_from_slice(scheme.as_bytes());
     out.push(b'\n');
     out.extend_from_slice(token.expose().as_bytes());
     out
 }
 
-/// The inverse of [`encode`]; `None` for anything else (not ours, or empty).
+/// The inverse of [`encode`]; `None` for anything else (not ours, an older layout, empty).
 fn decode(payload: &[u8]) -> Option<CachedToken> {
     let text = std::str::from_utf8(payload).ok()?;
-    let (scheme, token) = text.split_once('\n')?;
+    let (head, rest) = text.split_once('\n')?;
+    let (scheme, token) = rest.split_once('\n')?;
     if token.is_empty() {
+        return None;
+    }
+    let mut fields = head.split(' ');
+    let millis = |field: Option<&str>| Timestamp::from_millisecond(field?.parse().ok()?).ok();
+    let expires_at = millis(fields.next())?;
+    let quiet_until = millis(fields.next())?;
+    let (device, inode) = fields.next()?.split_once(':')?;
+    if fields.next().is_some() {
         return None;
     }
     Some(CachedToken {
         token: Secret::new(token),
         scheme: (!scheme.is_empty()).then(|| scheme.to_string()),
+        validity: Validity {
+            expires_at,
+            quiet_until,
+            database: DatabaseId {
+                device: device.parse().ok()?,
+                inode: inode.parse().ok()?,
+            },
+        },
     })
 }
 
@@ -162,18 +244,26 @@ mod kernel {
             }
         }
 
+        /// Reads into a buffer the size of a usual token first, and once more into one of the
+        /// payload's size when it is longer (the kernel says the whole length): wiping a
+        /// 32 KiB buffer byte by byte on every read cost more than the read.
         pub(super) fn read(&self, description: &str) -> Option<Zeroizing<Vec<u8>>> {
+            const USUAL: usize = 4096;
             let key = self.0.search(description).ok()?;
-            let mut buffer = Zeroizing::new(vec![0u8; MAX_PAYLOAD]);
-            match key.read(&mut *buffer) {
-                Ok(len) if len <= buffer.len() => {
-                    buffer.truncate(len);
-                    Some(buffer)
-                }
-                Ok(_) => None,
-                Err(e) => {
-                    tracing::debug!("the token cache entry {description} is not readable: {e}");
-                    None
+            let mut size = USUAL;
+            loop {
+                let mut buffer = Zeroizing::new(vec![0u8; size]);
+                match key.read(&mut *buffer) {
+                    Ok(len) if len <= buffer.len() => {
+                        buffer.truncate(len);
+                        return Some(buffer);
+                    }
+                    Ok(len) if size == USUAL && len <= MAX_PAYLOAD => size = len,
+                    Ok(_) => return None,
+                    Err(e) => {
+                        tracing::debug!("the token cache entry {description} is not readable: {e}");
+                        return None;
+                    }
                 }
             }
         }
@@ -257,22 +347,43 @@ mod kernel {
 mod tests {
     use super::*;
 
+    fn validity() -> Validity {
+        Validity {
+            expires_at: Timestamp::from_second(1_800_000_600).expect("in range"),
+            quiet_until: Timestamp::from_second(1_800_000_300).expect("in range"),
+            database: DatabaseId {
+                device: 2049,
+                inode: 77,
+            },
+        }
+    }
+
     #[test]
-    fn a_token_and_its_scheme_survive_the_payload_format() {
+    fn a_token_its_scheme_and_its_validity_survive_the_payload_format() {
         let token = Secret::new("abc.def\nwith-newline");
-        let back = decode(&encode(&token, Some("Token"))).expect("decodes");
+        let back = decode(&encode(&token, Some("Token"), &validity())).expect("decodes");
         assert_eq!(
             back.token, token,
-            "everything after the first line is the token"
+            "everything after the second line is the token"
         );
         assert_eq!(back.scheme.as_deref(), Some("Token"));
-        let back = decode(&encode(&token, None)).expect("decodes");
-        assert_eq!(back.scheme, None, "no scheme word is an empty first line");
+        assert_eq!(back.validity, validity());
+        let back = decode(&encode(&token, None, &validity())).expect("decodes");
+        assert_eq!(back.scheme, None, "no scheme word is an empty second line");
     }
 
     #[test]
     fn a_payload_that_is_not_ours_is_a_miss() {
-        for bad in [&b""[..], b"no-newline", b"Bearer\n", &[0xff, b'\n', b'x']] {
+        for bad in [
+            &b""[..],
+            b"no-newline",
+            b"Bearer\ntoken",
+            b"1800000600 1800000300 2049:77\nBearer\n",
+            b"1800000600 1800000300\n\ntoken",
+            b"1800000600 1800000300 2049:77 extra\n\ntoken",
+            b"x 1800000300000 2049:77\n\ntoken",
+            &[0xff, b'\n', b'x'],
+        ] {
             assert!(decode(bad).is_none(), "{bad:?} is not a cached token");
         }
     }
@@ -281,13 +392,7 @@ mod tests {
     fn an_off_cache_keeps_nothing() {
         let cache = TokenCache::off();
         let now = Timestamp::from_second(1_800_000_000).expect("in range");
-        cache.put(
-            "dev",
-            &Secret::new("t"),
-            None,
-            now + SignedDuration::from_secs(60),
-            now,
-        );
+        cache.put("dev", &Secret::new("t"), None, validity(), now);
         assert!(cache.get("dev").is_none());
         assert!(!cache.is_on());
     }

@@ -8,10 +8,11 @@
 
 use authdeck_core::accounts::{self, AccountConfig, SessionState};
 use authdeck_core::deck::Deck;
+use authdeck_core::deck::cached_token;
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
 use authdeck_core::secret::fingerprint;
-use authdeck_core::token_cache::TokenCache;
+use authdeck_core::token_cache::{DatabaseId, TokenCache, Validity};
 use authdeck_core::vault::{Vault, VaultDoc};
 use authdeck_core::{Secret, db};
 use jiff::{SignedDuration, Timestamp};
@@ -45,6 +46,18 @@ fn proc_keys_entry(description: &str) -> Option<(String, String)> {
     })
 }
 
+/// An entry that lives until `expires_at`, quietly, for some database.
+fn validity(expires_at: Timestamp) -> Validity {
+    Validity {
+        expires_at,
+        quiet_until: expires_at,
+        database: DatabaseId {
+            device: 1,
+            inode: 1,
+        },
+    }
+}
+
 #[test]
 fn a_cached_token_lives_in_the_user_keyring_no_longer_than_its_token_and_for_its_possessor_only()
 -> TestResult {
@@ -56,7 +69,7 @@ fn a_cached_token_lives_in_the_user_keyring_no_longer_than_its_token_and_for_its
         "dev",
         &token,
         Some("Token"),
-        now + SignedDuration::from_secs(42),
+        validity(now + SignedDuration::from_secs(42)),
         now,
     );
 
@@ -90,11 +103,17 @@ fn a_token_with_less_than_a_second_left_is_not_cached() -> TestResult {
         "dev",
         &token,
         None,
-        now + SignedDuration::from_millis(999),
+        validity(now + SignedDuration::from_millis(999)),
         now,
     );
     assert!(cache.get("dev").is_none(), "under a second: not kept");
-    cache.put("dev", &token, None, now - SignedDuration::from_secs(5), now);
+    cache.put(
+        "dev",
+        &token,
+        None,
+        validity(now - SignedDuration::from_secs(5)),
+        now,
+    );
     assert!(cache.get("dev").is_none(), "expired: not kept");
     Ok(())
 }
@@ -216,11 +235,15 @@ async fn a_cached_token_of_another_session_is_never_handed_out() -> TestResult {
     let now = Timestamp::now();
     f.signed_in("dev", "token-new", now)?;
     // A copy left from an older session (a writer that missed it, another program).
+    let database = DatabaseId::of(&f.home.db_path()).ok_or("the database exists")?;
     f.cache().put(
         "dev",
         &Secret::new("token-old"),
         None,
-        now + SignedDuration::from_secs(600),
+        Validity {
+            database,
+            ..validity(now + SignedDuration::from_secs(600))
+        },
         now,
     );
     assert_eq!(
@@ -270,5 +293,81 @@ async fn logout_remove_and_every_vault_write_drop_the_cached_token() -> TestResu
     f.token("dev").await?;
     f.deck.remove("dev", now)?;
     assert!(f.cache().get("dev").is_none(), "remove dropped it");
+    Ok(())
+}
+
+#[tokio::test]
+async fn without_the_database_a_cached_token_is_handed_out_only_while_it_is_this_homes_fresh_and_quiet()
+-> TestResult {
+    let f = Fixture::new("no-database")?;
+    let now = Timestamp::now();
+    f.signed_in("dev", "token-one", now)?;
+    let cached = |min_valid: i64, at: Timestamp| {
+        cached_token(
+            &f.home,
+            &f.cache(),
+            "dev",
+            SignedDuration::from_secs(min_valid),
+            at,
+        )
+        .map(|out| out.token.expose().to_string())
+    };
+    assert_eq!(
+        cached(60, now),
+        None,
+        "nothing cached before the first read"
+    );
+    f.token("dev").await?;
+    assert_eq!(cached(60, now).as_deref(), Some("token-one"));
+    let out =
+        cached_token(&f.home, &f.cache(), "dev", SignedDuration::ZERO, now).ok_or("cached")?;
+    assert_eq!(
+        out.expires_at,
+        f.deck.account("dev")?.session.expires_at,
+        "the session's expiry, as the accounts table has it"
+    );
+    assert_eq!(cached(3599, now).as_deref(), Some("token-one"));
+    assert_eq!(cached(3601, now), None, "asked to live longer than it does");
+    let later = now + SignedDuration::from_secs(3000);
+    assert_eq!(cached(601, later), None, "600 s left at that time");
+
+    // Another home with an account of the same name and the same keyring service.
+    let other_tmp = tempfile::tempdir()?;
+    let other = Home::at(other_tmp.path().join("home"))?;
+    Deck::open_with_vault(other.clone(), f.store_only())?;
+    assert!(
+        cached_token(&other, &f.cache(), "dev", SignedDuration::ZERO, now).is_none(),
+        "an entry of another home's database"
+    );
+    assert!(
+        cached_token(&f.home, &f.cache(), "de:v", SignedDuration::ZERO, now).is_none(),
+        "not an account name"
+    );
+
+    // Nothing renews it any more: it is no longer handed out once its warning is due.
+    f.deck.forget_password("dev", now)?;
+    f.store_only().save(
+        "dev",
+        &VaultDoc {
+            token: Some(Secret::new("token-one")),
+            ..VaultDoc::default()
+        },
+    )?;
+    let mut session = f.deck.account("dev")?.session;
+    session.has_refresh_token = false;
+    accounts::set_session(&db::open(&f.home.db_path())?, "dev", &session, now)?;
+    f.token("dev").await?;
+    assert_eq!(
+        cached(60, now).as_deref(),
+        Some("token-one"),
+        "an hour left"
+    );
+    let warned = now + SignedDuration::from_secs(3600 - 900 + 1);
+    assert_eq!(
+        cached(60, warned),
+        None,
+        "in the last quarter of its life `token` warns: not answered from the cache"
+    );
+    f.cache().forget("dev");
     Ok(())
 }

@@ -300,7 +300,7 @@ impl Deck {
     /// Drops the account's cached token again after a sign-out was written: a reader that
     /// cached it between the keyring write and the accounts table's (see
     /// `Deck::session_token`) is undone here.
-    fn forget_cached_token(&self, name: &str) {
+    pub(super) fn forget_cached_token(&self, name: &str) {
         if let Ok(vault) = self.vault() {
             vault.token_cache().forget(name);
         }
@@ -437,6 +437,9 @@ impl Deck {
                 .then(|| format!("forgot the {}", forgotten.join(" and the ")));
             history::insert(tx, &event)
         })?;
+        // Nothing renews the token now: `token` warns before its end, which a cached copy
+        // made before this write would not know.
+        self.forget_cached_token(name);
         Ok(forgotten)
     }
 
@@ -515,6 +518,9 @@ impl Deck {
             };
             history::insert(tx, &event)
         });
+        // A reader may have cached the old name's token between the keyring's move and the
+        // rows'; the old name has no session now.
+        self.forget_cached_token(from);
         if let (Err(_), Some(doc)) = (&renamed, &doc) {
             if let Err(e) = vault.save(from, doc) {
                 tracing::warn!("the rename failed and its secrets could not be put back: {e}");

@@ -562,6 +562,8 @@ impl Deck {
             }
             history::insert(tx, &event)
         })?;
+        // A reader may have cached the old token between the keyring's write and this one.
+        self.forget_cached_token(name);
         Ok(report(Outcome::Ok(facts)))
     }
 }

@@ -8,8 +8,10 @@ use crate::accounts::Account;
 use crate::copy::Presentation;
 use crate::exchange::{self, CodeSource, Credentials, Target};
 use crate::history::Action;
+use crate::home::Home;
 use crate::http::Http;
 use crate::secret::Secret;
+use crate::token_cache::{DatabaseId, Validity};
 use crate::vault::VaultDoc;
 use crate::{Error, Result, lock};
 use jiff::{SignedDuration, Timestamp};
@@ -36,6 +38,46 @@ pub struct TokenOut {
 pub fn unrenewable_warning(session: &crate::accounts::SessionState) -> SignedDuration {
     const WEEK: SignedDuration = SignedDuration::from_hours(7 * 24);
     crate::accounts::lifetime(session).map_or(WEEK, |l| (l / 4).min(WEEK))
+}
+
+/// Until when [`Deck::token`] hands this session's token out without a warning: its expiry,
+/// or for a session nothing can renew the start of [`unrenewable_warning`].
+fn quiet_until(session: &crate::accounts::SessionState, expires_at: Timestamp) -> Timestamp {
+    let renewable = session.has_refresh_token || session.password_remembered;
+    match renewable {
+        true => expires_at,
+        false => expires_at
+            .checked_sub(unrenewable_warning(session))
+            .unwrap_or(Timestamp::MIN),
+    }
+}
+
+/// The token [`Deck::token`] would hand out for `name` without renewing or warning, read from
+/// the kernel token `cache` alone (the one of [`crate::vault::Vault::open`]'s service): no
+/// database, no keyring, no network (`authdeck token`'s first
+/// try; SQLite's open was a quarter of its time). Some only for an entry cached for this
+/// home's database that lives `min_valid` more and needs no warning; `None` for anything else,
+/// and the caller then asks [`Deck::token`]. See [`crate::token_cache`] for why an entry
+/// found here is the session's.
+pub fn cached_token(
+    home: &Home,
+    cache: &crate::token_cache::TokenCache,
+    name: &str,
+    min_valid: SignedDuration,
+    now: Timestamp,
+) -> Option<TokenOut> {
+    crate::accounts::validate_name(name).ok()?;
+    let hit = cache.get(name)?;
+    let validity = hit.validity;
+    let fresh = now <= validity.quiet_until && validity.expires_at.duration_since(now) >= min_valid;
+    (fresh && DatabaseId::of(&home.db_path()) == Some(validity.database)).then(|| TokenOut {
+        account: name.to_string(),
+        token: hit.token,
+        scheme: hit.scheme,
+        expires_at: Some(validity.expires_at),
+        warning: None,
+        renewed: None,
+    })
 }
 
 /// Reads the clock; passed in so tests and benchmarks control time.
@@ -240,12 +282,21 @@ impl Deck {
         // A token of unknown expiry is not cached: its entry could outlive it.
         if let Some(expires_at) = account.session.expires_at
             && crate::secret::fingerprint(&token) == fingerprint
+            && let Some(database) = DatabaseId::of(&self.home.db_path())
         {
             let cache = vault.token_cache();
-            cache.put(name, &token, scheme.as_deref(), expires_at, now);
-            let still = self.account(name).ok().is_some_and(|a| {
-                a.session.signed_in && a.session.token_fingerprint.as_deref() == Some(fingerprint)
-            });
+            let validity = Validity {
+                expires_at,
+                quiet_until: quiet_until(&account.session, expires_at),
+                database,
+            };
+            cache.put(name, &token, scheme.as_deref(), validity, now);
+            // Anything changed meanwhile (another token, a sign-out, what renews it) may have
+            // been written before our put and its writer's last drop: ours then.
+            let still = self
+                .account(name)
+                .ok()
+                .is_some_and(|a| a.session == account.session);
             if !still {
                 cache.forget(name);
             }
