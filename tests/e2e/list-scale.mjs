@@ -54,7 +54,7 @@ function cpuMs() {
 async function phase(name) {
   const before = cpuMs()
   const figures = await browser.executeAsync(
-    async (name, query, done) => {
+    async (name, query, garbage, done) => {
       const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve))
       const input = document.querySelector('input[data-field="filter"]')
       const list = document.querySelector('.list')
@@ -132,6 +132,13 @@ async function phase(name) {
       // Scrolling: from the top to the bottom of the whole list, 3 rows further every frame (a
       // fast flick), recording the interval between frames, and each step's work as for a
       // keystroke (the scroll event dispatched at once rather than at the next frame).
+      // AUTHDECK_SCROLL_GARBAGE=N: N short-lived objects first, so that JavaScriptCore's
+      // collections come at other steps: a slow step that moves with it is a collection.
+      if (garbage) {
+        let kept = []
+        for (let i = 0; i < garbage; i++) kept.push({ i, text: `garbage ${i}` })
+        kept = null
+      }
       list.scrollTop = 0
       await nextFrame()
       await nextFrame()
@@ -156,6 +163,7 @@ async function phase(name) {
     },
     name,
     query,
+    Number(process.env.AUTHDECK_SCROLL_GARBAGE ?? 0),
   )
   return { ...figures, cpu: cpuMs() - before }
 }

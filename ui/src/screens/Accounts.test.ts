@@ -392,3 +392,50 @@ describe('Try it', () => {
     await waitFor(() => expect(document.querySelector('[data-field="no-answer"]')?.textContent).toBe('No answer: could not connect to down.test'))
   })
 })
+
+describe('Accounts screen with 1,000 accounts', () => {
+  beforeEach(async () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `scale-${String(i).padStart(4, '0')}`)
+    list.splice(0, list.length, ...names.map((n) => account(n)))
+    accounts.query = ''
+    accounts.sort = 'name'
+    accounts.groupBy('none')
+    await accounts.reload()
+    accounts.selected = 'scale-0000'
+  })
+
+  const drawn = (view: { container: HTMLElement }) => [...view.container.querySelectorAll<HTMLElement>('.account-row')]
+
+  it('scrolls by handing the rows that leave at the top to the accounts that come at the bottom, in order, none built or dropped', async () => {
+    const view = render(Accounts)
+    const box = view.container.querySelector<HTMLElement>('.list')!
+    const before = drawn(view)
+    expect(before.length).toBeGreaterThan(8)
+    expect(before.length).toBeLessThan(60)
+    for (const top of [700, 4200, 35_000, 69_000, 0]) {
+      box.scrollTop = top
+      await fireEvent.scroll(box)
+      await tick()
+      const rows = drawn(view)
+      const shown = rows.map((r) => r.getAttribute('data-account')!)
+      const first = Number(shown[0].slice(6))
+      // The accounts around the place scrolled to, in the page's order (Tab follows it).
+      expect(shown).toEqual(shown.map((_, k) => `scale-${String(first + k).padStart(4, '0')}`))
+      expect(first * 70).toBeLessThanOrEqual(top)
+      expect(rows.every((r) => before.includes(r)), `the same ${before.length} rows at ${top} px`).toBe(true)
+    }
+  })
+
+  it('takes the focus off a row that a scroll hands to another account', async () => {
+    const view = render(Accounts)
+    const box = view.container.querySelector<HTMLElement>('.list')!
+    const row = view.container.querySelector<HTMLElement>('.account-row[data-account="scale-0000"]')!
+    row.focus()
+    expect(document.activeElement).toBe(row)
+    box.scrollTop = 35_000
+    await fireEvent.scroll(box)
+    await tick()
+    expect(row.getAttribute('data-account')).not.toBe('scale-0000')
+    expect(document.activeElement).not.toBe(row)
+  })
+})
