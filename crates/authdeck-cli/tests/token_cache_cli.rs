@@ -313,10 +313,17 @@ async fn a_fresh_raw_token_is_answered_without_opening_the_database_and_never_on
     );
     drop(holder);
 
-    // The user deletes Authdeck's data: the cached copy of a session that is gone is not used.
+    // The user deletes Authdeck's database, and a new one is made in its place (often with
+    // the same inode): the cached copy of a session that is gone is not used.
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(w.home.path().join(format!("authdeck.db{suffix}")));
     }
+    let out = w.run(&["accounts"]);
+    assert!(out.status.success(), "accounts: {}", stderr(&out));
+    assert!(
+        w.cached("dev").is_some(),
+        "the kernel keyring still has the copy"
+    );
     let out = w.run(&["token", "dev", "--min-valid", "10"]);
     assert!(
         !out.status.success() && out.stdout.is_empty(),
@@ -370,5 +377,56 @@ async fn a_cached_token_that_nothing_renews_is_never_handed_out_without_its_warn
         );
         assert!(w.cached("key").is_some(), "kept in the kernel keyring");
     }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logout_by_a_process_without_the_cache_still_retires_the_cached_copy() -> TestResult {
+    if !in_private_keyring_session(
+        "a_logout_by_a_process_without_the_cache_still_retires_the_cached_copy",
+    ) {
+        return Ok(());
+    }
+    let w = World::start().await?;
+    w.login("dev", "alice+ttl600@userlogin.test");
+    w.token("dev");
+    assert!(w.cached("dev").is_some(), "cached by `token`");
+    // A logout from a process that cannot reach the kernel keyring: with the cache off here.
+    let out = w
+        .authdeck(&["logout", "dev"])
+        .env("AUTHDECK_TOKEN_CACHE", "off")
+        .stdin(Stdio::null())
+        .output()?;
+    assert!(out.status.success(), "logout: {}", stderr(&out));
+    assert!(w.cached("dev").is_some(), "left in the kernel keyring");
+    let out = w.run(&["token", "dev"]);
+    assert!(
+        !out.status.success() && out.stdout.is_empty(),
+        "a signed-out account's token was handed out: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(stderr(&out).contains("signed out"), "{}", stderr(&out));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_of_a_newer_authdeck_is_left_to_the_database_path_even_with_a_cached_copy()
+-> TestResult {
+    if !in_private_keyring_session(
+        "a_database_of_a_newer_authdeck_is_left_to_the_database_path_even_with_a_cached_copy",
+    ) {
+        return Ok(());
+    }
+    let w = World::start().await?;
+    w.login("dev", "alice+ttl600@userlogin.test");
+    w.token("dev");
+    let db = w.home.path().join("authdeck.db");
+    let conn = rusqlite::Connection::open(&db)?;
+    conn.execute_batch("PRAGMA user_version = 1000;")?;
+    drop(conn);
+    // The stamp is what a newer Authdeck would leave too: kept as it was.
+    let out = w.run(&["token", "dev"]);
+    assert!(!out.status.success(), "answered over a newer database");
+    assert!(stderr(&out).contains("newer Authdeck"), "{}", stderr(&out));
     Ok(())
 }

@@ -14,19 +14,20 @@
 //! session, cannot. Each key has a kernel timeout no longer than its token's remaining life.
 //!
 //! What it holds: the access token and its scheme word, when it expires, until when it may be
-//! handed out without a warning, and which database (file device and inode) its session is
-//! in; refresh tokens, passwords and the other secrets stay in the OS keyring alone.
+//! handed out without a warning, and the state of the accounts database it was read with
+//! (the file's device and inode, and its write stamp, [`crate::db::stamp`]); refresh tokens,
+//! passwords and the other secrets stay in the OS keyring alone.
 //!
 //! Two readers. [`crate::deck::Deck::token`] hands a cached token out only when its fingerprint
 //! is the one the accounts table records for the session. `authdeck token` first tries
-//! [`crate::deck::cached_token`], which opens no database at all (SQLite's open was a quarter
-//! of the command's time): it trusts an entry of this home's database that still lives long
-//! enough. That is sound because every entry is dropped after any write that ends a session,
-//! replaces its token, or changes what renews it ([`crate::vault::Vault`] drops it before
-//! every keyring write; the deck again after the accounts table is written), and a reader that
-//! cached a token just as such a write happened reads the accounts table again and drops it
-//! itself (`Deck::session_token`).
-//!
+//! [`crate::deck::cached_token`], which opens no database (SQLite's open was a quarter of the
+//! command's time): it takes an entry only while the database's write stamp is the one the
+//! entry was kept with. Every write transaction of any Authdeck process replaces the stamp
+//! after its commit, whether or not that process reaches this cache; an entry is kept only
+//! after reading the stamp and then the session again, unchanged. So the entry answers for
+//! the database as it still is. The writers also drop the entry ([`crate::vault::Vault`]
+//! before every keyring write, the deck after a session's rows change).
+
 //! Everything here is best effort: when the kernel keyring is missing (another OS, a seccomp
 //! filter, a full key quota), a call does nothing and the caller reads the Secret Service as
 //! before. Set `AUTHDECK_TOKEN_CACHE=off` to never use it.
@@ -55,30 +56,46 @@ pub struct Validity {
     /// session nothing can renew the start of its warning
     /// ([`crate::deck::unrenewable_warning`]).
     pub quiet_until: Timestamp,
-    /// The accounts database the session is in.
-    pub database: DatabaseId,
+    /// The accounts database the session was read from, as it was then.
+    pub database: Database,
 }
 
-/// A database file by device and inode: an entry cached for one Authdeck home is never
-/// handed out for another, nor for a database deleted and made again.
+/// The accounts database as it was when an entry was kept: its file (device and inode) and
+/// its write stamp ([`crate::db::stamp`]). An entry kept for one state of one database is
+/// not handed out without the database for another: not after any write, not for another
+/// Authdeck home, not for a database deleted and made again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DatabaseId {
+pub struct Database {
     pub device: u64,
     pub inode: u64,
+    pub stamp: u64,
 }
 
-impl DatabaseId {
-    /// The file at `path`; `None` when it cannot be read (missing) or on platforms without
-    /// inode numbers (where the cache is off anyway).
-    pub fn of(path: &std::path::Path) -> Option<DatabaseId> {
+impl Database {
+    /// The database at `path` now; `None` when it is missing, is not a SQLite file of a
+    /// schema this build knows (its header says), has no stamp, or on platforms without inode
+    /// numbers (where the cache is off anyway). Read the stamp before what it vouches for.
+    pub fn now(path: &std::path::Path) -> Option<Database> {
         #[cfg(unix)]
         {
+            use std::io::Read;
             use std::os::unix::fs::MetadataExt;
-            let meta = std::fs::metadata(path).ok()?;
-            Some(DatabaseId {
-                device: meta.dev(),
-                inode: meta.ino(),
-            })
+            let mut file = std::fs::File::open(path).ok()?;
+            let meta = file.metadata().ok()?;
+            let stamp = crate::db::stamp::read(path)?;
+            // The header (SQLite's file format): the magic string, and the schema version
+            // at byte 60. A newer Authdeck's database, or a damaged one, is left to `Deck`.
+            let mut header = [0u8; 64];
+            file.read_exact(&mut header).ok()?;
+            let version = i64::from(u32::from_be_bytes([
+                header[60], header[61], header[62], header[63],
+            ]));
+            (header.starts_with(b"SQLite format 3\0") && version <= crate::db::SCHEMA_VERSION)
+                .then_some(Database {
+                    device: meta.dev(),
+                    inode: meta.ino(),
+                    stamp,
+                })
         }
         #[cfg(not(unix))]
         {
@@ -145,7 +162,11 @@ impl TokenCache {
         now: Timestamp,
     ) {
         let left = validity.expires_at.duration_since(now);
-        if left < SignedDuration::from_secs(1) {
+        // A scheme word with a line break would break the entry's lines (and has no place
+        // before a token anyway).
+        if left < SignedDuration::from_secs(1)
+            || scheme.is_some_and(|s| s.contains(char::is_control))
+        {
             return;
         }
         if let Some(ring) = &self.kernel {
@@ -163,7 +184,7 @@ impl TokenCache {
     }
 }
 
-/// `EXPIRES QUIET DEVICE:INODE\nSCHEME\nTOKEN` (times in Unix milliseconds; an empty second line
+/// `EXPIRES QUIET DEVICE:INODE:STAMP\nSCHEME\nTOKEN` (times in Unix milliseconds, the stamp in hex; an empty second line
 /// for no scheme word), in a buffer wiped on drop.
 fn encode(
     token: &Secret,
@@ -171,11 +192,12 @@ fn encode(
     validity: &Validity,
 ) -> zeroize::Zeroizing<Vec<u8>> {
     let head = format!(
-        "{} {} {}:{}\n",
+        "{} {} {}:{}:{:x}\n",
         validity.expires_at.as_millisecond(),
         validity.quiet_until.as_millisecond(),
         validity.database.device,
-        validity.database.inode
+        validity.database.inode,
+        validity.database.stamp
     );
     let scheme = scheme.unwrap_or_default();
     let mut out = zeroize::Zeroizing::new(Vec::with_capacity(
@@ -200,8 +222,9 @@ fn decode(payload: &[u8]) -> Option<CachedToken> {
     let millis = |field: Option<&str>| Timestamp::from_millisecond(field?.parse().ok()?).ok();
     let expires_at = millis(fields.next())?;
     let quiet_until = millis(fields.next())?;
-    let (device, inode) = fields.next()?.split_once(':')?;
-    if fields.next().is_some() {
+    let mut database = fields.next()?.split(':');
+    let (device, inode, stamp) = (database.next()?, database.next()?, database.next()?);
+    if fields.next().is_some() || database.next().is_some() {
         return None;
     }
     Some(CachedToken {
@@ -210,9 +233,10 @@ fn decode(payload: &[u8]) -> Option<CachedToken> {
         validity: Validity {
             expires_at,
             quiet_until,
-            database: DatabaseId {
+            database: Database {
                 device: device.parse().ok()?,
                 inode: inode.parse().ok()?,
+                stamp: u64::from_str_radix(stamp, 16).ok()?,
             },
         },
     })
@@ -351,9 +375,10 @@ mod tests {
         Validity {
             expires_at: Timestamp::from_second(1_800_000_600).expect("in range"),
             quiet_until: Timestamp::from_second(1_800_000_300).expect("in range"),
-            database: DatabaseId {
+            database: Database {
                 device: 2049,
                 inode: 77,
+                stamp: 0xabc,
             },
         }
     }
@@ -378,10 +403,12 @@ mod tests {
             &b""[..],
             b"no-newline",
             b"Bearer\ntoken",
-            b"1800000600 1800000300 2049:77\nBearer\n",
+            b"1800000600 1800000300 2049:77:abc\nBearer\n",
             b"1800000600 1800000300\n\ntoken",
-            b"1800000600 1800000300 2049:77 extra\n\ntoken",
-            b"x 1800000300000 2049:77\n\ntoken",
+            b"1800000600 1800000300 2049:77\n\ntoken",
+            b"1800000600 1800000300 2049:77:abc:1\n\ntoken",
+            b"1800000600 1800000300 2049:77:abc extra\n\ntoken",
+            b"x 1800000300000 2049:77:abc\n\ntoken",
             &[0xff, b'\n', b'x'],
         ] {
             assert!(decode(bad).is_none(), "{bad:?} is not a cached token");

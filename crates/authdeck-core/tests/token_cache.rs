@@ -12,7 +12,7 @@ use authdeck_core::deck::cached_token;
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
 use authdeck_core::secret::fingerprint;
-use authdeck_core::token_cache::{DatabaseId, TokenCache, Validity};
+use authdeck_core::token_cache::{Database, TokenCache, Validity};
 use authdeck_core::vault::{Vault, VaultDoc};
 use authdeck_core::{Secret, db};
 use jiff::{SignedDuration, Timestamp};
@@ -51,9 +51,10 @@ fn validity(expires_at: Timestamp) -> Validity {
     Validity {
         expires_at,
         quiet_until: expires_at,
-        database: DatabaseId {
+        database: Database {
             device: 1,
             inode: 1,
+            stamp: 1,
         },
     }
 }
@@ -235,7 +236,7 @@ async fn a_cached_token_of_another_session_is_never_handed_out() -> TestResult {
     let now = Timestamp::now();
     f.signed_in("dev", "token-new", now)?;
     // A copy left from an older session (a writer that missed it, another program).
-    let database = DatabaseId::of(&f.home.db_path()).ok_or("the database exists")?;
+    let database = Database::now(&f.home.db_path()).ok_or("the database exists")?;
     f.cache().put(
         "dev",
         &Secret::new("token-old"),
@@ -297,7 +298,7 @@ async fn logout_remove_and_every_vault_write_drop_the_cached_token() -> TestResu
 }
 
 #[tokio::test]
-async fn without_the_database_a_cached_token_is_handed_out_only_while_it_is_this_homes_fresh_and_quiet()
+async fn without_the_database_a_cached_token_is_handed_out_only_for_the_database_as_it_was_kept_fresh_and_quiet()
 -> TestResult {
     let f = Fixture::new("no-database")?;
     let now = Timestamp::now();
@@ -344,6 +345,32 @@ async fn without_the_database_a_cached_token_is_handed_out_only_while_it_is_this
         "not an account name"
     );
 
+    // Any write to the database, another account's too, retires the answer without the
+    // database until the next read through it keeps the entry again for the new state.
+    f.deck.save_account(&config("other"), now)?;
+    assert_eq!(cached(60, now), None, "written since: ask the database");
+    assert_eq!(f.token("dev").await?, "token-one");
+    assert_eq!(cached(60, now).as_deref(), Some("token-one"), "kept again");
+    // A database no write of this version has stamped (just updated): stamped at the next read.
+    std::fs::remove_file(db::stamp::path(&f.home.db_path()))?;
+    assert_eq!(cached(60, now), None, "no stamp: ask the database");
+    assert_eq!(f.token("dev").await?, "token-one");
+    assert_eq!(
+        cached(60, now).as_deref(),
+        Some("token-one"),
+        "stamped and kept"
+    );
+
+    // A process that does not reach the kernel cache logs out: the entry stays in the kernel
+    // keyring, and is not handed out without the database.
+    let blind = Deck::open_with_vault(f.home.clone(), f.store_only())?;
+    blind.logout("dev", now)?;
+    assert!(f.cache().get("dev").is_some(), "left in the kernel keyring");
+    assert_eq!(cached(0, now), None, "signed out since it was kept");
+    f.signed_in("dev", "token-one", now)?;
+    f.deck.save_account(&config("dev"), now)?;
+    f.token("dev").await?;
+
     // Nothing renews it any more: it is no longer handed out once its warning is due.
     f.deck.forget_password("dev", now)?;
     f.store_only().save(
@@ -369,5 +396,23 @@ async fn without_the_database_a_cached_token_is_handed_out_only_while_it_is_this
         "in the last quarter of its life `token` warns: not answered from the cache"
     );
     f.cache().forget("dev");
+    Ok(())
+}
+
+#[test]
+fn a_scheme_word_with_a_line_break_is_not_cached() -> TestResult {
+    let service = service("scheme-break");
+    let cache = kernel_cache(&service)?;
+    let now = Timestamp::now();
+    let token = Secret::new("tok");
+    let life = validity(now + SignedDuration::from_secs(60));
+    cache.put("dev", &token, Some("Mac\nX-Injected"), life, now);
+    assert!(
+        cache.get("dev").is_none(),
+        "a scheme word with a line break"
+    );
+    cache.put("dev", &token, Some("Mac"), life, now);
+    assert!(cache.get("dev").is_some(), "a plain scheme word");
+    cache.forget("dev");
     Ok(())
 }

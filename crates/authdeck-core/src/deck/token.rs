@@ -11,7 +11,7 @@ use crate::history::Action;
 use crate::home::Home;
 use crate::http::Http;
 use crate::secret::Secret;
-use crate::token_cache::{DatabaseId, Validity};
+use crate::token_cache::{Database, Validity};
 use crate::vault::VaultDoc;
 use crate::{Error, Result, lock};
 use jiff::{SignedDuration, Timestamp};
@@ -70,7 +70,7 @@ pub fn cached_token(
     let hit = cache.get(name)?;
     let validity = hit.validity;
     let fresh = now <= validity.quiet_until && validity.expires_at.duration_since(now) >= min_valid;
-    (fresh && DatabaseId::of(&home.db_path()) == Some(validity.database)).then(|| TokenOut {
+    (fresh && Database::now(&home.db_path()) == Some(validity.database)).then(|| TokenOut {
         account: name.to_string(),
         token: hit.token,
         scheme: hit.scheme,
@@ -252,12 +252,9 @@ impl Deck {
 
     /// The session's token and scheme word: from the kernel token cache when it holds this
     /// session's token (no Secret Service call), else from the keyring, and then kept in the
-    /// cache until the token expires. `None` when the keyring holds no token.
-    ///
-    /// Only a token whose fingerprint is the session's is cached or handed out, so a stale
-    /// entry is never used. An entry put just as another process logged out or removed the
-    /// account is dropped again: the accounts table is read once more after the put, and those
-    /// writers drop the entry again after their own write (whoever comes last drops it).
+    /// cache until the token expires. `None` when the keyring holds no token. Only a token
+    /// whose fingerprint is the session's is cached or handed out, so a stale entry is never
+    /// used here.
     fn session_token(
         &self,
         account: &Account,
@@ -271,7 +268,13 @@ impl Deck {
                 .and_then(|doc| Some((doc.token?, doc.scheme))));
         };
         if let Some(hit) = vault.cached_token(name, fingerprint) {
-            return Ok(Some(hit));
+            // Kept for an older state of the database (any write since, another account's
+            // too): kept again for this one, so that the next `authdeck token` answers
+            // without the database.
+            if Database::now(&self.home.db_path()) != Some(hit.validity.database) {
+                self.keep_in_cache(account, &hit.token, hit.scheme.as_deref(), now);
+            }
+            return Ok(Some((hit.token, hit.scheme)));
         }
         let Some((token, scheme)) = vault
             .load(name)?
@@ -279,29 +282,52 @@ impl Deck {
         else {
             return Ok(None);
         };
-        // A token of unknown expiry is not cached: its entry could outlive it.
-        if let Some(expires_at) = account.session.expires_at
-            && crate::secret::fingerprint(&token) == fingerprint
-            && let Some(database) = DatabaseId::of(&self.home.db_path())
-        {
-            let cache = vault.token_cache();
-            let validity = Validity {
-                expires_at,
-                quiet_until: quiet_until(&account.session, expires_at),
-                database,
-            };
-            cache.put(name, &token, scheme.as_deref(), validity, now);
-            // Anything changed meanwhile (another token, a sign-out, what renews it) may have
-            // been written before our put and its writer's last drop: ours then.
-            let still = self
-                .account(name)
-                .ok()
-                .is_some_and(|a| a.session == account.session);
-            if !still {
-                cache.forget(name);
-            }
+        if crate::secret::fingerprint(&token) == fingerprint {
+            self.keep_in_cache(account, &token, scheme.as_deref(), now);
         }
         Ok(Some((token, scheme)))
+    }
+
+    /// Keeps the session's token in the kernel token cache until it expires, with the state
+    /// of the database it is valid for: the write stamp is read first, then the session once
+    /// more, which must still be the one the token came with; any write after that changes
+    /// the stamp ([`crate::db::stamp`]). A token of unknown expiry is not kept: its entry
+    /// could outlive it. Best effort, like the cache itself.
+    fn keep_in_cache(
+        &self,
+        account: &Account,
+        token: &Secret,
+        scheme: Option<&str>,
+        now: Timestamp,
+    ) {
+        let Some(expires_at) = account.session.expires_at else {
+            return;
+        };
+        let Ok(vault) = self.vault() else {
+            return;
+        };
+        let cache = vault.token_cache();
+        if !cache.is_on() {
+            return;
+        }
+        let db = self.home.db_path();
+        // A database no write of this version has stamped yet (just updated): stamped now.
+        if crate::db::stamp::read(&db).is_none() {
+            crate::db::stamp::renew(&db);
+        }
+        let Some(database) = Database::now(&db) else {
+            return;
+        };
+        let name = &account.config.name;
+        if self.account(name).ok().map(|a| a.session).as_ref() != Some(&account.session) {
+            return;
+        }
+        let validity = Validity {
+            expires_at,
+            quiet_until: quiet_until(&account.session, expires_at),
+            database,
+        };
+        cache.put(name, token, scheme, validity, now);
     }
 
     /// Refresh token first; when there is none or it is refused, the remembered password.
