@@ -143,12 +143,30 @@ where
 {
     let token = Secret::new(response.access_token().secret());
     let token_type = serde_json::to_value(response.token_type()).unwrap_or_default();
+    let mut notes = Vec::new();
+    // RFC 6749 §7.1: a type such as `bearer`, `mac` or `DPoP`, written before the token in a
+    // header. Anything else (a line break would add a header of its own) is not used.
     let scheme = match token_type.as_str() {
-        Some(t) if !t.eq_ignore_ascii_case("bearer") => Some(t.to_string()),
-        _ => None,
+        Some(t) if t.eq_ignore_ascii_case("bearer") => None,
+        Some(t)
+            if !t.is_empty()
+                && t.len() <= 32
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            Some(t.to_string())
+        }
+        Some(_) => {
+            notes.push(
+                "the server's token_type is not a word that can stand before a token in a \
+                 header: Bearer is used instead"
+                    .to_string(),
+            );
+            None
+        }
+        None => None,
     };
     let claims = crate::jwt::claims_text(token.expose());
-    let mut notes = Vec::new();
     let expires_at = match response.expires_in() {
         Some(lifetime) => jiff::SignedDuration::try_from(lifetime)
             .ok()
@@ -306,6 +324,40 @@ impl Trace {
             latency_ms: started.elapsed().as_millis() as u64,
             raw,
             request,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oauth2::basic::{BasicTokenResponse, BasicTokenType};
+    use oauth2::{AccessToken, EmptyExtraTokenFields};
+
+    fn answered(token_type: BasicTokenType) -> Session {
+        let response = BasicTokenResponse::new(
+            AccessToken::new("tok".into()),
+            token_type,
+            EmptyExtraTokenFields {},
+        );
+        let now = Timestamp::from_second(1_800_000_000).expect("in range");
+        session(&response, None, now, None)
+    }
+
+    #[test]
+    fn a_token_type_is_the_scheme_word_only_when_it_can_stand_in_a_header() {
+        assert_eq!(answered(BasicTokenType::Bearer).scheme, None);
+        assert_eq!(answered(BasicTokenType::Mac).scheme.as_deref(), Some("mac"));
+        let dpop = answered(BasicTokenType::Extension("DPoP".into()));
+        assert_eq!(dpop.scheme.as_deref(), Some("DPoP"));
+        for bad in ["Mac\nX-Injected: 1", "two words", "", "Mac\r"] {
+            let s = answered(BasicTokenType::Extension(bad.into()));
+            assert_eq!(s.scheme, None, "{bad:?} is not used");
+            assert!(
+                s.notes.iter().any(|n| n.contains("token_type")),
+                "{bad:?}: said in the notes: {:?}",
+                s.notes
+            );
         }
     }
 }
