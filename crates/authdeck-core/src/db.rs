@@ -102,68 +102,11 @@ fn keep_wal_files(conn: &Connection) {
 
 /// Runs `f` in an IMMEDIATE transaction: the write lock is taken up front, so two processes
 /// never both read and then fail to upgrade to a write (which the busy timeout cannot fix).
-/// After the commit, the database's write stamp changes ([`stamp`]).
 pub fn write<T>(conn: &Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let value = f(&tx)?;
     tx.commit()?;
-    if let Some(path) = conn.path().filter(|p| !p.is_empty()) {
-        stamp::renew(Path::new(path));
-    }
     Ok(value)
-}
-
-/// The database's write stamp: a file beside it (`authdeck.db-stamp`) holding a random number
-/// that every write transaction replaces after its commit ([`write`]), in any Authdeck
-/// process. What was read from the database is current for as long as the stamp read before
-/// it is unchanged, which can be checked without opening the database: `authdeck token`'s
-/// answer from the kernel token cache alone ([`crate::deck::cached_token`]) relies on it.
-pub mod stamp {
-    use std::path::{Path, PathBuf};
-
-    /// The stamp file of the database at `db`.
-    pub fn path(db: &Path) -> PathBuf {
-        let mut name = db.as_os_str().to_owned();
-        name.push("-stamp");
-        name.into()
-    }
-
-    /// The database's stamp; `None` when there is none or it cannot be read (then nothing
-    /// read from the database counts as current).
-    pub fn read(db: &Path) -> Option<u64> {
-        let text = std::fs::read(path(db)).ok()?;
-        let text = std::str::from_utf8(&text).ok()?;
-        u64::from_str_radix(text, 16).ok()
-    }
-
-    /// Replaces the stamp with a new random number (16 hex digits; a reader that catches the
-    /// write half-done reads nothing or a number that matches nothing). When it cannot be
-    /// written it is deleted, so that nothing counts as current. A new stamp only ever
-    /// retires what was read before it, so any process may renew it at any time.
-    pub fn renew(db: &Path) {
-        let file = path(db);
-        let text = format!("{:016x}", rand::random::<u64>());
-        if let Err(e) = write(&file, text.as_bytes())
-            && let Err(gone) = std::fs::remove_file(&file)
-            && gone.kind() != std::io::ErrorKind::NotFound
-        {
-            tracing::warn!(
-                "the database's write stamp {} could not be written ({e}) nor deleted \
-                 ({gone}): `authdeck token` may hand out a token from the kernel cache \
-                 until it expires; delete the file",
-                file.display()
-            );
-        }
-    }
-
-    fn write(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        use std::io::Write;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options.open(file)?.write_all(bytes)
-    }
 }
 
 /// Runs `step` again while SQLite answers busy, for up to [`BUSY_TIMEOUT`]. Some busy answers

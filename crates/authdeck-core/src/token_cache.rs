@@ -13,21 +13,12 @@
 //! as pam_keyinit sets it up) can read it; other users, and same-uid processes outside such a
 //! session, cannot. Each key has a kernel timeout no longer than its token's remaining life.
 //!
-//! What it holds: the access token and its scheme word, when it expires, until when it may be
-//! handed out without a warning, and the state of the accounts database it was read with
-//! (the file's device and inode, and its write stamp, [`crate::db::stamp`]); refresh tokens,
-//! passwords and the other secrets stay in the OS keyring alone.
+//! What it holds: the access token and its scheme word, nothing else; refresh tokens,
+//! passwords and the other secrets stay in the OS keyring alone. A cached token is handed out
+//! only when its fingerprint is the one the accounts table records for the session, so an
+//! entry that missed an update is never used ([`crate::vault::Vault`] drops the entry on every
+//! write and delete, before touching the keyring).
 //!
-//! Two readers. [`crate::deck::Deck::token`] hands a cached token out only when its fingerprint
-//! is the one the accounts table records for the session. `authdeck token` first tries
-//! [`crate::deck::cached_token`], which opens no database (SQLite's open was a quarter of the
-//! command's time): it takes an entry only while the database's write stamp is the one the
-//! entry was kept with. Every write transaction of any Authdeck process replaces the stamp
-//! after its commit, whether or not that process reaches this cache; an entry is kept only
-//! after reading the stamp and then the session again, unchanged. So the entry answers for
-//! the database as it still is. The writers also drop the entry ([`crate::vault::Vault`]
-//! before every keyring write, the deck after a session's rows change).
-
 //! Everything here is best effort: when the kernel keyring is missing (another OS, a seccomp
 //! filter, a full key quota), a call does nothing and the caller reads the Secret Service as
 //! before. Set `AUTHDECK_TOKEN_CACHE=off` to never use it.
@@ -39,70 +30,12 @@ use jiff::{SignedDuration, Timestamp};
 /// Secret Service).
 pub const CACHE_ENV: &str = "AUTHDECK_TOKEN_CACHE";
 
-/// The token and scheme word found in the cache, and what it was cached for.
+/// The token and scheme word found in the cache; the caller still checks it against the
+/// session's fingerprint.
 #[derive(Debug)]
 pub struct CachedToken {
     pub token: Secret,
     pub scheme: Option<String>,
-    pub validity: Validity,
-}
-
-/// What an entry says besides its token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Validity {
-    /// The token's expiry (the session's, on the local clock).
-    pub expires_at: Timestamp,
-    /// Until when `authdeck token` would print it without a warning: the expiry, or for a
-    /// session nothing can renew the start of its warning
-    /// ([`crate::deck::unrenewable_warning`]).
-    pub quiet_until: Timestamp,
-    /// The accounts database the session was read from, as it was then.
-    pub database: Database,
-}
-
-/// The accounts database as it was when an entry was kept: its file (device and inode) and
-/// its write stamp ([`crate::db::stamp`]). An entry kept for one state of one database is
-/// not handed out without the database for another: not after any write, not for another
-/// Authdeck home, not for a database deleted and made again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Database {
-    pub device: u64,
-    pub inode: u64,
-    pub stamp: u64,
-}
-
-impl Database {
-    /// The database at `path` now; `None` when it is missing, is not a SQLite file of a
-    /// schema this build knows (its header says), has no stamp, or on platforms without inode
-    /// numbers (where the cache is off anyway). Read the stamp before what it vouches for.
-    pub fn now(path: &std::path::Path) -> Option<Database> {
-        #[cfg(unix)]
-        {
-            use std::io::Read;
-            use std::os::unix::fs::MetadataExt;
-            let mut file = std::fs::File::open(path).ok()?;
-            let meta = file.metadata().ok()?;
-            let stamp = crate::db::stamp::read(path)?;
-            // The header (SQLite's file format): the magic string, and the schema version
-            // at byte 60. A newer Authdeck's database, or a damaged one, is left to `Deck`.
-            let mut header = [0u8; 64];
-            file.read_exact(&mut header).ok()?;
-            let version = i64::from(u32::from_be_bytes([
-                header[60], header[61], header[62], header[63],
-            ]));
-            (header.starts_with(b"SQLite format 3\0") && version <= crate::db::SCHEMA_VERSION)
-                .then_some(Database {
-                    device: meta.dev(),
-                    inode: meta.ino(),
-                    stamp,
-                })
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = path;
-            None
-        }
-    }
 }
 
 /// The kernel token cache of one keyring service, or none at all (other platforms, tests with
@@ -150,18 +83,18 @@ impl TokenCache {
         decode(&payload)
     }
 
-    /// Keeps `token` for `account` until `validity.expires_at` (the kernel drops it then,
-    /// whole seconds rounded down). Nothing is kept when less than a second is left, or on any
-    /// failure (the next reader then asks the Secret Service).
+    /// Keeps `token` for `account` until `expires_at` (the kernel drops it then, whole seconds
+    /// rounded down). Nothing is kept when less than a second is left, or on any failure (the
+    /// next reader then asks the Secret Service).
     pub fn put(
         &self,
         account: &str,
         token: &Secret,
         scheme: Option<&str>,
-        validity: Validity,
+        expires_at: Timestamp,
         now: Timestamp,
     ) {
-        let left = validity.expires_at.duration_since(now);
+        let left = expires_at.duration_since(now);
         // A scheme word with a line break would break the entry's lines (and has no place
         // before a token anyway).
         if left < SignedDuration::from_secs(1)
@@ -171,8 +104,7 @@ impl TokenCache {
         }
         if let Some(ring) = &self.kernel {
             let seconds = usize::try_from(left.as_secs()).unwrap_or(usize::MAX);
-            let payload = encode(token, scheme, &validity);
-            ring.write(&self.description(account), &payload, seconds);
+            ring.write(&self.description(account), &encode(token, scheme), seconds);
         }
     }
 
@@ -184,61 +116,27 @@ impl TokenCache {
     }
 }
 
-/// `EXPIRES QUIET DEVICE:INODE:STAMP\nSCHEME\nTOKEN` (times in Unix milliseconds, the stamp in hex; an empty second line
-/// for no scheme word), in a buffer wiped on drop.
-fn encode(
-    token: &Secret,
-    scheme: Option<&str>,
-    validity: &Validity,
-) -> zeroize::Zeroizing<Vec<u8>> {
-    let head = format!(
-        "{} {} {}:{}:{:x}\n",
-        validity.expires_at.as_millisecond(),
-        validity.quiet_until.as_millisecond(),
-        validity.database.device,
-        validity.database.inode,
-        validity.database.stamp
-    );
+/// `SCHEME\nTOKEN` (an empty first line for no scheme word), in a buffer wiped on drop.
+fn encode(token: &Secret, scheme: Option<&str>) -> zeroize::Zeroizing<Vec<u8>> {
     let scheme = scheme.unwrap_or_default();
-    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(
-        head.len() + scheme.len() + 1 + token.expose().len(),
-    ));
-    out.extend_from_slice(head.as_bytes());
+    let mut out =
+        zeroize::Zeroizing::new(Vec::with_capacity(scheme.len() + 1 + token.expose().len()));
     out.extend_from_slice(scheme.as_bytes());
     out.push(b'\n');
     out.extend_from_slice(token.expose().as_bytes());
     out
 }
 
-/// The inverse of [`encode`]; `None` for anything else (not ours, an older layout, empty).
+/// The inverse of [`encode`]; `None` for anything else (not ours, or empty).
 fn decode(payload: &[u8]) -> Option<CachedToken> {
     let text = std::str::from_utf8(payload).ok()?;
-    let (head, rest) = text.split_once('\n')?;
-    let (scheme, token) = rest.split_once('\n')?;
+    let (scheme, token) = text.split_once('\n')?;
     if token.is_empty() {
-        return None;
-    }
-    let mut fields = head.split(' ');
-    let millis = |field: Option<&str>| Timestamp::from_millisecond(field?.parse().ok()?).ok();
-    let expires_at = millis(fields.next())?;
-    let quiet_until = millis(fields.next())?;
-    let mut database = fields.next()?.split(':');
-    let (device, inode, stamp) = (database.next()?, database.next()?, database.next()?);
-    if fields.next().is_some() || database.next().is_some() {
         return None;
     }
     Some(CachedToken {
         token: Secret::new(token),
         scheme: (!scheme.is_empty()).then(|| scheme.to_string()),
-        validity: Validity {
-            expires_at,
-            quiet_until,
-            database: Database {
-                device: device.parse().ok()?,
-                inode: inode.parse().ok()?,
-                stamp: u64::from_str_radix(stamp, 16).ok()?,
-            },
-        },
     })
 }
 
@@ -371,46 +269,22 @@ mod kernel {
 mod tests {
     use super::*;
 
-    fn validity() -> Validity {
-        Validity {
-            expires_at: Timestamp::from_second(1_800_000_600).expect("in range"),
-            quiet_until: Timestamp::from_second(1_800_000_300).expect("in range"),
-            database: Database {
-                device: 2049,
-                inode: 77,
-                stamp: 0xabc,
-            },
-        }
-    }
-
     #[test]
-    fn a_token_its_scheme_and_its_validity_survive_the_payload_format() {
+    fn a_token_and_its_scheme_survive_the_payload_format() {
         let token = Secret::new("abc.def\nwith-newline");
-        let back = decode(&encode(&token, Some("Token"), &validity())).expect("decodes");
+        let back = decode(&encode(&token, Some("Token"))).expect("decodes");
         assert_eq!(
             back.token, token,
-            "everything after the second line is the token"
+            "everything after the first line is the token"
         );
         assert_eq!(back.scheme.as_deref(), Some("Token"));
-        assert_eq!(back.validity, validity());
-        let back = decode(&encode(&token, None, &validity())).expect("decodes");
-        assert_eq!(back.scheme, None, "no scheme word is an empty second line");
+        let back = decode(&encode(&token, None)).expect("decodes");
+        assert_eq!(back.scheme, None, "no scheme word is an empty first line");
     }
 
     #[test]
     fn a_payload_that_is_not_ours_is_a_miss() {
-        for bad in [
-            &b""[..],
-            b"no-newline",
-            b"Bearer\ntoken",
-            b"1800000600 1800000300 2049:77:abc\nBearer\n",
-            b"1800000600 1800000300\n\ntoken",
-            b"1800000600 1800000300 2049:77\n\ntoken",
-            b"1800000600 1800000300 2049:77:abc:1\n\ntoken",
-            b"1800000600 1800000300 2049:77:abc extra\n\ntoken",
-            b"x 1800000300000 2049:77:abc\n\ntoken",
-            &[0xff, b'\n', b'x'],
-        ] {
+        for bad in [&b""[..], b"no-newline", b"Bearer\n", &[0xff, b'\n', b'x']] {
             assert!(decode(bad).is_none(), "{bad:?} is not a cached token");
         }
     }
@@ -419,7 +293,13 @@ mod tests {
     fn an_off_cache_keeps_nothing() {
         let cache = TokenCache::off();
         let now = Timestamp::from_second(1_800_000_000).expect("in range");
-        cache.put("dev", &Secret::new("t"), None, validity(), now);
+        cache.put(
+            "dev",
+            &Secret::new("t"),
+            None,
+            now + SignedDuration::from_secs(60),
+            now,
+        );
         assert!(cache.get("dev").is_none());
         assert!(!cache.is_on());
     }

@@ -20,7 +20,7 @@
 
 use crate::accounts::validate_name;
 use crate::secret::Secret;
-use crate::token_cache::{CachedToken, TokenCache};
+use crate::token_cache::TokenCache;
 use crate::{Error, Result};
 use keyring_core::{CredentialStore, Entry};
 use serde::Deserialize;
@@ -259,9 +259,13 @@ impl Vault {
     /// The account's cached access token and scheme word, when the cache holds the token
     /// whose fingerprint is `fingerprint` (the session's, from the accounts table). No
     /// Secret Service call. `None` is a miss: read [`Vault::load`].
-    pub fn cached_token(&self, account: &str, fingerprint: &str) -> Option<CachedToken> {
+    pub fn cached_token(
+        &self,
+        account: &str,
+        fingerprint: &str,
+    ) -> Option<(Secret, Option<String>)> {
         let hit = self.cache.get(account)?;
-        (crate::secret::fingerprint(&hit.token) == fingerprint).then_some(hit)
+        (crate::secret::fingerprint(&hit.token) == fingerprint).then_some((hit.token, hit.scheme))
     }
 
     /// The account's secrets; `None` when there are none (never saved, or deleted behind our

@@ -8,11 +8,10 @@
 
 use authdeck_core::accounts::{self, AccountConfig, SessionState};
 use authdeck_core::deck::Deck;
-use authdeck_core::deck::cached_token;
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
 use authdeck_core::secret::fingerprint;
-use authdeck_core::token_cache::{Database, TokenCache, Validity};
+use authdeck_core::token_cache::TokenCache;
 use authdeck_core::vault::{Vault, VaultDoc};
 use authdeck_core::{Secret, db};
 use jiff::{SignedDuration, Timestamp};
@@ -46,19 +45,6 @@ fn proc_keys_entry(description: &str) -> Option<(String, String)> {
     })
 }
 
-/// An entry that lives until `expires_at`, quietly, for some database.
-fn validity(expires_at: Timestamp) -> Validity {
-    Validity {
-        expires_at,
-        quiet_until: expires_at,
-        database: Database {
-            device: 1,
-            inode: 1,
-            stamp: 1,
-        },
-    }
-}
-
 #[test]
 fn a_cached_token_lives_in_the_user_keyring_no_longer_than_its_token_and_for_its_possessor_only()
 -> TestResult {
@@ -70,7 +56,7 @@ fn a_cached_token_lives_in_the_user_keyring_no_longer_than_its_token_and_for_its
         "dev",
         &token,
         Some("Token"),
-        validity(now + SignedDuration::from_secs(42)),
+        now + SignedDuration::from_secs(42),
         now,
     );
 
@@ -104,17 +90,11 @@ fn a_token_with_less_than_a_second_left_is_not_cached() -> TestResult {
         "dev",
         &token,
         None,
-        validity(now + SignedDuration::from_millis(999)),
+        now + SignedDuration::from_millis(999),
         now,
     );
     assert!(cache.get("dev").is_none(), "under a second: not kept");
-    cache.put(
-        "dev",
-        &token,
-        None,
-        validity(now - SignedDuration::from_secs(5)),
-        now,
-    );
+    cache.put("dev", &token, None, now - SignedDuration::from_secs(5), now);
     assert!(cache.get("dev").is_none(), "expired: not kept");
     Ok(())
 }
@@ -236,15 +216,11 @@ async fn a_cached_token_of_another_session_is_never_handed_out() -> TestResult {
     let now = Timestamp::now();
     f.signed_in("dev", "token-new", now)?;
     // A copy left from an older session (a writer that missed it, another program).
-    let database = Database::now(&f.home.db_path()).ok_or("the database exists")?;
     f.cache().put(
         "dev",
         &Secret::new("token-old"),
         None,
-        Validity {
-            database,
-            ..validity(now + SignedDuration::from_secs(600))
-        },
+        now + SignedDuration::from_secs(600),
         now,
     );
     assert_eq!(
@@ -297,121 +273,19 @@ async fn logout_remove_and_every_vault_write_drop_the_cached_token() -> TestResu
     Ok(())
 }
 
-#[tokio::test]
-async fn without_the_database_a_cached_token_is_handed_out_only_for_the_database_as_it_was_kept_fresh_and_quiet()
--> TestResult {
-    let f = Fixture::new("no-database")?;
-    let now = Timestamp::now();
-    f.signed_in("dev", "token-one", now)?;
-    let cached = |min_valid: i64, at: Timestamp| {
-        cached_token(
-            &f.home,
-            &f.cache(),
-            "dev",
-            SignedDuration::from_secs(min_valid),
-            at,
-        )
-        .map(|out| out.token.expose().to_string())
-    };
-    assert_eq!(
-        cached(60, now),
-        None,
-        "nothing cached before the first read"
-    );
-    f.token("dev").await?;
-    assert_eq!(cached(60, now).as_deref(), Some("token-one"));
-    let out =
-        cached_token(&f.home, &f.cache(), "dev", SignedDuration::ZERO, now).ok_or("cached")?;
-    assert_eq!(
-        out.expires_at,
-        f.deck.account("dev")?.session.expires_at,
-        "the session's expiry, as the accounts table has it"
-    );
-    assert_eq!(cached(3599, now).as_deref(), Some("token-one"));
-    assert_eq!(cached(3601, now), None, "asked to live longer than it does");
-    let later = now + SignedDuration::from_secs(3000);
-    assert_eq!(cached(601, later), None, "600 s left at that time");
-
-    // Another home with an account of the same name and the same keyring service.
-    let other_tmp = tempfile::tempdir()?;
-    let other = Home::at(other_tmp.path().join("home"))?;
-    Deck::open_with_vault(other.clone(), f.store_only())?;
-    assert!(
-        cached_token(&other, &f.cache(), "dev", SignedDuration::ZERO, now).is_none(),
-        "an entry of another home's database"
-    );
-    assert!(
-        cached_token(&f.home, &f.cache(), "de:v", SignedDuration::ZERO, now).is_none(),
-        "not an account name"
-    );
-
-    // Any write to the database, another account's too, retires the answer without the
-    // database until the next read through it keeps the entry again for the new state.
-    f.deck.save_account(&config("other"), now)?;
-    assert_eq!(cached(60, now), None, "written since: ask the database");
-    assert_eq!(f.token("dev").await?, "token-one");
-    assert_eq!(cached(60, now).as_deref(), Some("token-one"), "kept again");
-    // A database no write of this version has stamped (just updated): stamped at the next read.
-    std::fs::remove_file(db::stamp::path(&f.home.db_path()))?;
-    assert_eq!(cached(60, now), None, "no stamp: ask the database");
-    assert_eq!(f.token("dev").await?, "token-one");
-    assert_eq!(
-        cached(60, now).as_deref(),
-        Some("token-one"),
-        "stamped and kept"
-    );
-
-    // A process that does not reach the kernel cache logs out: the entry stays in the kernel
-    // keyring, and is not handed out without the database.
-    let blind = Deck::open_with_vault(f.home.clone(), f.store_only())?;
-    blind.logout("dev", now)?;
-    assert!(f.cache().get("dev").is_some(), "left in the kernel keyring");
-    assert_eq!(cached(0, now), None, "signed out since it was kept");
-    f.signed_in("dev", "token-one", now)?;
-    f.deck.save_account(&config("dev"), now)?;
-    f.token("dev").await?;
-
-    // Nothing renews it any more: it is no longer handed out once its warning is due.
-    f.deck.forget_password("dev", now)?;
-    f.store_only().save(
-        "dev",
-        &VaultDoc {
-            token: Some(Secret::new("token-one")),
-            ..VaultDoc::default()
-        },
-    )?;
-    let mut session = f.deck.account("dev")?.session;
-    session.has_refresh_token = false;
-    accounts::set_session(&db::open(&f.home.db_path())?, "dev", &session, now)?;
-    f.token("dev").await?;
-    assert_eq!(
-        cached(60, now).as_deref(),
-        Some("token-one"),
-        "an hour left"
-    );
-    let warned = now + SignedDuration::from_secs(3600 - 900 + 1);
-    assert_eq!(
-        cached(60, warned),
-        None,
-        "in the last quarter of its life `token` warns: not answered from the cache"
-    );
-    f.cache().forget("dev");
-    Ok(())
-}
-
 #[test]
 fn a_scheme_word_with_a_line_break_is_not_cached() -> TestResult {
     let service = service("scheme-break");
     let cache = kernel_cache(&service)?;
     let now = Timestamp::now();
     let token = Secret::new("tok");
-    let life = validity(now + SignedDuration::from_secs(60));
-    cache.put("dev", &token, Some("Mac\nX-Injected"), life, now);
+    let expires_at = now + SignedDuration::from_secs(60);
+    cache.put("dev", &token, Some("Mac\nX-Injected"), expires_at, now);
     assert!(
         cache.get("dev").is_none(),
         "a scheme word with a line break"
     );
-    cache.put("dev", &token, Some("Mac"), life, now);
+    cache.put("dev", &token, Some("Mac"), expires_at, now);
     assert!(cache.get("dev").is_some(), "a plain scheme word");
     cache.forget("dev");
     Ok(())

@@ -5,7 +5,6 @@ use authdeck_core::copy::{self, Format};
 use authdeck_core::deck::Deck;
 use authdeck_core::home::Home;
 use authdeck_core::http::Http;
-use authdeck_core::vault::Vault;
 use jiff::{SignedDuration, Timestamp};
 use std::io::Write;
 use std::process::ExitCode;
@@ -71,35 +70,16 @@ impl From<FormatArg> for Format {
 }
 
 pub async fn run(args: Args) -> CmdResult {
-    let min_valid = SignedDuration::from_secs(i64::from(args.min_valid));
-    let format = Format::from(args.format);
-    // The raw token (what scripts ask for most) straight from the kernel token cache when it
-    // holds this session's fresh token: no database, no keyring (authdeck_core::token_cache).
-    if matches!(format, Format::Raw)
-        && !args.id_token
-        && let Some(home) = Home::peek_from_env()
-        && let Ok(vault) = Vault::open()
-        && let Some(out) = authdeck_core::deck::cached_token(
-            &home,
-            vault.token_cache(),
-            &args.account,
-            min_valid,
-            Timestamp::now(),
-        )
-    {
-        tracing::debug!("the token of {} from the kernel token cache", out.account);
-        let presented = copy::Presentation::default();
-        let text = copy::render(format, &out.account, &out.token, out.expires_at, &presented);
-        return write_out(&text);
-    }
     let deck = Deck::open(Home::from_env()?)?;
     let http = Http::new()?;
+    let min_valid = SignedDuration::from_secs(i64::from(args.min_valid));
     let out = deck
         .token(&http, &args.account, min_valid, &Timestamp::now)
         .await?;
     if let Some(warning) = &out.warning {
         eprintln!("warning: {warning}");
     }
+    let format = Format::from(args.format);
     let presented = match format {
         Format::Raw => copy::Presentation::default(),
         // The account's variable name: SQLite only, no provider read.

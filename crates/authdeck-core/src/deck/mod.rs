@@ -37,7 +37,7 @@ pub use export::{EXPORT_FORMAT_VERSION, Export, ImportReport, ProviderFile, Tall
 pub use handoff::Handoff;
 pub use login::{LoginPlan, LoginReport, LoginRequest, Outcome, PastedToken, SessionFacts};
 pub use probe::Probe;
-pub use token::{Clock, TokenOut, cached_token, unrenewable_warning};
+pub use token::{Clock, TokenOut};
 
 use crate::history::{self, Event, Filter, NewEvent};
 use crate::home::Home;

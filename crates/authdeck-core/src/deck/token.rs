@@ -8,10 +8,8 @@ use crate::accounts::Account;
 use crate::copy::Presentation;
 use crate::exchange::{self, CodeSource, Credentials, Target};
 use crate::history::Action;
-use crate::home::Home;
 use crate::http::Http;
 use crate::secret::Secret;
-use crate::token_cache::{Database, Validity};
 use crate::vault::VaultDoc;
 use crate::{Error, Result, lock};
 use jiff::{SignedDuration, Timestamp};
@@ -38,46 +36,6 @@ pub struct TokenOut {
 pub fn unrenewable_warning(session: &crate::accounts::SessionState) -> SignedDuration {
     const WEEK: SignedDuration = SignedDuration::from_hours(7 * 24);
     crate::accounts::lifetime(session).map_or(WEEK, |l| (l / 4).min(WEEK))
-}
-
-/// Until when [`Deck::token`] hands this session's token out without a warning: its expiry,
-/// or for a session nothing can renew the start of [`unrenewable_warning`].
-fn quiet_until(session: &crate::accounts::SessionState, expires_at: Timestamp) -> Timestamp {
-    let renewable = session.has_refresh_token || session.password_remembered;
-    match renewable {
-        true => expires_at,
-        false => expires_at
-            .checked_sub(unrenewable_warning(session))
-            .unwrap_or(Timestamp::MIN),
-    }
-}
-
-/// The token [`Deck::token`] would hand out for `name` without renewing or warning, read from
-/// the kernel token `cache` alone (the one of [`crate::vault::Vault::open`]'s service): no
-/// database, no keyring, no network (`authdeck token`'s first
-/// try; SQLite's open was a quarter of its time). Some only for an entry cached for this
-/// home's database that lives `min_valid` more and needs no warning; `None` for anything else,
-/// and the caller then asks [`Deck::token`]. See [`crate::token_cache`] for why an entry
-/// found here is the session's.
-pub fn cached_token(
-    home: &Home,
-    cache: &crate::token_cache::TokenCache,
-    name: &str,
-    min_valid: SignedDuration,
-    now: Timestamp,
-) -> Option<TokenOut> {
-    crate::accounts::validate_name(name).ok()?;
-    let hit = cache.get(name)?;
-    let validity = hit.validity;
-    let fresh = now <= validity.quiet_until && validity.expires_at.duration_since(now) >= min_valid;
-    (fresh && Database::now(&home.db_path()) == Some(validity.database)).then(|| TokenOut {
-        account: name.to_string(),
-        token: hit.token,
-        scheme: hit.scheme,
-        expires_at: Some(validity.expires_at),
-        warning: None,
-        renewed: None,
-    })
 }
 
 /// Reads the clock; passed in so tests and benchmarks control time.
@@ -252,9 +210,12 @@ impl Deck {
 
     /// The session's token and scheme word: from the kernel token cache when it holds this
     /// session's token (no Secret Service call), else from the keyring, and then kept in the
-    /// cache until the token expires. `None` when the keyring holds no token. Only a token
-    /// whose fingerprint is the session's is cached or handed out, so a stale entry is never
-    /// used here.
+    /// cache until the token expires. `None` when the keyring holds no token.
+    ///
+    /// Only a token whose fingerprint is the session's is cached or handed out, so a stale
+    /// entry is never used. An entry put just as another process logged out or removed the
+    /// account is dropped again: the accounts table is read once more after the put, and those
+    /// writers drop the entry again after their own write (whoever comes last drops it).
     fn session_token(
         &self,
         account: &Account,
@@ -268,13 +229,7 @@ impl Deck {
                 .and_then(|doc| Some((doc.token?, doc.scheme))));
         };
         if let Some(hit) = vault.cached_token(name, fingerprint) {
-            // Kept for an older state of the database (any write since, another account's
-            // too): kept again for this one, so that the next `authdeck token` answers
-            // without the database.
-            if Database::now(&self.home.db_path()) != Some(hit.validity.database) {
-                self.keep_in_cache(account, &hit.token, hit.scheme.as_deref(), now);
-            }
-            return Ok(Some((hit.token, hit.scheme)));
+            return Ok(Some(hit));
         }
         let Some((token, scheme)) = vault
             .load(name)?
@@ -282,52 +237,20 @@ impl Deck {
         else {
             return Ok(None);
         };
-        if crate::secret::fingerprint(&token) == fingerprint {
-            self.keep_in_cache(account, &token, scheme.as_deref(), now);
+        // A token of unknown expiry is not cached: its entry could outlive it.
+        if let Some(expires_at) = account.session.expires_at
+            && crate::secret::fingerprint(&token) == fingerprint
+        {
+            let cache = vault.token_cache();
+            cache.put(name, &token, scheme.as_deref(), expires_at, now);
+            let still = self.account(name).ok().is_some_and(|a| {
+                a.session.signed_in && a.session.token_fingerprint.as_deref() == Some(fingerprint)
+            });
+            if !still {
+                cache.forget(name);
+            }
         }
         Ok(Some((token, scheme)))
-    }
-
-    /// Keeps the session's token in the kernel token cache until it expires, with the state
-    /// of the database it is valid for: the write stamp is read first, then the session once
-    /// more, which must still be the one the token came with; any write after that changes
-    /// the stamp ([`crate::db::stamp`]). A token of unknown expiry is not kept: its entry
-    /// could outlive it. Best effort, like the cache itself.
-    fn keep_in_cache(
-        &self,
-        account: &Account,
-        token: &Secret,
-        scheme: Option<&str>,
-        now: Timestamp,
-    ) {
-        let Some(expires_at) = account.session.expires_at else {
-            return;
-        };
-        let Ok(vault) = self.vault() else {
-            return;
-        };
-        let cache = vault.token_cache();
-        if !cache.is_on() {
-            return;
-        }
-        let db = self.home.db_path();
-        // A database no write of this version has stamped yet (just updated): stamped now.
-        if crate::db::stamp::read(&db).is_none() {
-            crate::db::stamp::renew(&db);
-        }
-        let Some(database) = Database::now(&db) else {
-            return;
-        };
-        let name = &account.config.name;
-        if self.account(name).ok().map(|a| a.session).as_ref() != Some(&account.session) {
-            return;
-        }
-        let validity = Validity {
-            expires_at,
-            quiet_until: quiet_until(&account.session, expires_at),
-            database,
-        };
-        cache.put(name, token, scheme, validity, now);
     }
 
     /// Refresh token first; when there is none or it is refused, the remembered password.
