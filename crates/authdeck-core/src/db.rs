@@ -29,7 +29,7 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Opens (creating if needed) the database at `path`: WAL, busy timeout, foreign keys, and
 /// the schema migrated to [`SCHEMA_VERSION`].
 pub fn open(path: &Path) -> Result<Connection> {
-    check_header(path)?;
+    let header = check_header(path)?;
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -51,7 +51,11 @@ pub fn open(path: &Path) -> Result<Connection> {
     })
     .map_err(|e| explain(path, e))?;
 
-    retry_busy(|| conn.pragma_update(None, "journal_mode", "WAL")).map_err(|e| explain(path, e))?;
+    // WAL is kept in the file: set once, when the file does not say so yet.
+    if !header.wal {
+        retry_busy(|| conn.pragma_update(None, "journal_mode", "WAL"))
+            .map_err(|e| explain(path, e))?;
+    }
     keep_wal_files(&conn);
     // With the WAL kept, its checkpointed frames would otherwise stay in it, and the next
     // process to open the database alone would take them for new ones: replay them, write
@@ -170,12 +174,18 @@ fn migrate(conn: &Connection) -> Result<()> {
 
 /// SQLite opens any file and only fails at the first query; checking the magic header first
 /// means a stray file is reported, and never rewritten, before SQLite touches it.
-fn check_header(path: &Path) -> Result<()> {
+/// What the file's first bytes say (SQLite's file format, section 1.3).
+struct Header {
+    /// Both format version bytes (18, 19) are 2: the file is in WAL mode.
+    wal: bool,
+}
+
+fn check_header(path: &Path) -> Result<Header> {
     use std::io::Read;
     const MAGIC: &[u8; 16] = b"SQLite format 3\0";
     let mut file = match std::fs::File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Header { wal: false }),
         Err(e) => {
             return Err(Error::Storage(format!(
                 "cannot open the database {}: {e}",
@@ -183,13 +193,18 @@ fn check_header(path: &Path) -> Result<()> {
             )));
         }
     };
-    let mut head = Vec::with_capacity(16);
+    let mut head = Vec::with_capacity(20);
     file.by_ref()
-        .take(16)
+        .take(20)
         .read_to_end(&mut head)
         .map_err(|e| Error::Storage(format!("cannot read the database {}: {e}", path.display())))?;
-    if head.is_empty() || head.as_slice() == MAGIC {
-        return Ok(());
+    if head.is_empty() {
+        return Ok(Header { wal: false });
+    }
+    if head.get(..16) == Some(MAGIC.as_slice()) {
+        return Ok(Header {
+            wal: head.get(18..20) == Some([2, 2].as_slice()),
+        });
     }
     Err(not_a_database(path))
 }
@@ -273,6 +288,28 @@ mod tests {
         }
         let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
         assert_eq!(fk, 1, "foreign keys are enforced");
+        Ok(())
+    }
+
+    #[test]
+    fn a_database_left_in_rollback_mode_is_switched_to_wal_and_one_in_wal_stays() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(|e| Error::Io(e.to_string()))?;
+        let path = tmp.path().join("a.db");
+        drop(open(&path)?);
+        let mode = |conn: &Connection| -> Result<String> {
+            Ok(conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?)
+        };
+        // Another tool switched it back to a rollback journal.
+        let other = Connection::open(&path)?;
+        other.pragma_update(None, "journal_mode", "DELETE")?;
+        drop(other);
+        assert!(!check_header(&path)?.wal, "the header says rollback");
+        let conn = open(&path)?;
+        assert_eq!(mode(&conn)?, "wal", "switched back at open");
+        drop(conn);
+        assert!(check_header(&path)?.wal, "the header says WAL");
+        let conn = open(&path)?;
+        assert_eq!(mode(&conn)?, "wal", "opened in WAL without switching");
         Ok(())
     }
 
