@@ -172,14 +172,15 @@ fn migrate(conn: &Connection) -> Result<()> {
     })
 }
 
-/// SQLite opens any file and only fails at the first query; checking the magic header first
-/// means a stray file is reported, and never rewritten, before SQLite touches it.
 /// What the file's first bytes say (SQLite's file format, section 1.3).
 struct Header {
     /// Both format version bytes (18, 19) are 2: the file is in WAL mode.
     wal: bool,
 }
 
+/// SQLite opens any file and only fails at the first query; checking the magic header first
+/// means a stray file is reported, and never rewritten, before SQLite touches it. A missing
+/// or empty file is a new database.
 fn check_header(path: &Path) -> Result<Header> {
     use std::io::Read;
     const MAGIC: &[u8; 16] = b"SQLite format 3\0";

@@ -290,3 +290,22 @@ fn a_scheme_word_with_a_line_break_is_not_cached() -> TestResult {
     cache.forget("dev");
     Ok(())
 }
+
+#[test]
+fn a_token_longer_than_the_first_read_comes_back_whole() -> TestResult {
+    let service = service("long-token");
+    let cache = kernel_cache(&service)?;
+    let now = Timestamp::now();
+    let expires_at = now + SignedDuration::from_secs(60);
+    for len in [4090, 4095, 4096, 4097, 9000] {
+        let token = Secret::new("t".repeat(len));
+        cache.put("dev", &token, Some("Bearer"), expires_at, now);
+        let hit = cache
+            .get("dev")
+            .ok_or(format!("a {len}-byte token is kept"))?;
+        assert_eq!(hit.token, token, "a {len}-byte token");
+        assert_eq!(hit.scheme.as_deref(), Some("Bearer"));
+    }
+    cache.forget("dev");
+    Ok(())
+}

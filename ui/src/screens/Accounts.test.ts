@@ -438,4 +438,29 @@ describe('Accounts screen with 1,000 accounts', () => {
     expect(row.getAttribute('data-account')).not.toBe('scale-0000')
     expect(document.activeElement).not.toBe(row)
   })
+
+  it('takes the focus off a group heading that a scroll hands to another group', async () => {
+    const tagged = Array.from({ length: 100 }, (_, i) => {
+      const a = account(`scale-${String(i).padStart(4, '0')}`)
+      return { ...a, options: { ...a.options, tag: `t${String(i).padStart(3, '0')}` } }
+    })
+    list.splice(0, list.length, ...tagged)
+    await accounts.reload()
+    accounts.groupBy('tag')
+    accounts.collapsed = new Set()
+    try {
+      const view = render(Accounts)
+      const box = view.container.querySelector<HTMLElement>('.list')!
+      const heading = view.container.querySelector<HTMLElement>('.group-head')!
+      const group = heading.dataset.group
+      heading.focus()
+      expect(document.activeElement).toBe(heading)
+      box.scrollTop = 3000
+      await fireEvent.scroll(box)
+      await tick()
+      expect(document.activeElement === heading && heading.dataset.group !== group).toBe(false)
+    } finally {
+      accounts.groupBy('none')
+    }
+  })
 })

@@ -297,9 +297,10 @@ impl Deck {
         Ok(())
     }
 
-    /// Drops the account's cached token again after a sign-out was written: a reader that
-    /// cached it between the keyring write and the accounts table's (see
-    /// `Deck::session_token`) is undone here.
+    /// Drops the account's cached token again after its session's rows changed (a sign-out, a
+    /// new session, a rename): a copy a reader kept between the keyring write and the accounts
+    /// table's (see `Deck::session_token`) would never be handed out, its fingerprint no
+    /// longer the session's, but need not stay in kernel memory until it expires either.
     pub(super) fn forget_cached_token(&self, name: &str) {
         if let Ok(vault) = self.vault() {
             vault.token_cache().forget(name);
@@ -437,9 +438,6 @@ impl Deck {
                 .then(|| format!("forgot the {}", forgotten.join(" and the ")));
             history::insert(tx, &event)
         })?;
-        // Nothing renews the token now: `token` warns before its end, which a cached copy
-        // made before this write would not know.
-        self.forget_cached_token(name);
         Ok(forgotten)
     }
 

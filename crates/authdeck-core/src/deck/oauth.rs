@@ -465,10 +465,7 @@ impl Deck {
         };
         crate::db::write(&conn, |tx| {
             crate::accounts::set_session(tx, name, &session, now)
-        })?;
-        // What renews the session changed: a cached copy's warning time with it.
-        self.forget_cached_token(name);
-        Ok(())
+        })
     }
 }
 
