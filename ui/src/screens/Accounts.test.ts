@@ -409,6 +409,10 @@ describe('Accounts screen with 1,000 accounts', () => {
   it('scrolls by handing the rows that leave at the top to the accounts that come at the bottom, in order, none built or dropped', async () => {
     const view = render(Accounts)
     const box = view.container.querySelector<HTMLElement>('.list')!
+    // The first step of a scroll gives the window its full size.
+    box.scrollTop = 70
+    await fireEvent.scroll(box)
+    await tick()
     const before = drawn(view)
     expect(before.length).toBeGreaterThan(8)
     expect(before.length).toBeLessThan(60)
@@ -462,5 +466,19 @@ describe('Accounts screen with 1,000 accounts', () => {
     } finally {
       accounts.groupBy('none')
     }
+  })
+
+  it('draws no more rows at rest than the view needs, and the full window only while scrolling', async () => {
+    const view = render(Accounts)
+    const box = view.container.querySelector<HTMLElement>('.list')!
+    const resting = drawn(view).length
+    box.scrollTop = 70
+    await fireEvent.scroll(box)
+    await tick()
+    const scrolling = drawn(view).length
+    expect(scrolling).toBeGreaterThan(resting)
+    await new Promise((resolve) => setTimeout(resolve, 450))
+    await tick()
+    expect(drawn(view).length).toBe(resting)
   })
 })
