@@ -277,11 +277,9 @@ async fn with_the_cache_off_token_reads_the_keyring_and_keeps_nothing_in_the_ker
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_cached_token_that_nothing_renews_is_never_handed_out_without_its_warning() -> TestResult
-{
-    if !in_private_keyring_session(
-        "a_cached_token_that_nothing_renews_is_never_handed_out_without_its_warning",
-    ) {
+async fn a_key_nothing_renews_warns_at_every_call_with_its_copy_cached() -> TestResult {
+    if !in_private_keyring_session("a_key_nothing_renews_warns_at_every_call_with_its_copy_cached")
+    {
         return Ok(());
     }
     let w = World::start().await?;
