@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Writes src-tauri/link-order.txt: the functions of the release app that run from its start to
+# idle (50 accounts signed in), which src-tauri/build.rs asks the linker to lay out first, so the
+# code the app runs sits on few pages (issue 18, docs/BENCHMARKS.md). Run it by hand after large
+# changes to the app's start or its dependencies, then `make bench` to see the effect; a stale
+# list only costs memory (names no longer in the binary are skipped).
+# How: a release build with a link map, run under callgrind (every instruction executed is
+# counted, by address); the addresses are looked up in the map's input sections (one per
+# function, as rustc and cc compile), and the symbols of the sections hit are written, sorted.
+# Needs: valgrind, python3, and what `make bench` needs. Takes about 8 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+seconds=${AUTHDECK_LINK_ORDER_SECONDS:-150}
+
+if [ -z "${AUTHDECK_LINK_ORDER_INSIDE:-}" ]; then
+  command -v valgrind >/dev/null || { echo "link-order.sh needs valgrind (apt-get install valgrind)" >&2; exit 1; }
+  command -v python3 >/dev/null || { echo "link-order.sh needs python3" >&2; exit 1; }
+  work=$(mktemp -d)
+  # A link map beside the build: only the last link step runs again.
+  AUTHDECK_LINK_MAP="$work/app.map" cargo build --release -p authdeck-app
+  cargo build -p authdeck-cli
+  cp target/release/authdeck-app "$work/app"
+  export AUTHDECK_LINK_ORDER_INSIDE=1 AUTHDECK_LINK_ORDER_WORK=$work
+  exec xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh "$root/scripts/link-order.sh"
+fi
+
+work=$AUTHDECK_LINK_ORDER_WORK
+cli=$root/target/debug/authdeck
+export NO_AT_BRIDGE=1 GTK_A11Y=none
+export AUTHDECK_HOME="$(mktemp -d)" AUTHDECK_KEYRING_SERVICE="authdeck-link-order-$$"
+
+# 50 accounts signed in against the sandbox, as `make bench` measures the app.
+port=$(( 20000 + RANDOM % 20000 ))
+"$cli" sandbox --port "$port" >"$work/sandbox.log" 2>&1 &
+sandbox=$!
+trap 'kill $sandbox 2>/dev/null || true' EXIT
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+for i in $(seq -w 1 50); do
+  echo s3cret-pass | "$cli" login "bench-$i" --provider user-login \
+    --base-url "http://127.0.0.1:$port/user-login" --email alice@userlogin.test --password-stdin >/dev/null
+done
+
+# Callgrind runs the app some 50 times slower: the start and a few minutes of idle (the
+# countdowns, the refresher) are in the profile after $seconds seconds. WebKit's processes are
+# not traced: their code is WebKit's, laid out by their own build.
+valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="$work/cg.out" "$work/app" \
+  >"$work/app.log" 2>&1 &
+app=$!
+sleep "$seconds"
+callgrind_control -d "$app" >/dev/null
+sleep 5
+kill "$app"; wait "$app" 2>/dev/null || true
+
+python3 - "$work/app.map" "$work"/cg.out* >"$work/link-order.txt" <<'PY'
+import bisect, re, sys
+
+map_path, profiles = sys.argv[1], sys.argv[2:]
+
+# The lld map: "VMA LMA Size Align Out In Symbol" columns; input sections are indented 8
+# spaces past the columns. One function per section, named .text.SYMBOL (rustc, and cc with
+# -ffunction-sections); the symbols lld lists under it are demangled, so the name is taken from
+# the section's.
+sections = []
+for line in open(map_path, errors="replace"):
+    m = re.match(r"\s*([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\d+ {9}\S.*:\((\.text\.[^)]+)\)$", line)
+    if not m:
+        continue
+    name = re.sub(r"^\.text\.((unlikely|hot|startup|exit)\.)?", "", m[3])
+    vma, size = int(m[1], 16), int(m[2], 16)
+    if name and size:
+        sections.append((vma, vma + size, name))
+sections.sort()
+starts = [s[0] for s in sections]
+
+# Callgrind's positions (with --dump-instr=yes): the first column of each cost line, absolute
+# ("0x..."), relative to the last ("+N", "-N") or the same ("*"); ELF addresses of the object
+# named by the last "ob=" line (objects are compressed to "(id)" after their first mention).
+hit = set()
+for path in profiles:
+    names, obj, last = {}, "", 0
+    for line in open(path, errors="replace"):
+        if line.startswith(("ob=", "cob=")):
+            m = re.match(r"c?ob=\((\d+)\)\s*(.*)", line.strip())
+            if m:
+                if m[2]:
+                    names[m[1]] = m[2]
+                name = names.get(m[1], "")
+            else:
+                name = line.strip().split("=", 1)[1]
+            if line.startswith("ob="):
+                obj = name
+            continue
+        if not line or not (line[0] in "+-*" or line.startswith("0x")):
+            continue
+        pos = line.split()[0]
+        if pos.startswith("0x"):
+            last = int(pos, 16)
+        elif pos[0] in "+-":
+            last += int(pos)
+        if obj.endswith("/app"):
+            i = bisect.bisect_right(starts, last) - 1
+            if i >= 0 and last < sections[i][1]:
+                hit.add(i)
+
+symbols = sorted({sections[i][2] for i in hit})
+if len(symbols) < 100:
+    sys.exit(f"link-order.sh: only {len(symbols)} functions found; is the map from this build?")
+print("\n".join(symbols))
+PY
+mv "$work/link-order.txt" "$root/src-tauri/link-order.txt"
+echo "src-tauri/link-order.txt: $(wc -l <"$root/src-tauri/link-order.txt") functions" >&2
