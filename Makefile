@@ -54,11 +54,13 @@ test-e2e: deps-e2e ui
 test: lint test-rust test-ui test-e2e
 
 # The app is measured as it ships (release), beside its floor built the same way
-# (crates/minimal-window); the CLI seeds the accounts.
+# (crates/minimal-window) and the same window showing the app's page (scripts/page-floor.sh);
+# the CLI seeds the accounts.
 bench: deps-test deps-e2e ui
 	@scripts/deps.sh bench
 	$(CARGO) build -p authdeck-cli
 	$(CARGO) build --release -p authdeck-app -p minimal-window
+	scripts/page-floor.sh
 	scripts/bench.sh
 
 fuzz: deps

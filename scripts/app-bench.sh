@@ -3,7 +3,9 @@
 # its WebKit processes, 50 accounts signed in, under Xvfb with a real keyring; beside the same
 # figures of its floor, crates/minimal-window (a minimal Tauri 2 window with a static page, WebKit
 # set up as the app sets it up, the same build profile), measured by the same code in the same
-# run, the two alternated. Then the release binary and .deb sizes.
+# run, the two alternated; and when scripts/page-floor.sh has made it, the same window showing
+# the app's page without its script (the floor of this UI in WebKitGTK), in the same rounds.
+# Then the release binary and .deb sizes.
 # Prints a Markdown section (append it to docs/BENCHMARKS.md). Targets: memory <= 1.10x the
 # floor's, start <= 1.2x the floor's (and the older absolute ones: 1 s, 200 MB).
 # Needs: the app and the minimal window of one profile (release when both are built, else
@@ -17,12 +19,15 @@ profile=release
 [ -x "$root/target/release/authdeck-app" ] && [ -x "$root/target/release/minimal-window" ] || profile=debug
 app=${AUTHDECK_APP:-$root/target/$profile/authdeck-app}
 floor=${AUTHDECK_FLOOR:-$root/target/$profile/minimal-window}
+# The minimal window showing the app's page without its script (scripts/page-floor.sh, made by
+# `make bench`): measured too when it is there.
+page=${AUTHDECK_PAGE_FLOOR:-$root/target/$profile/minimal-window-app-page}
 cli=$root/target/debug/authdeck
 [ -x "$app" ] || { echo "build the app first: cargo build -p authdeck-app" >&2; exit 1; }
 [ -x "$floor" ] || { echo "build the minimal window first: cargo build -p minimal-window" >&2; exit 1; }
 [ -x "$cli" ] || { echo "build the CLI first: cargo build -p authdeck-cli" >&2; exit 1; }
-# Rounds: each starts the app and the floor once (in alternating order), times the first paint,
-# and samples idle memory.
+# Rounds: each starts the app and the floor (and the page's floor) once, each round in another
+# order, times the first paint, and samples idle memory.
 rounds=${AUTHDECK_BENCH_ROUNDS:-3}
 
 if [ -z "${AUTHDECK_BENCH_INSIDE:-}" ]; then
@@ -35,15 +40,9 @@ export AUTHDECK_HOME="$(mktemp -d)" AUTHDECK_KEYRING_SERVICE="authdeck-bench-$$"
 work=$(mktemp -d)
 
 # 50 accounts, signed in against the sandbox (CLI, same data dir and keyring as the app).
-port=$(( 20000 + RANDOM % 20000 ))
-"$cli" sandbox --port "$port" >"$work/sandbox.log" 2>&1 &
-sandbox=$!
-trap 'kill $sandbox 2>/dev/null || true' EXIT
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
-for i in $(seq -w 1 50); do
-  echo s3cret-pass | "$cli" login "bench-$i" --provider user-login \
-    --base-url "http://127.0.0.1:$port/user-login" --email alice@userlogin.test --password-stdin >/dev/null
-done
+. "$root/scripts/bench-accounts.sh"
+trap 'kill ${sandbox:-} 2>/dev/null || true' EXIT
+bench_accounts "$cli" "$work"
 
 # Sums a memory field (Rss or Pss, kB) over a process and all its descendants.
 tree_kb() {
@@ -102,12 +101,15 @@ measure() {
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-: >"$work/app.runs"; : >"$work/floor.runs"
+: >"$work/app.runs"; : >"$work/floor.runs"; : >"$work/page.runs"
+programs="app floor"
+[ -x "$page" ] && programs="app floor page"
 for round in $(seq "$rounds"); do
-  # Alternate which goes first, so neither always starts on a warmer cache.
-  if [ $(( round % 2 )) = 1 ]; then order="app floor"; else order="floor app"; fi
+  # Rotate which goes first, so none always starts on a warmer cache.
+  order=$(echo $programs $programs | cut -d' ' -f$(( (round - 1) % $(echo $programs | wc -w) + 1 ))- |
+    cut -d' ' -f1-$(echo $programs | wc -w))
   for who in $order; do
-    if [ "$who" = app ]; then bin=$app; else bin=$floor; fi
+    case $who in app) bin=$app ;; floor) bin=$floor ;; page) bin=$page ;; esac
     echo "$round $(measure "$bin")" >>"$work/$who.runs"
     echo "round $round $who: $(tail -1 "$work/$who.runs")" >&2
   done
@@ -120,9 +122,10 @@ median() { awk -v c="$2" '{print $c}' "$work/$1.runs" | sort -n | awk '{v[NR]=$1
 column() { awk -v c="$2" '{print $c}' "$work/$1.runs" | tr '\n' ' ' | sed 's/ $//'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
-# Per round: the app's figure over the floor's from the same round.
+# Per round: the app's figure over the floor's (or the page's floor's, when the second argument
+# is "page") from the same round.
 round_ratios() {
-  paste "$work/app.runs" "$work/floor.runs" |
+  paste "$work/app.runs" "$work/${2:-floor}.runs" |
     awk -v a="$1" -v b="$(( $1 + 9 ))" '{printf "%s%.2f", (NR > 1 ? " " : ""), $a / $b}'
 }
 app_ms=$(median app 2); floor_ms=$(median floor 2)
@@ -159,3 +162,21 @@ alternated, by the same script. Load average $load_before before, $load_after af
 | release binary \`target/release/authdeck-app\` | $(size "$root/target/release/authdeck-app") | $(size "$root/target/release/minimal-window") | | |
 | \`.deb\` package | $(size "${deb:-/nonexistent}") | | | |
 MD
+
+if [ -s "$work/page.runs" ]; then
+  page_ms=$(median page 2); page_pss=$(median page 3)
+  cat <<MD
+
+The same runs against the floor of the app's page (\`${page#$root/}\`, scripts/page-floor.sh):
+the minimal window showing the page the app shows with these 50 accounts, its HTML, CSS, font
+and logo, without its script: what WebKitGTK alone costs to show this UI. Above it are the app's
+own process (Rust, Tauri's commands and events) and what the UI's script holds in the web process
+(JavaScriptCore's heap, the DOM code it calls).
+
+| measure | app | the app's page in the minimal window | ratio (median; per round) |
+|---|---|---|---|
+| cold start to first paint (page loaded), median of ${rounds} | ${app_ms} ms | ${page_ms} ms (runs: $(column page 2)) | **$(ratio "$app_ms" "$page_ms")×**; $(round_ratios 2 page) |
+| idle memory, all processes, PSS, median of ${rounds} | $(mib "$app_pss") MiB | $(mib "$page_pss") MiB (runs: $(for v in $(column page 3); do printf '%s ' "$(mib "$v")"; done | sed 's/ $//')) | **$(ratio "$app_pss" "$page_pss")×**; $(round_ratios 3 page) |
+| the same by process: own / web / network | $(mib "$(median app 7)") / $(mib "$(median app 8)") / $(mib "$(median app 9)") MiB | $(mib "$(median page 7)") / $(mib "$(median page 8)") / $(mib "$(median page 9)") MiB | $(ratio "$(median app 7)" "$(median page 7)")× / $(ratio "$(median app 8)" "$(median page 8)")× / $(ratio "$(median app 9)" "$(median page 9)")× |
+MD
+fi

@@ -7,11 +7,11 @@
 # How: a release build with a link map, run under callgrind (every instruction executed is
 # counted, by address); the addresses are looked up in the map's input sections (one per
 # function, as rustc and cc compile), and the symbols of the sections hit are written, sorted.
-# Needs: valgrind, python3, and what `make bench` needs. Takes about 8 minutes on 2 cores.
+# Needs: valgrind, python3, and what `make bench` needs. Takes about 6 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-seconds=${AUTHDECK_LINK_ORDER_SECONDS:-150}
+idle=${AUTHDECK_LINK_ORDER_IDLE_SECONDS:-90}
 
 if [ -z "${AUTHDECK_LINK_ORDER_INSIDE:-}" ]; then
   command -v valgrind >/dev/null || { echo "link-order.sh needs valgrind (apt-get install valgrind)" >&2; exit 1; }
@@ -31,23 +31,22 @@ export NO_AT_BRIDGE=1 GTK_A11Y=none
 export AUTHDECK_HOME="$(mktemp -d)" AUTHDECK_KEYRING_SERVICE="authdeck-link-order-$$"
 
 # 50 accounts signed in against the sandbox, as `make bench` measures the app.
-port=$(( 20000 + RANDOM % 20000 ))
-"$cli" sandbox --port "$port" >"$work/sandbox.log" 2>&1 &
-sandbox=$!
-trap 'kill $sandbox 2>/dev/null || true' EXIT
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
-for i in $(seq -w 1 50); do
-  echo s3cret-pass | "$cli" login "bench-$i" --provider user-login \
-    --base-url "http://127.0.0.1:$port/user-login" --email alice@userlogin.test --password-stdin >/dev/null
-done
+. "$root/scripts/bench-accounts.sh"
+trap 'kill ${sandbox:-} 2>/dev/null || true' EXIT
+bench_accounts "$cli" "$work"
 
-# Callgrind runs the app some 50 times slower: the start and a few minutes of idle (the
-# countdowns, the refresher) are in the profile after $seconds seconds. WebKit's processes are
-# not traced: their code is WebKit's, laid out by their own build.
+# Callgrind runs the app some 50 times slower: the profile covers its start up to the first
+# paint (reported by the startup probe), then $idle seconds of idle (the countdowns, the tray, the
+# refresher's rounds). WebKit's processes are not traced: their code is WebKit's, laid out by
+# their own build.
+export AUTHDECK_STARTUP_PROBE=1
 valgrind --tool=callgrind --dump-instr=yes --callgrind-out-file="$work/cg.out" "$work/app" \
   >"$work/app.log" 2>&1 &
 app=$!
-sleep "$seconds"
+for _ in $(seq 600); do grep -qs "authdeck-startup:" "$work/app.log" && break; sleep 1; done
+grep -qs "authdeck-startup:" "$work/app.log" ||
+  { echo "link-order.sh: the app did not paint within 10 minutes under callgrind" >&2; exit 1; }
+sleep "$idle"
 callgrind_control -d "$app" >/dev/null
 sleep 5
 kill "$app"; wait "$app" 2>/dev/null || true
