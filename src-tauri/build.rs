@@ -49,6 +49,7 @@ const COMMANDS: &[&str] = &[
     "suite_check_regex",
     "env_var_check",
     "data_version",
+    "local_zone",
     "account_pin",
     "suite_create",
     "suite_save",

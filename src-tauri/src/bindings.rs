@@ -74,6 +74,8 @@ mod tests {
             decl::<suite::Mismatch>(&cfg),
             decl::<suite::SuiteEntry>(&cfg),
             decl::<suite::SuiteDoc>(&cfg),
+            decl::<authdeck_core::time_zone::ZoneOffset>(&cfg),
+            decl::<authdeck_core::time_zone::LocalZone>(&cfg),
             // src-tauri/src/dto.rs
             decl::<AccountView>(&cfg),
             decl::<ExportSummary>(&cfg),

@@ -109,6 +109,7 @@ fn main() {
             commands::suite_check_regex,
             commands::env_var_check,
             commands::data_version,
+            commands::local_zone,
             commands::account_pin,
             commands::suite_create,
             commands::suite_save,

@@ -30,6 +30,7 @@ pub mod refresher;
 pub mod secret;
 pub mod suite;
 pub mod template;
+pub mod time_zone;
 pub mod token_cache;
 pub mod totp;
 pub mod vault;

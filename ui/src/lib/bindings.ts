@@ -575,6 +575,28 @@ example: boolean, suite: Suite,
  */
 warnings: Array<string>, };
 
+export type ZoneOffset = { 
+/**
+ * The instant it applies from, in ms since the Unix epoch; `None` for the first of a list,
+ * which applies to every earlier instant too.
+ */
+from_ms: number | null, 
+/**
+ * The offset, in seconds east of UTC (3600 for UTC+01:00).
+ */
+offset_s: number, };
+
+export type LocalZone = { 
+/**
+ * Its IANA name ("Europe/Berlin"), when the system names it.
+ */
+name: string | null, 
+/**
+ * The offset in force [`YEARS_BACK`] years before `now`, then one at each of the zone's
+ * transitions up to [`YEARS_AHEAD`] years after: never empty.
+ */
+offsets: Array<ZoneOffset>, };
+
 export type AccountView = { name: string, provider: string, provider_name: string, base_url: string, email: string, 
 /**
  * An OAuth account's client id (shown where a login shows its email).

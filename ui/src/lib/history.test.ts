@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { filterFor, pageWords } from './history'
+import { describe, expect, it, vi } from 'vitest'
+import { csvName, filterFor, pageWords } from './history'
 import { suggestName } from './names'
 
 const NOW = Date.parse('2026-11-22T12:00:00Z')
@@ -35,5 +35,16 @@ describe('suggestName', () => {
   it('builds a valid account name from the email and provider', () => {
     expect(suggestName('Alice.Smith+ttl5@example.com', 'user-login')).toBe('alice-smith-ttl5-user-login')
     expect(suggestName('', 'meetra')).toBe('meetra')
+  })
+})
+
+describe('csvName', () => {
+  it("names an export after the moment in the user's own time", () => {
+    vi.stubEnv('TZ', 'Europe/Berlin')
+    try {
+      expect(csvName(new Date('2026-11-22T12:00:05Z'))).toBe('authdeck-history-20261122-130005.csv')
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 })

@@ -1,5 +1,6 @@
 // History filters as the screen offers them, turned into the backend's filter.
 import type { Action, Event, EventKey, HistoryFilter, Kind } from './types'
+import { localTime } from './time'
 
 export type SinceChoice = 'hour' | 'day' | 'week' | 'all'
 
@@ -55,7 +56,5 @@ export function pageWords(offset: number, shown: number, total: number | null): 
 
 /** A file name for an export: authdeck-history-20261122-120000.csv, in local time. */
 export function csvName(now: Date): string {
-  const p = (x: number) => String(x).padStart(2, '0')
-  const day = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}`
-  return `authdeck-history-${day}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}.csv`
+  return `authdeck-history-${localTime(now.toISOString()).replace(/[-:]/g, '').replace(' ', '-')}.csv`
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ago, countdown, durationWords, localTime, relativeWords, secondsUntil, span, utcTime } from './time'
+import { ago, countdown, durationWords, localTime, offsetAt, relativeWords, secondsUntil, setZone, span, utcTime } from './time'
+import type { LocalZone } from './types'
 
 const NOW = Date.parse('2026-11-22T12:00:00Z')
 
@@ -56,6 +57,42 @@ describe('times', () => {
     } finally {
       vi.unstubAllEnvs()
     }
+  })
+
+  // Berlin's offsets as the backend sends them (core's time_zone): winter, then summer time
+  // from 01:00 UTC on 29 March 2026, then winter again from 01:00 UTC on 25 October.
+  const berlin: LocalZone = {
+    name: 'Europe/Berlin',
+    offsets: [
+      { from_ms: null, offset_s: 3600 },
+      { from_ms: Date.parse('2026-03-29T01:00:00Z'), offset_s: 7200 },
+      { from_ms: Date.parse('2026-10-25T01:00:00Z'), offset_s: 3600 },
+    ],
+  }
+
+  it("shows local times with the backend's zone offsets, each instant in its own season", () => {
+    // The process's own zone is UTC here: the figures can only come from the offsets.
+    vi.stubEnv('TZ', 'UTC')
+    setZone(berlin)
+    try {
+      expect(localTime('2026-11-22T12:00:05Z')).toBe('2026-11-22 13:00:05')
+      expect(localTime('2026-07-01T23:30:00Z')).toBe('2026-07-02 01:30:00')
+      expect(localTime('2026-03-29T00:59:59Z')).toBe('2026-03-29 01:59:59')
+      expect(localTime('2026-03-29T01:00:00Z')).toBe('2026-03-29 03:00:00')
+      expect(localTime('2019-01-01T00:00:00Z')).toBe('2019-01-01 01:00:00')
+      expect(utcTime('2026-07-01T23:30:00Z')).toBe('2026-07-01 23:30:00 UTC')
+    } finally {
+      setZone(null)
+      vi.unstubAllEnvs()
+    }
+  })
+
+  it('finds the offset in force at an instant: the last one that starts at or before it', () => {
+    expect(offsetAt(berlin, Date.parse('2000-01-01T00:00:00Z'))).toBe(3600)
+    expect(offsetAt(berlin, Date.parse('2026-03-29T01:00:00Z'))).toBe(7200)
+    expect(offsetAt(berlin, Date.parse('2026-10-25T00:59:59Z'))).toBe(7200)
+    expect(offsetAt(berlin, Date.parse('2030-01-01T00:00:00Z'))).toBe(3600)
+    expect(offsetAt({ name: null, offsets: [{ from_ms: null, offset_s: -18000 }] }, 0)).toBe(-18000)
   })
 
   it('shows a dash for a missing time rather than "Invalid Date"', () => {

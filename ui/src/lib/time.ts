@@ -1,4 +1,5 @@
 // Countdowns and times as people read them. Every function takes `now` so tests can pin it.
+import type { LocalZone } from './types'
 
 /** Seconds from `now` until `iso` (negative once it has passed), or null when unknown. */
 export function secondsUntil(iso: string | null, now: number): number | null {
@@ -37,15 +38,41 @@ function pad(n: number): string {
   return n.toString().padStart(2, '0')
 }
 
-/** "2026-11-22 14:03:09" in the user's own time zone, or in UTC with `utc`. Date's own getters,
- * not Intl.DateTimeFormat: WebKit loads ICU's date patterns and calendar data for a formatter,
- * which the web process then keeps resident. */
+/** The user's time zone (the app's `local_zone` command), set once before the UI mounts. */
+let zone: LocalZone | null = null
+
+/** Sets the zone [`localTime`] uses; `null` falls back to Date's local-time getters. Those are
+ * right too, but the first call makes WebKit load ICU's calendar and zone data and keep 1.5 MiB
+ * of it resident (docs/BENCHMARKS.md, issue 18): the backend's offsets cost nothing. */
+export function setZone(z: LocalZone | null) {
+  zone = z
+}
+
+/** The offset from UTC (seconds) of `zone` at `ms`: the last of its offsets that starts at or
+ * before it (they are in time order, the first applies to all earlier instants). */
+export function offsetAt(z: LocalZone, ms: number): number {
+  const offsets = z.offsets
+  let lo = 0
+  let hi = offsets.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    const from = offsets[mid].from_ms
+    if (from === null || from <= ms) lo = mid
+    else hi = mid - 1
+  }
+  return offsets[lo]?.offset_s ?? 0
+}
+
+/** "2026-11-22 14:03:09" in the user's own time zone, or in UTC with `utc`. From the zone's
+ * offsets when the backend gave them ([`setZone`]), not Intl.DateTimeFormat: WebKit loads ICU's
+ * date patterns and calendar data for a formatter, which the web process then keeps resident. */
 export function localTime(iso: string | null, utc = false): string {
   if (!iso) return '—'
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return '—'
-  const [y, mo, day, h, mi, s] = utc
-    ? [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
+  const shifted = utc ? d : zone ? new Date(d.getTime() + offsetAt(zone, d.getTime()) * 1000) : null
+  const [y, mo, day, h, mi, s] = shifted
+    ? [shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate(), shifted.getUTCHours(), shifted.getUTCMinutes(), shifted.getUTCSeconds()]
     : [d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()]
   return `${y.toString().padStart(4, '0')}-${pad(mo + 1)}-${pad(day)} ${pad(h)}:${pad(mi)}:${pad(s)}`
 }
