@@ -12,3 +12,4 @@ fn pack_relative_relocations() {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
 }
+

@@ -149,7 +149,7 @@ cat <<MD
 
 The app (\`${app#$root/}\`, 50 accounts signed in) and its floor (\`${floor#$root/}\`: a minimal
 Tauri 2 window with a static page, WebKit set up by the same code) started ${rounds} times each,
-alternated, by the same script. Load average $load_before before, $load_after after.
+in rotating order, by the same script. Load average $load_before before, $load_after after.
 
 | measure | app | floor | ratio (median; per round) | target |
 |---|---|---|---|---|

@@ -21,20 +21,25 @@ page=$root/target/page-floor
 if [ -z "${AUTHDECK_PAGE_FLOOR_INSIDE:-}" ]; then
   command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version 2.1.0
   [ -d tests/e2e/node_modules ] || (cd tests/e2e && npm install --no-audit --no-fund --silent)
-  rm -rf "$page"
+  rm -rf "$page" target/release/minimal-window-app-page
   mkdir -p "$page"
   cp -r ui/dist/. "$page"
   rm -f "$page"/assets/*.js
   AUTHDECK_PAGE_FLOOR_INSIDE=1 xvfb-run -a -s "-screen 0 1280x800x24" \
     scripts/with-keyring.sh "$root/scripts/page-floor.sh"
+  # Every file the saved page names must be there, or the floor would show it unstyled.
+  for ref in $(grep -o '\(href\|src\)="[^"]*"' "$page/index.html" | sed 's/^[a-z]*="\(.*\)"$/\1/' | grep '^\./'); do
+    [ -f "$page/$ref" ] || { echo "page-floor.sh: the saved page names $ref, which the built UI lacks: run make ui, rebuild the app" >&2; exit 1; }
+  done
   # The page and the app's policy (Svelte sets style attributes: 'unsafe-inline' styles).
   config=$(node -e '
     const app = require(process.argv[1])
     console.log(JSON.stringify({ build: { frontendDist: process.argv[2] }, app: { security: { csp: app.app.security.csp } } }))
   ' "$root/src-tauri/tauri.conf.json" "$page")
+  # Built in place, then the minimal window as it is again (also when interrupted).
+  trap 'cargo build -q --release -p minimal-window' EXIT
   TAURI_CONFIG=$config cargo build -q --release -p minimal-window
   cp target/release/minimal-window target/release/minimal-window-app-page
-  cargo build -q --release -p minimal-window
   echo "target/release/minimal-window-app-page: the minimal window with the app's page" >&2
   exit 0
 fi

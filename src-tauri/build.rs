@@ -49,7 +49,6 @@ const COMMANDS: &[&str] = &[
     "suite_check_regex",
     "env_var_check",
     "data_version",
-    "local_zone",
     "account_pin",
     "suite_create",
     "suite_save",
@@ -67,49 +66,5 @@ fn main() {
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));
 }
 
-/// Lays out the release app's functions in the order of `link-order.txt`, the ones that run from
-/// start to idle first: packed together, they fill about 2 MiB of pages instead of being spread
-/// over most of the binary's 12 MiB of code, and the pages the kernel keeps resident hold code
-/// that runs (docs/BENCHMARKS.md, issue 18). scripts/link-order.sh makes the list (callgrind on
-/// a release build). A name the list has and the binary no longer does is skipped, so a stale
-/// list costs memory, never correctness. Only where rustc links with its own lld (x86_64 Linux
-/// with glibc, Rust 1.90 and later, no linker chosen by the user): GNU ld has no such option.
-fn order_functions() {
-    println!("cargo:rerun-if-changed=link-order.txt");
-    println!("cargo:rerun-if-env-changed=AUTHDECK_LINK_MAP");
-    let var = |name| std::env::var(name).unwrap_or_default();
-    let rustflags = var("CARGO_ENCODED_RUSTFLAGS");
-    let lld = var("TARGET") == "x86_64-unknown-linux-gnu"
-        && var("RUSTC_LINKER").is_empty()
-        && !rustflags.contains("linker")
-        && !rustflags.contains("link-self-contained")
-        && rustc_minor_version().is_some_and(|minor| minor >= 90);
-    let list = std::path::Path::new(&var("CARGO_MANIFEST_DIR")).join("link-order.txt");
-    if lld && var("PROFILE") == "release" && list.is_file() {
-        println!(
-            "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
-            list.display()
-        );
-        println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
-        // scripts/link-order.sh asks for the link map, to turn addresses into section names.
-        let map = var("AUTHDECK_LINK_MAP");
-        if !map.is_empty() {
-            println!("cargo:rustc-link-arg-bins=-Wl,-Map={map}");
-        }
-    }
-}
-
-/// The `90` of "rustc 1.90.0 (…)", from the rustc cargo builds with.
-fn rustc_minor_version() -> Option<u32> {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let out = std::process::Command::new(rustc).arg("-V").output().ok()?;
-    let text = String::from_utf8(out.stdout).ok()?;
-    text.split_whitespace()
-        .nth(1)?
-        .split('.')
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
 include!("../build/link.rs");
+include!("../build/order.rs");

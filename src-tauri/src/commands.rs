@@ -552,13 +552,6 @@ pub fn data_version(state: State<'_, AppState>) -> CmdResult<i64> {
     Ok(state.deck.data_version()?)
 }
 
-/// The user's time zone, its offsets from UTC over the years around now (core's `time_zone`):
-/// the UI shows local times with them rather than make WebKit load ICU's zone data.
-#[tauri::command]
-pub fn local_zone() -> authdeck_core::time_zone::LocalZone {
-    authdeck_core::time_zone::local_zone(&jiff::tz::TimeZone::system(), jiff::Timestamp::now())
-}
-
 /// What is wrong with `name` as an account's variable name, in words, or `None`: asked as
 /// the user types, by the rules core applies on save.
 #[tauri::command]

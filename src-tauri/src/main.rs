@@ -42,6 +42,7 @@ fn main() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(local_zone_script())
         .manage(state)
         .on_page_load(move |webview, payload| {
             // For scripts/app-bench.sh: how long from process start until the UI has loaded.
@@ -109,7 +110,6 @@ fn main() {
             commands::suite_check_regex,
             commands::env_var_check,
             commands::data_version,
-            commands::local_zone,
             commands::account_pin,
             commands::suite_create,
             commands::suite_save,
@@ -168,6 +168,20 @@ fn log_to_stderr() {
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
+}
+
+/// The user's time zone for the UI (core's `time_zone`), set as `window.__AUTHDECK_ZONE__`
+/// before the page's own script runs: local times then show without JavaScript's local-time
+/// getters (which make WebKit load ICU's data) and without a round trip before the first
+/// render. `null` when the system's zone cannot be read: the UI then uses Date's getters.
+fn local_zone_script() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    let zone = jiff::tz::TimeZone::try_system()
+        .ok()
+        .map(|tz| authdeck_core::time_zone::local_zone(&tz, jiff::Timestamp::now()));
+    let json = serde_json::to_string(&zone).unwrap_or_else(|_| "null".into());
+    tauri::plugin::Builder::new("local-zone")
+        .js_init_script(format!("window.__AUTHDECK_ZONE__ = {json};"))
+        .build()
 }
 
 /// Brings the main window to the front (second launch, tray "Open").

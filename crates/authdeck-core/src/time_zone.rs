@@ -7,11 +7,12 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-/// How far back the offsets go: history events and last logins older than this show with the
-/// earliest offset known.
-pub const YEARS_BACK: i64 = 20;
-/// How far ahead they go: expiries later than this show with the last offset known.
-pub const YEARS_AHEAD: i64 = 5;
+/// Where the offsets start: 1970-01-01, the Unix epoch; earlier instants show with the offset in
+/// force then.
+pub const START: Timestamp = Timestamp::UNIX_EPOCH;
+/// How far ahead of now they go, in years: expiries later than that (a "never" of 2100) show with
+/// the last offset known. About 2 transitions a year in a zone with summer time: 270 or so.
+pub const YEARS_AHEAD: i32 = 100;
 
 /// An offset from UTC that applies from an instant on, until the next one's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -30,20 +31,17 @@ pub struct ZoneOffset {
 pub struct LocalZone {
     /// Its IANA name ("Europe/Berlin"), when the system names it.
     pub name: Option<String>,
-    /// The offset in force [`YEARS_BACK`] years before `now`, then one at each of the zone's
-    /// transitions up to [`YEARS_AHEAD`] years after: never empty.
+    /// The offset in force at [`START`], then one at each of the zone's transitions up to
+    /// [`YEARS_AHEAD`] years after `now`: never empty.
     pub offsets: Vec<ZoneOffset>,
 }
 
-/// The offsets of `tz` around `now`. Never fails: a span that reaches past the range of
-/// timestamps is cut at its end.
+/// The offsets of `tz` from [`START`] (or `now`, when earlier) to [`YEARS_AHEAD`] years after
+/// `now`. Never fails: a span that reaches past the range of timestamps is cut at its end.
 pub fn local_zone(tz: &TimeZone, now: Timestamp) -> LocalZone {
-    let year = SignedDuration::from_hours(24 * 366);
-    let start = now
-        .checked_sub(year * YEARS_BACK as i32)
-        .unwrap_or(Timestamp::MIN);
+    let start = START.min(now);
     let end = now
-        .checked_add(year * YEARS_AHEAD as i32)
+        .checked_add(SignedDuration::from_hours(24 * 366) * YEARS_AHEAD)
         .unwrap_or(Timestamp::MAX);
     let mut offsets = vec![ZoneOffset {
         from_ms: None,
@@ -97,23 +95,26 @@ mod tests {
         // Summer time began at 01:00 UTC on 29 March 2026.
         assert_eq!(offset_at(&zone, at("2026-03-29T00:59:59Z")), 3600);
         assert_eq!(offset_at(&zone, at("2026-03-29T01:00:00Z")), 7200);
-        // An expiry next summer and a history event 15 years ago.
+        // Expiries next summer and in 2040's summer and winter; a history event 15 years ago.
         assert_eq!(offset_at(&zone, at("2027-08-01T00:00:00Z")), 7200);
+        assert_eq!(offset_at(&zone, at("2040-07-01T00:00:00Z")), 7200);
+        assert_eq!(offset_at(&zone, at("2040-12-01T00:00:00Z")), 3600);
         assert_eq!(offset_at(&zone, at("2011-08-01T00:00:00Z")), 7200);
     }
 
     #[test]
-    fn the_offsets_span_twenty_years_back_and_five_ahead_two_transitions_a_year() {
+    fn the_offsets_span_1970_to_a_hundred_years_ahead_two_transitions_a_year() {
         let zone = local_zone(&berlin(), at("2026-12-07T12:00:00Z"));
         let transitions = zone.offsets.len() - 1;
+        // The POSIX rule applies every year here (the real zone had no summer time until 1980).
         assert!(
-            (2 * 24..=2 * 26).contains(&transitions),
+            (2 * 155..=2 * 157).contains(&transitions),
             "{transitions} transitions"
         );
         let froms: Vec<i64> = zone.offsets.iter().filter_map(|o| o.from_ms).collect();
         assert!(froms.windows(2).all(|w| w[0] < w[1]), "in time order");
-        assert!(*froms.first().unwrap() >= at("2006-12-07T00:00:00Z").as_millisecond());
-        assert!(*froms.last().unwrap() <= at("2031-12-10T00:00:00Z").as_millisecond());
+        assert!(*froms.first().unwrap() >= 0);
+        assert!(*froms.last().unwrap() <= at("2127-01-01T00:00:00Z").as_millisecond());
     }
 
     #[test]

@@ -4,7 +4,6 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import { open, save } from '@tauri-apps/plugin-dialog'
 import type {
   DotenvFile,
-  LocalZone,
   DotenvPick,
   Exchange,
   Probe,
@@ -131,8 +130,6 @@ export const api = {
   checkEnvVar: (name: string) => invoke<string | null>('env_var_check', { name }),
   /** Changes when the CLI (another process) wrote to the database. */
   dataVersion: () => invoke<number>('data_version'),
-  /** The user's time zone, its offsets from UTC around now (lib/time.ts shows local times with them). */
-  localZone: () => invoke<LocalZone>('local_zone'),
   createSuite: (name: string) => invoke<SuiteDoc>('suite_create', { name }),
   saveSuite: (path: string | null, suite: Suite) => invoke<SuiteDoc>('suite_save', { path, suite }),
   /** Runs the suite as edited; `only` keeps those case positions. Results also arrive live. */

@@ -592,8 +592,8 @@ export type LocalZone = {
  */
 name: string | null, 
 /**
- * The offset in force [`YEARS_BACK`] years before `now`, then one at each of the zone's
- * transitions up to [`YEARS_AHEAD`] years after: never empty.
+ * The offset in force at [`START`], then one at each of the zone's transitions up to
+ * [`YEARS_AHEAD`] years after `now`: never empty.
  */
 offsets: Array<ZoneOffset>, };
 

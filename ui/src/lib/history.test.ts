@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { csvName, filterFor, pageWords } from './history'
+import { setZone } from './time'
 import { suggestName } from './names'
 
 const NOW = Date.parse('2026-11-22T12:00:00Z')
@@ -44,6 +45,17 @@ describe('csvName', () => {
     try {
       expect(csvName(new Date('2026-11-22T12:00:05Z'))).toBe('authdeck-history-20261122-130005.csv')
     } finally {
+      vi.unstubAllEnvs()
+    }
+  })
+
+  it("uses the app's zone offsets when it has them, whatever the process's own zone", () => {
+    vi.stubEnv('TZ', 'UTC')
+    setZone({ name: 'Asia/Kolkata', offsets: [{ from_ms: null, offset_s: 19800 }] })
+    try {
+      expect(csvName(new Date('2026-11-22T12:00:05Z'))).toBe('authdeck-history-20261122-173005.csv')
+    } finally {
+      setZone(null)
       vi.unstubAllEnvs()
     }
   })

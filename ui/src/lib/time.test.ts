@@ -87,6 +87,17 @@ describe('times', () => {
     }
   })
 
+  it("falls back to Date's own getters without a zone, or with one that has no offsets", () => {
+    vi.stubEnv('TZ', 'Europe/Berlin')
+    setZone({ name: null, offsets: [] })
+    try {
+      expect(localTime('2026-11-22T12:00:05Z')).toBe('2026-11-22 13:00:05')
+    } finally {
+      setZone(null)
+      vi.unstubAllEnvs()
+    }
+  })
+
   it('finds the offset in force at an instant: the last one that starts at or before it', () => {
     expect(offsetAt(berlin, Date.parse('2000-01-01T00:00:00Z'))).toBe(3600)
     expect(offsetAt(berlin, Date.parse('2026-03-29T01:00:00Z'))).toBe(7200)

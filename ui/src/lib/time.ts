@@ -38,14 +38,14 @@ function pad(n: number): string {
   return n.toString().padStart(2, '0')
 }
 
-/** The user's time zone (the app's `local_zone` command), set once before the UI mounts. */
+/** The user's time zone (`window.__AUTHDECK_ZONE__`, from the app), set once before the UI mounts. */
 let zone: LocalZone | null = null
 
 /** Sets the zone [`localTime`] uses; `null` falls back to Date's local-time getters. Those are
  * right too, but the first call makes WebKit load ICU's calendar and zone data and keep 1.5 MiB
  * of it resident (docs/BENCHMARKS.md, issue 18): the backend's offsets cost nothing. */
 export function setZone(z: LocalZone | null) {
-  zone = z
+  zone = z && z.offsets.length > 0 ? z : null
 }
 
 /** The offset from UTC (seconds) of `zone` at `ms`: the last of its offsets that starts at or
