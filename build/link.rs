@@ -12,4 +12,3 @@ fn pack_relative_relocations() {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
 }
-

@@ -102,13 +102,12 @@ measure() {
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 : >"$work/app.runs"; : >"$work/floor.runs"; : >"$work/page.runs"
-programs="app floor"
-[ -x "$page" ] && programs="app floor page"
+programs=(app floor)
+[ -x "$page" ] && programs+=(page)
 for round in $(seq "$rounds"); do
   # Rotate which goes first, so none always starts on a warmer cache.
-  order=$(echo $programs $programs | cut -d' ' -f$(( (round - 1) % $(echo $programs | wc -w) + 1 ))- |
-    cut -d' ' -f1-$(echo $programs | wc -w))
-  for who in $order; do
+  for k in "${!programs[@]}"; do
+    who=${programs[$(( (round - 1 + k) % ${#programs[@]} ))]}
     case $who in app) bin=$app ;; floor) bin=$floor ;; page) bin=$page ;; esac
     echo "$round $(measure "$bin")" >>"$work/$who.runs"
     echo "round $round $who: $(tail -1 "$work/$who.runs")" >&2

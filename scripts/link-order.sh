@@ -59,31 +59,30 @@ starts = [s[0] for s in sections]
 # ("0x..."), relative to the last ("+N", "-N") or the same ("*"); ELF addresses of the object
 # named by the last "ob=" line (objects are compressed to "(id)" after their first mention).
 hit = set()
-if True:
-    names, obj, last = {}, "", 0
-    for line in open(profile, errors="replace"):
-        if line.startswith(("ob=", "cob=")):
-            m = re.match(r"c?ob=\((\d+)\)\s*(.*)", line.strip())
-            if m:
-                if m[2]:
-                    names[m[1]] = m[2]
-                name = names.get(m[1], "")
-            else:
-                name = line.strip().split("=", 1)[1]
-            if line.startswith("ob="):
-                obj = name
-            continue
-        if not line or not (line[0] in "+-*" or line.startswith("0x")):
-            continue
-        pos = line.split()[0]
-        if pos.startswith("0x"):
-            last = int(pos, 16)
-        elif pos[0] in "+-":
-            last += int(pos)
-        if obj.endswith("/" + binary.rsplit("/", 1)[-1]):
-            i = bisect.bisect_right(starts, last) - 1
-            if i >= 0 and last < sections[i][1]:
-                hit.add(i)
+names, obj, last = {}, "", 0
+for line in open(profile, errors="replace"):
+    if line.startswith(("ob=", "cob=")):
+        m = re.match(r"c?ob=\((\d+)\)\s*(.*)", line.strip())
+        if m:
+            if m[2]:
+                names[m[1]] = m[2]
+            name = names.get(m[1], "")
+        else:
+            name = line.strip().split("=", 1)[1]
+        if line.startswith("ob="):
+            obj = name
+        continue
+    if not line or not (line[0] in "+-*" or line.startswith("0x")):
+        continue
+    pos = line.split()[0]
+    if pos.startswith("0x"):
+        last = int(pos, 16)
+    elif pos[0] in "+-":
+        last += int(pos)
+    if obj.endswith("/" + binary.rsplit("/", 1)[-1]):
+        i = bisect.bisect_right(starts, last) - 1
+        if i >= 0 and last < sections[i][1]:
+            hit.add(i)
 
 symbols = sorted({sections[i][2] for i in hit})
 if len(symbols) < 100:

@@ -148,6 +148,19 @@ try {
     await waitFor('the countdown to tick', async () => (await text('[data-field="countdown"]')) !== first, 5000)
   })
 
+  await step('the page gets the time zone from the app before its script runs, the offset in force now the one WebKit knows', async () => {
+    // Local times are formatted with these offsets (ui/src/lib/time.ts): without them the UI
+    // would fall back to Date's local getters, right but with ICU's data kept resident.
+    const [offsets, fromApp, fromWebKit] = await browser.execute(() => {
+      const zone = window.__AUTHDECK_ZONE__
+      const now = Date.now()
+      const inForce = (zone?.offsets ?? []).filter((o) => o.from_ms === null || o.from_ms <= now).pop()
+      return [zone?.offsets.length ?? 0, inForce?.offset_s ?? null, -new Date(now).getTimezoneOffset() * 60]
+    })
+    assert.ok(offsets >= 1, `window.__AUTHDECK_ZONE__ has ${offsets} offsets`)
+    assert.equal(fromApp, fromWebKit, 'the app and WebKit agree on the offset in force now')
+  })
+
   await step('the inspector shows the claims, a countdown and, after Reveal, the token', async () => {
     await (await $('button[data-action="inspect"]')).click()
     await (await $('tr[data-claim="exp"]')).waitForDisplayed()
