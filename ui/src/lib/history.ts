@@ -1,6 +1,7 @@
 // History filters as the screen offers them, turned into the backend's filter.
 import type { Action, Event, EventKey, HistoryFilter, Kind } from './types'
 import { localTime } from './time'
+import { grouped } from './count'
 
 export type SinceChoice = 'hour' | 'day' | 'week' | 'all'
 
@@ -46,7 +47,7 @@ export function keyOf(e: Event): EventKey {
 
 /** "1–100 of 1,234 events", "No events match", "1 event". `offset` is the first row's index. */
 export function pageWords(offset: number, shown: number, total: number | null): string {
-  const n = (x: number) => x.toLocaleString('en-US')
+  const n = grouped
   if (total === null) return shown === 0 ? '' : `${n(offset + 1)}–${n(offset + shown)}`
   if (total === 0) return 'No events match'
   if (total === 1) return '1 event'
