@@ -86,6 +86,14 @@ measure() {
   # The steps of the start each program reports (authdeck_webview::report_step), for the table.
   sed -n 's/^authdeck-startup-step: \(.*\) after \([0-9]*\) ms$/\1\t\2/p' "$log" >>"$work/$(basename "$bin").steps"
   sleep 10
+  # AUTHDECK_BENCH_SMAPS=DIR keeps each process's /proc/PID/smaps at the first sample, to see
+  # where the memory is (scripts/smaps-sum.py DIR/FILE sums it by mapping).
+  if [ -n "${AUTHDECK_BENCH_SMAPS:-}" ]; then
+    mkdir -p "$AUTHDECK_BENCH_SMAPS"
+    for p in $pid $(pgrep -P "$pid" || true); do
+      cp "/proc/$p/smaps" "$AUTHDECK_BENCH_SMAPS/$(basename "$bin").$(cat "/proc/$p/comm").$p" 2>/dev/null || true
+    done
+  fi
   for _ in $(seq 20); do
     echo "$(tree_kb Pss "$pid") $(tree_kb Rss "$pid") $(awk '$1=="Pss:" {print $2}' "/proc/$pid/smaps_rollup")" \
       "$(named_kb "$pid" WebKitWebProces) $(named_kb "$pid" WebKitNetworkPr)" >>"$samples"
