@@ -47,12 +47,11 @@ export function keyOf(e: Event): EventKey {
 
 /** "1–100 of 1,234 events", "No events match", "1 event". `offset` is the first row's index. */
 export function pageWords(offset: number, shown: number, total: number | null): string {
-  const n = grouped
-  if (total === null) return shown === 0 ? '' : `${n(offset + 1)}–${n(offset + shown)}`
+  if (total === null) return shown === 0 ? '' : `${grouped(offset + 1)}–${grouped(offset + shown)}`
   if (total === 0) return 'No events match'
   if (total === 1) return '1 event'
-  if (shown === total) return `${n(total)} events`
-  return `${n(offset + 1)}–${n(offset + shown)} of ${n(total)} events`
+  if (shown === total) return `${grouped(total)} events`
+  return `${grouped(offset + 1)}–${grouped(offset + shown)} of ${grouped(total)} events`
 }
 
 /** A file name for an export: authdeck-history-20261122-120000.csv, in local time. */
