@@ -1135,3 +1135,112 @@ fn tagging_checks_every_name_first_and_the_tagged_are_found_letter_case_aside() 
     assert_eq!(names(f.deck.accounts_tagged("prod", now())?), vec!["b"]);
     Ok(())
 }
+
+/// Holds `name`'s lock while `meanwhile` runs, with `waiting` started first in another thread:
+/// `waiting` reads the account, then waits for the lock, as an operation does that comes while
+/// another (a rename, a removal) holds it. Returns what `waiting` returned.
+fn while_locked<T: Send>(
+    f: &Fixture,
+    name: &str,
+    waiting: impl FnOnce() -> authdeck_core::Result<T> + Send,
+    meanwhile: impl FnOnce() -> TestResult,
+) -> Result<authdeck_core::Result<T>, Box<dyn std::error::Error>> {
+    let held = authdeck_core::lock::acquire(&f.home.locks_dir(), name)?;
+    std::thread::scope(|s| {
+        let waiting = s.spawn(waiting);
+        // Time for the other thread to read the account and reach the lock. Were it slower,
+        // it would find the account gone at its first read and the test would pass anyway:
+        // the delay can hide the bug, never invent one.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        meanwhile()?;
+        drop(held);
+        Ok(waiting
+            .join()
+            .expect("the waiting operation does not panic"))
+    })
+}
+
+#[test]
+fn a_removal_that_waited_for_the_lock_of_an_account_gone_meanwhile_records_no_removal() -> TestResult
+{
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    let result = while_locked(
+        &f,
+        "alice",
+        || f.deck.remove("alice", now()),
+        || {
+            // What a rename to "bob" holding the lock does to the rows.
+            let conn = db::open(&f.home.db_path())?;
+            accounts::delete(&conn, "alice")?;
+            Ok(())
+        },
+    )?;
+    let err = result.expect_err("there was nothing left to remove");
+    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    let removals = f
+        .deck
+        .history(&Filter::default())?
+        .into_iter()
+        .filter(|e| e.action == Action::Remove)
+        .count();
+    assert_eq!(
+        removals, 0,
+        "no removal is recorded for an account that was not there"
+    );
+    assert!(
+        f.vault().load("alice")?.is_some(),
+        "the keyring entry it found gone is not touched"
+    );
+    Ok(())
+}
+
+#[test]
+fn forgetting_a_password_that_waited_for_the_lock_of_an_account_gone_meanwhile_says_it_is_gone()
+-> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    let result = while_locked(
+        &f,
+        "alice",
+        || f.deck.forget_password("alice", now()),
+        || {
+            let conn = db::open(&f.home.db_path())?;
+            accounts::delete(&conn, "alice")?;
+            Ok(())
+        },
+    )?;
+    let err = result.expect_err("there was no account left");
+    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    let doc = f.vault().load("alice")?.expect("the entry stays as it was");
+    assert!(doc.password.is_some(), "its password was not touched");
+    Ok(())
+}
+
+#[test]
+fn a_rename_that_waited_for_the_lock_of_an_account_gone_meanwhile_makes_no_account() -> TestResult {
+    let f = fixture()?;
+    f.signed_in("alice", now(), Some(3600))?;
+    let result = while_locked(
+        &f,
+        "alice",
+        || f.deck.rename("alice", "bob", now()),
+        || {
+            let conn = db::open(&f.home.db_path())?;
+            accounts::delete(&conn, "alice")?;
+            Ok(())
+        },
+    )?;
+    let err = result.expect_err("there was no account left to rename");
+    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    assert!(
+        matches!(f.deck.account("bob"), Err(Error::NotFound(_))),
+        "no account appeared under the new name"
+    );
+    assert_eq!(
+        f.vault().load("bob")?,
+        None,
+        "no secret moved to the new name"
+    );
+    Ok(())
+}

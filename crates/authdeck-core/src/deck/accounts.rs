@@ -393,8 +393,11 @@ impl Deck {
     /// Returns what was forgotten ("password", "TOTP secret", "client secret"), empty when
     /// nothing was kept (then nothing is recorded). Errors: NotFound, Keyring, Storage.
     pub fn forget_password(&self, name: &str, now: Timestamp) -> Result<Vec<&'static str>> {
-        let account = self.account(name)?;
+        // A name that is not there fails here, before a lock file is made for it.
+        self.account(name)?;
         let _lock = lock::acquire(&self.home.locks_dir(), name)?;
+        // Read again under the lock: a rename or removal it waited for may have taken it away.
+        let account = self.account(name)?;
         let mut forgotten = Vec::new();
         let saved = self.vault().and_then(|vault| match vault.load(name)? {
             Some(doc) => {
@@ -444,8 +447,12 @@ impl Deck {
     /// Removes the account and every secret of it. Its history stays, with a `remove` event.
     /// When the keyring cannot be reached the account is kept, so nothing is left orphaned there.
     pub fn remove(&self, name: &str, now: Timestamp) -> Result<()> {
-        let account = self.account(name)?;
+        // A name that is not there fails here, before a lock file is made for it.
+        self.account(name)?;
         let _lock = lock::acquire(&self.home.locks_dir(), name)?;
+        // Read again under the lock: a rename or removal it waited for may have taken it away,
+        // and a removal of nothing must not be recorded as one.
+        let account = self.account(name)?;
         let deleted = self.vault().and_then(|vault| vault.delete(name));
         self.or_record_failure(&account, Action::Remove, now, deleted)?;
         let conn = self.db()?;
