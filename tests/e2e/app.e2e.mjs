@@ -693,6 +693,34 @@ try {
     await waitFor('the window back at its size', async () => windowRect().width === 1180, 5000)
   })
 
+  await step('a focused account row keeps the focus when the window\'s height changes (its rows are built anew)', async () => {
+    await (await $('button[data-screen="accounts"]')).click()
+    await (await $('.account-row')).waitForDisplayed()
+    // The last account of the list (50 and more by now): rows are keyed by their place modulo
+    // the drawn window's size, so a line that far down gets a new key when that size changes.
+    await browser.execute(() => { const list = document.querySelector('.list'); list.scrollTop = list.scrollHeight })
+    const name = await browser.execute(() => {
+      const rows = [...document.querySelectorAll('.account-row')]
+      const last = rows.reduce((a, b) => (Number(b.getAttribute('aria-posinset')) > Number(a.getAttribute('aria-posinset')) ? b : a))
+      last.focus()
+      return last.dataset.account
+    })
+    const place = await browser.execute((n) => Number(document.querySelector(`.account-row[data-account="${n}"]`).getAttribute('aria-posinset')), name)
+    assert.ok(place > 40, `the focused row is far enough down to be keyed anew (place ${place})`)
+    const focused = () => browser.execute(() => document.activeElement?.dataset?.account ?? document.activeElement?.tagName)
+    assert.equal(await focused(), name, 'the row has the focus before the resize')
+    // Taller than the screen (Xvfb has no window manager to stop it), as a maximized window on
+    // a large screen: the list then draws a larger window of rows.
+    for (const height of [1000, 760]) {
+      const before = await browser.execute(() => document.querySelector('.list').clientHeight)
+      await browser.setWindowRect(null, null, 1180, height)
+      await waitFor(`the window to be ${height} high and the list to follow`, async () =>
+        windowRect().height === height && (await browser.execute(() => document.querySelector('.list').clientHeight)) !== before, 5000)
+      await browser.pause(200)
+      assert.equal(await focused(), name, `after resizing to 1180×${height} the same row has the focus`)
+    }
+  })
+
   await step('providers and settings screens, and the dark theme', async () => {
     await (await $('button[data-screen="providers"]')).click()
     await (await $('button[data-provider="user-login"]')).click()
