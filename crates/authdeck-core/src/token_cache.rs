@@ -1,5 +1,6 @@
 //! A copy of each account's access token in kernel memory, so `authdeck token` on a fresh
-//! session answers without a Secret Service round trip.
+//! session answers without a Secret Service round trip. The first read after a login or a
+//! renewal (every keyring write drops the copy) goes to the Secret Service and leaves it.
 //!
 //! Why: the Secret Service daemon is slow to reach from a new process (a D-Bus connection and an
 //! encrypted session per call), and gnome-keyring 42 aborts when clients come and go back to
