@@ -1160,6 +1160,12 @@ fn while_locked<T: Send>(
     })
 }
 
+/// Deletes `name`'s row as another process holding its lock would (a rename, a removal).
+fn drop_row(f: &Fixture, name: &str) -> TestResult {
+    accounts::delete(&db::open(&f.home.db_path())?, name)?;
+    Ok(())
+}
+
 #[test]
 fn a_removal_that_waited_for_the_lock_of_an_account_gone_meanwhile_records_no_removal() -> TestResult
 {
@@ -1169,12 +1175,8 @@ fn a_removal_that_waited_for_the_lock_of_an_account_gone_meanwhile_records_no_re
         &f,
         "alice",
         || f.deck.remove("alice", now()),
-        || {
-            // What a rename to "bob" holding the lock does to the rows.
-            let conn = db::open(&f.home.db_path())?;
-            accounts::delete(&conn, "alice")?;
-            Ok(())
-        },
+        // What a rename to "bob" holding the lock does to the rows.
+        || drop_row(&f, "alice"),
     )?;
     let err = result.expect_err("there was nothing left to remove");
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
@@ -1204,11 +1206,7 @@ fn forgetting_a_password_that_waited_for_the_lock_of_an_account_gone_meanwhile_s
         &f,
         "alice",
         || f.deck.forget_password("alice", now()),
-        || {
-            let conn = db::open(&f.home.db_path())?;
-            accounts::delete(&conn, "alice")?;
-            Ok(())
-        },
+        || drop_row(&f, "alice"),
     )?;
     let err = result.expect_err("there was no account left");
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
@@ -1225,11 +1223,7 @@ fn a_rename_that_waited_for_the_lock_of_an_account_gone_meanwhile_makes_no_accou
         &f,
         "alice",
         || f.deck.rename("alice", "bob", now()),
-        || {
-            let conn = db::open(&f.home.db_path())?;
-            accounts::delete(&conn, "alice")?;
-            Ok(())
-        },
+        || drop_row(&f, "alice"),
     )?;
     let err = result.expect_err("there was no account left to rename");
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
